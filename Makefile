@@ -1,0 +1,43 @@
+# ferry's build, test and benchmark entry points. README explains them.
+
+GO       ?= go
+BIN      ?= bin/ferry
+PKGS     := ./...
+# Interop tests against real servers: "required" fails when a server
+# cannot start (CI sets it); otherwise those tests skip with a hint.
+FERRY_INTEROP ?=
+export FERRY_INTEROP
+
+.PHONY: all build test test-short servers bench lint fmt clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/ferry
+
+# test runs every test with the race detector, after vet and a gofmt
+# check, and after installing the real FTP servers the interop tests use
+# (unpacked from Debian packages into a cache folder; see README).
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+# test-short skips the interop and soak tests.
+test-short:
+	$(GO) test -race -short $(PKGS)
+
+servers:
+	$(GO) run ./internal/realserver/cmd/realserver install
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./client/
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w .
+
+clean:
+	rm -rf bin

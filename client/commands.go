@@ -1,0 +1,349 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Login logs in with USER and PASS, and ACCT when the server asks for an
+// account (332) and one was given with WithAccount. A refused login is an
+// *Error of KindAuth. With TLS, Login then sets up data protection (PBSZ 0,
+// PROT P).
+func (c *Conn) Login(ctx context.Context, user, password string) error {
+	needPass, err := c.User(ctx, user)
+	if err != nil {
+		return err
+	}
+	if needPass {
+		needAcct, err := c.Pass(ctx, password)
+		if err != nil {
+			return err
+		}
+		if needAcct {
+			if c.opts.account == "" {
+				return &Error{Kind: KindAuth, Op: "login", Err: errors.New("server asks for an account (ACCT) and none was given")}
+			}
+			if err := c.Acct(ctx, c.opts.account); err != nil {
+				return err
+			}
+		}
+	}
+	return c.protect(ctx)
+}
+
+// Anonymous logs in as "anonymous" with the customary e-mail-like password.
+func (c *Conn) Anonymous(ctx context.Context) error {
+	return c.Login(ctx, "anonymous", "anonymous@")
+}
+
+// authErr classifies a negative reply to a login command: 530 and other
+// permanent refusals are KindAuth, 421 a lost connection.
+func authErr(err error) error {
+	var re *ReplyError
+	if errors.As(err, &re) && re.Code != 421 {
+		return &Error{Kind: KindAuth, Op: "login", Err: err}
+	}
+	return err
+}
+
+// User issues a USER command. It reports whether the server wants a
+// password next (331); false means the login is complete (230).
+func (c *Conn) User(ctx context.Context, name string) (needPass bool, err error) {
+	reply, err := c.exchange(ctx, 2, "USER", name)
+	if reply != nil && reply.Code == 331 {
+		return true, nil
+	}
+	if reply != nil && reply.Code == 332 {
+		return false, authErr(&ReplyError{Cmd: "USER " + name, Code: 332, Msg: "server asks for an account before the password, which is not supported: " + reply.Msg()})
+	}
+	if err != nil {
+		return false, authErr(err)
+	}
+	return false, nil
+}
+
+// Pass issues a PASS command. It reports whether the server wants an
+// account next (332).
+func (c *Conn) Pass(ctx context.Context, password string) (needAcct bool, err error) {
+	reply, err := c.exchange(ctx, 2, "PASS", password)
+	if reply != nil && reply.Code == 332 {
+		return true, nil
+	}
+	if err != nil {
+		return false, authErr(err)
+	}
+	return false, nil
+}
+
+// Acct issues an ACCT command.
+func (c *Conn) Acct(ctx context.Context, account string) error {
+	_, err := c.exchange(ctx, 2, "ACCT", account)
+	return authErr(err)
+}
+
+// Features issues a FEAT command (RFC 2389) and returns the features by
+// upper-case name, with their parameters. A server without FEAT has no
+// features. The result is cached for the session.
+func (c *Conn) Features(ctx context.Context) (map[string]string, error) {
+	if c.features != nil {
+		return c.features, nil
+	}
+	reply, err := c.exchange(ctx, 211, "FEAT", "")
+	feats := map[string]string{}
+	if err != nil {
+		if !refused(err) {
+			return nil, err
+		}
+		c.features = feats
+		return feats, nil
+	}
+	if len(reply.Lines) > 1 {
+		for _, line := range reply.Lines[1 : len(reply.Lines)-1] {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			name, params, _ := strings.Cut(line, " ")
+			feats[strings.ToUpper(name)] = params
+		}
+	}
+	c.features = feats
+	return feats, nil
+}
+
+// HasFeature reports whether the server listed name in its FEAT reply.
+// It is false until Features has been called.
+func (c *Conn) HasFeature(name string) bool {
+	_, ok := c.features[strings.ToUpper(name)]
+	return ok
+}
+
+// OptsUTF8 issues "OPTS UTF8 ON" (or OFF), which some servers need before
+// they use UTF-8 path names (RFC 2640).
+func (c *Conn) OptsUTF8(ctx context.Context, on bool) error {
+	arg := "UTF8 OFF"
+	if on {
+		arg = "UTF8 ON"
+	}
+	_, err := c.exchange(ctx, 2, "OPTS", arg)
+	return err
+}
+
+// TransferType is a representation type for the TYPE command.
+type TransferType string
+
+const (
+	// TypeBinary transfers bytes as they are ("TYPE I").
+	TypeBinary TransferType = "I"
+	// TypeASCII converts line endings ("TYPE A").
+	TypeASCII TransferType = "A"
+)
+
+// Type issues a TYPE command.
+func (c *Conn) Type(ctx context.Context, t TransferType) error {
+	_, err := c.exchange(ctx, 2, "TYPE", string(t))
+	if err == nil {
+		c.curType = string(t)
+	}
+	return err
+}
+
+// Pwd issues a PWD command and returns the current folder.
+func (c *Conn) Pwd(ctx context.Context) (string, error) {
+	reply, err := c.exchange(ctx, 257, "PWD", "")
+	if err != nil {
+		return "", err
+	}
+	dir, ok := parse257(reply.Lines[0])
+	if !ok {
+		return "", &Error{Kind: KindProtocol, Op: "PWD", Err: fmt.Errorf("no quoted path in reply %q", clip(reply.Lines[0]))}
+	}
+	return dir, nil
+}
+
+// parse257 reads the quoted path of a 257 reply; a quote inside the path
+// is doubled (RFC 959 appendix II).
+func parse257(text string) (string, bool) {
+	i := strings.IndexByte(text, '"')
+	if i < 0 {
+		return "", false
+	}
+	var b strings.Builder
+	for j := i + 1; j < len(text); j++ {
+		if text[j] != '"' {
+			b.WriteByte(text[j])
+			continue
+		}
+		if j+1 < len(text) && text[j+1] == '"' {
+			b.WriteByte('"')
+			j++
+			continue
+		}
+		return b.String(), true
+	}
+	return "", false
+}
+
+// Cwd issues a CWD command.
+func (c *Conn) Cwd(ctx context.Context, dir string) error {
+	_, err := c.exchange(ctx, 2, "CWD", dir)
+	return err
+}
+
+// Cdup issues a CDUP command.
+func (c *Conn) Cdup(ctx context.Context) error {
+	_, err := c.exchange(ctx, 2, "CDUP", "")
+	return err
+}
+
+// Mkd issues a MKD command and returns the path of the new folder as the
+// server reports it, or dir when the reply holds no path.
+func (c *Conn) Mkd(ctx context.Context, dir string) (string, error) {
+	reply, err := c.exchange(ctx, 2, "MKD", dir)
+	if err != nil {
+		return "", err
+	}
+	if p, ok := parse257(reply.Lines[0]); ok && reply.Code == 257 {
+		return p, nil
+	}
+	return dir, nil
+}
+
+// Rmd issues a RMD command.
+func (c *Conn) Rmd(ctx context.Context, dir string) error {
+	_, err := c.exchange(ctx, 2, "RMD", dir)
+	return err
+}
+
+// Dele issues a DELE command.
+func (c *Conn) Dele(ctx context.Context, path string) error {
+	_, err := c.exchange(ctx, 2, "DELE", path)
+	return err
+}
+
+// Rename issues RNFR from and RNTO to.
+func (c *Conn) Rename(ctx context.Context, from, to string) error {
+	if err := checkArg(to); err != nil {
+		return &Error{Kind: KindOther, Op: "RNTO", Err: err}
+	}
+	if _, err := c.exchange(ctx, 350, "RNFR", from); err != nil {
+		return err
+	}
+	_, err := c.exchange(ctx, 2, "RNTO", to)
+	return err
+}
+
+// Chmod issues "SITE CHMOD mode path" with the mode in octal.
+func (c *Conn) Chmod(ctx context.Context, path string, mode os.FileMode) error {
+	_, err := c.exchange(ctx, 2, "SITE", fmt.Sprintf("CHMOD %o %s", mode&07777, path))
+	return err
+}
+
+// Site issues a SITE command with the given argument and returns the
+// reply text.
+func (c *Conn) Site(ctx context.Context, arg string) (string, error) {
+	reply, err := c.exchange(ctx, 2, "SITE", arg)
+	if err != nil {
+		return "", err
+	}
+	return reply.Msg(), nil
+}
+
+// Size issues a SIZE command (RFC 3659 section 4). The size is that of
+// the current transfer type; use binary for file sizes.
+func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
+	reply, err := c.exchange(ctx, 213, "SIZE", path)
+	if err != nil {
+		return 0, err
+	}
+	n, perr := strconv.ParseInt(strings.TrimSpace(reply.Msg()), 10, 64)
+	if perr != nil || n < 0 {
+		return 0, &Error{Kind: KindProtocol, Op: "SIZE", Err: fmt.Errorf("malformed size %q", clip(reply.Msg()))}
+	}
+	return n, nil
+}
+
+// ModTime issues an MDTM command (RFC 3659 section 3) and returns the
+// modification time in UTC.
+func (c *Conn) ModTime(ctx context.Context, path string) (time.Time, error) {
+	reply, err := c.exchange(ctx, 213, "MDTM", path)
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, perr := parseTimeVal(strings.TrimSpace(reply.Msg()))
+	if perr != nil {
+		return time.Time{}, &Error{Kind: KindProtocol, Op: "MDTM", Err: perr}
+	}
+	return t, nil
+}
+
+// SetModTime issues an MFMT command (draft-somers-ftp-mfxx) to set the
+// modification time of path.
+func (c *Conn) SetModTime(ctx context.Context, path string, t time.Time) error {
+	_, err := c.exchange(ctx, 213, "MFMT", t.UTC().Format("20060102150405")+" "+path)
+	return err
+}
+
+// parseTimeVal parses an RFC 3659 time-val: YYYYMMDDHHMMSS[.sss], UTC.
+func parseTimeVal(s string) (time.Time, error) {
+	main, frac, _ := strings.Cut(s, ".")
+	if len(main) != 14 {
+		return time.Time{}, fmt.Errorf("malformed time %q", clip(s))
+	}
+	t, err := time.ParseInLocation("20060102150405", main, time.UTC)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("malformed time %q", clip(s))
+	}
+	if frac != "" {
+		if len(frac) > 9 {
+			frac = frac[:9]
+		}
+		ns, err := strconv.Atoi(frac + strings.Repeat("0", 9-len(frac)))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("malformed time %q", clip(s))
+		}
+		t = t.Add(time.Duration(ns))
+	}
+	return t, nil
+}
+
+// Stat issues a STAT command. With a path, most servers list it over the
+// control connection; without, they describe the session.
+func (c *Conn) Stat(ctx context.Context, path string) (string, error) {
+	reply, err := c.exchange(ctx, 21, "STAT", path)
+	if err != nil {
+		return "", err
+	}
+	return reply.Msg(), nil
+}
+
+// Syst issues a SYST command and returns the system type.
+func (c *Conn) Syst(ctx context.Context) (string, error) {
+	reply, err := c.exchange(ctx, 215, "SYST", "")
+	if err != nil {
+		return "", err
+	}
+	return reply.Msg(), nil
+}
+
+// Noop issues a NOOP command; it checks that the connection is alive.
+func (c *Conn) Noop(ctx context.Context) error {
+	_, err := c.exchange(ctx, 2, "NOOP", "")
+	return err
+}
+
+// Quit issues a QUIT command and closes the connection. The connection is
+// closed even when QUIT fails.
+func (c *Conn) Quit(ctx context.Context) error {
+	defer c.Close()
+	if c.broken != nil {
+		return nil
+	}
+	_, err := c.exchange(ctx, 2, "QUIT", "")
+	return err
+}

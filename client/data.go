@@ -1,0 +1,288 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// pendingData is a data connection being set up for one transfer: a
+// dialed connection in passive mode, or a listener in active mode.
+type pendingData struct {
+	conn net.Conn
+	ln   *net.TCPListener
+}
+
+func (p *pendingData) close() {
+	if p.conn != nil {
+		p.conn.Close()
+	}
+	if p.ln != nil {
+		p.ln.Close()
+	}
+}
+
+// refused reports whether err is the server refusing a command outright
+// (a permanent negative reply, RFC 959 4.2) rather than failing it now.
+func refused(err error) bool {
+	var re *ReplyError
+	return errors.As(err, &re) && re.Code >= 500 && re.Code < 600
+}
+
+// prepareData negotiates a data connection in the current mode. When the
+// server refuses the mode entirely and the caller did not pin it, it
+// switches to the other mode for the rest of the session.
+func (c *Conn) prepareData(ctx context.Context) (*pendingData, error) {
+	mode := c.mode
+	for attempt := 0; ; attempt++ {
+		var p *pendingData
+		var err error
+		if mode == Passive {
+			p, err = c.passive(ctx)
+		} else {
+			p, err = c.active(ctx)
+		}
+		if err == nil {
+			c.mode = mode
+			return p, nil
+		}
+		if attempt > 0 || c.opts.modePinned || !refused(err) {
+			return nil, err
+		}
+		mode = 1 - mode
+		c.tracef("server refused %s mode; switching to %s mode", 1-mode, mode)
+	}
+}
+
+// passive asks the server to listen (EPSV, else PASV) and dials it.
+func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
+	if c.opts.extended && !c.noEPSV {
+		reply, err := c.exchange(ctx, 229, "EPSV", "")
+		switch {
+		case err == nil:
+			port, perr := parseEPSV(reply.Msg())
+			if perr != nil {
+				return nil, &Error{Kind: KindProtocol, Op: "EPSV", Err: perr}
+			}
+			nc, derr := c.dialData(ctx, c.peer.IP, port)
+			if derr == nil {
+				return &pendingData{conn: nc}, nil
+			}
+			if ctx.Err() != nil {
+				return nil, derr
+			}
+			// The port is unreachable (a firewall that does not know
+			// EPSV): PASV may work (curl test1233).
+			c.tracef("EPSV port unreachable (%v); using PASV from now on", derr)
+		case refused(err):
+			c.tracef("server refused EPSV; using PASV from now on")
+		default:
+			return nil, err
+		}
+		c.noEPSV = true
+	}
+	if c.peer.IP.To4() == nil {
+		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: errors.New("PASV cannot address an IPv6 server and EPSV is off or refused")}
+	}
+	reply, err := c.exchange(ctx, 227, "PASV", "")
+	if err != nil {
+		return nil, err
+	}
+	ip, port, err := parsePASV(reply.Msg())
+	if err != nil {
+		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: err}
+	}
+	host := c.peer.IP
+	if c.opts.trustPASV {
+		host = ip
+	} else if !ip.Equal(host) {
+		c.tracef("ignoring address %s in PASV reply; connecting to %s", ip, host)
+	}
+	nc, err := c.dialData(ctx, host, port)
+	if err != nil {
+		return nil, err
+	}
+	return &pendingData{conn: nc}, nil
+}
+
+func (c *Conn) dialData(ctx context.Context, ip net.IP, port int) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
+	defer cancel()
+	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
+	nc, err := c.opts.dialer.DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
+	}
+	return nc, nil
+}
+
+// active listens for the server's data connection and announces the
+// address with PORT or EPRT.
+func (c *Conn) active(ctx context.Context) (*pendingData, error) {
+	ln, err := c.listenActive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ip := c.local.IP
+	if c.opts.activeAddr != nil {
+		ip = c.opts.activeAddr
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if err := c.announce(ctx, ip, port); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return &pendingData{ln: ln}, nil
+}
+
+// announce sends EPRT or PORT for ip:port. IPv6 needs EPRT. IPv4 uses EPRT
+// only when the server lists it in FEAT, and PORT once EPRT was refused.
+func (c *Conn) announce(ctx context.Context, ip net.IP, port int) error {
+	ip4 := ip.To4()
+	if ip4 == nil {
+		if !c.opts.extended {
+			return &Error{Kind: KindOther, Op: "EPRT", Err: errors.New("active mode over IPv6 needs EPRT, which is turned off")}
+		}
+		_, err := c.exchange(ctx, 2, "EPRT", fmt.Sprintf("|2|%s|%d|", ip, port))
+		return err
+	}
+	if c.opts.extended && !c.noEPRT && c.HasFeature("EPRT") {
+		_, err := c.exchange(ctx, 2, "EPRT", fmt.Sprintf("|1|%s|%d|", ip4, port))
+		if !refused(err) {
+			return err
+		}
+		c.tracef("server refused EPRT; using PORT from now on")
+		c.noEPRT = true
+	}
+	arg := fmt.Sprintf("%d,%d,%d,%d,%d,%d", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff)
+	_, err := c.exchange(ctx, 2, "PORT", arg)
+	return err
+}
+
+// listenActive listens on the control connection's local IP: first on the
+// classic port (control port + 1), then in the configured range, then on
+// any free port.
+func (c *Conn) listenActive(ctx context.Context) (*net.TCPListener, error) {
+	var lc net.ListenConfig
+	listen := func(port int) (*net.TCPListener, error) {
+		addr := net.JoinHostPort(c.local.IP.String(), strconv.Itoa(port))
+		ln, err := lc.Listen(ctx, "tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		return ln.(*net.TCPListener), nil
+	}
+	if p := c.local.Port + 1; p <= 65535 {
+		if ln, err := listen(p); err == nil {
+			return ln, nil
+		} else {
+			c.tracef("active port %d busy (%v)", p, err)
+		}
+	}
+	lo, hi := c.opts.portLo, c.opts.portHi
+	if lo > 0 && hi >= lo {
+		n := hi - lo + 1
+		// Start at a point that depends on the control port, so that
+		// parallel connections do not all race for the same ports.
+		start := c.local.Port % n
+		var last error
+		for i := 0; i < n; i++ {
+			ln, err := listen(lo + (start+i)%n)
+			if err == nil {
+				return ln, nil
+			}
+			last = err
+		}
+		return nil, &Error{Kind: KindConnection, Op: "active listen", Err: fmt.Errorf("no free port in %d-%d: %w", lo, hi, last)}
+	}
+	ln, err := listen(0)
+	if err != nil {
+		return nil, &Error{Kind: KindConnection, Op: "active listen", Err: err}
+	}
+	return ln, nil
+}
+
+// accept waits for the server's data connection, accepts exactly one, and
+// only from the server's control-connection IP; then it closes the
+// listener.
+func (c *Conn) accept(ctx context.Context, ln *net.TCPListener) (net.Conn, error) {
+	defer ln.Close()
+	actx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
+	defer cancel()
+	stop := context.AfterFunc(actx, func() { ln.Close() })
+	nc, err := ln.AcceptTCP()
+	stop()
+	if err != nil {
+		if actx.Err() != nil {
+			err = fmt.Errorf("server did not connect: %w", actx.Err())
+		}
+		return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
+	}
+	from := nc.RemoteAddr().(*net.TCPAddr)
+	if !from.IP.Equal(c.peer.IP) {
+		nc.Close()
+		return nil, &Error{Kind: KindProtocol, Op: "data connection",
+			Err: fmt.Errorf("refused connection from %s: expected the server at %s", from.IP, c.peer.IP)}
+	}
+	return nc, nil
+}
+
+// parseEPSV reads the port from a 229 reply text such as
+// "Entering Extended Passive Mode (|||6446|)" (RFC 2428 section 3).
+func parseEPSV(text string) (int, error) {
+	open := strings.IndexByte(text, '(')
+	end := strings.LastIndexByte(text, ')')
+	if open < 0 || end < open+5 {
+		return 0, fmt.Errorf("malformed EPSV reply %q", clip(text))
+	}
+	in := text[open+1 : end]
+	d := in[0]
+	if d < 33 || d > 126 || len(in) < 5 || in[1] != d || in[2] != d || in[len(in)-1] != d {
+		return 0, fmt.Errorf("malformed EPSV reply %q", clip(text))
+	}
+	port, err := strconv.Atoi(in[3 : len(in)-1])
+	if err != nil || port < 1 || port > 65535 {
+		return 0, fmt.Errorf("malformed EPSV port in %q", clip(text))
+	}
+	return port, nil
+}
+
+// parsePASV reads "h1,h2,h3,h4,p1,p2" from a 227 reply text (RFC 959
+// section 4.1.2; RFC 1123 4.1.2.6: find the numbers anywhere in the text).
+func parsePASV(text string) (net.IP, int, error) {
+	for i := 0; i < len(text); i++ {
+		if text[i] < '0' || text[i] > '9' || (i > 0 && (text[i-1] == ',' || (text[i-1] >= '0' && text[i-1] <= '9'))) {
+			continue
+		}
+		end := i
+		for end < len(text) && (text[end] == ',' || (text[end] >= '0' && text[end] <= '9')) {
+			end++
+		}
+		fields := strings.Split(strings.TrimRight(text[i:end], ","), ",")
+		if len(fields) != 6 {
+			continue
+		}
+		var n [6]byte
+		ok := true
+		for j, f := range fields {
+			v, err := strconv.Atoi(f)
+			if err != nil || v < 0 || v > 255 || len(f) > 3 {
+				ok = false
+				break
+			}
+			n[j] = byte(v)
+		}
+		if !ok {
+			continue
+		}
+		port := int(n[4])<<8 | int(n[5])
+		if port == 0 {
+			break
+		}
+		return net.IPv4(n[0], n[1], n[2], n[3]), port, nil
+	}
+	return nil, 0, fmt.Errorf("malformed PASV reply %q", clip(text))
+}

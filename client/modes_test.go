@@ -1,0 +1,229 @@
+package client
+
+import (
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ferry-ftp/ferry/internal/ftptest"
+)
+
+// dataPort returns the port the server dialed for the last active data
+// connection.
+func dataPort(t *testing.T, srv *ftptest.Server) int {
+	t.Helper()
+	dcs := srv.DataConns()
+	if len(dcs) == 0 {
+		t.Fatal("no data connection")
+	}
+	_, p, err := net.SplitHostPort(dcs[len(dcs)-1].Remote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func TestActiveListensOnControlPortPlusOne(t *testing.T) {
+	for _, network := range []string{"tcp4", "tcp6"} {
+		t.Run(network, func(t *testing.T) {
+			srv := ftptest.New(t, ftptest.Config{Network: network})
+			writeFile(t, srv, "f", []byte("data"))
+			c := dialLogin(t, srv, WithDataMode(Active))
+			if got := string(get(t, c, "f", 0)); got != "data" {
+				t.Fatalf("got %q", got)
+			}
+			if got, want := dataPort(t, srv), c.LocalAddr().Port+1; got != want {
+				t.Errorf("server dialed port %d, want control port + 1 = %d", got, want)
+			}
+			cmds := srv.SessionCommands(1)
+			if !strings.HasSuffix(cmds[len(cmds)-2], "|"+strconv.Itoa(c.LocalAddr().Port+1)+"|") &&
+				!strings.HasPrefix(cmds[len(cmds)-2], "PORT ") {
+				t.Errorf("announce = %q", cmds[len(cmds)-2])
+			}
+		})
+	}
+}
+
+// busyNextPort returns a dialer whose connections use a local port P whose
+// successor P+1 is held by a listener, so that the classic active port is
+// busy.
+func busyNextPort(t *testing.T) (*net.Dialer, int) {
+	t.Helper()
+	for i := 0; i < 50; i++ {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if p >= 65535 {
+			continue
+		}
+		busy, err := net.Listen("tcp4", "127.0.0.1:"+strconv.Itoa(p+1))
+		if err != nil {
+			continue
+		}
+		t.Cleanup(func() { busy.Close() })
+		return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p}}, p
+	}
+	t.Fatal("no pair of free ports found")
+	return nil, 0
+}
+
+func TestActiveFallbackWhenPortBusy(t *testing.T) {
+	t.Run("any port", func(t *testing.T) {
+		srv := ftptest.New(t, ftptest.Config{})
+		writeFile(t, srv, "f", []byte("data"))
+		d, p := busyNextPort(t)
+		c := dialLogin(t, srv, WithDataMode(Active), WithDialer(d))
+		if c.LocalAddr().Port != p {
+			t.Fatalf("control port %d, want %d", c.LocalAddr().Port, p)
+		}
+		if got := string(get(t, c, "f", 0)); got != "data" {
+			t.Fatalf("got %q", got)
+		}
+		if got := dataPort(t, srv); got == p+1 {
+			t.Errorf("server dialed the busy port %d", got)
+		}
+	})
+	t.Run("range", func(t *testing.T) {
+		srv := ftptest.New(t, ftptest.Config{})
+		writeFile(t, srv, "f", []byte("data"))
+		d, _ := busyNextPort(t)
+		// Find a small free range.
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		c := dialLogin(t, srv, WithDataMode(Active), WithDialer(d), WithActivePorts(lo, lo))
+		if got := string(get(t, c, "f", 0)); got != "data" {
+			t.Fatalf("got %q", got)
+		}
+		if got := dataPort(t, srv); got != lo {
+			t.Errorf("server dialed port %d, want %d from the range", got, lo)
+		}
+	})
+}
+
+func TestActiveRefusesForeignSource(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{ActiveSourceIP: "127.0.0.2"})
+	writeFile(t, srv, "f", []byte("secret"))
+	c := dialLogin(t, srv, WithDataMode(Active))
+	_, err := c.Retr(testCtx(t), "f", 0)
+	if err == nil || KindOf(err) != KindProtocol || !strings.Contains(err.Error(), "127.0.0.2") {
+		t.Fatalf("Retr = %v, want a protocol error naming 127.0.0.2", err)
+	}
+	// The session is resynchronised and still usable.
+	if err := c.Noop(testCtx(t)); err != nil {
+		t.Fatalf("Noop after refused data connection: %v", err)
+	}
+}
+
+func TestPASVForeignAddressIgnored(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{PASVAddress: "10.9.8.7", Disable: []string{"EPSV"}})
+	writeFile(t, srv, "f", []byte("data"))
+	d := &recordingDialer{}
+	c := dialLogin(t, srv, WithDialer(d))
+	if got := string(get(t, c, "f", 0)); got != "data" {
+		t.Fatalf("got %q", got)
+	}
+	dialed := d.dialed()
+	if len(dialed) != 2 || !strings.HasPrefix(dialed[1], "127.0.0.1:") {
+		t.Fatalf("dialed %q, want the control IP for data", dialed)
+	}
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "PASV", "RETR f"})
+}
+
+func TestPASVAddressTrustedWhenAsked(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{PASVAddress: "127.0.0.3", Disable: []string{"EPSV"}})
+	d := &recordingDialer{}
+	c := dialLogin(t, srv, WithDialer(d), WithTrustPASVAddr(true))
+	c.Retr(testCtx(t), "missing", 0)
+	dialed := d.dialed()
+	if len(dialed) != 2 || !strings.HasPrefix(dialed[1], "127.0.0.3:") {
+		t.Fatalf("dialed %q, want the address from the 227 reply", dialed)
+	}
+}
+
+func TestEPSVRefusedFallsBackToPASVForTheSession(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"EPSV"}})
+	writeFile(t, srv, "f", []byte("data"))
+	c := dialLogin(t, srv)
+	get(t, c, "f", 0)
+	get(t, c, "f", 2)
+	matchCommands(t, srv.SessionCommands(1), []string{
+		"USER user", "PASS pass", "EPSV", "PASV", "RETR f", "PASV", "REST 2", "RETR f"})
+}
+
+func TestEPSVOff(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{})
+	writeFile(t, srv, "f", []byte("data"))
+	c := dialLogin(t, srv, WithEPSV(false))
+	get(t, c, "f", 0)
+	c2 := dialLogin(t, srv, WithEPSV(false), WithDataMode(Active))
+	c2.Features(testCtx(t))
+	get(t, c2, "f", 0)
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "PASV", "RETR f"})
+	matchCommands(t, srv.SessionCommands(2), []string{"USER user", "PASS pass", "FEAT", "PORT *", "RETR f"})
+	if arg := strings.TrimPrefix(srv.SessionCommands(2)[3], "PORT "); !portArg.MatchString(arg) {
+		t.Errorf("PORT argument %q", arg)
+	}
+}
+
+func TestModeSwitch(t *testing.T) {
+	t.Run("passive refused", func(t *testing.T) {
+		srv := ftptest.New(t, ftptest.Config{Disable: []string{"EPSV", "PASV"}})
+		writeFile(t, srv, "f", []byte("data"))
+		c := dialLogin(t, srv)
+		if got := string(get(t, c, "f", 0)); got != "data" {
+			t.Fatalf("got %q", got)
+		}
+		get(t, c, "f", 0)
+		if c.DataMode() != Active {
+			t.Errorf("mode %v after switch", c.DataMode())
+		}
+		matchCommands(t, srv.SessionCommands(1), []string{
+			"USER user", "PASS pass", "EPSV", "PASV", "PORT *", "RETR f", "PORT *", "RETR f"})
+	})
+	t.Run("active refused", func(t *testing.T) {
+		srv := ftptest.New(t, ftptest.Config{Disable: []string{"PORT", "EPRT"}})
+		writeFile(t, srv, "f", []byte("data"))
+		c, err := Dial(testCtx(t), srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.mode = Active // as a caller that started active but did not pin it
+		if err := c.Login(testCtx(t), "user", "pass"); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(get(t, c, "f", 0)); got != "data" {
+			t.Fatalf("got %q", got)
+		}
+		matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "PORT *", "EPSV", "RETR f"})
+	})
+	t.Run("pinned passive does not switch", func(t *testing.T) {
+		srv := ftptest.New(t, ftptest.Config{Disable: []string{"EPSV", "PASV"}})
+		c := dialLogin(t, srv, WithDataMode(Passive))
+		_, err := c.Retr(testCtx(t), "f", 0)
+		if ReplyCode(err) != 502 {
+			t.Fatalf("Retr = %v, want the 502 refusal", err)
+		}
+		matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "PASV"})
+	})
+}
+
+func TestPASVOverIPv6Refused(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Network: "tcp6", Disable: []string{"EPSV"}})
+	c := dialLogin(t, srv, WithDataMode(Passive))
+	_, err := c.Retr(testCtx(t), "f", 0)
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Kind != KindProtocol || !strings.Contains(err.Error(), "IPv6") {
+		t.Fatalf("Retr = %v", err)
+	}
+}

@@ -1,0 +1,226 @@
+package client
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// mlsxCase is one MLSD line or MLST entry line and the entry it must give.
+type mlsxCase struct {
+	line string
+	want Entry
+}
+
+// mlsxTime is a UTC time, as MLSx facts give.
+func mlsxTime(year int, month time.Month, day, hour, min, sec, nsec int) time.Time {
+	return time.Date(year, month, day, hour, min, sec, nsec, time.UTC)
+}
+
+// mlsxTables are the MLSx tables by server family. vsftpd has no MLSD.
+func mlsxTables() map[string][]mlsxCase {
+	return map[string][]mlsxCase{
+		"proftpd":          proftpdMLSxTests,
+		"pure-ftpd":        pureFTPdMLSxTests,
+		"pyftpdlib":        pyftpdlibMLSxTests,
+		"Microsoft IIS":    iisMLSxTests,
+		"FileZilla Server": fileZillaMLSxTests,
+		"edge cases":       edgeMLSxTests,
+	}
+}
+
+// proftpd sends UNIX.owner/group as numbers and, since 1.3.6,
+// UNIX.ownername/groupname; links are "OS.unix=slink:target".
+var proftpdMLSxTests = []mlsxCase{
+	{"modify=20250304113456;perm=flcdmpe;type=cdir;unique=FD00U1B4001;UNIX.group=33;UNIX.groupname=www-data;UNIX.mode=02775;UNIX.owner=1000;UNIX.ownername=alice; .",
+		Entry{Name: ".", Type: EntryDir, Size: -1, ModTime: mlsxTime(2025, time.March, 4, 11, 34, 56, 0), Precision: TimeExact, Mode: os.ModeSetgid | 0o775, Owner: "alice", Group: "www-data",
+			Facts: map[string]string{"modify": "20250304113456", "perm": "flcdmpe", "type": "cdir", "unique": "FD00U1B4001", "unix.group": "33", "unix.groupname": "www-data", "unix.mode": "02775", "unix.owner": "1000", "unix.ownername": "alice"}}},
+	{"modify=20250101000000;perm=flcdmpe;type=pdir;unique=FD00U2;UNIX.group=0;UNIX.mode=0755;UNIX.owner=0; ..",
+		Entry{Name: "..", Type: EntryDir, Size: -1, ModTime: mlsxTime(2025, time.January, 1, 0, 0, 0, 0), Precision: TimeExact, Mode: 0o755, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20250101000000", "perm": "flcdmpe", "type": "pdir", "unique": "FD00U2", "unix.group": "0", "unix.mode": "0755", "unix.owner": "0"}}},
+	{"modify=20250304123456;perm=adfrw;size=1234;type=file;unique=FD00U1B4002;UNIX.group=33;UNIX.groupname=www-data;UNIX.mode=0644;UNIX.owner=1000;UNIX.ownername=alice; index.html",
+		Entry{Name: "index.html", Type: EntryFile, Size: 1234, ModTime: mlsxTime(2025, time.March, 4, 12, 34, 56, 0), Precision: TimeExact, Mode: 0o644, Owner: "alice", Group: "www-data",
+			Facts: map[string]string{"modify": "20250304123456", "perm": "adfrw", "size": "1234", "type": "file", "unique": "FD00U1B4002", "unix.group": "33", "unix.groupname": "www-data", "unix.mode": "0644", "unix.owner": "1000", "unix.ownername": "alice"}}},
+	{"modify=20250201080000;perm=adfrw;size=21;type=OS.unix=slink:/srv/ftp/releases/9.1;unique=FD00U1B4003;UNIX.group=0;UNIX.mode=0777;UNIX.owner=0; latest",
+		Entry{Name: "latest", Type: EntryLink, Size: 21, ModTime: mlsxTime(2025, time.February, 1, 8, 0, 0, 0), Precision: TimeExact, Target: "/srv/ftp/releases/9.1", Mode: 0o777, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20250201080000", "perm": "adfrw", "size": "21", "type": "OS.unix=slink:/srv/ftp/releases/9.1", "unique": "FD00U1B4003", "unix.group": "0", "unix.mode": "0777", "unix.owner": "0"}}},
+	{"modify=20250201080000;perm=adfrw;size=7;type=OS.unix=symlink;unique=FD00U1B4004;UNIX.group=0;UNIX.mode=0777;UNIX.owner=0; other link",
+		Entry{Name: "other link", Type: EntryLink, Size: 7, ModTime: mlsxTime(2025, time.February, 1, 8, 0, 0, 0), Precision: TimeExact, Mode: 0o777, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20250201080000", "perm": "adfrw", "size": "7", "type": "OS.unix=symlink", "unique": "FD00U1B4004", "unix.group": "0", "unix.mode": "0777", "unix.owner": "0"}}},
+	{"modify=20240630120000;perm=flcdmpe;type=dir;unique=FD00U1B4005;UNIX.group=0;UNIX.mode=01777;UNIX.owner=0; tmp",
+		Entry{Name: "tmp", Type: EntryDir, Size: -1, ModTime: mlsxTime(2024, time.June, 30, 12, 0, 0, 0), Precision: TimeExact, Mode: os.ModeSticky | 0o777, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20240630120000", "perm": "flcdmpe", "type": "dir", "unique": "FD00U1B4005", "unix.group": "0", "unix.mode": "01777", "unix.owner": "0"}}},
+	// The entry line of an MLST reply, with its leading space.
+	{" modify=20250304123456;perm=adfrw;size=1234;type=file;unique=FD00U1B4002;UNIX.group=33;UNIX.mode=0644;UNIX.owner=1000; /var/www/index.html",
+		Entry{Name: "/var/www/index.html", Type: EntryFile, Size: 1234, ModTime: mlsxTime(2025, time.March, 4, 12, 34, 56, 0), Precision: TimeExact, Mode: 0o644, Owner: "1000", Group: "33",
+			Facts: map[string]string{"modify": "20250304123456", "perm": "adfrw", "size": "1234", "type": "file", "unique": "FD00U1B4002", "unix.group": "33", "unix.mode": "0644", "unix.owner": "1000"}}},
+}
+
+// pure-ftpd gives folders a sizd fact and owners as UNIX.uid/UNIX.gid.
+var pureFTPdMLSxTests = []mlsxCase{
+	{"type=cdir;sizd=4096;modify=20250304113456;UNIX.mode=0755;UNIX.uid=1000;UNIX.gid=1000;unique=803g2ad4; .",
+		Entry{Name: ".", Type: EntryDir, Size: 4096, ModTime: mlsxTime(2025, time.March, 4, 11, 34, 56, 0), Precision: TimeExact, Mode: 0o755, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "cdir", "sizd": "4096", "modify": "20250304113456", "unix.mode": "0755", "unix.uid": "1000", "unix.gid": "1000", "unique": "803g2ad4"}}},
+	{"type=file;size=73400320;modify=20250307154500;UNIX.mode=0644;UNIX.uid=1000;UNIX.gid=1000;unique=803g2ad9; video.mp4",
+		Entry{Name: "video.mp4", Type: EntryFile, Size: 73400320, ModTime: mlsxTime(2025, time.March, 7, 15, 45, 0, 0), Precision: TimeExact, Mode: 0o644, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "file", "size": "73400320", "modify": "20250307154500", "unix.mode": "0644", "unix.uid": "1000", "unix.gid": "1000", "unique": "803g2ad9"}}},
+	{"type=dir;sizd=4096;modify=20240802101010;UNIX.mode=0750;UNIX.uid=1000;UNIX.gid=100;unique=803g2ae0; My Photos",
+		Entry{Name: "My Photos", Type: EntryDir, Size: 4096, ModTime: mlsxTime(2024, time.August, 2, 10, 10, 10, 0), Precision: TimeExact, Mode: 0o750, Owner: "1000", Group: "100",
+			Facts: map[string]string{"type": "dir", "sizd": "4096", "modify": "20240802101010", "unix.mode": "0750", "unix.uid": "1000", "unix.gid": "100", "unique": "803g2ae0"}}},
+	{"type=OS.unix=slink:share/docs;size=10;modify=20250120101100;UNIX.mode=0777;UNIX.uid=1000;UNIX.gid=1000;unique=803g2ae1; docs",
+		Entry{Name: "docs", Type: EntryLink, Size: 10, ModTime: mlsxTime(2025, time.January, 20, 10, 11, 0, 0), Precision: TimeExact, Target: "share/docs", Mode: 0o777, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "OS.unix=slink:share/docs", "size": "10", "modify": "20250120101100", "unix.mode": "0777", "unix.uid": "1000", "unix.gid": "1000", "unique": "803g2ae1"}}},
+}
+
+// pyftpdlib writes fact names in lower case.
+var pyftpdlibMLSxTests = []mlsxCase{
+	{"type=dir;size=0;perm=el;modify=20250301090000;unix.mode=0755;unix.uid=1000;unix.gid=1000;unique=fd01a2b; src",
+		Entry{Name: "src", Type: EntryDir, Size: 0, ModTime: mlsxTime(2025, time.March, 1, 9, 0, 0, 0), Precision: TimeExact, Mode: 0o755, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "dir", "size": "0", "perm": "el", "modify": "20250301090000", "unix.mode": "0755", "unix.uid": "1000", "unix.gid": "1000", "unique": "fd01a2b"}}},
+	{"type=file;size=156;perm=r;modify=20071029155301;unix.mode=0644;unix.uid=1000;unix.gid=1000;unique=8012; music.mp3",
+		Entry{Name: "music.mp3", Type: EntryFile, Size: 156, ModTime: mlsxTime(2007, time.October, 29, 15, 53, 1, 0), Precision: TimeExact, Mode: 0o644, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "file", "size": "156", "perm": "r", "modify": "20071029155301", "unix.mode": "0644", "unix.uid": "1000", "unix.gid": "1000", "unique": "8012"}}},
+	{"type=file;size=0;perm=radfwMT;modify=20250310120000.123;unix.mode=0600;unix.uid=1000;unix.gid=1000;unique=8013; semi;colon; name",
+		Entry{Name: "semi;colon; name", Type: EntryFile, Size: 0, ModTime: mlsxTime(2025, time.March, 10, 12, 0, 0, 123000000), Precision: TimeExact, Mode: 0o600, Owner: "1000", Group: "1000",
+			Facts: map[string]string{"type": "file", "size": "0", "perm": "radfwMT", "modify": "20250310120000.123", "unix.mode": "0600", "unix.uid": "1000", "unix.gid": "1000", "unique": "8013"}}},
+}
+
+// Microsoft IIS capitalizes fact names and gives milliseconds.
+var iisMLSxTests = []mlsxCase{
+	{"Type=dir;Modify=20250304103456.312; aspnet_client",
+		Entry{Name: "aspnet_client", Type: EntryDir, Size: -1, ModTime: mlsxTime(2025, time.March, 4, 10, 34, 56, 312000000), Precision: TimeExact,
+			Facts: map[string]string{"type": "dir", "modify": "20250304103456.312"}}},
+	{"Type=file;Size=1803128;Modify=20240710101800.000;Create=20240710101759.995; ls-lR.Z",
+		Entry{Name: "ls-lR.Z", Type: EntryFile, Size: 1803128, ModTime: mlsxTime(2024, time.July, 10, 10, 18, 0, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "size": "1803128", "modify": "20240710101800.000", "create": "20240710101759.995"}}},
+	{"Type=FILE;Size=42;Modify=20250101000000; Read Me.TXT",
+		Entry{Name: "Read Me.TXT", Type: EntryFile, Size: 42, ModTime: mlsxTime(2025, time.January, 1, 0, 0, 0, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "size": "42", "modify": "20250101000000"}}},
+}
+
+// FileZilla Server sends a perms fact (not perm).
+var fileZillaMLSxTests = []mlsxCase{
+	{"type=file;size=524288;modify=20190304120000;perms=awrfd; report 2019.xlsx",
+		Entry{Name: "report 2019.xlsx", Type: EntryFile, Size: 524288, ModTime: mlsxTime(2019, time.March, 4, 12, 0, 0, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "size": "524288", "modify": "20190304120000", "perms": "awrfd"}}},
+	{"type=dir;modify=20250226105100;perms=cplemfd; My Documents",
+		Entry{Name: "My Documents", Type: EntryDir, Size: -1, ModTime: mlsxTime(2025, time.February, 26, 10, 51, 0, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "dir", "modify": "20250226105100", "perms": "cplemfd"}}},
+}
+
+// Lines that stretch RFC 3659.
+var edgeMLSxTests = []mlsxCase{
+	{"type=OS.unix=chr-1/3;modify=20250304123456;UNIX.mode=0666; null",
+		Entry{Name: "null", Type: EntryOther, Size: -1, ModTime: mlsxTime(2025, time.March, 4, 12, 34, 56, 0), Precision: TimeExact, Mode: 0o666,
+			Facts: map[string]string{"type": "OS.unix=chr-1/3", "modify": "20250304123456", "unix.mode": "0666"}}},
+	{"type=OS.unix=slinky; not-a-link",
+		Entry{Name: "not-a-link", Type: EntryOther, Size: -1, Facts: map[string]string{"type": "OS.unix=slinky"}}},
+	{"size=10; no type fact",
+		Entry{Name: "no type fact", Type: EntryFile, Size: 10, Facts: map[string]string{"size": "10"}}},
+	{" no-facts",
+		Entry{Name: "no-facts", Type: EntryFile, Size: -1, Facts: map[string]string{}}},
+	{" x=y no facts either",
+		Entry{Name: "x=y no facts either", Type: EntryFile, Size: -1, Facts: map[string]string{}}},
+	{"type=file;size=1;  leading space",
+		Entry{Name: " leading space", Type: EntryFile, Size: 1, Facts: map[string]string{"type": "file", "size": "1"}}},
+	{"type=file;size=1; trailing space ",
+		Entry{Name: "trailing space ", Type: EntryFile, Size: 1, Facts: map[string]string{"type": "file", "size": "1"}}},
+	{"type=file;;size=2;UNIX.mode=100755; double semicolon, file type bits",
+		Entry{Name: "double semicolon, file type bits", Type: EntryFile, Size: 2, Mode: 0o755, Facts: map[string]string{"type": "file", "size": "2", "unix.mode": "100755"}}},
+	{"type=file;size=3;modify=20250304123456.1234567891; a -> b",
+		Entry{Name: "a -> b", Type: EntryFile, Size: 3, ModTime: mlsxTime(2025, time.March, 4, 12, 34, 56, 123456789), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "size": "3", "modify": "20250304123456.1234567891"}}},
+	{"type=file;size=4;UNIX.owner=0;UNIX.uid=0;UNIX.gid=5;perm=; crlf.txt\r\n",
+		Entry{Name: "crlf.txt", Type: EntryFile, Size: 4, Owner: "0", Group: "5", Facts: map[string]string{"type": "file", "size": "4", "unix.owner": "0", "unix.uid": "0", "unix.gid": "5", "perm": ""}}},
+	{"type=dir;size=9223372036854775807; max size",
+		Entry{Name: "max size", Type: EntryDir, Size: 9223372036854775807, Facts: map[string]string{"type": "dir", "size": "9223372036854775807"}}},
+}
+
+func TestParseMLSxLine(t *testing.T) {
+	for family, cases := range mlsxTables() {
+		t.Run(family, func(t *testing.T) {
+			for _, c := range cases {
+				got, err := ParseMLSxLine(c.line)
+				if err != nil {
+					t.Errorf("ParseMLSxLine(%q): %v", c.line, err)
+					continue
+				}
+				checkParsedEntry(t, c.line, got, c.want)
+			}
+		})
+	}
+}
+
+func TestParseMLSxLineErrors(t *testing.T) {
+	bad := []string{
+		"",
+		"\r\n",
+		"type=file;size=1;name",
+		"type=file;size=1; ",
+		"type=file x",
+		"type=file;invalid;size=1; x",
+		"=file; x",
+		"type=; x",
+		"type=file;size=abc; x",
+		"type=file;size=-1; x",
+		"type=file;size=+1; x",
+		"type=file;size=9223372036854775808; x",
+		"type=file;sizd=; x",
+		"type=file;modify=2025030412345; x",
+		"type=file;modify=20251304123456; x",
+		"type=file;modify=20250230123456; x",
+		"type=file;modify=20250304243456; x",
+		"type=file;modify=20250304123460; x",
+		"type=file;modify=20250304123456.; x",
+		"type=file;modify=20250304123456Z; x",
+		"type=file;modify=20250304123456.12a; x",
+		"type=file;modify=20250304123456.1234567891x; x",
+		"type=file;UNIX.mode=0999; x",
+		"type=file;UNIX.mode=-755; x",
+		"type=file;UNIX.mode=; x",
+	}
+	for _, line := range bad {
+		_, err := ParseMLSxLine(line)
+		if err == nil {
+			t.Errorf("ParseMLSxLine(%q) succeeded, want an error", line)
+			continue
+		}
+		if want := "ftp: unparseable MLSx line " + strconv.Quote(strings.TrimRight(line, "\r\n")); !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("ParseMLSxLine(%q) error = %q, want it to start with %q", line, err, want)
+		}
+	}
+}
+
+func TestSkipMLSx(t *testing.T) {
+	tests := []struct {
+		e    Entry
+		want bool
+	}{
+		{Entry{Name: ".", Facts: map[string]string{"type": "cdir"}}, true},
+		{Entry{Name: "/pub", Facts: map[string]string{"type": "cdir"}}, true},
+		{Entry{Name: "..", Facts: map[string]string{"type": "pdir"}}, true},
+		{Entry{Name: "parent", Facts: map[string]string{"type": "PDir"}}, true},
+		{Entry{Name: "."}, true},
+		{Entry{Name: ".."}, true},
+		{Entry{Name: "...", Facts: map[string]string{"type": "dir"}}, false},
+		{Entry{Name: ".hidden", Facts: map[string]string{"type": "file"}}, false},
+		{Entry{Name: "cdir", Facts: map[string]string{"type": "dir"}}, false},
+	}
+	for _, tt := range tests {
+		if got := SkipMLSx(tt.e); got != tt.want {
+			t.Errorf("SkipMLSx(%q, type %q) = %v, want %v", tt.e.Name, tt.e.Facts["type"], got, tt.want)
+		}
+	}
+	// Parsed entries of either case.
+	for _, line := range []string{"type=CDIR; .", "Type=Pdir;Modify=20250101000000; .."} {
+		e, err := ParseMLSxLine(line)
+		if err != nil || !SkipMLSx(e) || e.Type != EntryDir {
+			t.Errorf("ParseMLSxLine(%q) = %+v, %v; want a dir that SkipMLSx skips", line, e, err)
+		}
+		if typ := e.Facts["type"]; typ != "cdir" && typ != "pdir" {
+			t.Errorf("ParseMLSxLine(%q): type fact %q, want it in lower case", line, typ)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+)
+
+// newTLSConfig returns the TLS configuration for this connection's control
+// and data connections. It has its own session cache, so data connections
+// resume this control connection's session and no other (vsftpd's
+// require_ssl_reuse; rclone issue 7234), and ServerName is always set, since
+// it is the cache key and data connections go to other ports.
+func (c *Conn) newTLSConfig() *tls.Config {
+	var cfg *tls.Config
+	if c.opts.tlsConfig != nil {
+		cfg = c.opts.tlsConfig.Clone()
+	} else {
+		cfg = &tls.Config{}
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = c.host
+	}
+	if cfg.MinVersion == 0 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+	return cfg
+}
+
+// startTLS runs the TLS handshake on the control connection.
+func (c *Conn) startTLS(ctx context.Context) error {
+	tc := tls.Client(c.conn, c.tls)
+	stop := c.deadline(ctx, c.conn)
+	err := tc.HandshakeContext(ctx)
+	stop()
+	if err != nil {
+		return &Error{Kind: KindTLS, Op: "TLS handshake", Err: err}
+	}
+	c.setConn(tc)
+	st := tc.ConnectionState()
+	c.tracef("TLS %s, %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	return nil
+}
+
+// authTLS secures the control connection with AUTH TLS (RFC 4217 section
+// 4). When the server refuses, it fails before any credential is sent.
+func (c *Conn) authTLS(ctx context.Context) error {
+	reply, err := c.exchange(ctx, 234, "AUTH", "TLS")
+	if err != nil {
+		var re *ReplyError
+		if errors.As(err, &re) {
+			return &Error{Kind: KindTLS, Op: "AUTH TLS", Err: fmt.Errorf("server refused TLS: %d %s", re.Code, re.Msg)}
+		}
+		return err
+	}
+	_ = reply
+	if n := c.r.Buffered(); n > 0 {
+		// Whatever follows 234 must be the TLS handshake; plain bytes
+		// here would be taken as replies of the secured session
+		// (CVE-2021-22947).
+		return &Error{Kind: KindTLS, Op: "AUTH TLS", Err: fmt.Errorf("server sent %d unexpected bytes after 234 reply", n)}
+	}
+	return c.startTLS(ctx)
+}
+
+// protect sets up data-connection protection after login: PBSZ 0 and PROT P
+// (RFC 4217 section 9). A server that refuses PROT P would send data in
+// the clear, which is an error.
+func (c *Conn) protect(ctx context.Context) error {
+	if c.tls == nil || c.protP {
+		return nil
+	}
+	if _, err := c.exchange(ctx, 2, "PBSZ", "0"); err != nil {
+		return wrapTLSRefusal("PBSZ", err)
+	}
+	if _, err := c.exchange(ctx, 2, "PROT", "P"); err != nil {
+		return wrapTLSRefusal("PROT P", err)
+	}
+	c.protP = true
+	return nil
+}
+
+func wrapTLSRefusal(op string, err error) error {
+	var re *ReplyError
+	if errors.As(err, &re) && re.Code != 421 {
+		return &Error{Kind: KindTLS, Op: op, Err: fmt.Errorf("server refused data protection: %d %s", re.Code, re.Msg)}
+	}
+	return err
+}
+
+// secureData wraps a data connection in TLS when PROT P is in force. The
+// handshake runs later, in handshakeData.
+func (c *Conn) secureData(nc net.Conn) net.Conn {
+	if !c.protP {
+		return nc
+	}
+	return tls.Client(nc, c.tls)
+}
+
+// handshakeData runs the TLS handshake of a data connection, bounded by
+// the connect timeout.
+func (c *Conn) handshakeData(ctx context.Context, nc net.Conn) error {
+	tc, ok := nc.(*tls.Conn)
+	if !ok {
+		return nil
+	}
+	hctx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		return &Error{Kind: KindTLS, Op: "data connection TLS handshake", Err: err}
+	}
+	st := tc.ConnectionState()
+	c.tracef("data connection TLS %s, resumed=%t", tls.VersionName(st.Version), st.DidResume)
+	return nil
+}
