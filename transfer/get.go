@@ -1,0 +1,194 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// PartSuffix is appended to a file's name while it is being transferred:
+// a download goes to NAME.part beside the target and an upload to
+// NAME.part beside the remote target, each renamed when complete.
+const PartSuffix = ".part"
+
+// bufferSize is the copy buffer of one transfer.
+const bufferSize = 256 << 10
+
+// GetOptions configure a download.
+type GetOptions struct {
+	// Resume continues a partial download left in NAME.part by an
+	// earlier attempt, with REST.
+	Resume bool
+	// Progress is told about the transfer; nil reports nothing.
+	Progress Progress
+}
+
+// Result describes a finished transfer.
+type Result struct {
+	Remote, Local string
+	// Size is the file's full size.
+	Size int64
+	// Offset is where the transfer resumed; Bytes is what it moved.
+	Offset, Bytes int64
+	// ModTime is the server's modification time, when it told it.
+	ModTime time.Time
+	// Duration is the time the transfer took.
+	Duration time.Duration
+}
+
+// Get downloads remote into the local file local. The data goes to
+// local+PartSuffix, which is renamed over local only when the transfer is
+// complete and its size matches the server's; so a failed or interrupted
+// download never replaces local. A partial file that holds data is kept
+// for Resume. The local modification time is set from the server's.
+func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptions) (Result, error) {
+	start := time.Now()
+	res := Result{Remote: remote, Local: local, Size: -1}
+	size, mtime, err := remoteInfo(ctx, c, remote)
+	if err != nil {
+		return res, err
+	}
+	res.Size, res.ModTime = size, mtime
+
+	part := local + PartSuffix
+	var offset int64
+	if opt.Resume {
+		if fi, err := os.Stat(part); err == nil && fi.Mode().IsRegular() {
+			offset = fi.Size()
+		}
+		if size >= 0 && offset > size {
+			offset = 0 // the part is not a prefix of this file
+		}
+	}
+	flags := os.O_WRONLY | os.O_CREATE
+	if offset == 0 {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(part, flags, 0o644)
+	if err != nil {
+		return res, localErr("create", part, err)
+	}
+	res.Offset = offset
+	n, err := download(ctx, c, remote, f, offset, size, opt.Progress)
+	res.Bytes = n
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = localErr("write", part, cerr)
+	}
+	if err == nil && size >= 0 && offset+n != size {
+		err = fmt.Errorf("%s: received %d bytes, but the server reported %d", remote, offset+n, size)
+	}
+	if err != nil {
+		if offset+n == 0 {
+			os.Remove(part)
+		}
+		return res, err
+	}
+	if size < 0 {
+		res.Size = offset + n
+	}
+	if !mtime.IsZero() {
+		os.Chtimes(part, mtime, mtime)
+	}
+	if err := os.Rename(part, local); err != nil {
+		return res, localErr("rename", part, err)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// remoteInfo asks for the size and modification time of a remote file.
+// Either is left unknown (-1, zero) when the server does not tell; only a
+// broken connection is an error, since RETR decides whether the file
+// exists.
+func remoteInfo(ctx context.Context, c *client.Conn, remote string) (int64, time.Time, error) {
+	size, err := c.Size(ctx, remote)
+	if err != nil {
+		if c.Err() != nil {
+			return -1, time.Time{}, err
+		}
+		size = -1
+	}
+	mtime, err := c.ModTime(ctx, remote)
+	if err != nil {
+		if c.Err() != nil {
+			return -1, time.Time{}, err
+		}
+		mtime = time.Time{}
+	}
+	return size, mtime, nil
+}
+
+// download copies remote from offset into f, positioned at offset.
+func download(ctx context.Context, c *client.Conn, remote string, f *os.File, offset, size int64, p Progress) (int64, error) {
+	if size >= 0 && offset == size && offset > 0 {
+		return 0, nil // already complete
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return 0, localErr("seek", f.Name(), err)
+	}
+	rc, err := c.Retr(ctx, remote, offset)
+	if err != nil {
+		return 0, err
+	}
+	fp := progressOrDiscard(p).Start(path.Base(remote), size, offset)
+	n, err := copyData(&localWriter{w: f, name: f.Name()}, rc, fp)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	fp.Finish(err)
+	return n, err
+}
+
+// Fetch downloads remote to w, for `cat` and `get -o -`. Nothing is
+// resumed or renamed.
+func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Progress) (int64, error) {
+	size := int64(-1)
+	if n, err := c.Size(ctx, remote); err == nil {
+		size = n
+	} else if c.Err() != nil {
+		return 0, err
+	}
+	rc, err := c.Retr(ctx, remote, 0)
+	if err != nil {
+		return 0, err
+	}
+	fp := progressOrDiscard(p).Start(path.Base(remote), size, 0)
+	n, err := copyData(&localWriter{w: w, name: "output"}, rc, fp)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	fp.Finish(err)
+	return n, err
+}
+
+// copyData copies src to dst, reporting progress.
+func copyData(dst io.Writer, src io.Reader, fp FileProgress) (int64, error) {
+	buf := make([]byte, bufferSize)
+	return io.CopyBuffer(&countingWriter{w: dst, p: fp}, onlyReader{src}, buf)
+}
+
+// onlyReader hides WriterTo so that io.CopyBuffer uses the buffer.
+type onlyReader struct{ io.Reader }
+
+// localWriter marks write errors as local ones.
+type localWriter struct {
+	w    io.Writer
+	name string
+}
+
+func (l *localWriter) Write(b []byte) (int, error) {
+	n, err := l.w.Write(b)
+	if err != nil {
+		var le *LocalError
+		if !errors.As(err, &le) {
+			err = localErr("write", l.name, err)
+		}
+	}
+	return n, err
+}

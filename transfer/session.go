@@ -1,0 +1,195 @@
+// Package transfer moves files and trees between the local file system
+// and an FTP server: atomic downloads, uploads under a temporary name,
+// resume, and the session that reconnects when the server drops it.
+//
+// It is the only package of ferry that decides how to use connections;
+// the command line and the shell call it, and it calls package client.
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// Site says how to reach and log in to a server.
+type Site struct {
+	// Addr is "host:port".
+	Addr string
+	// User is the login name; empty means anonymous.
+	User     string
+	Password string
+	// Options configure each control connection (TLS, data mode,
+	// timeouts, trace).
+	Options []client.Option
+}
+
+// Session is a logged-in control connection that comes back after the
+// server drops it: the next call to Conn dials again, logs in, sets binary
+// type and returns to the folder the session was in. A Session is not safe
+// for concurrent use.
+type Session struct {
+	site Site
+	conn *client.Conn
+	dir  string // absolute remote folder to restore, "" before the first PWD
+	// Notify, when set, is told about reconnections in one line.
+	Notify func(msg string)
+}
+
+// Open connects and logs in.
+func Open(ctx context.Context, site Site) (*Session, error) {
+	s := &Session{site: site}
+	if _, err := s.Conn(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Site returns the site the session connects to.
+func (s *Session) Site() Site { return s.site }
+
+// Conn returns the live control connection, reconnecting first when the
+// previous one was closed or broke.
+func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
+	if s.conn != nil && s.conn.Err() == nil {
+		return s.conn, nil
+	}
+	reconnect := s.conn != nil
+	if reconnect {
+		s.conn.Close()
+		s.conn = nil
+	}
+	c, err := Connect(ctx, s.site)
+	if err != nil {
+		return nil, err
+	}
+	if s.dir != "" {
+		if err := c.Cwd(ctx, s.dir); err != nil {
+			c.Quit(ctx)
+			return nil, fmt.Errorf("restoring remote folder %q: %w", s.dir, err)
+		}
+	}
+	s.conn = c
+	if reconnect && s.Notify != nil {
+		msg := "reconnected to " + s.site.Addr
+		if s.dir != "" {
+			msg += ", back in " + s.dir
+		}
+		s.Notify(msg)
+	}
+	return c, nil
+}
+
+// Connect dials the site, logs in, reads the features, turns on UTF-8
+// names where the server offers them and sets binary type.
+func Connect(ctx context.Context, site Site) (*client.Conn, error) {
+	c, err := client.Dial(ctx, site.Addr, site.Options...)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*client.Conn, error) {
+		c.Close()
+		return nil, err
+	}
+	if site.User == "" || site.User == "anonymous" || site.User == "ftp" {
+		pw := site.Password
+		if pw == "" {
+			pw = "anonymous@"
+		}
+		user := site.User
+		if user == "" {
+			user = "anonymous"
+		}
+		err = c.Login(ctx, user, pw)
+	} else {
+		err = c.Login(ctx, site.User, site.Password)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := c.Features(ctx); err != nil {
+		return fail(err)
+	}
+	if c.HasFeature("UTF8") {
+		// Some servers need this before they use UTF-8 names; a refusal
+		// changes nothing.
+		if err := c.OptsUTF8(ctx, true); err != nil && c.Err() != nil {
+			return fail(err)
+		}
+	}
+	if err := c.Type(ctx, client.TypeBinary); err != nil {
+		return fail(err)
+	}
+	return c, nil
+}
+
+// Chdir changes the remote folder and remembers it for reconnections.
+func (s *Session) Chdir(ctx context.Context, dir string) error {
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.Cwd(ctx, dir); err != nil {
+		return err
+	}
+	wd, err := c.Pwd(ctx)
+	if err != nil {
+		return err
+	}
+	s.dir = wd
+	return nil
+}
+
+// Getwd returns the remote folder.
+func (s *Session) Getwd(ctx context.Context) (string, error) {
+	if s.dir != "" && s.conn != nil && s.conn.Err() == nil {
+		return s.dir, nil
+	}
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	wd, err := c.Pwd(ctx)
+	if err != nil {
+		return "", err
+	}
+	s.dir = wd
+	return wd, nil
+}
+
+// Close ends the session with QUIT.
+func (s *Session) Close(ctx context.Context) error {
+	if s.conn == nil {
+		return nil
+	}
+	err := s.conn.Quit(ctx)
+	s.conn = nil
+	return err
+}
+
+// IsNotFound reports whether err is a server's refusal that most servers
+// use for a missing file (550) or that names it so.
+func IsNotFound(err error) bool {
+	var re *client.ReplyError
+	if !errors.As(err, &re) {
+		return false
+	}
+	if re.Code != 550 && re.Code != 450 {
+		return false
+	}
+	msg := strings.ToLower(re.Msg)
+	return re.Code == 550 && !strings.Contains(msg, "permission") && !strings.Contains(msg, "denied") ||
+		strings.Contains(msg, "no such") || strings.Contains(msg, "not found")
+}
+
+// remoteJoin joins a remote folder and name with "/".
+func remoteJoin(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return path.Join(dir, name)
+}
