@@ -1,0 +1,319 @@
+// Package config reads and writes ferry's configuration file: defaults for
+// the global flags and bookmarks (sites). The file is TOML:
+//
+//	[defaults]
+//	tls = true
+//	timeout = "30s"
+//	parallel = 4
+//
+//	[site.work]
+//	host = "ftp.example.com"
+//	user = "alice"
+//	tls = "explicit"
+//	path = "/srv/data"
+//
+// The keys of [defaults] are the names of the global flags. The file never
+// holds passwords: Load refuses one that does, and passwords belong in
+// ~/.netrc. Unknown keys are errors, so that a typo does not pass silently.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Defaults holds defaults for the global flags. A nil pointer or an empty
+// string means "not set": the flag's own default applies.
+type Defaults struct {
+	// Active selects active mode (--active).
+	Active *bool `toml:"active,omitempty"`
+	// ActiveAddr is the IP address announced in active mode (--active-addr).
+	ActiveAddr string `toml:"active-addr,omitempty"`
+	// ActivePorts is the local port range for active mode, "LOW-HIGH"
+	// (--active-ports).
+	ActivePorts string `toml:"active-ports,omitempty"`
+	// NoEPSV turns EPSV off and uses PASV only (--no-epsv).
+	NoEPSV *bool `toml:"no-epsv,omitempty"`
+	// TLS requires explicit TLS (--tls).
+	TLS *bool `toml:"tls,omitempty"`
+	// Insecure skips certificate verification (--insecure).
+	Insecure *bool `toml:"insecure,omitempty"`
+	// User is the default login name (--user).
+	User string `toml:"user,omitempty"`
+	// NetrcFile is the netrc file to read (--netrc-file).
+	NetrcFile string `toml:"netrc-file,omitempty"`
+	// Timeout is a Go duration such as "30s" (--timeout).
+	Timeout string `toml:"timeout,omitempty"`
+	// Retries is how often a failed transfer is retried (--retries).
+	Retries *int `toml:"retries,omitempty"`
+	// Quiet silences status messages (--quiet).
+	Quiet *bool `toml:"quiet,omitempty"`
+	// NoProgress hides progress bars (--no-progress).
+	NoProgress *bool `toml:"no-progress,omitempty"`
+	// Parallel is the number of concurrent transfers (--parallel).
+	Parallel *int `toml:"parallel,omitempty"`
+}
+
+// Config is the whole configuration.
+type Config struct {
+	// Defaults holds defaults for the global flags.
+	Defaults Defaults
+	// Sites holds the bookmarks, sorted by name. Change it through AddSite
+	// and RemoveSite to keep it sorted and valid.
+	Sites []Site
+}
+
+// document is the file's layout.
+type document struct {
+	Defaults Defaults        `toml:"defaults,omitempty"`
+	Sites    map[string]Site `toml:"site,omitempty"`
+}
+
+// header starts every file that Save writes.
+const header = "# ferry configuration. Passwords do not belong here: put them in ~/.netrc.\n\n"
+
+// DefaultPath returns where the configuration lives:
+// $XDG_CONFIG_HOME/ferry/config.toml, or ~/.config/ferry/config.toml when
+// XDG_CONFIG_HOME is unset or not an absolute path (as the XDG Base
+// Directory specification asks).
+func DefaultPath() (string, error) {
+	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "ferry", "config.toml"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("config: no home folder: %w", err)
+	}
+	return filepath.Join(home, ".config", "ferry", "config.toml"), nil
+}
+
+// Load reads the configuration at path. A missing file is an empty
+// configuration. Errors name the file, and the line where the TOML library
+// tells it: syntax errors, wrong types, unknown keys, passwords, and
+// invalid values.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config: %q%w", path, err)
+	}
+	return c, nil
+}
+
+// parse decodes a file. Its errors start with the position, such as
+// ", line 3: ...", for Load to put after the file's name.
+func parse(data []byte) (*Config, error) {
+	var doc document
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, decodeError(err)
+	}
+	c := &Config{Defaults: doc.Defaults}
+	for name, s := range doc.Sites {
+		s.Name = name
+		c.Sites = append(c.Sites, s)
+	}
+	sortSites(c.Sites)
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf(": %w", err)
+	}
+	return c, nil
+}
+
+// isPasswordKey reports whether a key names a password; such keys are
+// refused anywhere in the file.
+func isPasswordKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "password", "passwd", "pass":
+		return true
+	}
+	return false
+}
+
+// decodeError turns the library's errors into ones that give the line and
+// say plainly what is wrong.
+func decodeError(err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var msgs []string
+		for i := range strict.Errors {
+			e := &strict.Errors[i]
+			key := e.Key()
+			line, _ := e.Position()
+			if len(key) > 0 && isPasswordKey(key[len(key)-1]) {
+				return fmt.Errorf(", line %d: key %q holds a password, and ferry keeps no passwords in its configuration: put it in ~/.netrc and remove it here",
+					line, strings.Join(key, "."))
+			}
+			msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", line, strings.Join(key, ".")))
+		}
+		return errors.New(", " + strings.Join(msgs, "; "))
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		if key := de.Key(); len(key) > 0 {
+			return fmt.Errorf(", line %d column %d: key %q: %w", line, col, strings.Join(key, "."), err)
+		}
+		return fmt.Errorf(", line %d column %d: %w", line, col, err)
+	}
+	return fmt.Errorf(": %w", err)
+}
+
+// validate checks the defaults and every site, and that no two sites share
+// a name.
+func (c *Config) validate() error {
+	if err := c.Defaults.Validate(); err != nil {
+		return err
+	}
+	for i, s := range c.Sites {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		for _, t := range c.Sites[:i] {
+			if t.Name == s.Name {
+				return fmt.Errorf("two sites named %q", s.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks the values that have a fixed form: ActiveAddr is an IP
+// address, ActivePorts a range, Timeout a positive duration, Retries not
+// negative and Parallel at least 1.
+func (d Defaults) Validate() error {
+	if d.ActiveAddr != "" && net.ParseIP(d.ActiveAddr) == nil {
+		return fmt.Errorf("defaults: active-addr %q is not an IP address", d.ActiveAddr)
+	}
+	if d.ActivePorts != "" {
+		if _, _, err := ParsePortRange(d.ActivePorts); err != nil {
+			return fmt.Errorf("defaults: active-ports: %w", err)
+		}
+	}
+	if d.Timeout != "" {
+		if t, err := time.ParseDuration(d.Timeout); err != nil || t <= 0 {
+			return fmt.Errorf("defaults: timeout %q: want a positive duration such as \"30s\"", d.Timeout)
+		}
+	}
+	if d.Retries != nil && *d.Retries < 0 {
+		return fmt.Errorf("defaults: retries %d is negative", *d.Retries)
+	}
+	if d.Parallel != nil && *d.Parallel < 1 {
+		return fmt.Errorf("defaults: parallel %d: want 1 or more", *d.Parallel)
+	}
+	return nil
+}
+
+// ParsePortRange parses "LOW-HIGH" (or a single port "N") with
+// 1 <= LOW <= HIGH <= 65535.
+func ParsePortRange(s string) (lo, hi int, err error) {
+	los, his, isRange := strings.Cut(s, "-")
+	if !isRange {
+		his = los
+	}
+	lo, err1 := strconv.Atoi(strings.TrimSpace(los))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(his))
+	if err1 != nil || err2 != nil || lo < 1 || hi > 65535 || lo > hi {
+		return 0, 0, fmt.Errorf("bad port range %q: want LOW-HIGH within 1-65535", s)
+	}
+	return lo, hi, nil
+}
+
+// Save writes the configuration to path atomically: it writes a temporary
+// file in the same folder and renames it over path, so a reader sees the
+// old file or the new one, never half of one. It creates the folder with
+// mode 0700 when missing and writes the file with mode 0600. When path is
+// a symbolic link, the file it points to is replaced.
+func (c *Config) Save(path string) error {
+	if err := c.validate(); err != nil {
+		return fmt.Errorf("config: not saved: %w", err)
+	}
+	data, err := c.marshal()
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("config: save %q: %w", path, err)
+	}
+	return nil
+}
+
+// marshal encodes c with the header comment.
+func (c *Config) marshal() ([]byte, error) {
+	doc := document{Defaults: c.Defaults}
+	if len(c.Sites) > 0 {
+		doc.Sites = make(map[string]Site, len(c.Sites))
+		for _, s := range c.Sites {
+			doc.Sites[s.Name] = s
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString(header)
+	enc := toml.NewEncoder(&buf)
+	enc.SetIndentTables(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it
+// to path, removing the temporary file on any failure.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Make the rename itself durable where the system allows it.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
