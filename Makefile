@@ -18,7 +18,7 @@ build:
 # test runs every test with the race detector, after vet and a gofmt
 # check, and after installing the real FTP servers the interop tests use
 # (unpacked from Debian packages into a cache folder; see README).
-test: lint
+test: servers lint
 	$(GO) test -race -count=1 $(PKGS)
 
 # test-short skips the interop and soak tests.

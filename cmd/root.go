@@ -1,39 +1,176 @@
-// Package cmd holds ferry's command tree.
+// Package cmd holds ferry's command tree: one file per command, each with
+// an options struct, a NewCmdX constructor and an unexported run function.
 package cmd
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Main runs ferry with the given arguments and streams and returns the
-// process exit code.
+// process exit code. SIGINT and SIGTERM cancel the running command (exit
+// code 130); a second signal ends the process at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := NewRootCmd()
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "ferry:", err)
-		return 1
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal gets the default behaviour
+	}()
+	defer stop()
+	f := &Factory{
+		IO:     SystemIO(stdin, stdout, stderr),
+		Opts:   &GlobalOptions{},
+		Getenv: os.Getenv,
+		Home:   os.UserHomeDir,
 	}
-	return 0
+	return Run(ctx, f, args)
+}
+
+// Run executes the command line with a ready factory and returns the exit
+// code. Tests call it with their own streams.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitCode(err)
+	var pe *PartialError
+	var already silent
+	switch {
+	case errors.As(err, &already):
+		// Printed where it happened.
+	case code == ExitInterrupted:
+		fmt.Fprintln(f.IO.ErrOut, "ferry: interrupted")
+	case errors.As(err, &pe):
+		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
+	default:
+		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
+		if code == ExitUsage {
+			fmt.Fprintln(f.IO.ErrOut, "Run 'ferry --help' for usage.")
+		}
+	}
+	return code
 }
 
 // NewRootCmd returns the root of the command tree.
-func NewRootCmd() *cobra.Command {
+func NewRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "ferry",
-		Short:         "An FTP client for the terminal",
+		Use:   "ferry",
+		Short: "An FTP client for the terminal",
+		Long: `ferry is an FTP client: one-shot commands on ftp:// URLs for people and
+scripts, in passive or active mode, over plain FTP or TLS.
+
+Addresses:
+  ftp://[user[:password]@]host[:port]/path   path relative to the login folder
+  ftp://host//abs/path or ftp://host/%2Fabs  an absolute path
+  ftps://host/path                           implicit TLS (port 990)
+  ftpes://host/path                          explicit TLS (AUTH TLS)
+  NAME:/path                                 a bookmark (see 'ferry bookmark')
+
+Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc,
+then a prompt on a terminal; without a user, ferry logs in anonymously.
+
+` + exitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			return applyConfigDefaults(f, c.Flags())
+		},
 	}
-	root.AddCommand(newVersionCmd())
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+	o := f.Opts
+	fl := root.PersistentFlags()
+	fl.BoolVar(&o.Active, "active", false, "use active mode (the server connects to ferry); default is passive")
+	fl.StringVar(&o.ActiveAddr, "active-addr", "", "IP address to announce in active mode (behind NAT)")
+	fl.StringVar(&o.ActivePorts, "active-ports", "", "local port range LO-HI for active mode")
+	fl.BoolVar(&o.NoEPSV, "no-epsv", false, "do not use EPSV/EPRT (IPv4 PASV/PORT only)")
+	fl.BoolVar(&o.TLS, "tls", false, "require explicit TLS (AUTH TLS) on ftp:// addresses")
+	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
+	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
+	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
+	fl.IntVar(&o.Retries, "retries", 0, "retry a failed transfer this many times")
+	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print the protocol exchange on stderr (passwords masked)")
+	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "print no status messages or progress")
+	fl.BoolVar(&o.NoProgress, "no-progress", false, "show no progress bars")
+	fl.BoolVar(&o.JSON, "json", false, "print results as JSON")
+	fl.StringVar(&o.ConfigPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/ferry/config.toml)")
+
+	root.AddCommand(
+		NewCmdLs(f, nil),
+		NewCmdGet(f, nil),
+		NewCmdPut(f, nil),
+		NewCmdCat(f, nil),
+		NewCmdStat(f, nil),
+		NewCmdMkdir(f, nil),
+		NewCmdRm(f, nil),
+		NewCmdRmdir(f, nil),
+		NewCmdMv(f, nil),
+		NewCmdChmod(f, nil),
+		NewCmdQuote(f, nil),
+		NewCmdBookmark(f),
+		newVersionCmd(),
+	)
 	return root
+}
+
+// applyConfigDefaults fills flags the user did not set from the
+// configuration file's [defaults].
+func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	d := cfg.Defaults
+	set := func(name, value string) error {
+		if fl.Lookup(name) == nil || fl.Changed(name) {
+			return nil
+		}
+		if err := fl.Set(name, value); err != nil {
+			return usageErrorf("config default %s = %q: %v", name, value, err)
+		}
+		return nil
+	}
+	setBool := func(name string, v *bool) error {
+		if v == nil {
+			return nil
+		}
+		return set(name, fmt.Sprint(*v))
+	}
+	setStr := func(name, v string) error {
+		if v == "" {
+			return nil
+		}
+		return set(name, v)
+	}
+	setInt := func(name string, v *int) error {
+		if v == nil {
+			return nil
+		}
+		return set(name, fmt.Sprint(*v))
+	}
+	return errors.Join(
+		setBool("active", d.Active), setStr("active-addr", d.ActiveAddr), setStr("active-ports", d.ActivePorts),
+		setBool("no-epsv", d.NoEPSV), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
+		setStr("user", d.User), setStr("netrc-file", d.NetrcFile), setStr("timeout", d.Timeout),
+		setInt("retries", d.Retries), setBool("quiet", d.Quiet), setBool("no-progress", d.NoProgress),
+		setInt("parallel", d.Parallel),
+	)
 }
 
 func newVersionCmd() *cobra.Command {
@@ -55,4 +192,24 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "devel"
+}
+
+// exactArgs is cobra.ExactArgs with a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s takes %d argument(s), got %d", c.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// minArgs is cobra.MinimumNArgs with a usage error.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageErrorf("%s needs at least %d argument(s)", c.CommandPath(), n)
+		}
+		return nil
+	}
 }

@@ -1,0 +1,131 @@
+package cmd
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/internal/config"
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+)
+
+// NewCmdBookmark returns `ferry bookmark` and its sub-commands.
+func NewCmdBookmark(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "bookmark",
+		Short: "Manage named sites (bookmarks)",
+		Long: `Bookmarks name a site (host, port, user, TLS, mode and folder) so that
+NAME:/path works wherever a URL does. They live in the configuration file
+and never hold passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
+	}
+	c.AddCommand(newBookmarkAdd(f), newBookmarkList(f), newBookmarkRm(f))
+	return c
+}
+
+func newBookmarkAdd(f *Factory) *cobra.Command {
+	var mode string
+	c := &cobra.Command{
+		Use:   "add NAME URL",
+		Short: "Add or replace a bookmark",
+		Example: `  ferry bookmark add work ftpes://alice@ftp.example.org/projects
+  ferry ls work:
+  ferry get work:reports/q3.pdf`,
+		Args: exactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			name := args[0]
+			if !ftpurl.IsBookmarkName(name) {
+				return usageErrorf("bookmark name %q: use letters, digits, '_', '.' and '-', starting with a letter", name)
+			}
+			t, err := ftpurl.Parse(args[1])
+			if err != nil {
+				return &FlagError{Err: err}
+			}
+			if t.Bookmark != "" {
+				return usageErrorf("a bookmark needs a URL, not another bookmark")
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			site := config.SiteFromTarget(name, t)
+			site.Mode = mode
+			if err := cfg.AddSite(site); err != nil {
+				return &FlagError{Err: err}
+			}
+			p, err := f.configPath()
+			if err != nil {
+				return err
+			}
+			if err := cfg.Save(p); err != nil {
+				return err
+			}
+			if t.HasPassword {
+				f.Warn("the password in the URL was not saved; use ~/.netrc or $FERRY_PASSWORD")
+			}
+			f.Status("bookmark %s -> %s", name, t)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&mode, "mode", "", "data-connection mode for this site: passive or active")
+	return c
+}
+
+func newBookmarkList(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List bookmarks",
+		Args:  exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if f.Opts.JSON {
+				type js struct {
+					Name string `json:"name"`
+					URL  string `json:"url"`
+					Mode string `json:"mode,omitempty"`
+				}
+				out := []js{}
+				for _, s := range cfg.Sites {
+					out = append(out, js{s.Name, s.Target("").String(), s.Mode})
+				}
+				return writeJSON(f.IO.Out, out)
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			for _, s := range cfg.Sites {
+				mode := s.Mode
+				if mode == "" {
+					mode = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Target("").String(), mode)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func newBookmarkRm(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rm NAME...",
+		Short: "Remove bookmarks",
+		Args:  minArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			for _, name := range args {
+				if !cfg.RemoveSite(name) {
+					return usageErrorf("no bookmark named %q", name)
+				}
+			}
+			p, err := f.configPath()
+			if err != nil {
+				return err
+			}
+			return cfg.Save(p)
+		},
+	}
+}

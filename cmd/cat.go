@@ -1,0 +1,62 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// CatOptions are the options of `ferry cat`.
+type CatOptions struct {
+	F         *Factory
+	Addresses []string
+}
+
+// NewCmdCat returns `ferry cat`.
+func NewCmdCat(f *Factory, runF func(context.Context, *CatOptions) error) *cobra.Command {
+	o := &CatOptions{F: f}
+	return &cobra.Command{
+		Use:   "cat URL...",
+		Short: "Print remote files on stdout",
+		Long:  `Print remote files on stdout, one after the other, in binary mode.`,
+		Example: `  ferry cat ftp://ftp.example.org/pub/README
+  ferry cat ftp://example.org/data.csv.gz | gunzip | head`,
+		Args: minArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Addresses = args
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return catRun(c.Context(), o)
+		},
+	}
+}
+
+func catRun(ctx context.Context, o *CatOptions) error {
+	f := o.F
+	ss := newSessions(f)
+	defer ss.closeAll()
+	items, failed, err := expandAll(ctx, f, ss, o.Addresses, true, false)
+	if err != nil {
+		return err
+	}
+	rep := newReporter(f, true)
+	for _, it := range items {
+		s, err := ss.get(ctx, it.remote)
+		if err != nil {
+			return err
+		}
+		c, err := s.Conn(ctx)
+		var n int64
+		if err == nil {
+			n, err = transfer.Fetch(ctx, c, it.path, f.IO.Out, rep.progress)
+		}
+		rep.done(it.path, "-", transfer.Result{Remote: it.path, Size: n, Bytes: n}, err)
+		if err != nil && ExitCode(err) == ExitInterrupted {
+			return err
+		}
+	}
+	return rep.finish(failed)
+}

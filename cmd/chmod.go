@@ -1,0 +1,48 @@
+package cmd
+
+import (
+	"context"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// ChmodOptions are the options of `ferry chmod`.
+type ChmodOptions struct {
+	F         *Factory
+	Mode      os.FileMode
+	Addresses []string
+}
+
+// NewCmdChmod returns `ferry chmod`.
+func NewCmdChmod(f *Factory, runF func(context.Context, *ChmodOptions) error) *cobra.Command {
+	o := &ChmodOptions{F: f}
+	return &cobra.Command{
+		Use:   "chmod MODE URL...",
+		Short: "Change permissions of remote files (SITE CHMOD)",
+		Long:  `Change the permissions of remote files with SITE CHMOD. MODE is octal, such as 644.`,
+		Example: `  ferry chmod 644 ftp://user@example.org/www/index.html
+  ferry chmod 600 'ftp://user@example.org/private/*'`,
+		Args: minArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			m, err := strconv.ParseUint(args[0], 8, 32)
+			if err != nil || m > 0o7777 {
+				return usageErrorf("mode %q is not an octal mode such as 644", args[0])
+			}
+			o.Mode, o.Addresses = os.FileMode(m), args[1:]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return eachRemote(c.Context(), o.F, o.Addresses, true, true, func(ctx context.Context, s *transfer.Session, p string) error {
+				c, err := s.Conn(ctx)
+				if err != nil {
+					return err
+				}
+				return c.Chmod(ctx, p, o.Mode)
+			})
+		},
+	}
+}

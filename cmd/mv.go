@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+)
+
+// MvOptions are the options of `ferry mv`.
+type MvOptions struct {
+	F       *Factory
+	Address string
+	NewPath string
+}
+
+// NewCmdMv returns `ferry mv`.
+func NewCmdMv(f *Factory, runF func(context.Context, *MvOptions) error) *cobra.Command {
+	o := &MvOptions{F: f}
+	return &cobra.Command{
+		Use:   "mv URL NEWPATH",
+		Short: "Rename or move a remote file or folder",
+		Long: `Rename or move a remote file or folder on the same server (RNFR/RNTO).
+
+NEWPATH without a "/" is a new name in the same folder. A NEWPATH with a
+"/" is a path relative to the login folder, or absolute when it starts
+with "/". NEWPATH may also be a URL on the same server.`,
+		Example: `  ferry mv ftp://user@example.org/pub/draft.txt final.txt
+  ferry mv ftp://user@example.org/incoming/a.zip /archive/2026/a.zip`,
+		Args: exactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Address, o.NewPath = args[0], args[1]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return mvRun(c.Context(), o)
+		},
+	}
+}
+
+func mvRun(ctx context.Context, o *MvOptions) error {
+	f := o.F
+	r, err := f.Resolve(o.Address)
+	if err != nil {
+		return err
+	}
+	to := o.NewPath
+	if ftpurl.IsRemote(to) {
+		r2, err := f.Resolve(to)
+		if err != nil {
+			return err
+		}
+		if r2.key() != r.key() {
+			return usageErrorf("mv renames on one server; %s and %s differ", r.Target, r2.Target)
+		}
+		to = r2.Path()
+	} else if !strings.Contains(to, "/") {
+		dir, _ := splitRemote(r.Path())
+		to = joinRemote(dir, to)
+	}
+	from := strings.TrimSuffix(r.Path(), "/")
+	if from == "" {
+		return usageErrorf("mv needs a path to rename, not the login folder")
+	}
+	s, err := f.Open(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.WithoutCancel(ctx))
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	return c.Rename(ctx, from, to)
+}

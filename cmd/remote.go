@@ -1,0 +1,200 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// hasGlob reports whether a path's last element holds glob characters.
+func hasGlob(p string) bool {
+	return strings.ContainsAny(path.Base(p), "*?[")
+}
+
+// splitRemote splits a remote path into folder and name; the folder is ""
+// for the login folder.
+func splitRemote(p string) (dir, name string) {
+	p = strings.TrimSuffix(p, "/")
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return "", p
+	}
+	if i == 0 {
+		return "/", p[1:]
+	}
+	return p[:i], p[i+1:]
+}
+
+// joinRemote joins a remote folder ("" for the login folder) and a name.
+func joinRemote(dir, name string) string {
+	switch {
+	case dir == "":
+		return name
+	case strings.HasSuffix(dir, "/"):
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// listDir lists a remote folder, reporting unparseable lines as warnings.
+func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bool) ([]client.Entry, error) {
+	var entries []client.Entry
+	var unparsed []string
+	var err error
+	if !c.HasFeature("MLST") && all {
+		// LIST hides dot files on most servers unless asked.
+		var lines []string
+		lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+dir))
+		if err == nil {
+			p := client.ListParser{}
+			entries, unparsed = p.Parse(lines)
+		}
+	} else {
+		entries, unparsed, err = c.ReadDir(ctx, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range unparsed {
+		f.Warn("cannot parse listing line %q", line)
+	}
+	if all {
+		return entries, nil
+	}
+	kept := entries[:0]
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name, ".") {
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
+// expand returns the remote paths a pattern names: itself without glob
+// characters, else the matching entries of its folder (files only unless
+// dirs is set).
+func expand(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool) ([]string, error) {
+	if !hasGlob(p) {
+		return []string{p}, nil
+	}
+	dir, pattern := splitRemote(p)
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
+	}
+	entries, err := listDir(ctx, f, c, dir, strings.HasPrefix(pattern, "."))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if ok, _ := path.Match(pattern, e.Name); !ok {
+			continue
+		}
+		if e.Type == client.EntryDir && !dirs {
+			continue
+		}
+		out = append(out, joinRemote(dir, e.Name))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w %q", errNoMatch, p)
+	}
+	return out, nil
+}
+
+// isRemoteDir reports whether p names a folder on the server: by MLST
+// where offered, else by trying to enter it.
+func isRemoteDir(ctx context.Context, s *transfer.Session, c *client.Conn, p string) (bool, error) {
+	if p == "" || p == "/" || strings.HasSuffix(p, "/") {
+		return true, nil
+	}
+	if c.HasFeature("MLST") {
+		e, err := c.MLST(ctx, p)
+		if err != nil {
+			if c.Err() != nil {
+				return false, err
+			}
+			return false, nil
+		}
+		return e.Type == client.EntryDir, nil
+	}
+	wd, err := s.Getwd(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := c.Cwd(ctx, p); err != nil {
+		if c.Err() != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	return true, c.Cwd(ctx, wd)
+}
+
+// jsonEntry is the JSON shape of a listing entry.
+type jsonEntry struct {
+	Name     string `json:"name"`
+	Path     string `json:"path,omitempty"`
+	Type     string `json:"type"`
+	Size     *int64 `json:"size,omitempty"`
+	Modified string `json:"modified,omitempty"`
+	Mode     string `json:"mode,omitempty"`
+	Target   string `json:"target,omitempty"`
+}
+
+func toJSONEntry(e client.Entry, p string) jsonEntry {
+	j := jsonEntry{Name: e.Name, Path: p, Type: e.Type.String(), Target: e.Target}
+	if e.Size >= 0 {
+		size := e.Size
+		j.Size = &size
+	}
+	if e.Precision != client.TimeUnknown {
+		j.Modified = e.ModTime.Format(time.RFC3339)
+	}
+	if e.Mode != 0 {
+		j.Mode = fmt.Sprintf("%04o", e.Mode.Perm())
+	}
+	return j
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// longLine formats an entry in ferry's one long-listing format, whatever
+// the server's style: type and permissions, size, time, name.
+func longLine(e client.Entry, name string) string {
+	typ := map[client.EntryType]byte{client.EntryFile: '-', client.EntryDir: 'd', client.EntryLink: 'l'}[e.Type]
+	if typ == 0 {
+		typ = '?'
+	}
+	perm := "?????????"
+	if e.Mode != 0 {
+		perm = e.Mode.Perm().String()[1:]
+	}
+	size := "-"
+	if e.Size >= 0 {
+		size = fmt.Sprint(e.Size)
+	}
+	when := "                "
+	switch e.Precision {
+	case client.TimeDay:
+		when = e.ModTime.Format("2006-01-02") + "      "
+	case client.TimeMinute, client.TimeExact:
+		when = e.ModTime.Format("2006-01-02 15:04")
+	}
+	line := fmt.Sprintf("%c%s %12s %s %s", typ, perm, size, when, name)
+	if e.Type == client.EntryLink && e.Target != "" {
+		line += " -> " + e.Target
+	}
+	return line
+}

@@ -1,0 +1,119 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/ferry-ftp/ferry/internal/progress"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// reporter shows the progress of a multi-file transfer command and its
+// summary: bars on a terminal, a one-line summary, --json output, and the
+// exit status.
+type reporter struct {
+	f        *Factory
+	progress transfer.Progress
+	bars     *progress.Bars
+	start    time.Time
+	results  []jsonResult
+	errs     []error
+	// quietData is set when the data itself goes to stdout.
+	quietData bool
+}
+
+// jsonResult is the JSON shape of one file of a transfer summary.
+type jsonResult struct {
+	Remote  string  `json:"remote"`
+	Local   string  `json:"local,omitempty"`
+	Size    int64   `json:"size"`
+	Offset  int64   `json:"offset,omitempty"`
+	Bytes   int64   `json:"bytes"`
+	Seconds float64 `json:"seconds"`
+	Error   string  `json:"error,omitempty"`
+}
+
+// jsonSummary is the JSON shape of a transfer command's result.
+type jsonSummary struct {
+	Files   []jsonResult `json:"files"`
+	Count   int          `json:"count"`
+	Failed  int          `json:"failed"`
+	Bytes   int64        `json:"bytes"`
+	Seconds float64      `json:"seconds"`
+}
+
+func newReporter(f *Factory, dataOnStdout bool) *reporter {
+	r := &reporter{f: f, start: time.Now(), quietData: dataOnStdout, progress: transfer.Discard{}}
+	if f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress && !f.Opts.JSON {
+		r.bars = progress.NewBars(f.IO.ErrOut)
+		r.progress = r.bars
+	}
+	return r
+}
+
+// done records one file's outcome; failures are printed as they happen.
+func (r *reporter) done(remote, local string, res transfer.Result, err error) {
+	j := jsonResult{Remote: remote, Local: local, Size: res.Size, Offset: res.Offset, Bytes: res.Bytes,
+		Seconds: res.Duration.Seconds()}
+	if err != nil {
+		j.Error = err.Error()
+		r.errs = append(r.errs, err)
+		if ExitCode(err) != ExitInterrupted {
+			r.f.Warn("%s: %v", remote, err)
+		}
+	}
+	r.results = append(r.results, j)
+}
+
+// fail records a file that could not start.
+func (r *reporter) fail(remote, local string, err error) {
+	r.done(remote, local, transfer.Result{Size: -1}, err)
+}
+
+// finish prints the summary and returns the command's error: nil, the
+// error of a single failed file, or a PartialError.
+func (r *reporter) finish(earlier []error) error {
+	if r.bars != nil {
+		r.bars.Close()
+	}
+	var bytes int64
+	for _, j := range r.results {
+		bytes += j.Bytes
+	}
+	total := len(r.results) + len(earlier)
+	failed := len(r.errs) + len(earlier)
+	elapsed := time.Since(r.start)
+	if r.f.Opts.JSON && !r.quietData {
+		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds()}
+		if s.Files == nil {
+			s.Files = []jsonResult{}
+		}
+		if err := writeJSON(r.f.IO.Out, s); err != nil {
+			return err
+		}
+	} else if !r.quietData && failed < total {
+		rate := float64(bytes) / max(elapsed.Seconds(), 1e-9)
+		r.f.Status("%d file(s), %s in %s (%s)", total-failed, progress.FormatBytes(bytes),
+			elapsed.Round(time.Millisecond), progress.FormatRate(rate))
+	}
+	switch {
+	case failed == 0:
+		return nil
+	case total == 1 && len(r.errs) == 1:
+		return silent{r.errs[0]}
+	case total == 1 && len(earlier) == 1:
+		return silent{earlier[0]}
+	}
+	for _, err := range r.errs {
+		if ExitCode(err) == ExitInterrupted {
+			return err
+		}
+	}
+	return &PartialError{Failed: failed, Total: total}
+}
+
+// silent wraps an error that was already printed: Run prints nothing more
+// but the exit code still follows the error.
+type silent struct{ err error }
+
+func (s silent) Error() string { return s.err.Error() }
+func (s silent) Unwrap() error { return s.err }

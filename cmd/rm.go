@@ -1,0 +1,91 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// RmOptions are the options of `ferry rm`.
+type RmOptions struct {
+	F         *Factory
+	Addresses []string
+	Recursive bool
+}
+
+// NewCmdRm returns `ferry rm`.
+func NewCmdRm(f *Factory, runF func(context.Context, *RmOptions) error) *cobra.Command {
+	o := &RmOptions{F: f}
+	c := &cobra.Command{
+		Use:   "rm [-r] URL...",
+		Short: "Delete remote files",
+		Long: `Delete remote files. A pattern in the last path element ('*.tmp') is
+matched against the folder's listing. With -r, folders are deleted with
+everything in them; symbolic links are deleted, never followed.`,
+		Example: `  ferry rm ftp://user@example.org/incoming/old.zip
+  ferry rm 'ftp://user@example.org/tmp/*.tmp'
+  ferry rm -r ftp://user@example.org/old-release/`,
+		Args: minArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Addresses = args
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return rmRun(c.Context(), o)
+		},
+	}
+	c.Flags().BoolVarP(&o.Recursive, "recursive", "r", false, "delete folders and their contents")
+	return c
+}
+
+func rmRun(ctx context.Context, o *RmOptions) error {
+	return eachRemote(ctx, o.F, o.Addresses, true, o.Recursive, func(ctx context.Context, s *transfer.Session, p string) error {
+		c, err := s.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		if o.Recursive {
+			if dir, err := isRemoteDir(ctx, s, c, p); err != nil {
+				return err
+			} else if dir {
+				return removeTree(ctx, o.F, s, strings.TrimSuffix(p, "/"))
+			}
+		}
+		return c.Dele(ctx, p)
+	})
+}
+
+// removeTree deletes a remote folder and everything below it, depth
+// first. Names from the listing that could leave the tree are refused.
+func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string) error {
+	if dir == "" || dir == "/" || dir == "." {
+		return usageErrorf("refusing to delete the login or root folder")
+	}
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	entries, err := listDir(ctx, f, c, dir, true)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name == "." || e.Name == ".." || e.Name == "" || strings.Contains(e.Name, "/") {
+			continue
+		}
+		p := joinRemote(dir, e.Name)
+		if e.Type == client.EntryDir {
+			err = removeTree(ctx, f, s, p)
+		} else {
+			err = c.Dele(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return c.Rmd(ctx, dir)
+}

@@ -1,0 +1,13 @@
+package ftptest
+
+import "encoding/pem"
+
+// CertPEM returns the server's certificate in PEM form, for clients that
+// read their trust anchors from a file (SSL_CERT_FILE).
+func (s *Server) CertPEM() []byte {
+	cert, _, err := testCertificate()
+	if err != nil || cert.Leaf == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Leaf.Raw})
+}

@@ -1,0 +1,79 @@
+// Package realserver starts real FTP servers (vsftpd, pure-ftpd, proftpd
+// and pyftpdlib) on loopback for interop tests and benchmarks.
+//
+// # Installing
+//
+// The servers conflict with each other as installed Debian packages, so
+// Install (or "go run ./internal/realserver/cmd/realserver install", as
+// root) only unpacks them:
+//
+//   - apt-get download vsftpd pure-ftpd pure-ftpd-common proftpd-core
+//     proftpd-mod-crypto python3-pyftpdlib, into CacheDir()/debs
+//     (FERRY_SERVER_CACHE, else $XDG_CACHE_HOME/ferry/servers, else
+//     ~/.cache/ferry/servers); when that fails for lack of apt lists, as
+//     on a fresh machine, apt-get update and again.
+//   - dpkg-deb -x each into CacheDir()/root.
+//   - Shared libraries: every "lib..." package named in their Depends that
+//     the system does not have (here libwrap0 for vsftpd; libhiredis0.14,
+//     libmemcached11, libmemcachedutil2, libhashkit2 and libpcre2-posix3
+//     for proftpd) is downloaded and unpacked into the same tree, and so
+//     on for their own dependencies. The servers run with LD_LIBRARY_PATH
+//     into the tree, and ldd checks that nothing is left unresolved. Nothing
+//     of the system's is replaced.
+//   - apt-get install python3 python3-openssl, only when /usr/bin/python3
+//     cannot import pyOpenSSL: pyftpdlib runs under Debian's interpreter
+//     (python3 on PATH may be pyenv's), with PYTHONPATH into the tree.
+//   - The vsftpd account and PAM service (see account.go): a system user
+//     ferryftp and /etc/pam.d/ferry-vsftpd.
+//   - CacheDir()/installed.txt lists the unpacked packages and versions.
+//
+// A second Install does nothing but checks. Start never installs: without
+// the servers, StartOrSkip skips, or fails under FERRY_INTEROP=required,
+// which CI sets after running the install command.
+//
+// # Running
+//
+// Each server gets a folder from os.MkdirTemp holding its config, the
+// certificate of the run (crypto/x509, RSA 2048, self-signed, for
+// 127.0.0.1, ::1 and localhost, made once per process), its logs and the
+// user's home. Ports come in blocks of 32, one control port and 31 passive
+// ports, outside the kernel's ephemeral range and locked with flock in
+// $TMPDIR/ferry-realserver-ports, so servers of parallel tests, packages
+// and the command never collide. Active mode is allowed everywhere, from
+// ports other than 20. Readiness is a connection that reads the 220
+// greeting (after the TLS handshake for implicit TLS), retried until a
+// deadline. Stop sends SIGTERM to the process group, SIGKILL to what is
+// left after 3 s, and waits until the group is gone; the folder is removed
+// unless the test failed or FERRY_KEEP_SERVERS is set.
+//
+// # What each server offers
+//
+//	server     TLS modes                  IPv4  IPv6  TLS data session reuse
+//	vsftpd     none, explicit, implicit   yes   yes   required
+//	pure-ftpd  none, explicit             yes   yes   not required
+//	proftpd    none, explicit, implicit   yes   yes   required
+//	pyftpdlib  none, explicit             yes   yes   not required
+//
+// In the TLS modes the servers require TLS on control and data
+// connections. Debian's pure-ftpd has no implicit TLS, nor has pyftpdlib.
+// All four negotiate TLS 1.3 and 1.2; Go resumes sessions with a
+// ClientSessionCache (Server.TLSConfig has one), except that pure-ftpd
+// does not resume under TLS 1.3, which it does not require.
+//
+// # Known client pitfalls these servers show
+//
+//   - vsftpd (require_ssl_reuse=YES) and proftpd refuse a TLS data
+//     connection that does not resume the control session: "522 SSL
+//     connection failed: session reuse required" and "425 Unable to build
+//     data connection: Operation not permitted". jlaffaye/ftp without a
+//     ClientSessionCache hits both.
+//   - Under TLS 1.3 the server sends session tickets on the data
+//     connection. A client that uploads and then closes without reading
+//     them makes the kernel send a reset, and the server loses what it had
+//     not read yet: vsftpd answers 426, and pyftpdlib stores a truncated
+//     file and answers 226. jlaffaye/ftp does this for uploads over about
+//     110 KB; the tests give it connections that half-close and read to EOF
+//     before closing.
+//   - pure-ftpd delays every failed login by 3 to 6 s, which cannot be
+//     turned off.
+package realserver

@@ -1,0 +1,103 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// Transient reports whether a failure may go away when tried again: a
+// lost or timed-out connection, or a transient negative reply (4yz,
+// including 421). Permanent refusals (5yz), login and TLS failures,
+// local errors and cancellation are not.
+func Transient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var le *LocalError
+	if errors.As(err, &le) {
+		return false
+	}
+	switch client.KindOf(err) {
+	case client.KindConnection:
+		return true
+	case client.KindAuth, client.KindTLS, client.KindProtocol:
+		return false
+	}
+	var re *client.ReplyError
+	return errors.As(err, &re) && re.Temporary()
+}
+
+// Backoff is the wait before retry n (0-based): 1 s, 2 s, 4 s... up to
+// 30 s.
+func Backoff(n int) time.Duration {
+	d := time.Second << min(n, 5)
+	return min(d, 30*time.Second)
+}
+
+// Retry runs op until it succeeds, fails permanently, or has been retried
+// retries times, waiting Backoff between attempts. op receives the
+// attempt number (0 first); it should resume where the last attempt
+// stopped. notify, when set, is told about each retry.
+func Retry(ctx context.Context, retries int, op func(attempt int) error, notify func(err error, wait time.Duration)) error {
+	for attempt := 0; ; attempt++ {
+		err := op(attempt)
+		if err == nil || attempt >= retries || !Transient(err) {
+			return err
+		}
+		wait := Backoff(attempt)
+		if notify != nil {
+			notify(err, wait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// GetFile downloads with retries: each retry reconnects through the
+// session when needed and resumes from what the last attempt wrote.
+func (s *Session) GetFile(ctx context.Context, remote, local string, opt GetOptions, retries int) (Result, error) {
+	var res Result
+	err := Retry(ctx, retries, func(attempt int) error {
+		c, err := s.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		o := opt
+		o.Resume = opt.Resume || attempt > 0
+		res, err = Get(ctx, c, remote, local, o)
+		return err
+	}, s.retryNote(remote))
+	return res, err
+}
+
+// PutFile uploads with retries, resuming each retry.
+func (s *Session) PutFile(ctx context.Context, local, remote string, opt PutOptions, retries int) (Result, error) {
+	var res Result
+	err := Retry(ctx, retries, func(attempt int) error {
+		c, err := s.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		o := opt
+		o.Resume = opt.Resume || attempt > 0
+		res, err = Put(ctx, c, local, remote, o)
+		return err
+	}, s.retryNote(remote))
+	return res, err
+}
+
+func (s *Session) retryNote(name string) func(error, time.Duration) {
+	return func(err error, wait time.Duration) {
+		if s.Notify != nil {
+			s.Notify(name + ": " + err.Error() + "; retrying in " + wait.String())
+		}
+	}
+}
