@@ -126,6 +126,23 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		NewCmdBookmark(f),
 		newVersionCmd(),
 	)
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "ls", "get", "cat", "stat", "mkdir", "rm", "rmdir":
+			c.ValidArgsFunction = remoteArgs(f)
+		case "mv", "quote":
+			c.ValidArgsFunction = firstRemoteArg(f)
+		case "put":
+			c.ValidArgsFunction = putArgs(f)
+		case "chmod":
+			c.ValidArgsFunction = func(cc *cobra.Command, args []string, word string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) == 0 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return f.completeRemote(word)
+			}
+		}
+	}
 	return root
 }
 
