@@ -380,14 +380,18 @@ func liveLines(fbs []*fileBar, now time.Time, cols int) []string {
 	if len(fbs) == 0 {
 		return nil
 	}
-	rows := make([][4]string, len(fbs))
+	type cell struct {
+		s string
+		w int
+	}
+	rows := make([][4]cell, len(fbs))
 	nameW := 0
 	var colW [4]int
 	for i, fb := range fbs {
-		rows[i] = fb.columns(now)
 		nameW = max(nameW, width(fb.name))
-		for c, s := range rows[i] {
-			colW[c] = max(colW[c], width(s))
+		for c, s := range fb.columns(now) {
+			rows[i][c] = cell{s, width(s)}
+			colW[c] = max(colW[c], rows[i][c].w)
 		}
 	}
 	rest := func() int {
@@ -408,15 +412,16 @@ func liveLines(fbs []*fileBar, now time.Time, cols int) []string {
 	lines := make([]string, len(fbs))
 	for i, fb := range fbs {
 		var l strings.Builder
-		l.WriteString(pad(shorten(fb.name, nameW), nameW, false))
-		for c, s := range rows[i] {
+		name := shorten(fb.name, nameW)
+		l.WriteString(pad(name, width(name), nameW, false))
+		for c, cl := range rows[i] {
 			if colW[c] > 0 {
 				l.WriteString("  ")
-				l.WriteString(pad(s, colW[c], c == 0 || c == 2))
+				l.WriteString(pad(cl.s, cl.w, colW[c], c == 0 || c == 2))
 			}
 		}
 		line := strings.TrimRight(l.String(), " ")
-		if cols > 0 {
+		if cols > 0 && nameW+rest() > cols-1 {
 			line = cut(line, cols-1)
 		}
 		lines[i] = line

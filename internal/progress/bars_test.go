@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ferry-ftp/ferry/transfer"
 )
 
 const (
@@ -467,15 +469,25 @@ func BenchmarkAdd(b *testing.B) {
 }
 
 // BenchmarkFrame measures one redraw of eight running transfers, the work
-// the redraw goroutine does every interval.
+// the redraw goroutine does every interval. Every frame moves each bar by one
+// percent, so progressbar renders every bar every frame; every hundred
+// frames the transfers finish and new ones start.
 func BenchmarkFrame(b *testing.B) {
 	bars := NewBars(io.Discard, WithLive(true), WithWidth(120), WithInterval(time.Hour))
-	var fps []interface{ Add(int64) }
-	for i := range 8 {
-		fps = append(fps, bars.Start(fmt.Sprintf("file-%d.dat", i), 1<<30, 0))
-	}
+	var fps []transfer.FileProgress
 	b.ReportAllocs()
+	i := 0
 	for b.Loop() {
+		if i%100 == 0 {
+			for _, fp := range fps {
+				fp.Finish(nil)
+			}
+			fps = fps[:0]
+			for j := range 8 {
+				fps = append(fps, bars.Start(fmt.Sprintf("file-%d.dat", j), 100*4*mib, 0))
+			}
+		}
+		i++
 		for _, fp := range fps {
 			fp.Add(4 * mib)
 		}

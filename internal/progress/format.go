@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -93,13 +94,18 @@ func sanitize(s string) string {
 
 // width returns the number of terminal columns s takes.
 func width(s string) int {
-	return uniseg.StringWidth(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return uniseg.StringWidth(s)
+		}
+	}
+	return len(s) // ASCII, and sanitize has removed control characters
 }
 
-// pad returns s followed by spaces up to w columns, or preceded by them when
-// right is set.
-func pad(s string, w int, right bool) string {
-	n := w - width(s)
+// pad returns s, which takes sw columns, followed by spaces up to w
+// columns, or preceded by them when right is set.
+func pad(s string, sw, w int, right bool) string {
+	n := w - sw
 	if n <= 0 {
 		return s
 	}

@@ -84,10 +84,10 @@ func TestShorten(t *testing.T) {
 	}{
 		{"short.txt", 20, "short.txt"},
 		{"short.txt", 9, "short.txt"},
-		{"backup-2025-01-02.tar.gz", 16, "backu…01-02.tar.gz"},
+		{"backup-2025-01-02.tar.gz", 16, "backu…-02.tar.gz"},
 		{"abcdef", 1, "…"},
 		{"abcdef", 0, ""},
-		{"日本語のファイル名.txt", 12, "日…名.txt"}, // wide characters take two columns
+		{"日本語のファイル名.txt", 12, "日…ル名.txt"}, // wide characters take two columns
 	} {
 		got := shorten(tt.in, tt.max)
 		if got != tt.want {
@@ -117,11 +117,11 @@ func TestCut(t *testing.T) {
 
 func TestSanitize(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain.txt":           "plain.txt",
-		"a\nb\rc\td":          "a?b?c?d",
-		"\x1b[31mred":         "?[31mred",
+		"plain.txt":            "plain.txt",
+		"a\nb\rc\td":           "a?b?c?d",
+		"\x1b[31mred":          "?[31mred",
 		"del\x7f c1\u009b end": "del? c1? end",
-		"naïve €.txt":         "naïve €.txt",
+		"naïve €.txt":          "naïve €.txt",
 	} {
 		if got := sanitize(in); got != want {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
