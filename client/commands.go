@@ -11,29 +11,55 @@ import (
 )
 
 // Login logs in with USER and PASS, and ACCT when the server asks for an
-// account (332) and one was given with WithAccount. A refused login is an
-// *Error of KindAuth. With TLS, Login then sets up data protection (PBSZ 0,
-// PROT P).
+// account (332, after USER or PASS) and one was given with WithAccount. A
+// refused login is an *Error of KindAuth. With TLS, Login then sets up
+// data protection (PBSZ 0, PROT P).
+//
+// After a 230 greeting (a server that logs clients in on connection) Login
+// still sends USER: a 230 reply ends the login, and so does 503 (the
+// "already logged in" of some servers).
 func (c *Conn) Login(ctx context.Context, user, password string) error {
-	needPass, err := c.User(ctx, user)
+	code, err := c.loginStep(ctx, "USER", user)
+	if err == nil && code == 332 {
+		code, err = c.sendAccount(ctx)
+	}
+	if err == nil && code == 331 {
+		if code, err = c.loginStep(ctx, "PASS", password); err == nil && code == 332 {
+			code, err = c.sendAccount(ctx)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	if needPass {
-		needAcct, err := c.Pass(ctx, password)
-		if err != nil {
-			return err
-		}
-		if needAcct {
-			if c.opts.account == "" {
-				return &Error{Kind: KindAuth, Op: "login", Err: errors.New("server asks for an account (ACCT) and none was given")}
-			}
-			if err := c.Acct(ctx, c.opts.account); err != nil {
-				return err
-			}
-		}
+	if code/100 != 2 {
+		return &Error{Kind: KindAuth, Op: "login", Err: fmt.Errorf("unexpected reply %d in the login sequence", code)}
 	}
 	return c.protect(ctx)
+}
+
+// loginStep issues one login command and returns the reply code: 2yz,
+// 331 (password needed) or 332 (account needed). Other replies are errors
+// of KindAuth (but 421 stays KindConnection).
+func (c *Conn) loginStep(ctx context.Context, verb, arg string) (int, error) {
+	reply, err := c.exchange(ctx, 2, verb, arg)
+	switch {
+	case reply != nil && (reply.Code == 331 || reply.Code == 332):
+		return reply.Code, nil
+	case reply != nil && reply.Code == 503 && verb == "USER" && c.preauth:
+		c.tracef("already logged in by the greeting")
+		return 230, nil
+	case err != nil:
+		return 0, authErr(err)
+	}
+	return reply.Code, nil
+}
+
+// sendAccount answers a 332 reply with the account from WithAccount.
+func (c *Conn) sendAccount(ctx context.Context) (int, error) {
+	if c.opts.account == "" {
+		return 0, &Error{Kind: KindAuth, Op: "login", Err: errors.New("server asks for an account (ACCT) and none was given")}
+	}
+	return c.loginStep(ctx, "ACCT", c.opts.account)
 }
 
 // Anonymous logs in as "anonymous" with the customary e-mail-like password.
@@ -52,14 +78,16 @@ func authErr(err error) error {
 }
 
 // User issues a USER command. It reports whether the server wants a
-// password next (331); false means the login is complete (230).
+// password next (331); false means the login is complete (230). A server
+// that asks for an account first (332) gives an error of KindAuth: Login
+// handles that case.
 func (c *Conn) User(ctx context.Context, name string) (needPass bool, err error) {
 	reply, err := c.exchange(ctx, 2, "USER", name)
 	if reply != nil && reply.Code == 331 {
 		return true, nil
 	}
 	if reply != nil && reply.Code == 332 {
-		return false, authErr(&ReplyError{Cmd: "USER " + name, Code: 332, Msg: "server asks for an account before the password, which is not supported: " + reply.Msg()})
+		return false, authErr(&ReplyError{Cmd: "USER " + name, Code: 332, Msg: "server asks for an account before the password (use Login): " + reply.Msg()})
 	}
 	if err != nil {
 		return false, authErr(err)
@@ -144,11 +172,11 @@ const (
 	TypeASCII TransferType = "A"
 )
 
-// Type issues a TYPE command.
+// Type issues a TYPE command; CurrentType then returns t.
 func (c *Conn) Type(ctx context.Context, t TransferType) error {
 	_, err := c.exchange(ctx, 2, "TYPE", string(t))
 	if err == nil {
-		c.curType = string(t)
+		c.curType = typeOf(string(t))
 	}
 	return err
 }
@@ -341,7 +369,7 @@ func (c *Conn) Noop(ctx context.Context) error {
 // closed even when QUIT fails.
 func (c *Conn) Quit(ctx context.Context) error {
 	defer c.Close()
-	if c.broken != nil {
+	if c.Err() != nil {
 		return nil
 	}
 	_, err := c.exchange(ctx, 2, "QUIT", "")

@@ -2,9 +2,19 @@
 // RFC 2228/4217 TLS, RFC 2428 EPSV/EPRT, RFC 3659 SIZE/MDTM/REST/MLSx) to a
 // server over one control connection.
 //
-// A Conn runs one command at a time and is not safe for concurrent use.
-// While a transfer's reader or writer is open, the Conn is busy until the
-// reader or writer is closed.
+// A Conn runs one command at a time and is not safe for concurrent use,
+// with one exception: Close may be called from any goroutine (a signal
+// handler, say) while an operation runs, which then fails promptly. While a
+// transfer's reader or writer is open, the Conn is busy until the reader or
+// writer is closed.
+//
+// Cancelling the context of a call makes it return an error that matches
+// context.Canceled (or context.DeadlineExceeded) and is of KindOther. A call
+// whose context is already done sends nothing. A command cancelled while it
+// waits for its reply leaves the connection usable: the next command first
+// reads and discards that reply (waiting at most the idle timeout, and at
+// most 5 s) and the connection is dropped only when it does not come. A
+// transfer cancelled while it runs is aborted with ABOR.
 package client
 
 import (
@@ -15,11 +25,14 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
+
+// maxPreliminary bounds the preliminary (1yz) replies a command, or the
+// greeting, may get before its final reply; a server sending more breaks
+// the protocol.
+const maxPreliminary = 8
 
 // Conn is a control connection to an FTP server.
 type Conn struct {
@@ -27,26 +40,38 @@ type Conn struct {
 	host string // host part of the dialed address, for TLS ServerName
 
 	conn net.Conn // control connection, *tls.Conn once secured
+	cr   *countingReader
 	r    *bufio.Reader
 	tls  *tls.Config // data-connection TLS config, nil when plain
 
 	local, peer *net.TCPAddr
 
-	mode      DataMode
-	noEPSV    bool // EPSV refused or unreachable: PASV from now on
-	noEPRT    bool // EPRT refused: PORT from now on
-	protP     bool // PROT P in force: data connections use TLS
-	features  map[string]string
-	busy      bool  // a transfer is open
-	broken    error // set once the control connection is unusable
-	greeting  *Reply
-	lastReply *Reply
-	curType   string
+	mode         DataMode
+	modePinned   bool
+	noEPSV       bool // EPSV refused or unreachable: PASV from now on
+	noEPRT       bool // EPRT refused: PORT from now on
+	protP        bool // PROT P in force: data connections use TLS
+	classicTried bool // control port + 1 was tried for an active data connection
+	lastPort     int  // port of the last active listener, to rotate through WithActivePorts
+	features     map[string]string
+	busy         bool // a transfer is open
+	pending      bool // a cancelled command's reply has yet to be read
+	greeting     *Reply
+	preauth      bool // the greeting was 230: logged in without USER/PASS
+	curType      TransferType
+
+	mu     sync.Mutex // guards broken and data: Close may run on another goroutine
+	broken error      // set once the control connection is unusable
+	data   net.Conn   // the open transfer's data connection
 }
 
 // Dial connects to the FTP server at addr ("host:port"), reads its
 // greeting and, with TLSExplicit, secures the control connection with AUTH
-// TLS. The caller logs in next.
+// TLS. The caller logs in next. The connect timeout bounds the TCP
+// connection, an implicit TLS handshake and the whole greeting.
+//
+// A greeting of 230 (a server that logs clients in on connection) is
+// accepted like 220; Login still works, see there.
 func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
@@ -56,15 +81,22 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindOther, Op: "dial", Err: err}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Kind: KindOther, Op: "dial", Err: err}
+	}
 	if o.trace != nil {
 		o.trace = &lockedWriter{w: o.trace}
 	}
-	c := &Conn{opts: o, host: host, mode: o.mode}
+	c := &Conn{opts: o, host: host, mode: o.mode, modePinned: o.modePinned}
 
-	dctx, cancel := context.WithTimeout(ctx, o.connectTimeout)
+	limit := time.Now().Add(o.connectTimeout)
+	dctx, cancel := context.WithDeadline(ctx, limit)
 	defer cancel()
 	raw, err := o.dialer.DialContext(dctx, "tcp", addr)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, &Error{Kind: KindOther, Op: "dial", Err: cerr}
+		}
 		return nil, &Error{Kind: KindConnection, Op: "dial", Err: err}
 	}
 	c.setConn(raw)
@@ -83,12 +115,12 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 		c.tls = c.newTLSConfig()
 	}
 	if o.tlsMode == TLSImplicit {
-		if err := c.startTLS(dctx); err != nil {
+		if err := c.startTLS(ctx, limit); err != nil {
 			raw.Close()
 			return nil, err
 		}
 	}
-	if err := c.readGreeting(ctx); err != nil {
+	if err := c.readGreeting(ctx, limit); err != nil {
 		c.conn.Close()
 		return nil, err
 	}
@@ -103,20 +135,27 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 
 func (c *Conn) setConn(nc net.Conn) {
 	c.conn = nc
-	c.r = bufio.NewReaderSize(nc, 4096)
+	c.cr = &countingReader{r: nc}
+	c.r = bufio.NewReaderSize(c.cr, 4096)
 }
 
-func (c *Conn) readGreeting(ctx context.Context) error {
-	for {
-		reply, err := c.read(ctx, "greeting")
+// readGreeting reads the greeting: 220 (or 230), after at most
+// maxPreliminary "120 Service ready in nnn minutes" replies, all before
+// limit.
+func (c *Conn) readGreeting(ctx context.Context, limit time.Time) error {
+	for n := 0; ; n++ {
+		reply, err := c.readLimit(ctx, "greeting", limit)
 		if err != nil {
 			return err
 		}
 		switch {
-		case reply.Code == 120: // "Service ready in nnn minutes": wait for 220.
-			continue
-		case reply.Code == 220:
+		case reply.Code < 200:
+			if n >= maxPreliminary {
+				return &Error{Kind: KindProtocol, Op: "greeting", Err: fmt.Errorf("more than %d preliminary replies", maxPreliminary)}
+			}
+		case reply.Code == 220, reply.Code == 230:
 			c.greeting = reply
+			c.preauth = reply.Code == 230
 			return nil
 		case reply.Code == 421:
 			return &Error{Kind: KindConnection, Op: "greeting", Err: &ReplyError{Code: reply.Code, Msg: reply.Msg()}}
@@ -126,13 +165,15 @@ func (c *Conn) readGreeting(ctx context.Context) error {
 	}
 }
 
-// Greeting returns the server's 220 greeting.
+// Greeting returns the server's greeting: a 220 reply, or 230 for a server
+// that logs clients in on connection.
 func (c *Conn) Greeting() *Reply { return c.greeting }
 
 // LocalAddr returns the local address of the control connection.
 func (c *Conn) LocalAddr() *net.TCPAddr { return c.local }
 
-// RemoteAddr returns the server's address on the control connection.
+// RemoteAddr returns the server's address on the control connection (a
+// proxy's, with a dialer that connects through one).
 func (c *Conn) RemoteAddr() *net.TCPAddr { return c.peer }
 
 // TLSState returns the TLS state of the control connection and true, or
@@ -148,13 +189,39 @@ func (c *Conn) TLSState() (tls.ConnectionState, bool) {
 // from the one configured when the server refused it.
 func (c *Conn) DataMode() DataMode { return c.mode }
 
-// Err returns the error that made the connection unusable, or nil.
-func (c *Conn) Err() error { return c.broken }
+// SetDataMode switches the data connection mode for the next transfers.
+// With pin, the mode never switches on its own; without, it switches when
+// the server refuses it (see WithDataMode).
+func (c *Conn) SetDataMode(m DataMode, pin bool) {
+	c.mode, c.modePinned = m, pin
+}
 
-// Close closes the control connection without sending QUIT.
+// CurrentType returns the representation type last set with Type or with
+// a TYPE command sent by Quote, or "" when none was set in this session
+// (servers start in ASCII, RFC 959 section 3.1.1.1, but many default to
+// binary).
+func (c *Conn) CurrentType() TransferType { return c.curType }
+
+// Err returns the error that made the connection unusable, or nil.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.broken
+}
+
+// Close closes the control connection, and the data connection of an open
+// transfer, without sending QUIT. It may be called from another goroutine
+// while an operation runs: that operation then fails.
 func (c *Conn) Close() error {
+	c.mu.Lock()
 	if c.broken == nil {
 		c.broken = &Error{Kind: KindConnection, Op: "control connection", Err: net.ErrClosed}
+	}
+	data := c.data
+	c.data = nil
+	c.mu.Unlock()
+	if data != nil {
+		closeNow(data)
 	}
 	return c.conn.Close()
 }
@@ -162,18 +229,30 @@ func (c *Conn) Close() error {
 // fail marks the connection unusable after an error that left its state
 // unknown, closes it, and returns err.
 func (c *Conn) fail(err error) error {
-	if c.broken == nil {
+	c.mu.Lock()
+	first := c.broken == nil
+	if first {
 		c.broken = err
+	}
+	c.mu.Unlock()
+	if first {
 		c.tracef("connection dropped: %v", err)
 		c.conn.Close()
 	}
 	return err
 }
 
+// setData records the data connection of the open transfer, for Close.
+func (c *Conn) setData(nc net.Conn) {
+	c.mu.Lock()
+	c.data = nc
+	c.mu.Unlock()
+}
+
 // ready returns an error when no command can be sent now.
 func (c *Conn) ready() error {
-	if c.broken != nil {
-		return c.broken
+	if err := c.Err(); err != nil {
+		return err
 	}
 	if c.busy {
 		return &Error{Kind: KindOther, Op: "command", Err: errors.New("a transfer is in progress: close it first")}
@@ -181,202 +260,28 @@ func (c *Conn) ready() error {
 	return nil
 }
 
-// deadline applies the idle timeout and ctx's deadline to the next read or
-// write on nc, and arranges for ctx's cancellation to interrupt it. The
-// returned stop function must be called when the operation ends; it
-// reports whether ctx interrupted the operation.
-func (c *Conn) deadline(ctx context.Context, nc net.Conn) (stop func() bool) {
-	d := time.Now().Add(c.opts.idleTimeout)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(d) {
-		d = dl
+// closeNow closes a connection without a TLS close_notify, which could
+// block on a full send buffer.
+func closeNow(nc net.Conn) {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
 	}
-	nc.SetDeadline(d)
-	after := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	return func() bool { return !after() }
+	nc.Close()
 }
 
-// send writes one command line. Arguments were checked by the caller.
-func (c *Conn) send(ctx context.Context, line string) error {
-	c.traceSend(line)
-	stop := c.deadline(ctx, c.conn)
-	_, err := io.WriteString(c.conn, line+"\r\n")
-	cancelled := stop()
-	if err != nil {
-		if cancelled {
-			err = ctxErr(ctx, err)
-		}
-		return c.fail(&Error{Kind: KindConnection, Op: commandName(line), Err: err})
-	}
-	return nil
+// countingReader counts the bytes read from the control connection, so
+// that an interrupted read can tell whether it consumed part of a reply.
+type countingReader struct {
+	r io.Reader
+	n int64
 }
 
-// read reads one reply. Any failure leaves the connection unusable.
-func (c *Conn) read(ctx context.Context, op string) (*Reply, error) {
-	stop := c.deadline(ctx, c.conn)
-	reply, err := readReply(c.r)
-	cancelled := stop()
-	if err != nil {
-		kind := KindConnection
-		if errors.Is(err, errReplyFormat) {
-			kind = KindProtocol
-		}
-		if cancelled {
-			err = ctxErr(ctx, err)
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = fmt.Errorf("server closed the connection: %w", err)
-		}
-		return nil, c.fail(&Error{Kind: kind, Op: op, Err: err})
-	}
-	c.traceReply(reply)
-	c.lastReply = reply
-	if reply.Code == 421 {
-		// The server is closing the control connection (RFC 959 4.2).
-		c.fail(&Error{Kind: KindConnection, Op: op, Err: &ReplyError{Cmd: op, Code: 421, Msg: reply.Msg()}})
-	}
-	return reply, nil
+func (cr *countingReader) Read(p []byte) (int, error) {
+	n, err := cr.r.Read(p)
+	cr.n += int64(n)
+	return n, err
 }
 
-// ctxErr prefers the context's error over the deadline error it caused.
-func ctxErr(ctx context.Context, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("%w (%v)", cerr, err)
-	}
-	return err
-}
-
-// commandName returns the verb of a command line.
-func commandName(line string) string {
-	verb, _, _ := strings.Cut(line, " ")
-	return verb
-}
-
-// maskedLine returns the command line as it may be shown: the argument of
-// PASS and ACCT is masked.
-func maskedLine(line string) string {
-	verb, _, hasArg := strings.Cut(line, " ")
-	switch strings.ToUpper(verb) {
-	case "PASS", "ACCT":
-		if hasArg {
-			return verb + " ****"
-		}
-	}
-	return line
-}
-
-// exchange sends verb with arg and reads the reply. It refuses arguments
-// with CR, LF or NUL. A reply whose code is not in the class of expect
-// (see codeMatches) is returned as a *ReplyError together with the reply.
-func (c *Conn) exchange(ctx context.Context, expect int, verb, arg string) (*Reply, error) {
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	if err := checkArg(arg); err != nil {
-		return nil, &Error{Kind: KindOther, Op: verb, Err: err}
-	}
-	line := verb
-	if arg != "" {
-		line += " " + arg
-	}
-	if err := c.send(ctx, line); err != nil {
-		return nil, err
-	}
-	reply, err := c.read(ctx, verb)
-	if err != nil {
-		return nil, err
-	}
-	for reply.Code < 200 && !codeMatches(reply.Code, expect) {
-		// A preliminary reply to a command that takes no data
-		// connection: wait for the final one.
-		if reply, err = c.read(ctx, verb); err != nil {
-			return nil, err
-		}
-	}
-	if !codeMatches(reply.Code, expect) {
-		return reply, c.replyError(maskedLine(line), reply)
-	}
-	return reply, nil
-}
-
-// replyError builds the error for an unexpected reply.
-func (c *Conn) replyError(cmd string, reply *Reply) error {
-	re := &ReplyError{Cmd: cmd, Code: reply.Code, Msg: reply.Msg()}
-	if reply.Code == 421 {
-		return &Error{Kind: KindConnection, Op: commandName(cmd), Err: re}
-	}
-	return re
-}
-
-// codeMatches reports whether code fits expect: a one-digit expect is a
-// class (2 matches 2yz), two digits match a group (25 matches 25z), three
-// digits match exactly. expect 0 matches anything.
-func codeMatches(code, expect int) bool {
-	switch {
-	case expect == 0:
-		return true
-	case expect < 10:
-		return code/100 == expect
-	case expect < 100:
-		return code/10 == expect
-	}
-	return code == expect
-}
-
-// Quote sends a raw command line and returns the reply's code and text,
-// whatever the code. The line must not hold CR, LF or NUL. Quote does not
-// support commands that open a data connection.
-func (c *Conn) Quote(ctx context.Context, line string) (code int, text string, err error) {
-	verb, arg, _ := strings.Cut(line, " ")
-	if err := checkArg(verb); err != nil {
-		return 0, "", &Error{Kind: KindOther, Op: "quote", Err: err}
-	}
-	reply, err := c.exchange(ctx, 0, verb, arg)
-	if err != nil {
-		return 0, "", err
-	}
-	return reply.Code, reply.Msg(), nil
-}
-
-// lockedWriter serialises trace writes: the data-connection setup runs
-// in its own goroutine while the reply is read.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// tracef writes a comment line to the trace.
-func (c *Conn) tracef(format string, args ...any) {
-	if c.opts.trace != nil {
-		fmt.Fprintf(c.opts.trace, "* "+format+"\n", args...)
-	}
-}
-
-func (c *Conn) traceSend(line string) {
-	if c.opts.trace != nil {
-		fmt.Fprintf(c.opts.trace, "> %s\n", maskedLine(line))
-	}
-}
-
-func (c *Conn) traceReply(r *Reply) {
-	if c.opts.trace == nil {
-		return
-	}
-	code := strconv.Itoa(r.Code)
-	for i, l := range r.Lines {
-		sep := "-"
-		if i == len(r.Lines)-1 {
-			sep = " "
-		}
-		if i > 0 && i < len(r.Lines)-1 {
-			fmt.Fprintf(c.opts.trace, "< %s\n", l)
-			continue
-		}
-		fmt.Fprintf(c.opts.trace, "< %s%s%s\n", code, sep, l)
-	}
-}
+// consumed returns how many bytes of the control connection the reply
+// reader has used up.
+func (c *Conn) consumed() int64 { return c.cr.n - int64(c.r.Buffered()) }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // pendingData is a data connection being set up for one transfer: a
@@ -33,7 +34,7 @@ func refused(err error) bool {
 }
 
 // prepareData negotiates a data connection in the current mode. When the
-// server refuses the mode entirely and the caller did not pin it, it
+// server refuses the mode entirely and the mode is not pinned, it
 // switches to the other mode for the rest of the session.
 func (c *Conn) prepareData(ctx context.Context) (*pendingData, error) {
 	mode := c.mode
@@ -49,12 +50,32 @@ func (c *Conn) prepareData(ctx context.Context) (*pendingData, error) {
 			c.mode = mode
 			return p, nil
 		}
-		if attempt > 0 || c.opts.modePinned || !refused(err) {
+		if attempt > 0 || c.modePinned || !refused(err) {
 			return nil, err
 		}
 		mode = 1 - mode
 		c.tracef("server refused %s mode; switching to %s mode", 1-mode, mode)
 	}
+}
+
+// dataHost returns the host passive data connections go to: the control
+// connection's peer, or, with a custom dialer (a proxy or a tunnel, whose
+// address the peer is), the host given to Dial.
+func (c *Conn) dataHost() string {
+	if c.opts.customDialer {
+		return c.host
+	}
+	return c.peer.IP.String()
+}
+
+// serverIPv6 reports whether the server is known to use IPv6, which PASV
+// cannot address.
+func (c *Conn) serverIPv6() bool {
+	if c.opts.customDialer {
+		ip := net.ParseIP(c.host)
+		return ip != nil && ip.To4() == nil
+	}
+	return c.peer.IP.To4() == nil
 }
 
 // passive asks the server to listen (EPSV, else PASV) and dials it.
@@ -67,7 +88,7 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 			if perr != nil {
 				return nil, &Error{Kind: KindProtocol, Op: "EPSV", Err: perr}
 			}
-			nc, derr := c.dialData(ctx, c.peer.IP, port)
+			nc, derr := c.dialData(ctx, c.dataHost(), port)
 			if derr == nil {
 				return &pendingData{conn: nc}, nil
 			}
@@ -84,7 +105,7 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 		}
 		c.noEPSV = true
 	}
-	if c.peer.IP.To4() == nil {
+	if c.serverIPv6() {
 		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: errors.New("PASV cannot address an IPv6 server and EPSV is off or refused")}
 	}
 	reply, err := c.exchange(ctx, 227, "PASV", "")
@@ -95,10 +116,10 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: err}
 	}
-	host := c.peer.IP
+	host := c.dataHost()
 	if c.opts.trustPASV {
-		host = ip
-	} else if !ip.Equal(host) {
+		host = ip.String()
+	} else if !ip.Equal(net.ParseIP(host)) {
 		c.tracef("ignoring address %s in PASV reply; connecting to %s", ip, host)
 	}
 	nc, err := c.dialData(ctx, host, port)
@@ -108,12 +129,15 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 	return &pendingData{conn: nc}, nil
 }
 
-func (c *Conn) dialData(ctx context.Context, ip net.IP, port int) (net.Conn, error) {
+func (c *Conn) dialData(ctx context.Context, host string, port int) (net.Conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
 	defer cancel()
-	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	nc, err := c.opts.dialer.DialContext(dctx, "tcp", addr)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, &Error{Kind: KindOther, Op: "data connection", Err: cerr}
+		}
 		return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
 	}
 	return nc, nil
@@ -162,9 +186,12 @@ func (c *Conn) announce(ctx context.Context, ip net.IP, port int) error {
 	return err
 }
 
-// listenActive listens on the control connection's local IP: first on the
-// classic port (control port + 1), then in the configured range, then on
-// any free port.
+// listenActive listens on the control connection's local IP. With
+// WithActivePorts it uses only that range, starting at a different port
+// each time. Otherwise the first active data connection of the session
+// tries the classic port (control port + 1, RFC 959 section 3.2); all
+// others, and the first when that port is busy, use any free port, since
+// reusing a port could meet the last connection's TIME_WAIT.
 func (c *Conn) listenActive(ctx context.Context) (*net.TCPListener, error) {
 	var lc net.ListenConfig
 	listen := func(port int) (*net.TCPListener, error) {
@@ -175,28 +202,35 @@ func (c *Conn) listenActive(ctx context.Context) (*net.TCPListener, error) {
 		}
 		return ln.(*net.TCPListener), nil
 	}
-	if p := c.local.Port + 1; p <= 65535 {
-		if ln, err := listen(p); err == nil {
-			return ln, nil
-		} else {
-			c.tracef("active port %d busy (%v)", p, err)
-		}
-	}
-	lo, hi := c.opts.portLo, c.opts.portHi
-	if lo > 0 && hi >= lo {
+	if lo, hi := c.opts.portLo, c.opts.portHi; lo > 0 && hi >= lo {
 		n := hi - lo + 1
 		// Start at a point that depends on the control port, so that
-		// parallel connections do not all race for the same ports.
-		start := c.local.Port % n
+		// parallel connections do not all race for the same ports, and
+		// after the last port used.
+		start := c.local.Port
+		if c.lastPort >= lo && c.lastPort <= hi {
+			start = c.lastPort - lo + 1
+		}
 		var last error
 		for i := 0; i < n; i++ {
 			ln, err := listen(lo + (start+i)%n)
 			if err == nil {
+				c.lastPort = ln.Addr().(*net.TCPAddr).Port
 				return ln, nil
 			}
 			last = err
 		}
 		return nil, &Error{Kind: KindConnection, Op: "active listen", Err: fmt.Errorf("no free port in %d-%d: %w", lo, hi, last)}
+	}
+	if !c.classicTried {
+		c.classicTried = true
+		if p := c.local.Port + 1; p <= 65535 {
+			ln, err := listen(p)
+			if err == nil {
+				return ln, nil
+			}
+			c.tracef("active port %d busy (%v)", p, err)
+		}
 	}
 	ln, err := listen(0)
 	if err != nil {
@@ -205,29 +239,51 @@ func (c *Conn) listenActive(ctx context.Context) (*net.TCPListener, error) {
 	return ln, nil
 }
 
-// accept waits for the server's data connection, accepts exactly one, and
-// only from the server's control-connection IP; then it closes the
-// listener.
+// fromServer reports whether a data connection from ip may be the
+// server's: the control connection's peer or, with a custom dialer and an
+// IP address given to Dial, that address.
+func (c *Conn) fromServer(ip net.IP) bool {
+	if ip.Equal(c.peer.IP) {
+		return true
+	}
+	return c.opts.customDialer && ip.Equal(net.ParseIP(c.host))
+}
+
+// accept waits for the server's data connection and accepts exactly one,
+// from the server's IP (see fromServer); connections from anywhere else
+// are closed and the wait goes on, until the connect timeout. Then it
+// closes the listener.
 func (c *Conn) accept(ctx context.Context, ln *net.TCPListener) (net.Conn, error) {
 	defer ln.Close()
-	actx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
-	defer cancel()
-	stop := context.AfterFunc(actx, func() { ln.Close() })
-	nc, err := ln.AcceptTCP()
-	stop()
-	if err != nil {
-		if actx.Err() != nil {
-			err = fmt.Errorf("server did not connect: %w", actx.Err())
+	ln.SetDeadline(time.Now().Add(c.opts.connectTimeout))
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var strangers []string
+	for {
+		nc, err := ln.AcceptTCP()
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, &Error{Kind: KindOther, Op: "data connection", Err: cerr}
+			}
+			if len(strangers) > 0 {
+				return nil, &Error{Kind: KindProtocol, Op: "data connection",
+					Err: fmt.Errorf("refused connection from %s: expected the server at %s, which did not connect: %w", strings.Join(strangers, ", "), c.peer.IP, err)}
+			}
+			if IsTimeout(err) {
+				err = fmt.Errorf("server did not connect: %w", err)
+			}
+			return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
 		}
-		return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
-	}
-	from := nc.RemoteAddr().(*net.TCPAddr)
-	if !from.IP.Equal(c.peer.IP) {
+		from := nc.RemoteAddr().(*net.TCPAddr)
+		if c.fromServer(from.IP) {
+			return nc, nil
+		}
 		nc.Close()
-		return nil, &Error{Kind: KindProtocol, Op: "data connection",
-			Err: fmt.Errorf("refused connection from %s: expected the server at %s", from.IP, c.peer.IP)}
+		c.tracef("refused data connection from %s: expected the server at %s", from, c.peer.IP)
+		if len(strangers) < 4 {
+			strangers = append(strangers, from.IP.String())
+		}
 	}
-	return nc, nil
 }
 
 // parseEPSV reads the port from a 229 reply text such as

@@ -21,11 +21,13 @@ type ReplyError struct {
 	Msg string
 }
 
+// Error returns the reply as a message, with control characters in the
+// command and the server's text escaped (see Sanitize).
 func (e *ReplyError) Error() string {
 	if e.Cmd == "" {
-		return fmt.Sprintf("ftp: server replied %d %s", e.Code, e.Msg)
+		return fmt.Sprintf("ftp: server replied %d %s", e.Code, sanitize(e.Msg, true))
 	}
-	return fmt.Sprintf("ftp: %s: server replied %d %s", e.Cmd, e.Code, e.Msg)
+	return fmt.Sprintf("ftp: %s: server replied %d %s", sanitize(e.Cmd, true), e.Code, sanitize(e.Msg, true))
 }
 
 // Temporary reports whether the reply is a transient negative completion
@@ -38,7 +40,8 @@ type Kind int
 
 const (
 	// KindOther is any failure not listed below, including most
-	// ReplyErrors (the server refused a command).
+	// ReplyErrors (the server refused a command) and cancellation by the
+	// caller's context.
 	KindOther Kind = iota
 	// KindConnection means the control or data connection could not be
 	// made, broke, timed out, or was closed by the server (421).
@@ -70,7 +73,14 @@ func (k Kind) String() string {
 }
 
 // Error is a failure of a given Kind during an operation. Its Err is often
-// a *ReplyError, a net.Error or a TLS error; errors.As reaches them.
+// a *ReplyError, a net.Error or a TLS error; errors.As reaches them. When a
+// transfer's data connection failed and the server answered with a
+// negative reply, both are reachable: ReplyCode gives the server's code,
+// IsTimeout tells a data timeout. After a failed Read or Write such an
+// error is KindConnection for the replies 421, 425 and 426, and KindOther
+// otherwise (the reply, such as 552, says why the server cut the data
+// connection); when the data connection could not be set up, it keeps the
+// kind of that failure (KindConnection after a 421).
 type Error struct {
 	Kind Kind
 	// Op names what failed: "dial", "login", "RETR", "data connection"...
@@ -78,15 +88,19 @@ type Error struct {
 	Err error
 }
 
+// Error returns the message, with control characters from the server
+// escaped (see Sanitize).
 func (e *Error) Error() string {
-	var re *ReplyError
-	if errors.As(e.Err, &re) && e.Err == error(re) && re.Cmd != "" {
-		// The reply error already names the command.
-		return e.Err.Error()
+	msg := "ftp: " + e.Op + ": " + strings.TrimPrefix(e.Err.Error(), "ftp: ")
+	switch err := e.Err.(type) {
+	case *transferError:
+		msg = err.Error() // names the command
+	case *ReplyError:
+		if err.Cmd != "" {
+			msg = err.Error() // names the command
+		}
 	}
-	msg := e.Err.Error()
-	msg = strings.TrimPrefix(msg, "ftp: ")
-	return "ftp: " + e.Op + ": " + msg
+	return sanitize(msg, true)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -126,16 +140,43 @@ func ReplyCode(err error) int {
 
 // ErrBadArgument reports a command argument refused before sending because
 // it holds a CR, LF or NUL character (which could smuggle a second command
-// onto the control connection). Test with errors.Is.
-var ErrBadArgument = errors.New("argument holds a CR, LF or NUL character")
+// onto the control connection) or a 0xFF byte (the Telnet IAC, which a
+// server reading Telnet would take for a control sequence and drop from
+// the name: RFC 959 section 4). Test with errors.Is.
+var ErrBadArgument = errors.New("argument holds a CR, LF, NUL or 0xFF byte")
 
-func wrap(kind Kind, op string, err error) error {
-	if err == nil {
-		return nil
+// ErrQuoteRefused reports a command Quote does not send, because it would
+// leave the server in a state the client does not know about or because it
+// needs a data connection. Test with errors.Is.
+var ErrQuoteRefused = errors.New("command not supported by quote")
+
+// ErrHashUnsupported reports a server that offers none of the hash
+// commands Hash knows (HASH, XSHA256, XMD5). Test with errors.Is.
+var ErrHashUnsupported = errors.New("server offers no hash command (HASH, XSHA256, XMD5)")
+
+// transferError is a transfer that failed on the data connection and the
+// server's negative reply to it: errors.As reaches both, so ReplyCode finds
+// the server's code and IsTimeout a data timeout.
+type transferError struct {
+	reply *ReplyError
+	cause error
+}
+
+func (e *transferError) Error() string {
+	return e.reply.Error() + " (" + strings.TrimPrefix(e.cause.Error(), "ftp: ") + ")"
+}
+
+func (e *transferError) Unwrap() []error { return []error{e.reply, e.cause} }
+
+// withReply joins a transfer's failure with the server's negative reply,
+// when there is one, in an *Error of the given kind; a 421 reply makes it
+// KindConnection.
+func withReply(kind Kind, op string, reply *ReplyError, cause error) error {
+	if reply == nil {
+		return cause
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return err
+	if reply.Code == 421 {
+		kind = KindConnection
 	}
-	return &Error{Kind: kind, Op: op, Err: err}
+	return &Error{Kind: kind, Op: op, Err: &transferError{reply: reply, cause: cause}}
 }

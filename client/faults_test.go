@@ -30,7 +30,8 @@ func hookVerb(verb string, nth int, r *ftptest.Reply) func(ftptest.Command) *ftp
 
 func TestStalledReplyTimesOut(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("PWD", 1, &ftptest.Reply{Stall: true})})
-	c := dialLogin(t, srv, WithIdleTimeout(200*time.Millisecond))
+	c := dialLogin(t, srv)
+	setTimeouts(c, 0, 200*time.Millisecond)
 	_, err := c.Pwd(testCtx(t))
 	if !IsTimeout(err) || KindOf(err) != KindConnection {
 		t.Fatalf("Pwd = %v, want a connection timeout", err)
@@ -54,7 +55,8 @@ func TestStalledDataTimesOut(t *testing.T) {
 	// active mode.
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("RETR", 1, &ftptest.Reply{Code: 150, Text: "Opening"})})
 	writeFile(t, srv, "f", []byte("x"))
-	c := dialLogin(t, srv, WithDataMode(Active), WithConnectTimeout(200*time.Millisecond), WithIdleTimeout(200*time.Millisecond))
+	c := dialLogin(t, srv, WithDataMode(Active))
+	setTimeouts(c, 200*time.Millisecond, 200*time.Millisecond)
 	_, err := c.Retr(testCtx(t), "f", 0)
 	if err == nil || KindOf(err) != KindConnection {
 		t.Fatalf("Retr = %v, want a connection error", err)

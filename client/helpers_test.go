@@ -56,6 +56,18 @@ func dialOnly(t *testing.T, srv *ftptest.Server, opts ...Option) *Conn {
 	return c
 }
 
+// setTimeouts changes the connect and idle timeouts of a connection that
+// is already logged in, so that short timeouts apply to the fault a test
+// drives and not to the login, which a busy machine may slow down.
+func setTimeouts(c *Conn, connect, idle time.Duration) {
+	if connect > 0 {
+		c.opts.connectTimeout = connect
+	}
+	if idle > 0 {
+		c.opts.idleTimeout = idle
+	}
+}
+
 // writeFile creates a file under the server's root.
 func writeFile(t *testing.T, srv *ftptest.Server, name string, data []byte) {
 	t.Helper()

@@ -2,55 +2,96 @@ package client
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
-// maxListingBytes bounds one listing read over a data connection.
-const maxListingBytes = 256 << 20
+// Limits on one listing read over a data connection.
+const (
+	maxListingBytes = 256 << 20
+	maxListingLines = 1_000_000
+	maxListingLine  = maxLineBytes * 8
+)
 
 // readLines runs a listing command and returns its lines without line
-// endings. Empty lines are dropped.
+// endings. Empty lines are dropped. For NLST and LIST, the reply "450 No
+// files found" (proftpd, for an empty folder or a pattern that matches
+// nothing; wu-ftpd sends it with 550) is an empty listing.
 func (c *Conn) readLines(ctx context.Context, verb, arg string) ([]string, error) {
-	rc, err := c.openTransfer(ctx, verb, arg, 0, false)
+	t, err := c.openTransfer(ctx, verb, arg, 0, false)
 	if err != nil {
+		if verb != "MLSD" && noFilesFound(err) {
+			return nil, nil
+		}
 		return nil, err
 	}
-	var lines []string
-	sc := bufio.NewScanner(io.LimitReader(rc, maxListingBytes+1))
-	sc.Buffer(make([]byte, 0, 64<<10), maxLineBytes*8)
-	total := 0
-	for sc.Scan() {
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		total += len(sc.Bytes()) + 1
-		if line != "" {
-			lines = append(lines, line)
+	lines, lerr := readListing(t)
+	if lerr != nil {
+		// Close aborts a listing cut short, and reports a failed data
+		// connection with the server's reply.
+		cerr := t.Close()
+		if t.err != nil {
+			return nil, cerr
 		}
+		return nil, &Error{Kind: KindProtocol, Op: verb, Err: lerr}
 	}
-	serr := sc.Err()
-	if serr == nil && total > maxListingBytes {
-		serr = fmt.Errorf("listing longer than %d bytes", maxListingBytes)
-	}
-	if serr != nil {
-		// Close aborts a listing cut short, or reads the final reply
-		// after a broken data connection.
-		rc.Close()
-		var fe *Error
-		if !errors.As(serr, &fe) {
-			serr = &Error{Kind: KindProtocol, Op: verb, Err: serr}
-		}
-		return nil, serr
-	}
-	if err := rc.Close(); err != nil {
+	if err := t.Close(); err != nil {
 		return nil, err
 	}
 	return lines, nil
 }
 
-// NameList issues an NLST command and returns the names it lists.
+// noFilesFound reports the reply of some servers to a listing of nothing.
+func noFilesFound(err error) bool {
+	var re *ReplyError
+	return errors.As(err, &re) && (re.Code == 450 || re.Code == 550) &&
+		strings.Contains(strings.ToLower(re.Msg), "no files found")
+}
+
+// readListing reads the lines of a listing, within maxListingBytes and
+// maxListingLines. Each line is a string of its own, exactly sized; the
+// lines are gathered in blocks and copied once into the result, so a
+// listing costs its text plus one string header a line.
+func readListing(t *transfer) ([]string, error) {
+	br := bufio.NewReaderSize(t, maxListingLine)
+	var blocks [][]string
+	block := make([]string, 0, 256)
+	total, count := 0, 0
+	for {
+		line, err := br.ReadSlice('\n')
+		if total += len(line); total > maxListingBytes {
+			return nil, fmt.Errorf("listing longer than %d bytes", maxListingBytes)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return nil, fmt.Errorf("listing line longer than %d bytes", maxListingLine)
+		}
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
+		if len(line) > 0 {
+			if count++; count > maxListingLines {
+				return nil, fmt.Errorf("listing longer than %d lines", maxListingLines)
+			}
+			if len(block) == cap(block) {
+				blocks = append(blocks, block)
+				block = make([]string, 0, min(2*cap(block), 16<<10))
+			}
+			block = append(block, string(line))
+		}
+		if err == io.EOF {
+			return slices.Concat(append(blocks, block)...), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// NameList issues an NLST command and returns the names it lists. A reply
+// "450 No files found" is an empty list.
 func (c *Conn) NameList(ctx context.Context, path string) ([]string, error) {
 	return c.readLines(ctx, "NLST", path)
 }

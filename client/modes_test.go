@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
@@ -47,73 +48,55 @@ func TestActiveListensOnControlPortPlusOne(t *testing.T) {
 	}
 }
 
-// busyNextPort returns a dialer whose connections use a local port P whose
-// successor P+1 is held by a listener, so that the classic active port is
-// busy.
-func busyNextPort(t *testing.T) (*net.Dialer, int) {
+// dialBusyNextPort logs in over a control connection from a local port P
+// whose successor P+1 is held by a listener, so that the classic active
+// port is busy. It holds P+1 first and binds P directly, so no port is
+// picked, released and hoped free again.
+func dialBusyNextPort(t *testing.T, srv *ftptest.Server, opts ...Option) *Conn {
 	t.Helper()
 	for i := 0; i < 50; i++ {
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		busy, err := net.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-		if p >= 65535 {
+		p := busy.Addr().(*net.TCPAddr).Port - 1
+		if p < 1024 {
+			busy.Close()
 			continue
 		}
-		busy, err := net.Listen("tcp4", "127.0.0.1:"+strconv.Itoa(p+1))
-		if err != nil {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p}}
+		c, err := Dial(testCtx(t), srv.Addr(), append(opts, WithDialer(d))...)
+		if err != nil { // P is taken
+			busy.Close()
 			continue
 		}
-		t.Cleanup(func() { busy.Close() })
-		return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p}}, p
+		t.Cleanup(func() { c.Close(); busy.Close() })
+		if err := c.Login(testCtx(t), "user", "pass"); err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
 	t.Fatal("no pair of free ports found")
-	return nil, 0
+	return nil
 }
 
 func TestActiveFallbackWhenPortBusy(t *testing.T) {
-	t.Run("any port", func(t *testing.T) {
-		srv := ftptest.New(t, ftptest.Config{})
-		writeFile(t, srv, "f", []byte("data"))
-		d, p := busyNextPort(t)
-		c := dialLogin(t, srv, WithDataMode(Active), WithDialer(d))
-		if c.LocalAddr().Port != p {
-			t.Fatalf("control port %d, want %d", c.LocalAddr().Port, p)
-		}
-		if got := string(get(t, c, "f", 0)); got != "data" {
-			t.Fatalf("got %q", got)
-		}
-		if got := dataPort(t, srv); got == p+1 {
-			t.Errorf("server dialed the busy port %d", got)
-		}
-	})
-	t.Run("range", func(t *testing.T) {
-		srv := ftptest.New(t, ftptest.Config{})
-		writeFile(t, srv, "f", []byte("data"))
-		d, _ := busyNextPort(t)
-		// Find a small free range.
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lo := ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-		c := dialLogin(t, srv, WithDataMode(Active), WithDialer(d), WithActivePorts(lo, lo))
-		if got := string(get(t, c, "f", 0)); got != "data" {
-			t.Fatalf("got %q", got)
-		}
-		if got := dataPort(t, srv); got != lo {
-			t.Errorf("server dialed port %d, want %d from the range", got, lo)
-		}
-	})
+	srv := ftptest.New(t, ftptest.Config{})
+	writeFile(t, srv, "f", []byte("data"))
+	c := dialBusyNextPort(t, srv, WithDataMode(Active))
+	if got := string(get(t, c, "f", 0)); got != "data" {
+		t.Fatalf("got %q", got)
+	}
+	if got := dataPort(t, srv); got == c.LocalAddr().Port+1 {
+		t.Errorf("server dialed the busy port %d", got)
+	}
 }
 
 func TestActiveRefusesForeignSource(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{ActiveSourceIP: "127.0.0.2"})
 	writeFile(t, srv, "f", []byte("secret"))
 	c := dialLogin(t, srv, WithDataMode(Active))
+	setTimeouts(c, 300*time.Millisecond, 0)
 	_, err := c.Retr(testCtx(t), "f", 0)
 	if err == nil || KindOf(err) != KindProtocol || !strings.Contains(err.Error(), "127.0.0.2") {
 		t.Fatalf("Retr = %v, want a protocol error naming 127.0.0.2", err)
@@ -193,15 +176,7 @@ func TestModeSwitch(t *testing.T) {
 	t.Run("active refused", func(t *testing.T) {
 		srv := ftptest.New(t, ftptest.Config{Disable: []string{"PORT", "EPRT"}})
 		writeFile(t, srv, "f", []byte("data"))
-		c, err := Dial(testCtx(t), srv.Addr())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		c.mode = Active // as a caller that started active but did not pin it
-		if err := c.Login(testCtx(t), "user", "pass"); err != nil {
-			t.Fatal(err)
-		}
+		c := dialLogin(t, srv, WithDataModeHint(Active))
 		if got := string(get(t, c, "f", 0)); got != "data" {
 			t.Fatalf("got %q", got)
 		}

@@ -66,6 +66,7 @@ type options struct {
 	idleTimeout    time.Duration
 	trace          io.Writer
 	dialer         Dialer
+	customDialer   bool // WithDialer: data connections go to the dialed host
 	trustPASV      bool
 	account        string
 	now            func() time.Time
@@ -95,9 +96,16 @@ func WithTLSConfig(cfg *tls.Config) Option {
 // WithDataMode pins the data connection mode. Without it, the connection
 // starts passive and switches to active for the rest of the session when
 // the server refuses both EPSV and PASV (and back when it refuses both
-// EPRT and PORT). A pinned mode never switches.
+// EPRT and PORT). A pinned mode never switches. See also
+// WithDataModeHint and Conn.SetDataMode.
 func WithDataMode(m DataMode) Option {
 	return func(o *options) { o.mode, o.modePinned = m, true }
+}
+
+// WithDataModeHint starts the connection in mode m without pinning it: the
+// mode switches for the rest of the session when the server refuses it.
+func WithDataModeHint(m DataMode) Option {
+	return func(o *options) { o.mode, o.modePinned = m, false }
 }
 
 // WithEPSV turns the extended commands EPSV and EPRT (RFC 2428) on or off.
@@ -106,27 +114,40 @@ func WithDataMode(m DataMode) Option {
 func WithEPSV(on bool) Option { return func(o *options) { o.extended = on } }
 
 // WithActiveAddr sets the IP address announced in PORT and EPRT, for a
-// client behind NAT. By default the control connection's local address is
-// announced. The listener still binds the control connection's local IP.
+// client behind NAT or behind a proxy given with WithDialer. By default
+// the control connection's local address is announced. The listener still
+// binds the control connection's local IP.
 func WithActiveAddr(ip net.IP) Option { return func(o *options) { o.activeAddr = ip } }
 
-// WithActivePorts sets the local port range tried for active-mode
-// listeners when the classic control port + 1 is busy. Without a range,
-// any free port is used after port + 1.
+// WithActivePorts sets the local port range for active-mode listeners
+// (for a firewall that opens only those): only ports in the range are
+// used, each listener starting at the port after the last one's. Without
+// a range, the first active data connection of the session uses the
+// classic port, control port + 1 (RFC 959 section 3.2), when it is free,
+// and every other one any free port.
 func WithActivePorts(lo, hi int) Option {
 	return func(o *options) { o.portLo, o.portHi = lo, hi }
 }
 
-// WithConnectTimeout bounds the time to connect (TCP and TLS handshake)
-// for the control connection and for each data connection, and the wait
-// for the server to dial in active mode.
+// WithConnectTimeout bounds the time to connect for the control
+// connection (TCP, an implicit TLS handshake and the whole greeting) and
+// for each data connection (TCP and TLS handshake), and the wait for the
+// server to dial in active mode. Zero or a negative value means the
+// default, DefaultConnectTimeout.
 func WithConnectTimeout(d time.Duration) Option {
+	if d <= 0 {
+		d = DefaultConnectTimeout
+	}
 	return func(o *options) { o.connectTimeout = d }
 }
 
 // WithIdleTimeout bounds every wait for the server: each reply, and each
-// read or write on a data connection that makes no progress.
+// read or write on a data connection that makes no progress. Zero or a
+// negative value means the default, DefaultIdleTimeout.
 func WithIdleTimeout(d time.Duration) Option {
+	if d <= 0 {
+		d = DefaultIdleTimeout
+	}
 	return func(o *options) { o.idleTimeout = d }
 }
 
@@ -134,8 +155,26 @@ func WithIdleTimeout(d time.Duration) Option {
 // lines received prefixed "< ". PASS and ACCT arguments are masked.
 func WithTrace(w io.Writer) Option { return func(o *options) { o.trace = w } }
 
-// WithDialer sets the dialer for control and passive data connections.
-func WithDialer(d Dialer) Option { return func(o *options) { o.dialer = d } }
+// WithDialer sets the dialer for control and passive data connections, such
+// as one that connects through a proxy or a tunnel. Since the control
+// connection's peer is then the proxy, passive data connections dial the
+// host given to Dial (not the peer's address) with the port from the EPSV
+// or PASV reply, through the same dialer; the address in a PASV reply is
+// still ignored unless WithTrustPASVAddr is set.
+//
+// Active mode does not go through the dialer: the client listens on the
+// control connection's local address and announces that address (or the
+// one set with WithActiveAddr), which a server behind a proxy usually
+// cannot reach. It accepts the data connection from the control
+// connection's peer or, when Dial was given an IP address, from that
+// address. A nil d keeps the default dialer.
+func WithDialer(d Dialer) Option {
+	return func(o *options) {
+		if d != nil {
+			o.dialer, o.customDialer = d, true
+		}
+	}
+}
 
 // WithTrustPASVAddr makes passive mode dial the address in a 227 reply.
 // By default that address is ignored and the control connection's peer is

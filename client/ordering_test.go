@@ -60,7 +60,8 @@ func TestFinalBeforeData(t *testing.T) {
 func TestFinalReplyStalls(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("RETR", 1, &ftptest.Reply{Transfer: &ftptest.Transfer{Final: &ftptest.Reply{Stall: true}}})})
 	writeFile(t, srv, "f", []byte("data"))
-	c := dialLogin(t, srv, WithIdleTimeout(200*time.Millisecond))
+	c := dialLogin(t, srv)
+	setTimeouts(c, 0, 200*time.Millisecond)
 	rc, err := c.Retr(testCtx(t), "f", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -73,11 +74,14 @@ func TestFinalReplyStalls(t *testing.T) {
 	}
 }
 
-// TestDataStalls: a data connection that stops moving times out.
+// TestDataStalls: a data connection that stops moving times out; Close
+// then aborts the transfer promptly (a stalled server never sends a final
+// reply) and the connection stays usable.
 func TestDataStalls(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("RETR", 1, &ftptest.Reply{Transfer: &ftptest.Transfer{Pause: true, PauseAfter: 10}})})
 	writeFile(t, srv, "f", bytes.Repeat([]byte("z"), 1000))
-	c := dialLogin(t, srv, WithIdleTimeout(200*time.Millisecond))
+	c := dialLogin(t, srv)
+	setTimeouts(c, 0, 200*time.Millisecond)
 	rc, err := c.Retr(testCtx(t), "f", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +90,18 @@ func TestDataStalls(t *testing.T) {
 	if !IsTimeout(err) || KindOf(err) != KindConnection {
 		t.Fatalf("read %d bytes, error %v; want a timeout", n, err)
 	}
-	rc.Close()
+	start := time.Now()
+	err = rc.Close()
+	if d := time.Since(start); d > 150*time.Millisecond {
+		t.Errorf("Close took %v", d)
+	}
+	if !IsTimeout(err) || KindOf(err) != KindConnection {
+		t.Errorf("Close = %v, want the data timeout", err)
+	}
+	if err := c.Noop(testCtx(t)); err != nil {
+		t.Fatalf("Noop after the stalled download: %v", err)
+	}
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR f", "ABOR", "NOOP", "NOOP"})
 }
 
 // TestUploadDataDropped: an upload whose data connection the server

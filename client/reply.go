@@ -141,10 +141,15 @@ func clip(s string) string {
 }
 
 // checkArg refuses a command argument that could end the command line early
-// and smuggle in another command.
+// and smuggle in another command (CR, LF, NUL), or that holds the Telnet
+// IAC byte 0xFF, which servers reading the control connection as Telnet
+// (RFC 959 section 4) take for the start of a Telnet command.
 func checkArg(s string) error {
-	if strings.ContainsAny(s, "\r\n\x00") {
-		return ErrBadArgument
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\r', '\n', 0, 0xFF:
+			return ErrBadArgument
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 )
 
 // newTLSConfig returns the TLS configuration for this connection's control
@@ -30,13 +31,17 @@ func (c *Conn) newTLSConfig() *tls.Config {
 	return cfg
 }
 
-// startTLS runs the TLS handshake on the control connection.
-func (c *Conn) startTLS(ctx context.Context) error {
+// startTLS runs the TLS handshake on the control connection, by limit
+// when it is not zero.
+func (c *Conn) startTLS(ctx context.Context, limit time.Time) error {
 	tc := tls.Client(c.conn, c.tls)
-	stop := c.deadline(ctx, c.conn)
+	stop := c.deadline(ctx, c.conn, limit)
 	err := tc.HandshakeContext(ctx)
-	stop()
+	cerr := stop()
 	if err != nil {
+		if cerr != nil {
+			return &Error{Kind: KindOther, Op: "TLS handshake", Err: cerr}
+		}
 		return &Error{Kind: KindTLS, Op: "TLS handshake", Err: err}
 	}
 	c.setConn(tc)
@@ -46,24 +51,23 @@ func (c *Conn) startTLS(ctx context.Context) error {
 }
 
 // authTLS secures the control connection with AUTH TLS (RFC 4217 section
-// 4). When the server refuses, it fails before any credential is sent.
+// 4). When the server refuses, it fails before any credential is sent; a
+// 421 reply is a closing server (KindConnection), not a refusal.
 func (c *Conn) authTLS(ctx context.Context) error {
-	reply, err := c.exchange(ctx, 234, "AUTH", "TLS")
-	if err != nil {
+	if _, err := c.exchange(ctx, 234, "AUTH", "TLS"); err != nil {
 		var re *ReplyError
-		if errors.As(err, &re) {
+		if errors.As(err, &re) && re.Code != 421 {
 			return &Error{Kind: KindTLS, Op: "AUTH TLS", Err: fmt.Errorf("server refused TLS: %d %s", re.Code, re.Msg)}
 		}
 		return err
 	}
-	_ = reply
 	if n := c.r.Buffered(); n > 0 {
 		// Whatever follows 234 must be the TLS handshake; plain bytes
 		// here would be taken as replies of the secured session
 		// (CVE-2021-22947).
 		return &Error{Kind: KindTLS, Op: "AUTH TLS", Err: fmt.Errorf("server sent %d unexpected bytes after 234 reply", n)}
 	}
-	return c.startTLS(ctx)
+	return c.startTLS(ctx, time.Time{})
 }
 
 // protect sets up data-connection protection after login: PBSZ 0 and PROT P

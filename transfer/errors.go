@@ -1,6 +1,9 @@
 package transfer
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // LocalError is a failure of the local file system: a folder that cannot
 // be written, a full disk, a missing file to upload. Commands map it to
@@ -22,4 +25,10 @@ func localErr(op, path string, err error) error {
 		return nil
 	}
 	return &LocalError{Op: op, Path: path, Err: err}
+}
+
+// isLocal reports whether err is a LocalError.
+func isLocal(err error) bool {
+	var le *LocalError
+	return errors.As(err, &le)
 }

@@ -119,8 +119,11 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name string, offset
 	fp := progressOrDiscard(p).Start(path.Base(name), size, offset)
 	n, err := copyData(wc, &localReader{r: f, name: f.Name()}, fp)
 	if err != nil {
-		// Cancel the upload: Close after a failed Write aborts.
-		wc.Close()
+		// Close after a failed Write aborts the upload; its error
+		// carries the server's reply (a 552, say) with the data error.
+		if cerr := wc.Close(); cerr != nil && !isLocal(err) {
+			err = cerr
+		}
 	} else {
 		err = wc.Close()
 	}

@@ -75,6 +75,9 @@ type Config struct {
 	// RequireSessionReuse refuses, like vsftpd's require_ssl_reuse=YES, a
 	// data connection whose TLS session does not resume the control
 	// connection's: "522 SSL connection failed: session reuse required".
+	// Each session issues tickets under keys of its own, so resuming the
+	// session of another control connection (a client that shares one
+	// session cache across connections) is refused too.
 	RequireSessionReuse bool
 
 	// Disable lists verbs answered "502 Command not implemented." ("EPSV",
@@ -107,7 +110,7 @@ type DataConn struct {
 	Session   int    // session number, 1-based
 	Passive   bool   // accepted after PASV/EPSV (else dialed after PORT/EPRT)
 	TLS       bool   // a TLS handshake completed on it (PROT P)
-	DidResume bool   // the TLS handshake resumed an earlier session
+	DidResume bool   // the TLS handshake resumed a TLS session of this control connection
 	Remote    string // the client's address
 	Bytes     int64  // payload bytes moved on the wire
 }

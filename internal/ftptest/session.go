@@ -3,6 +3,7 @@ package ftptest
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"sync"
@@ -34,9 +35,10 @@ type session struct {
 	loggedIn bool
 
 	// security (RFC 4217)
-	secure bool // the control connection runs TLS
-	pbsz   bool
-	protP  bool
+	tlsConf *tls.Config // this session's: its own session ticket keys
+	secure  bool        // the control connection runs TLS
+	pbsz    bool
+	protP   bool
 
 	// transfer parameters and file state
 	cwd        string // virtual, absolute
@@ -72,6 +74,7 @@ func newSession(srv *Server, id int, c net.Conn) *session {
 		cwd:  "/",
 	}
 	s.ctx, s.cancel = context.WithCancel(srv.ctx)
+	s.tlsConf = sessionTLSConfig(srv.tlsConf)
 	s.facts = make(map[string]bool)
 	for _, f := range mlstFacts {
 		s.facts[f] = true

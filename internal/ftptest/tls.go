@@ -67,13 +67,31 @@ func testCertificate() (tls.Certificate, *x509.CertPool, error) {
 	return certVal, certPool, certErr
 }
 
+// sessionTLSConfig returns a copy of base with session ticket keys of its
+// own. Each session's control and data connections use its copy, so a
+// data connection can resume only a TLS session of its own control
+// connection: a ticket issued to another session does not decrypt, and
+// the handshake is a full one (DidResume false). That is what makes
+// RequireSessionReuse as strict as vsftpd's require_ssl_reuse, which
+// compares the data connection's session with the control connection's.
+func sessionTLSConfig(base *tls.Config) *tls.Config {
+	cfg := base.Clone()
+	var key [32]byte
+	if _, err := rand.Read(key[:]); err != nil {
+		panic("ftptest: " + err.Error()) // crypto/rand does not fail
+	}
+	cfg.SetSessionTicketKeys([][32]byte{key})
+	return cfg
+}
+
 // startTLS runs the server side of a TLS handshake on the control
-// connection. Control and data connections share one tls.Config, whose
-// session ticket keys let a data connection resume the control session.
+// connection. Control and data connections share the session's tls.Config,
+// whose session ticket keys let a data connection resume the control
+// session (and no other session's).
 // Bytes the client sent after AUTH and before its handshake are dropped
 // (they would be plaintext injected into the secure session).
 func (s *session) startTLS() bool {
-	tc := tls.Server(s.raw, s.srv.tlsConf)
+	tc := tls.Server(s.raw, s.tlsConf)
 	_ = s.raw.SetDeadline(time.Now().Add(s.srv.cfg.DataTimeout))
 	err := tc.HandshakeContext(s.ctx)
 	_ = s.raw.SetDeadline(time.Time{})

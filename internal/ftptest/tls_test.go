@@ -193,3 +193,40 @@ func TestDataWithoutHandshake(t *testing.T) {
 	dc.NetConn().(*net.TCPConn).Close()
 	c.expectReply(425)
 }
+
+// A data connection that resumes the TLS session of another control
+// connection (a client sharing one session cache across connections,
+// rclone issue 7234) is refused: each session has ticket keys of its own.
+func TestSessionReuseOfAnotherSessionRefused(t *testing.T) {
+	for _, v := range tlsVersions {
+		t.Run(v.name, func(t *testing.T) {
+			s := newServer(t, Config{TLS: TLSExplicit, RequireSessionReuse: true})
+			writeFile(t, s, "f", "data")
+			a, b := dial(t, s), dial(t, s)
+			for _, c := range []*client{a, b} {
+				c.startTLS(v.version)
+				c.login()
+				c.expect(200, "PBSZ 0")
+				c.expect(200, "PROT P")
+			}
+			// Each resumes its own session.
+			if got := a.retr(modeEPSV, "f") + b.retr(modeEPSV, "f"); got != "datadata" {
+				t.Fatalf("RETR: %q", got)
+			}
+			// a's data connection offers b's ticket.
+			a.tls = b.tls
+			get := a.prepare(modeEPSV)
+			a.send("RETR f")
+			dc := get()
+			a.expectReply(150)
+			if d, err := io.ReadAll(dc); err == nil && len(d) > 0 {
+				t.Errorf("got data %q", d)
+			}
+			a.expectReply(522)
+			d := s.DataConns()
+			if len(d) != 3 || !d[0].DidResume || !d[1].DidResume || d[2].DidResume {
+				t.Errorf("DataConns %+v", d)
+			}
+		})
+	}
+}
