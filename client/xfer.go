@@ -173,7 +173,12 @@ func (t *transfer) Close() error {
 	// under TLS) and must precede the final reply (RFC 959 section
 	// 5.2); the reply then gets a fresh deadline of its own.
 	t.data.SetDeadline(time.Now().Add(c.opts.idleTimeout))
-	cerr := t.data.Close()
+	var cerr error
+	if t.upload {
+		cerr = closeUpload(t.data)
+	} else {
+		cerr = t.data.Close()
+	}
 	c.setData(nil)
 	c.busy = false
 	reply, err := c.readFinal(context.WithoutCancel(t.ctx), t.verb)
@@ -254,4 +259,26 @@ func resetConn(nc net.Conn) {
 		tc.SetLinger(0)
 	}
 	nc.Close()
+}
+
+// closeUpload ends an upload in order. Under TLS it sends close_notify,
+// half-closes TCP and reads until the server's close: under TLS 1.3 the
+// server sends session tickets on the data connection, and closing with
+// those unread makes the kernel reset the connection, which can discard
+// upload data the server has not read yet (seen with pyftpdlib and
+// vsftpd). The caller has set the deadline that bounds the wait.
+func closeUpload(nc net.Conn) error {
+	tc, ok := nc.(*tls.Conn)
+	if !ok {
+		return nc.Close()
+	}
+	if err := tc.CloseWrite(); err != nil {
+		tc.NetConn().Close()
+		return err
+	}
+	if raw, ok := tc.NetConn().(*net.TCPConn); ok {
+		raw.CloseWrite()
+	}
+	io.Copy(io.Discard, tc) // until the server's close_notify or FIN
+	return tc.NetConn().Close()
 }
