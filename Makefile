@@ -8,7 +8,7 @@ PKGS     := ./...
 FERRY_INTEROP ?=
 export FERRY_INTEROP
 
-.PHONY: all build test test-short servers bench lint fmt clean
+.PHONY: all build test test-short servers bench lint fmt clean demo
 
 all: build
 
@@ -27,6 +27,11 @@ test-short:
 
 servers:
 	$(GO) run ./internal/realserver/cmd/realserver install
+
+# demo starts ferry's own test server with sample files and runs a few
+# commands against it; nothing outside this machine is needed.
+demo:
+	$(GO) run ./internal/demo
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./client/

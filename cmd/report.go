@@ -43,7 +43,9 @@ type jsonSummary struct {
 
 func newReporter(f *Factory, dataOnStdout bool) *reporter {
 	r := &reporter{f: f, start: time.Now(), quietData: dataOnStdout, progress: transfer.Discard{}}
-	if f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress && !f.Opts.JSON {
+	// No bars when the data itself goes to stdout, which is often the
+	// same terminal.
+	if f.IO.StderrTTY && !dataOnStdout && !f.Opts.Quiet && !f.Opts.NoProgress && !f.Opts.JSON {
 		r.bars = progress.NewBars(f.IO.ErrOut)
 		r.progress = r.bars
 	}

@@ -62,7 +62,7 @@ func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptio
 		}
 	}
 	res.Offset = offset
-	n, err := upload(ctx, c, f, name, offset, size, opt.Progress)
+	n, err := upload(ctx, c, f, name, path.Base(remote), offset, size, opt.Progress)
 	res.Bytes = n
 	if err != nil {
 		return res, err
@@ -96,7 +96,7 @@ func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptio
 
 // upload sends f from offset to the remote name, with REST and STOR where
 // the server supports restarts, and APPE otherwise.
-func upload(ctx context.Context, c *client.Conn, f *os.File, name string, offset, size int64, p Progress) (int64, error) {
+func upload(ctx context.Context, c *client.Conn, f *os.File, name, display string, offset, size int64, p Progress) (int64, error) {
 	if offset > 0 && offset == size {
 		return 0, nil
 	}
@@ -116,7 +116,7 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name string, offset
 	if err != nil {
 		return 0, err
 	}
-	fp := progressOrDiscard(p).Start(path.Base(name), size, offset)
+	fp := progressOrDiscard(p).Start(display, size, offset)
 	n, err := copyData(wc, &localReader{r: f, name: f.Name()}, fp)
 	if err != nil {
 		// Close after a failed Write aborts the upload; its error

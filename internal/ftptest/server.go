@@ -38,6 +38,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -139,15 +141,36 @@ type Server struct {
 	data     []*DataConn
 }
 
-// New starts a server for cfg and registers its Close with t.Cleanup. With
-// Network "tcp6" it skips the test when the IPv6 loopback is unavailable.
+// New starts a server for cfg and registers its Close with t.Cleanup. An
+// empty Root is a new temporary folder. With Network "tcp6" it skips the
+// test when the IPv6 loopback is unavailable.
 func New(t testing.TB, cfg Config) *Server {
 	t.Helper()
+	if cfg.Root == "" {
+		cfg.Root = t.TempDir()
+	}
+	s, err := Start(cfg)
+	if errors.Is(err, ErrNoIPv6) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// ErrNoIPv6 reports that the IPv6 loopback is unavailable.
+var ErrNoIPv6 = errors.New("ftptest: IPv6 loopback unavailable")
+
+// Start starts a server for cfg outside a test; cfg.Root must be set. The
+// caller must Close it.
+func Start(cfg Config) (*Server, error) {
 	if cfg.Network == "" {
 		cfg.Network = "tcp4"
 	}
 	if cfg.Root == "" {
-		cfg.Root = t.TempDir()
+		return nil, errors.New("ftptest: Config.Root is required")
 	}
 	if cfg.Users == nil {
 		cfg.Users = map[string]string{"user": "pass"}
@@ -165,23 +188,23 @@ func New(t testing.TB, cfg Config) *Server {
 	case "tcp6":
 		host = "::1"
 	default:
-		t.Fatalf("ftptest: network %q: want tcp4 or tcp6", cfg.Network)
+		return nil, fmt.Errorf("ftptest: network %q: want tcp4 or tcp6", cfg.Network)
 	}
 	cert, pool, err := testCertificate()
 	if err != nil {
-		t.Fatalf("ftptest: %v", err)
+		return nil, fmt.Errorf("ftptest: %w", err)
 	}
 	root, err := os.OpenRoot(cfg.Root)
 	if err != nil {
-		t.Fatalf("ftptest: %v", err)
+		return nil, fmt.Errorf("ftptest: %w", err)
 	}
 	ln, err := net.Listen(cfg.Network, net.JoinHostPort(host, "0"))
 	if err != nil {
 		root.Close()
 		if cfg.Network == "tcp6" {
-			t.Skipf("ftptest: IPv6 loopback unavailable: %v", err)
+			return nil, fmt.Errorf("%w: %v", ErrNoIPv6, err)
 		}
-		t.Fatalf("ftptest: %v", err)
+		return nil, fmt.Errorf("ftptest: %w", err)
 	}
 	s := &Server{
 		cfg:     cfg,
@@ -197,8 +220,7 @@ func New(t testing.TB, cfg Config) *Server {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.spawn(s.serve)
-	t.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // Addr returns the control address, "127.0.0.1:PORT" or "[::1]:PORT".
