@@ -50,7 +50,7 @@ func TestScripts(t *testing.T) {
 // ftpServerCmd starts an in-process FTP server for the script:
 //
 //	ftpserver [-root DIR] [-tls explicit|implicit] [-6] [-anon] [-disable VERB,...]
-//	          [-dropfirst VERB:BYTES] [-fault421 N] [-name NAME]
+//	          [-dropfirst VERB:BYTES] [-fault421 N] [-garbage VERB] [-name NAME]
 //
 // It sets $NAME_ADDR (host:port, bracketed for IPv6), $NAME_HOST, $NAME_PORT
 // and $NAME_ROOT, NAME defaulting to FTP, and writes the server's
@@ -71,6 +71,7 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		dropFirst := fs.String("dropfirst", "", "VERB:BYTES: cut the first such transfer after BYTES")
 		fault421 := fs.Int("fault421", 0, "answer the Nth command with 421")
 		name := fs.String("name", "FTP", "prefix of the variables set")
+		garbage := fs.String("garbage", "", "answer this verb with a line that is not a reply")
 		if err := fs.Parse(args); err != nil {
 			ts.Fatalf("ftpserver: %v", err)
 		}
@@ -112,6 +113,18 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 					once.Do(func() { r = &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: bytes}} })
 				}
 				return r
+			}
+		}
+		if *garbage != "" {
+			if cfg.Hook != nil {
+				ts.Fatalf("ftpserver: -garbage and -dropfirst together are not supported")
+			}
+			verb := strings.ToUpper(*garbage)
+			cfg.Hook = func(c ftptest.Command) *ftptest.Reply {
+				if c.Verb == verb {
+					return &ftptest.Reply{Raw: []byte("this is not an FTP reply\r\n")}
+				}
+				return nil
 			}
 		}
 		mu.Lock()
