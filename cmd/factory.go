@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -334,10 +332,4 @@ func (s *sessions) closeAll() {
 	for _, sess := range s.open {
 		sess.Close(ctx)
 	}
-}
-
-// readLine reads one line from r, for confirmations.
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	return strings.TrimSpace(line), err
 }

@@ -374,11 +374,12 @@ func ensurePython(ctx context.Context) error {
 	}
 	env := []string{"DEBIAN_FRONTEND=noninteractive"}
 	args := append([]string{"install", "-y", "--no-install-recommends"}, pythonPackages...)
-	if out, err := run(ctx, "", env, "apt-get", args...); err != nil {
+	if _, err := run(ctx, "", env, "apt-get", args...); err != nil {
+		// Perhaps the package lists are empty (a fresh machine).
 		if up, uerr := run(ctx, "", nil, "apt-get", "update"); uerr != nil {
 			return fmt.Errorf("realserver: apt-get update: %w\n%s", uerr, up)
 		}
-		if out, err = run(ctx, "", env, "apt-get", args...); err != nil {
+		if out, err := run(ctx, "", env, "apt-get", args...); err != nil {
 			return fmt.Errorf("realserver: apt-get install: %w\n%s", err, out)
 		}
 	}
