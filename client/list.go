@@ -106,14 +106,54 @@ func (c *Conn) ListLines(ctx context.Context, arg string) ([]string, error) {
 // List issues a LIST command for path and parses the lines (Unix ls -l,
 // Microsoft IIS/DOS, EPLF). Lines it cannot parse are returned in
 // unparsed, never dropped; "." and ".." are left out.
+//
+// A folder whose name holds white space is listed from inside (PWD, CWD,
+// LIST, CWD back): servers such as pure-ftpd split LIST's argument on
+// spaces into patterns and answer "226 0 matches" for it.
 func (c *Conn) List(ctx context.Context, path string) (entries []Entry, unparsed []string, err error) {
-	lines, err := c.readLines(ctx, "LIST", path)
-	if err != nil {
-		return nil, nil, err
+	var lines []string
+	inside := false
+	if strings.ContainsAny(path, " \t") {
+		lines, inside, err = c.listInside(ctx, path)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if !inside {
+		if lines, err = c.readLines(ctx, "LIST", path); err != nil {
+			return nil, nil, err
+		}
 	}
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
 	entries, unparsed = p.Parse(lines)
 	return entries, unparsed, nil
+}
+
+// listInside lists folder dir from inside it and returns to the current
+// folder. ok is false, with no error, when dir cannot be entered (it is a
+// file, or missing): the caller then lists it by name.
+func (c *Conn) listInside(ctx context.Context, dir string) (lines []string, ok bool, err error) {
+	wd, err := c.Pwd(ctx)
+	if err != nil {
+		if c.Err() != nil {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	if err := c.Cwd(ctx, dir); err != nil {
+		if c.Err() != nil {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	lines, lerr := c.readLines(ctx, "LIST", "")
+	if err := c.Cwd(ctx, wd); err != nil {
+		return nil, false, err
+	}
+	if lerr != nil {
+		return nil, false, lerr
+	}
+	return lines, true, nil
 }
 
 // MLSD issues an MLSD command (RFC 3659 section 7) for dir and returns its

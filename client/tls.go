@@ -27,8 +27,23 @@ func (c *Conn) newTLSConfig() *tls.Config {
 	if cfg.MinVersion == 0 {
 		cfg.MinVersion = tls.VersionTLS12
 	}
-	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+	cfg.ClientSessionCache = keepSessions{tls.NewLRUClientSessionCache(4)}
 	return cfg
+}
+
+// keepSessions is a session cache that ignores deletions. crypto/tls
+// deletes the cached session when a resuming handshake fails; a data
+// connection whose handshake is cut short because the server refused the
+// transfer (550) would then cost the control session's ticket, and every
+// later data connection would fail on servers that require reuse (vsftpd:
+// "522 session reuse required"; proftpd: 425).
+type keepSessions struct{ tls.ClientSessionCache }
+
+// Put stores cs, and ignores a nil cs (a deletion).
+func (k keepSessions) Put(key string, cs *tls.ClientSessionState) {
+	if cs != nil {
+		k.ClientSessionCache.Put(key, cs)
+	}
 }
 
 // startTLS runs the TLS handshake on the control connection, by limit
