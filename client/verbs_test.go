@@ -156,7 +156,7 @@ func everyVerb(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 		data, "REST 6", "RETR d ir/a.txt",
 		"MLST d ir/a.txt",
 		data, "MLSD d ir",
-		data, "LIST d ir",
+		"PWD", "CWD d ir", data, "LIST", "CWD /", // a name with a space is listed from inside
 		data, "NLST d ir",
 		data, "MLSD /",
 		"RNFR d ir/a.txt", "RNTO d ir/b.txt", "SITE CHMOD 600 d ir/b.txt", "STAT d ir/b.txt",
