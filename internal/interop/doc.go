@@ -1,0 +1,12 @@
+// Package interop holds ferry's interop suite: tests that run ferry's
+// engine (package client and package transfer), github.com/jlaffaye/ftp as
+// an independent client, and the command line against real FTP servers
+// (vsftpd, pure-ftpd, proftpd and pyftpdlib, started on loopback by
+// internal/realserver), in every data connection mode, TLS mode and IP
+// family the servers offer.
+//
+// The package has tests only. A complete run writes the matrix of results
+// to docs/interop.md. FERRY_INTEROP=required makes a server that cannot
+// start fail the run instead of skipping it; FERRY_INTEROP_BIG=all moves a
+// 64 MiB file in every cell instead of once per server and mode.
+package interop

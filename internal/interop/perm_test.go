@@ -1,0 +1,92 @@
+package interop
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// refusal accepts the permanent negative replies servers give for a
+// permission problem (550, 553...).
+func refusal(code int) bool { return code >= 500 && code < 600 }
+
+// permissionDenied checks the refusals for a folder the server may not
+// write: a folder owned by the server's user with mode 0555 and a 0444
+// file in it. A server that writes as root ignores modes (pyftpdlib as
+// realserver runs it); for it the folder is a symbolic link out of the
+// user's root, which the server must refuse to follow.
+func (x *cell) permissionDenied() error {
+	probe, err := os.Stat(onDisk(x.s, x.remote("put-"+x.small[1].name)))
+	if err != nil {
+		return err
+	}
+	if st, ok := probe.Sys().(*syscall.Stat_t); ok && st.Uid == 0 {
+		return x.outsideRoot()
+	}
+	remote := x.remote("locked")
+	disk := onDisk(x.s, remote)
+	keep := filepath.Join(disk, "keep.txt")
+	defer func() {
+		os.Chmod(disk, 0o755)
+		os.RemoveAll(disk)
+	}()
+	if err := errors.Join(
+		os.Mkdir(disk, 0o755),
+		os.WriteFile(keep, []byte("locked\n"), 0o644),
+		x.s.Chown(disk),
+		os.Chmod(keep, 0o444),
+		os.Chmod(disk, 0o555),
+	); err != nil {
+		return fmt.Errorf("preparing the read-only folder: %w", err)
+	}
+	return x.refusedIn(remote, disk)
+}
+
+// outsideRoot makes the cell's folder hold a symbolic link to a folder
+// outside the user's root, and checks that the server refuses to write
+// through it.
+func (x *cell) outsideRoot() error {
+	x.t.Logf("%s writes as root, which ignores file modes: checking a link out of the user's root instead", x.s.Kind)
+	outside := x.t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "keep.txt"), []byte("outside\n"), 0o644); err != nil {
+		return err
+	}
+	remote := x.remote("outside")
+	link := onDisk(x.s, remote)
+	if err := os.Symlink(outside, link); err != nil {
+		return err
+	}
+	defer os.Remove(link)
+	return x.refusedIn(remote, outside)
+}
+
+// refusedIn checks that the server refuses STOR, DELE and MKD in the
+// remote folder, whose contents are in the local folder disk, and that
+// the connection stays usable.
+func (x *cell) refusedIn(remote, disk string) error {
+	ctx := x.ctx()
+	w, err := x.c.Stor(ctx, remote+"/new.txt", 0)
+	if err == nil {
+		err = writeAllClose(w, []byte("must not arrive\n"))
+	}
+	if err := wantReplyError("STOR into a folder the server may not write", err, refusal); err != nil {
+		return err
+	}
+	if err := absent(filepath.Join(disk, "new.txt")); err != nil {
+		return err
+	}
+	err = x.c.Dele(ctx, remote+"/keep.txt")
+	if err := wantReplyError("DELE in a folder the server may not write", err, refusal); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(disk, "keep.txt")); err != nil {
+		return fmt.Errorf("the refused DELE removed the file: %w", err)
+	}
+	_, err = x.c.Mkd(ctx, remote+"/sub")
+	if err := wantReplyError("MKD in a folder the server may not write", err, refusal); err != nil {
+		return err
+	}
+	return x.c.Noop(ctx)
+}

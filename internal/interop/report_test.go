@@ -1,0 +1,179 @@
+package interop
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ferry-ftp/ferry/internal/realserver"
+)
+
+// packageOf names the Debian package each server comes from, as listed in
+// realserver's installed.txt.
+var packageOf = map[realserver.Kind]string{
+	realserver.Vsftpd:    "vsftpd",
+	realserver.PureFTPd:  "pure-ftpd",
+	realserver.ProFTPD:   "proftpd-core",
+	realserver.Pyftpdlib: "python3-pyftpdlib",
+}
+
+// writeReport writes the matrix to path when the run covered all of it,
+// and reports whether it did. A run that skipped or left out anything
+// (a missing server, -run, -short) writes nothing, so it never replaces a
+// real result.
+func (r *registry) writeReport(path string) (bool, error) {
+	if ok, _ := r.complete(); !ok {
+		return false, nil
+	}
+	text := r.render(time.Now().UTC(), serverVersions())
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return false, err
+	}
+	return true, os.Rename(tmp, path)
+}
+
+// kindsSorted returns the servers by name, for stable rows.
+func kindsSorted() []realserver.Kind {
+	kinds := slices.Clone(realserver.Kinds)
+	slices.Sort(kinds)
+	return kinds
+}
+
+// render formats the report. Rows are sorted by server, TLS mode and IP
+// family, so two runs with the same results differ only in the date.
+func (r *registry) render(now time.Time, versions map[realserver.Kind]string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+
+	w("# Interop matrix")
+	w("")
+	w("Written by `go test ./internal/interop/` on %s (%s, %s/%s);", now.Format("2006-01-02"), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	w("a run that covers the whole matrix rewrites this file, a partial or skipped one leaves it.")
+	w("")
+	w("Servers (Debian packages unpacked by internal/realserver):")
+	w("")
+	for _, kind := range kindsSorted() {
+		v := versions[kind]
+		if v == "" {
+			v = "version unknown"
+		}
+		w("- %s: `%s %s`", kind, packageOf[kind], v)
+	}
+	w("- independent client: github.com/jlaffaye/ftp %s", moduleVersion("github.com/jlaffaye/ftp"))
+	w("")
+	w("Legend: pass = every step passed; **FAIL** (step; n more) = the first step that failed and how many later ones did (see the test log); not offered = the server has no such mode.")
+	w("")
+	w("## ferry's engine (package client and package transfer)")
+	w("")
+	w("Each cell: login with the certificate verified; mkdir; upload of 0 B, 1 B and 1 MiB random files")
+	if bigEverywhere() {
+		w("with transfer.Put and with Stor (and 64 MiB with transfer.Put, FERRY_INTEROP_BIG=all),")
+	} else {
+		w("with transfer.Put and with Stor (64 MiB once per server and mode: explicit TLS, IPv4),")
+	}
+	w("each compared with the file in the server's folder; MLSD (where offered) and LIST names,")
+	w("types, sizes and times; SIZE and MDTM; downloads with transfer.Get and Retr, compared;")
+	w("resumed download (a .part file, and Retr from an offset) and resumed upload (REST+STOR,")
+	w("APPE, transfer.Put of a .part); rename; names with spaces and non-ASCII characters;")
+	w("a missing file (550) and a permission refusal, then a listing and a download on the same")
+	w("session; delete; rmdir; a wrong password (KindAuth).")
+	w("TLS cells also check that data connections resumed the control connection's session")
+	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd offers")
+	w("no MLSD. pyftpdlib writes as root, which ignores file modes: its permission refusal is a")
+	w("link out of the user's root instead of a read-only folder.")
+	w("")
+	w("| Server | TLS | IP | Passive | Active | TLS data connections |")
+	w("|---|---|---|---|---|---|")
+	for _, kind := range kindsSorted() {
+		for _, v6 := range []bool{false, true} {
+			for m := realserver.TLSNone; m <= realserver.TLSImplicit; m++ {
+				opts := realserver.Options{TLS: m, IPv6: v6}
+				if !realserver.Supports(kind, opts) {
+					w("| %s | %s | %s | not offered | not offered | — |", kind, tlsLabel(m), ipLabel(v6))
+					continue
+				}
+				p := r.cells[cellKey{kind, opts, modes[0]}]
+				a := r.cells[cellKey{kind, opts, modes[1]}]
+				w("| %s | %s | %s | %s | %s | %s |", kind, tlsLabel(m), ipLabel(v6), p, a, tlsNotes(p, a))
+			}
+		}
+	}
+	w("")
+	w("## Cross-check with jlaffaye/ftp (passive, IPv4)")
+	w("")
+	w("jlaffaye/ftp downloads what ferry uploaded, ferry downloads what jlaffaye/ftp uploaded,")
+	w("both compared byte for byte, and both list the folder with the same names and sizes.")
+	w("jlaffaye/ftp's data connections half-close and drain before closing (see realserver_test.go).")
+	w("")
+	w("| Server | Plain | Explicit TLS |")
+	w("|---|---|---|")
+	for _, kind := range kindsSorted() {
+		w("| %s | %s | %s |", kind, r.cross[crossKey{kind, crossTLS[0]}], r.cross[crossKey{kind, crossTLS[1]}])
+	}
+	w("")
+	w("## Command line against vsftpd (IPv4)")
+	w("")
+	w("`ls`, `ls -l`, `mkdir -p`, `put`, `cat`, `get`, `get -c` after a cut .part file, `get` of a")
+	w("missing and an existing file (exit code 8, the second file arrives), `stat --json`,")
+	w("`mv`, `chmod`, `quote SYST`, `rm -r`, `rm`, `rmdir`, and the exit codes of a missing file,")
+	w("a wrong password and a folder that is not empty; explicit TLS through `ftpes://`.")
+	w("")
+	w("| TLS | Passive | Active |")
+	w("|---|---|---|")
+	for _, tls := range cliTLS {
+		w("| %s | %s | %s |", tlsLabel(tls), r.cli[cliKey{tls, modes[0]}], r.cli[cliKey{tls, modes[1]}])
+	}
+	return b.String()
+}
+
+// serverVersions reads the versions realserver unpacked from its
+// installed.txt.
+func serverVersions() map[realserver.Kind]string {
+	out := map[realserver.Kind]string{}
+	dir, err := realserver.CacheDir()
+	if err != nil {
+		return out
+	}
+	f, err := os.Open(filepath.Join(dir, "installed.txt"))
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, version, ok := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		for kind, pkg := range packageOf {
+			if pkg == name {
+				out[kind] = version
+			}
+		}
+	}
+	return out
+}
+
+// moduleVersion returns the version of a module the main module requires,
+// from its go.mod (test binaries carry no dependency list).
+func moduleVersion(path string) string {
+	data, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		return "(version unknown)"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) >= 2 && f[0] == path {
+			return f[1]
+		}
+	}
+	return "(version unknown)"
+}
