@@ -124,6 +124,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		NewCmdChmod(f, nil),
 		NewCmdQuote(f, nil),
 		NewCmdBookmark(f),
+		NewCmdShell(f, nil),
 		newVersionCmd(),
 	)
 	for _, c := range root.Commands() {

@@ -1,0 +1,228 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/config"
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/progress"
+	"github.com/ferry-ftp/ferry/shell"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// ShellOptions are the options of `ferry shell`.
+type ShellOptions struct {
+	F       *Factory
+	Address string
+	// Batch is the -b script: a file name, or "-" for stdin.
+	Batch string
+}
+
+// NewCmdShell returns `ferry shell`.
+func NewCmdShell(f *Factory, runF func(context.Context, *ShellOptions) error) *cobra.Command {
+	o := &ShellOptions{F: f}
+	c := &cobra.Command{
+		Use:   "shell [URL|BOOKMARK] [-b FILE]",
+		Short: "Interactive ftp> shell, or run a batch script",
+		Long: `Open the interactive ftp> shell, connected to URL or BOOKMARK when one is
+given. Type help for the commands (open, ls, cd, get, mget, put, mput,
+reget, ...) and help COMMAND for one of them. Tab completes commands,
+remote and local paths and bookmarks; the history is kept in
+$XDG_STATE_HOME/ferry/history (never with passwords). Ctrl-C stops a
+transfer and keeps its partial file for reget; Ctrl-D or bye leaves.
+After the server drops an idle session, the next command reconnects and
+returns to the remote folder.
+
+Batch mode: with -b FILE (-b - for stdin), or when stdin is not a
+terminal, ferry runs the commands of the script instead. Blank lines and
+lines starting with # are skipped; each command is echoed to stderr as
+"ftp> command" unless -q. The first failing command ends the script, and
+ferry exits with that command's exit code (see 'ferry --help'). A line
+starting with "-" may fail: ferry reports the error and goes on. Batch
+scripts never ask before each file of mget, mput or mdelete.`,
+		Example: `  ferry shell ftp://user@ftp.example.org/pub
+  ferry shell work
+
+  # nightly.ftp: the mkdir may fail when the folder exists.
+  -mkdir backups
+  cd backups
+  put backup.tar.gz
+  bye
+
+  ferry shell ftp://user@example.org/ -b nightly.ftp
+  printf 'cd pub\nmget *.txt\n' | ferry shell ftp://example.org/ -b -`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageErrorf("%s takes at most one address, got %d", c.CommandPath(), len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: firstRemoteArg(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Address = args[0]
+			}
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return shellRun(c.Context(), o)
+		},
+	}
+	c.Flags().StringVarP(&o.Batch, "batch", "b", "", "run the commands in `FILE` (- for stdin) and exit")
+	return c
+}
+
+func shellRun(ctx context.Context, o *ShellOptions) error {
+	f := o.F
+	cfg := shell.Config{
+		Open:         shellOpen(f),
+		Bookmarks:    shellBookmarks(f),
+		SaveBookmark: shellSaveBookmark(f),
+		Progress: func() transfer.Progress {
+			if f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress {
+				return progress.NewBars(f.IO.ErrOut)
+			}
+			return nil
+		},
+		Stdin:       f.IO.In,
+		Stdout:      f.IO.Out,
+		Stderr:      f.IO.ErrOut,
+		Quiet:       f.Opts.Quiet,
+		Verbose:     f.Opts.Verbose,
+		Active:      f.Opts.Active,
+		Retries:     f.Opts.Retries,
+		Getenv:      f.Getenv,
+		HistoryFile: historyPath(f),
+	}
+	switch {
+	case o.Batch == "-":
+		cfg.Script = f.IO.In
+	case o.Batch != "":
+		file, err := os.Open(o.Batch)
+		if err != nil {
+			return &transfer.LocalError{Op: "open", Path: o.Batch, Err: err}
+		}
+		defer file.Close()
+		cfg.Script = file
+	case !f.IO.StdinTTY:
+		cfg.Script = f.IO.In
+	}
+	// In the shell, Ctrl-C stops the running command, not ferry.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	cfg.Signals = sigs
+
+	sh, err := shell.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := sh.Run(ctx, o.Address); err != nil {
+		// The shell printed it; the exit code follows it.
+		return silent{shellError(err)}
+	}
+	return nil
+}
+
+// shellOpen resolves an address and connects, for the shell's open. The
+// shell adds its own trace writer, so the factory's is left out.
+func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shell.Connection, error) {
+	return func(ctx context.Context, addr string, opts ...client.Option) (shell.Connection, error) {
+		r, err := f.Resolve(addr)
+		if err != nil {
+			return shell.Connection{}, err
+		}
+		quiet := *f
+		gopts := *f.Opts
+		gopts.Verbose = false
+		quiet.Opts = &gopts
+		site, err := quiet.Site(r)
+		if err != nil {
+			return shell.Connection{}, err
+		}
+		site.Options = append(site.Options, opts...)
+		sess, err := transfer.Open(ctx, site)
+		if err != nil {
+			return shell.Connection{}, err
+		}
+		return shell.Connection{Session: sess, Target: r.Target}, nil
+	}
+}
+
+// shellBookmarks lists the configured bookmarks.
+func shellBookmarks(f *Factory) func() ([]shell.Bookmark, error) {
+	return func() ([]shell.Bookmark, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, err
+		}
+		var out []shell.Bookmark
+		for _, s := range cfg.Sites {
+			out = append(out, shell.Bookmark{Name: s.Name, URL: s.Target("").String()})
+		}
+		return out, nil
+	}
+}
+
+// shellSaveBookmark adds a bookmark to the configuration file, as
+// `ferry bookmark add` does.
+func shellSaveBookmark(f *Factory) func(string, ftpurl.Target) error {
+	return func(name string, t ftpurl.Target) error {
+		cfg, err := f.Config()
+		if err != nil {
+			return err
+		}
+		if err := cfg.AddSite(config.SiteFromTarget(name, t)); err != nil {
+			return &FlagError{Err: err}
+		}
+		p, err := f.configPath()
+		if err != nil {
+			return err
+		}
+		return cfg.Save(p)
+	}
+}
+
+// historyPath returns $XDG_STATE_HOME/ferry/history, by default under
+// ~/.local/state, or "" when neither is known.
+func historyPath(f *Factory) string {
+	dir := f.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := f.Home()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "ferry", "history")
+}
+
+// shellError turns the shell's errors into the command line's, so that
+// ExitCode maps them: usage errors, partial success, unmatched patterns
+// and commands run without a connection.
+func shellError(err error) error {
+	var ue *shell.UsageError
+	var pe *shell.PartialError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		return &FlagError{Err: err}
+	case errors.As(err, &pe):
+		return &PartialError{Failed: pe.Failed, Total: pe.Total}
+	case errors.Is(err, shell.ErrNoMatch):
+		return fmt.Errorf("%w (%w)", err, errNoMatch)
+	case errors.Is(err, shell.ErrNotConnected):
+		return &client.Error{Kind: client.KindConnection, Op: "shell", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,249 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// argKind says how an argument completes.
+type argKind int
+
+const (
+	argNone     argKind = iota // nothing to offer
+	argRemote                  // a remote path
+	argLocal                   // a local path
+	argBookmark                // a bookmark name or URL scheme
+	argCommand                 // a shell command name
+)
+
+// command is one entry of the command table, which drives dispatch, help
+// and completion.
+type command struct {
+	name    string
+	aliases []string
+	usage   string
+	short   string // for the list that help prints
+	help    string // one paragraph, for help CMD
+	// args is the completion kind of each argument; the last one repeats.
+	args     []argKind
+	min, max int // argument count; max -1 is no limit
+	conn     bool
+	// retry runs the command again when the connection it started on
+	// turns out to have been dropped by the server (421 or EOF) before
+	// the command reached it. Only commands that are safe to repeat
+	// have it.
+	retry bool
+	run   func(s *Shell, ctx context.Context, args []string) error
+}
+
+// commands is the command table, in the order help lists it. Each entry's
+// handler is the Shell method cmdX for command x; the entry's help text
+// documents it.
+var commands []*command
+
+func init() { commands = commandTable() }
+
+// commandTable returns the command table. It is built by init because
+// help refers to the table.
+func commandTable() []*command {
+	r, l, b := argRemote, argLocal, argBookmark
+	return []*command{
+		{name: "open", usage: "open URL|BOOKMARK|HOST [PORT]", short: "connect to a server", args: []argKind{b, argNone}, min: 1, max: 2, run: (*Shell).cmdOpen,
+			help: `Connect and log in, closing any open connection first. The address is an ftp://, ftps:// or ftpes:// URL, a bookmark (NAME or NAME:/path), or a host name with an optional port. Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc, then a prompt; a URL path is entered after login.`},
+		{name: "close", usage: "close", short: "close the connection", max: 0, run: (*Shell).cmdClose,
+			help: `Log out (QUIT) and close the connection; the shell stays open for another open.`},
+		{name: "user", usage: "user NAME [PASSWORD]", short: "log in as another user", args: []argKind{argNone}, min: 1, max: 2, conn: true, run: (*Shell).cmdUser,
+			help: `Log in again on the same server as NAME. Without PASSWORD the shell asks for it, or reads $FERRY_PASSWORD in batch mode. The history never keeps the password.`},
+		{name: "ls", usage: "ls [-l] [-a] [PATH]", short: "list a remote folder", args: []argKind{r}, max: -1, conn: true, retry: true, run: (*Shell).cmdLs,
+			help: `List the names in a remote folder, the current one by default, sorted. -l prints ferry's long format (type, permissions, size, time, name) whatever the server's style; -a includes names starting with a dot.`},
+		{name: "dir", usage: "dir [PATH]", short: "list a remote folder as the server does", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdDir,
+			help: `Print the server's own LIST output for a remote folder or file, unparsed.`},
+		{name: "nlist", usage: "nlist [PATH]", short: "list remote names (NLST)", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdNlist,
+			help: `Print the names the server returns for NLST, one per line, as sent.`},
+		{name: "cd", usage: "cd PATH", short: "change the remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdCd,
+			help: `Change the remote folder. The session returns to it after reconnecting.`},
+		{name: "cdup", usage: "cdup", short: "go to the parent remote folder", max: 0, conn: true, retry: true, run: (*Shell).cmdCdup,
+			help: `Change to the parent of the remote folder.`},
+		{name: "pwd", usage: "pwd", short: "print the remote folder", max: 0, conn: true, retry: true, run: (*Shell).cmdPwd,
+			help: `Ask the server for the remote folder (PWD) and print it.`},
+		{name: "lcd", usage: "lcd [PATH]", short: "change the local folder", args: []argKind{l}, max: 1, run: (*Shell).cmdLcd,
+			help: `Change the local folder that get, put and lls use; without PATH, go to the home folder.`},
+		{name: "lpwd", usage: "lpwd", short: "print the local folder", max: 0, run: (*Shell).cmdLpwd,
+			help: `Print the local folder.`},
+		{name: "lls", usage: "lls [PATH]", short: "list a local folder", args: []argKind{l}, max: 1, run: (*Shell).cmdLls,
+			help: `List the names in a local folder, the local folder by default, with "/" after folders.`},
+		{name: "get", usage: "get REMOTE [LOCAL]", short: "download a file", args: []argKind{r, l}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdGet,
+			help: `Download REMOTE to LOCAL, by default its name in the local folder. The data goes to LOCAL.part, renamed to LOCAL only when complete, so an existing file is never replaced by a partial one. After Ctrl-C or a failure the .part file is kept: reget resumes it.`},
+		{name: "reget", usage: "reget REMOTE [LOCAL]", short: "resume a download", args: []argKind{r, l}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdReget,
+			help: `Like get, but continue from the LOCAL.part file an interrupted get left (REST), instead of starting again.`},
+		{name: "mget", usage: "mget PATTERN...", short: "download several files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMget,
+			help: `Download the remote files each pattern matches ("*.txt", matched against the folder's listing) into the local folder, asking before each one when prompt is on (y, n, a for all, q to stop). Names from the server that hold a path separator, "..", a control character or a leading "|" are refused.`},
+		{name: "put", usage: "put LOCAL [REMOTE]", short: "upload a file", args: []argKind{l, r}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdPut,
+			help: `Upload LOCAL to REMOTE, by default its name in the remote folder (a REMOTE ending in "/" is a folder). The data goes to REMOTE.part, renamed when complete and its size checked, so a failed upload never leaves a truncated file under the final name.`},
+		{name: "reput", usage: "reput LOCAL [REMOTE]", short: "resume an upload", args: []argKind{l, r}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdReput,
+			help: `Like put, but continue the REMOTE.part file an interrupted put left on the server.`},
+		{name: "mput", usage: "mput PATTERN...", short: "upload several files", args: []argKind{l}, min: 1, max: -1, conn: true, run: (*Shell).cmdMput,
+			help: `Upload the local files each pattern matches (relative to the local folder) into the remote folder, asking before each one when prompt is on (y, n, a for all, q to stop).`},
+		{name: "delete", aliases: []string{"rm"}, usage: "delete PATH", short: "delete a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdDelete,
+			help: `Delete a remote file (DELE).`},
+		{name: "mdelete", usage: "mdelete PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMdelete,
+			help: `Delete the remote files each pattern matches, asking before each one when prompt is on (y, n, a for all, q to stop).`},
+		{name: "mkdir", usage: "mkdir PATH", short: "create a remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdMkdir,
+			help: `Create a remote folder (MKD).`},
+		{name: "rmdir", usage: "rmdir PATH", short: "remove an empty remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdRmdir,
+			help: `Remove an empty remote folder (RMD).`},
+		{name: "rename", aliases: []string{"mv"}, usage: "rename FROM TO", short: "rename a remote file", args: []argKind{r}, min: 2, max: 2, conn: true, run: (*Shell).cmdRename,
+			help: `Rename or move a remote file or folder (RNFR and RNTO).`},
+		{name: "chmod", usage: "chmod MODE PATH...", short: "change remote permissions", args: []argKind{argNone, r}, min: 2, max: -1, conn: true, retry: true, run: (*Shell).cmdChmod,
+			help: `Change the permissions of remote files with SITE CHMOD; MODE is octal, such as 644.`},
+		{name: "size", usage: "size PATH", short: "print a remote file's size", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdSize,
+			help: `Print the size in bytes of a remote file (SIZE).`},
+		{name: "modtime", usage: "modtime PATH", short: "print a remote file's modification time", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdModtime,
+			help: `Print the modification time of a remote file (MDTM), in UTC.`},
+		{name: "stat", usage: "stat [PATH]", short: "describe a remote file, or the session", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdStat,
+			help: `With PATH, print the type, size, modification time and permissions of a remote file or folder, from MLST where the server offers it and SIZE and MDTM otherwise. Without PATH, print the server's STAT reply about the session.`},
+		{name: "cat", usage: "cat PATH", short: "print a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdCat,
+			help: `Download a remote file to the standard output.`},
+		{name: "binary", aliases: []string{"bin", "image"}, usage: "binary", short: "transfer files byte for byte", max: 0, conn: true, retry: true, run: (*Shell).cmdBinary,
+			help: `Set the transfer type to binary (TYPE I), the default: files arrive byte for byte.`},
+		{name: "ascii", usage: "ascii", short: "convert line endings in transfers", max: 0, conn: true, retry: true, run: (*Shell).cmdASCII,
+			help: `Set the transfer type to ASCII (TYPE A): the server converts line endings. Use it only for text files; sizes may then differ between the two sides.`},
+		{name: "passive", usage: "passive", short: "use passive mode", max: 0, run: (*Shell).cmdPassive,
+			help: `Use passive mode for data connections: the server listens and ferry connects (EPSV or PASV). It applies from the next transfer on, also after reconnecting.`},
+		{name: "active", usage: "active", short: "use active mode", max: 0, run: (*Shell).cmdActive,
+			help: `Use active mode for data connections: ferry listens and the server connects (EPRT or PORT). It applies from the next transfer on, also after reconnecting.`},
+		{name: "status", usage: "status", short: "show the shell's settings", max: 0, run: (*Shell).cmdStatus,
+			help: `Show the server, user, folders, data mode, transfer type, TLS and the verbose and prompt settings.`},
+		{name: "quote", usage: "quote COMMAND...", short: "send a raw FTP command", args: []argKind{argNone, r}, min: 1, max: -1, conn: true, run: (*Shell).cmdQuote,
+			help: `Send one raw FTP command and print the reply code and text. A reply of 400 or above fails the command. Commands that need a data connection are refused; use the shell's commands for those.`},
+		{name: "site", usage: "site ARGUMENTS...", short: "send a SITE command", args: []argKind{argNone, r}, min: 1, max: -1, conn: true, run: (*Shell).cmdSite,
+			help: `Send SITE with the arguments (such as "site help") and print the reply.`},
+		{name: "verbose", usage: "verbose", short: "toggle the protocol trace", max: 0, run: (*Shell).cmdVerbose,
+			help: `Turn printing of the protocol exchange on stderr on or off. Passwords are masked.`},
+		{name: "prompt", usage: "prompt", short: "toggle confirmation in mget, mput, mdelete", max: 0, run: (*Shell).cmdPrompt,
+			help: `Turn asking before each file of mget, mput and mdelete on or off. It starts on in the interactive shell; batch scripts never ask.`},
+		{name: "bookmark", usage: "bookmark [NAME]", short: "list bookmarks, or save this place as one", args: []argKind{argNone}, max: 1, run: (*Shell).cmdBookmark,
+			help: `Without NAME, list the bookmarks. With NAME, save the server, user and remote folder as bookmark NAME (never the password), for 'open NAME' and NAME:/path addresses.`},
+		{name: "!", usage: "!COMMAND", short: "run a local shell command", args: []argKind{l}, max: 1, run: (*Shell).cmdBang,
+			help: `Run COMMAND with $SHELL -c (/bin/sh by default) in the local folder; "!" alone starts an interactive shell.`},
+		{name: "help", aliases: []string{"?"}, usage: "help [COMMAND]", short: "list commands, or explain one", args: []argKind{argCommand}, max: 1, run: (*Shell).cmdHelp,
+			help: `Without COMMAND, list the commands. With COMMAND, print its usage and what it does.`},
+		{name: "bye", aliases: []string{"quit", "exit"}, usage: "bye", short: "leave the shell", max: 0, run: (*Shell).cmdBye,
+			help: `Close the connection and leave the shell; Ctrl-D at the prompt does the same.`},
+	}
+}
+
+// lookup returns the command named name or one of its aliases, or nil.
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// commandNames returns every command name and alias, for completion.
+func commandNames() []string {
+	var out []string
+	for _, c := range commands {
+		out = append(out, c.name)
+		out = append(out, c.aliases...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Shell) cmdHelp(_ context.Context, args []string) error {
+	if len(args) == 1 {
+		c := lookup(args[0])
+		if c == nil {
+			return usageErrorf("no command %q; type help for a list", args[0])
+		}
+		fmt.Fprintf(s.out, "usage: %s\n", c.usage)
+		if len(c.aliases) > 0 {
+			fmt.Fprintf(s.out, "aliases: %s\n", strings.Join(c.aliases, ", "))
+		}
+		fmt.Fprintf(s.out, "\n%s\n", wrap(c.help, 72))
+		return nil
+	}
+	fmt.Fprintln(s.out, "Commands (help COMMAND explains one):")
+	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	for _, c := range commands {
+		name := c.name
+		if len(c.aliases) > 0 {
+			name += " (" + strings.Join(c.aliases, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", name, c.short)
+	}
+	return tw.Flush()
+}
+
+func (s *Shell) cmdBye(context.Context, []string) error { return errBye }
+
+// wrap breaks a paragraph into lines of at most width bytes where it can.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		switch {
+		case n == 0:
+		case n+1+len(w) > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+// UsageError is a command line the shell cannot run: an unknown command
+// or wrong arguments. The command line maps it to its usage exit code.
+type UsageError struct{ Err error }
+
+// Error returns the message of the wrapped error.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usageErrorf returns a UsageError.
+func usageErrorf(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// PartialError reports an mget, mput or mdelete where some files failed;
+// the failures were printed as they happened.
+type PartialError struct{ Failed, Total int }
+
+// Error says how many items failed.
+func (e *PartialError) Error() string {
+	return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
+}
+
+// ErrNotConnected is returned by commands that need a connection when
+// there is none.
+var ErrNotConnected = errors.New("not connected; use open first")
+
+// ErrNoMatch is returned, wrapped, when a remote pattern matches nothing.
+var ErrNoMatch = errors.New("no remote file matches")
+
+// shownError wraps an error that was printed already: the shell does not
+// print it again, but its exit code still counts.
+type shownError struct{ err error }
+
+func (e shownError) Error() string { return e.err.Error() }
+func (e shownError) Unwrap() error { return e.err }

@@ -1,0 +1,337 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ferry-ftp/ferry/internal/progress"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// errStopAsking is the "q" answer to a confirmation: the command stops
+// without an error.
+var errStopAsking = errors.New("stopped")
+
+// errNoLocalMatch is a local pattern that matched no file.
+var errNoLocalMatch = errors.New("no local file matches")
+
+func (s *Shell) cmdGet(ctx context.Context, args []string) error {
+	return s.get(ctx, args, false)
+}
+
+func (s *Shell) cmdReget(ctx context.Context, args []string) error {
+	return s.get(ctx, args, true)
+}
+
+// get downloads one file with transfer.Session.GetFile, resuming a .part
+// file when resume is set.
+func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
+	remote := args[0]
+	local, err := s.localTarget(remote, args[1:])
+	if err != nil {
+		return err
+	}
+	if _, err := s.client(ctx); err != nil {
+		return err
+	}
+	rep := s.newReport("downloaded")
+	res, err := s.sess.GetFile(ctx, remote, local, transfer.GetOptions{Resume: resume, Progress: s.newProgress()}, s.cfg.Retries)
+	rep.done(remote, res, err)
+	if err := rep.finish(ctx); ctx.Err() == nil || err == nil {
+		return err
+	}
+	part := local + transfer.PartSuffix
+	if fi, err := os.Stat(part); err == nil && fi.Size() > 0 {
+		if rel, err := filepath.Rel(s.lcwd, part); err == nil && filepath.IsLocal(rel) {
+			part = rel
+		}
+		return &interruptError{err: ctx.Err(), note: fmt.Sprintf("%s keeps %d bytes: reget resumes it", part, fi.Size())}
+	}
+	return ctx.Err()
+}
+
+// interruptError is an interrupted command with a note on what is left.
+type interruptError struct {
+	err  error
+	note string
+}
+
+func (e *interruptError) Error() string { return e.err.Error() + "; " + e.note }
+func (e *interruptError) Unwrap() error { return e.err }
+
+// localTarget returns the local file a download of remote goes to: the
+// path given, a file named after remote inside a given folder, or in the
+// local folder.
+func (s *Shell) localTarget(remote string, given []string) (string, error) {
+	name := path.Base(strings.TrimSuffix(remote, "/"))
+	if len(given) == 1 {
+		p := s.localPath(given[0])
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			return p, nil
+		}
+		if err := checkLocalName(name); err != nil {
+			return "", err
+		}
+		return filepath.Join(p, name), nil
+	}
+	if err := checkLocalName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.lcwd, name), nil
+}
+
+func (s *Shell) cmdMget(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	rep := s.newReport("downloaded")
+	items, err := s.expandAll(ctx, c, args, rep)
+	if err != nil {
+		return err
+	}
+	all := false
+	for _, p := range items {
+		name := path.Base(p)
+		if err := checkLocalName(name); err != nil {
+			rep.done(p, transfer.Result{}, err)
+			continue
+		}
+		ok, err := s.confirm("mget", p, &all)
+		if err != nil {
+			rep.stopped = err
+			break
+		}
+		if !ok {
+			continue
+		}
+		res, err := s.sess.GetFile(ctx, p, filepath.Join(s.lcwd, name), transfer.GetOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		rep.done(p, res, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return rep.finish(ctx)
+}
+
+func (s *Shell) cmdPut(ctx context.Context, args []string) error {
+	return s.put(ctx, args, false)
+}
+
+func (s *Shell) cmdReput(ctx context.Context, args []string) error {
+	return s.put(ctx, args, true)
+}
+
+// put uploads one file with transfer.Session.PutFile, resuming the remote
+// .part file when resume is set.
+func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
+	local := s.localPath(args[0])
+	remote := filepath.Base(local)
+	if len(args) == 2 {
+		remote = args[1]
+		if strings.HasSuffix(remote, "/") {
+			remote += filepath.Base(local)
+		}
+	}
+	if _, err := s.client(ctx); err != nil {
+		return err
+	}
+	rep := s.newReport("uploaded")
+	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Progress: s.newProgress()}, s.cfg.Retries)
+	s.changed(remote)
+	rep.done(remote, res, err)
+	return rep.finish(ctx)
+}
+
+func (s *Shell) cmdMput(ctx context.Context, args []string) error {
+	if _, err := s.client(ctx); err != nil {
+		return err
+	}
+	rep := s.newReport("uploaded")
+	var files []string
+	for _, pat := range args {
+		matches, err := filepath.Glob(s.localPath(pat))
+		if err != nil {
+			return usageErrorf("bad pattern %q: %v", pat, err)
+		}
+		n := 0
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
+				files = append(files, m)
+				n++
+			}
+		}
+		if n == 0 {
+			err := &transfer.LocalError{Op: "match", Path: pat, Err: errNoLocalMatch}
+			if len(args) == 1 {
+				return err
+			}
+			rep.done(pat, transfer.Result{}, err)
+		}
+	}
+	all := false
+	for _, f := range files {
+		ok, err := s.confirm("mput", f, &all)
+		if err != nil {
+			rep.stopped = err
+			break
+		}
+		if !ok {
+			continue
+		}
+		remote := filepath.Base(f)
+		res, err := s.sess.PutFile(ctx, f, remote, transfer.PutOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		s.changed(remote)
+		rep.done(remote, res, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return rep.finish(ctx)
+}
+
+// localPath returns p in the local folder: "~/" is the home folder and
+// relative paths start at the shell's local folder.
+func (s *Shell) localPath(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := s.home(); err == nil {
+			p = filepath.Join(home, p[1:])
+		}
+	}
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(s.lcwd, p)
+}
+
+// home returns the user's home folder.
+func (s *Shell) home() (string, error) {
+	if h := s.cfg.Getenv("HOME"); h != "" {
+		return h, nil
+	}
+	return os.UserHomeDir()
+}
+
+// confirm asks whether to go on with name when prompting is on. The
+// answers are y (or Enter), n, a (all the rest) and q (stop: errStopAsking).
+func (s *Shell) confirm(verb, name string, all *bool) (bool, error) {
+	if !s.prompting || !s.interactive || *all {
+		return true, nil
+	}
+	for {
+		ans, err := s.in.readLine(fmt.Sprintf("%s %s? [y/n/a/q] ", verb, name))
+		if errors.Is(err, errLineCleared) {
+			return false, fmt.Errorf("confirmation: %w", context.Canceled)
+		}
+		if errors.Is(err, io.EOF) {
+			return false, errStopAsking
+		}
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "", "y", "yes":
+			return true, nil
+		case "n", "no":
+			return false, nil
+		case "a", "all":
+			*all = true
+			return true, nil
+		case "q", "quit":
+			return false, errStopAsking
+		}
+	}
+}
+
+// checkLocalName refuses a name from the server that could write outside
+// the target folder or confuse a shell: empty, "." or "..", a path
+// separator, a control character, or a leading "|". It applies the rules
+// of the command line's get.
+func checkLocalName(name string) error {
+	bad := func(why string) error {
+		return &transfer.LocalError{Op: "refuse name", Path: name, Err: errors.New(why)}
+	}
+	switch {
+	case name == "" || name == "." || name == "..":
+		return bad("not a file name")
+	case strings.ContainsAny(name, `/\`):
+		return bad("holds a path separator")
+	case strings.HasPrefix(name, "|"):
+		return bad("starts with |")
+	case !filepath.IsLocal(name):
+		return bad("not a local name")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return bad(fmt.Sprintf("holds control character %q", r))
+		}
+	}
+	return nil
+}
+
+// report follows the files of one command: it prints failures as they
+// happen and a summary at the end, and decides the command's error.
+type report struct {
+	s       *Shell
+	verb    string
+	start   time.Time
+	ok      int
+	bytes   int64
+	errs    []error
+	stopped error // why the command stopped early: q or an interrupt
+}
+
+func (s *Shell) newReport(verb string) *report {
+	return &report{s: s, verb: verb, start: time.Now()}
+}
+
+// done records one item's outcome.
+func (r *report) done(name string, res transfer.Result, err error) {
+	if err != nil {
+		r.errs = append(r.errs, err)
+		if !errors.Is(err, context.Canceled) && !r.s.willRetry(err) {
+			r.s.warn("%s: %v", name, err)
+		}
+		return
+	}
+	r.ok++
+	r.bytes += res.Bytes
+}
+
+// finish closes the progress display, prints the summary and returns
+// the command's error: nil, the one failure (already printed), a
+// PartialError, or the interrupt.
+func (r *report) finish(ctx context.Context) error {
+	r.s.closeProgress()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if r.stopped != nil && !errors.Is(r.stopped, errStopAsking) {
+		return r.stopped
+	}
+	switch {
+	case r.ok == 0:
+	case r.verb == "deleted":
+		r.s.status("%d file(s) deleted", r.ok)
+	default:
+		elapsed := time.Since(r.start)
+		rate := float64(r.bytes) / max(elapsed.Seconds(), 1e-9)
+		r.s.status("%d file(s) %s, %s in %s (%s)", r.ok, r.verb, progress.FormatBytes(r.bytes),
+			elapsed.Round(time.Millisecond), progress.FormatRate(rate))
+	}
+	failed := len(r.errs)
+	switch {
+	case failed == 0:
+		return nil
+	case r.ok == 0 && failed == 1:
+		return shownError{r.errs[0]}
+	}
+	return &PartialError{Failed: failed, Total: failed + r.ok}
+}

@@ -1,0 +1,460 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// absRemote returns p as an absolute remote path, relative paths taken
+// from the remote folder.
+func (s *Shell) absRemote(p string) string {
+	if strings.HasPrefix(p, "/") || s.cwd == "" {
+		return path.Clean(p)
+	}
+	return path.Join(s.cwd, p)
+}
+
+// changed tells the completion cache that the folders holding each of
+// paths have changed; a changed folder's own listing is dropped too.
+func (s *Shell) changed(paths ...string) {
+	if s.cache == nil {
+		return
+	}
+	for _, p := range paths {
+		abs := s.absRemote(p)
+		s.cache.Invalidate(path.Dir(abs))
+	}
+}
+
+// hasGlob reports whether a path's last element holds glob characters.
+func hasGlob(p string) bool {
+	return strings.ContainsAny(path.Base(p), "*?[")
+}
+
+// expandRemote returns the remote paths a pattern names: itself without
+// glob characters, else the files of its folder whose names match.
+func (s *Shell) expandRemote(ctx context.Context, c *client.Conn, p string) ([]string, error) {
+	if !hasGlob(p) {
+		return []string{p}, nil
+	}
+	dir, pattern := path.Split(p)
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
+	}
+	list := strings.TrimSuffix(dir, "/")
+	if dir == "/" {
+		list = "/"
+	}
+	entries, _, err := c.ReadDir(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.Type == client.EntryDir {
+			continue
+		}
+		if strings.HasPrefix(e.Name, ".") && !strings.HasPrefix(pattern, ".") {
+			continue
+		}
+		if ok, _ := path.Match(pattern, e.Name); ok {
+			out = append(out, dir+e.Name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w %q", ErrNoMatch, p)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (s *Shell) cmdLs(ctx context.Context, args []string) error {
+	long, all := false, false
+	var paths []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			for _, f := range a[1:] {
+				switch f {
+				case 'l':
+					long = true
+				case 'a':
+					all = true
+				default:
+					return usageErrorf("ls: unknown option -%c; usage: ls [-l] [-a] [PATH]", f)
+				}
+			}
+			continue
+		}
+		paths = append(paths, a)
+	}
+	if len(paths) > 1 {
+		return usageErrorf("usage: ls [-l] [-a] [PATH]")
+	}
+	dir := ""
+	if len(paths) == 1 {
+		dir = paths[0]
+	}
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	var entries []client.Entry
+	var unparsed []string
+	if all && !c.HasFeature("MLST") {
+		// LIST hides dot files on most servers unless asked.
+		var lines []string
+		if lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+dir)); err == nil {
+			entries, unparsed = (&client.ListParser{}).Parse(lines)
+		}
+	} else {
+		entries, unparsed, err = c.ReadDir(ctx, dir)
+	}
+	if err != nil {
+		return err
+	}
+	for _, line := range unparsed {
+		s.warn("cannot parse listing line %q", line)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	for _, e := range entries {
+		if !all && strings.HasPrefix(e.Name, ".") {
+			continue
+		}
+		if long {
+			fmt.Fprintln(s.out, longLine(e))
+		} else {
+			fmt.Fprintln(s.out, e.Name)
+		}
+	}
+	return nil
+}
+
+// longLine formats an entry in ferry's long format, as `ferry ls -l`
+// does: type and permissions, size, time, name.
+func longLine(e client.Entry) string {
+	typ := map[client.EntryType]byte{client.EntryFile: '-', client.EntryDir: 'd', client.EntryLink: 'l'}[e.Type]
+	if typ == 0 {
+		typ = '?'
+	}
+	perm := "?????????"
+	if e.Mode != 0 {
+		perm = e.Mode.Perm().String()[1:]
+	}
+	size := "-"
+	if e.Size >= 0 {
+		size = strconv.FormatInt(e.Size, 10)
+	}
+	when := strings.Repeat(" ", 16)
+	switch e.Precision {
+	case client.TimeDay:
+		when = e.ModTime.Format("2006-01-02") + "      "
+	case client.TimeMinute, client.TimeExact:
+		when = e.ModTime.Format("2006-01-02 15:04")
+	}
+	line := fmt.Sprintf("%c%s %12s %s %s", typ, perm, size, when, e.Name)
+	if e.Type == client.EntryLink && e.Target != "" {
+		line += " -> " + e.Target
+	}
+	return line
+}
+
+func (s *Shell) cmdDir(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	lines, err := c.ListLines(ctx, strings.Join(args, " "))
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		fmt.Fprintln(s.out, l)
+	}
+	return nil
+}
+
+func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	names, err := c.NameList(ctx, strings.Join(args, " "))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintln(s.out, n)
+	}
+	return nil
+}
+
+func (s *Shell) cmdCd(ctx context.Context, args []string) error {
+	return s.chdir(ctx, args[0])
+}
+
+func (s *Shell) cmdCdup(ctx context.Context, _ []string) error {
+	return s.chdir(ctx, "..")
+}
+
+// chdir changes the remote folder through the session, which remembers
+// it for reconnections.
+func (s *Shell) chdir(ctx context.Context, dir string) error {
+	if _, err := s.client(ctx); err != nil {
+		return err
+	}
+	if err := s.sess.Chdir(ctx, dir); err != nil {
+		return err
+	}
+	wd, err := s.sess.Getwd(ctx)
+	if err != nil {
+		return err
+	}
+	s.cwd = wd
+	return nil
+}
+
+func (s *Shell) cmdPwd(ctx context.Context, _ []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	wd, err := c.Pwd(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.out, wd)
+	return nil
+}
+
+func (s *Shell) cmdDelete(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.changed(args[0])
+	return c.Dele(ctx, args[0])
+}
+
+func (s *Shell) cmdMdelete(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	rep := s.newReport("deleted")
+	items, err := s.expandAll(ctx, c, args, rep)
+	if err != nil {
+		return err
+	}
+	all := false
+	for _, p := range items {
+		ok, err := s.confirm("delete", p, &all)
+		if err != nil {
+			rep.stopped = err
+			break
+		}
+		if !ok {
+			continue
+		}
+		err = c.Dele(ctx, p)
+		s.changed(p)
+		rep.done(p, transfer.Result{}, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return rep.finish(ctx)
+}
+
+// expandAll expands remote patterns; patterns that match nothing are
+// reported and counted as failures. A broken connection or an interrupt
+// stops it.
+func (s *Shell) expandAll(ctx context.Context, c *client.Conn, patterns []string, rep *report) ([]string, error) {
+	var items []string
+	for _, p := range patterns {
+		paths, err := s.expandRemote(ctx, c, p)
+		if err != nil {
+			if c.Err() != nil || ctx.Err() != nil {
+				return nil, err
+			}
+			if len(patterns) == 1 {
+				return nil, err
+			}
+			rep.done(p, transfer.Result{}, err)
+			continue
+		}
+		items = append(items, paths...)
+	}
+	return items, nil
+}
+
+func (s *Shell) cmdMkdir(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.changed(args[0])
+	_, err = c.Mkd(ctx, args[0])
+	return err
+}
+
+func (s *Shell) cmdRmdir(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.changed(args[0], path.Join(args[0], "x"))
+	return c.Rmd(ctx, args[0])
+}
+
+func (s *Shell) cmdRename(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.changed(args[0], args[1], path.Join(args[0], "x"))
+	return c.Rename(ctx, args[0], args[1])
+}
+
+func (s *Shell) cmdChmod(ctx context.Context, args []string) error {
+	m, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil || m > 0o7777 {
+		return usageErrorf("mode %q is not an octal mode such as 644", args[0])
+	}
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range args[1:] {
+		if err := c.Chmod(ctx, p, os.FileMode(m)); err != nil {
+			return err
+		}
+		s.changed(p)
+	}
+	return nil
+}
+
+func (s *Shell) cmdSize(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := c.Size(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "%d\n", n)
+	return nil
+}
+
+func (s *Shell) cmdModtime(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	t, err := c.ModTime(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.out, t.UTC().Format(time.RFC3339))
+	return nil
+}
+
+func (s *Shell) cmdStat(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		text, err := c.Stat(ctx, "")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(s.out, text)
+		return nil
+	}
+	p := args[0]
+	var e client.Entry
+	if c.HasFeature("MLST") {
+		if e, err = c.MLST(ctx, p); err != nil {
+			return err
+		}
+	} else {
+		size, err := c.Size(ctx, p)
+		if err != nil {
+			return err
+		}
+		e = client.Entry{Type: client.EntryFile, Size: size}
+		if t, err := c.ModTime(ctx, p); err == nil {
+			e.ModTime, e.Precision = t, client.TimeExact
+		}
+	}
+	w := s.out
+	fmt.Fprintf(w, "Name:     %s\n", p)
+	fmt.Fprintf(w, "Type:     %s\n", e.Type)
+	if e.Size >= 0 {
+		fmt.Fprintf(w, "Size:     %d\n", e.Size)
+	}
+	if e.Precision != client.TimeUnknown {
+		fmt.Fprintf(w, "Modified: %s\n", e.ModTime.UTC().Format(time.RFC3339))
+	}
+	if e.Mode != 0 {
+		fmt.Fprintf(w, "Mode:     %04o\n", e.Mode.Perm())
+	}
+	if e.Target != "" {
+		fmt.Fprintf(w, "Target:   %s\n", e.Target)
+	}
+	return nil
+}
+
+func (s *Shell) cmdCat(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = transfer.Fetch(ctx, c, args[0], s.out, nil)
+	return err
+}
+
+func (s *Shell) cmdQuote(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	line := strings.Join(args, " ")
+	code, text, err := c.Quote(ctx, line)
+	if err != nil {
+		return err
+	}
+	for _, l := range strings.Split(text, "\n") {
+		fmt.Fprintf(s.out, "%d %s\n", code, l)
+	}
+	if code >= 400 {
+		if isSecretVerb(args[0]) {
+			line = args[0] + " ****"
+		}
+		return shownError{&client.ReplyError{Cmd: line, Code: code, Msg: text}}
+	}
+	return nil
+}
+
+func (s *Shell) cmdSite(ctx context.Context, args []string) error {
+	c, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	text, err := c.Site(ctx, strings.Join(args, " "))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.out, text)
+	return nil
+}

@@ -1,0 +1,403 @@
+// Package shell is ferry's interactive ftp> shell and its batch mode.
+//
+// One command table (commands.go) drives dispatch, help and completion.
+// The shell keeps one transfer.Session, which reconnects after the server
+// drops it; transfers go through transfer.Session.GetFile and PutFile, so
+// that the .part and resume rules are those of the command line. What the
+// shell needs from the command line (resolving an address and its
+// credentials, the exit-code table, progress bars, the global flags) comes
+// in through Config, so that this package does not import package cmd.
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chzyer/readline"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/completion"
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// Connection is what Config.Open returns: a logged-in session and the
+// resolved address it was opened for.
+type Connection struct {
+	Session *transfer.Session
+	// Target is the resolved address: its Host names the server in the
+	// prompt, its Path is the folder to enter, and bookmarks are made from
+	// it.
+	Target ftpurl.Target
+}
+
+// Bookmark is a named site, as `bookmark` lists it.
+type Bookmark struct {
+	Name string
+	URL  string
+}
+
+// Config gives the shell what it needs from the command line.
+type Config struct {
+	// Open resolves addr (an ftp:// URL or a bookmark reference such as
+	// "work:" or "work:/path"), finds its credentials and connects, adding
+	// opts to the client options (the shell passes its trace writer and
+	// its data mode).
+	Open func(ctx context.Context, addr string, opts ...client.Option) (Connection, error)
+	// Bookmarks lists the bookmarks, for `bookmark` and the completion of
+	// `open`; nil means none.
+	Bookmarks func() ([]Bookmark, error)
+	// SaveBookmark stores t under name; nil makes `bookmark NAME` fail.
+	SaveBookmark func(name string, t ftpurl.Target) error
+	// Progress returns the progress display for one command's transfers,
+	// or nil for none. When the display has a Close method, the shell
+	// calls it when the command ends.
+	Progress func() transfer.Progress
+
+	// Stdin, Stdout and Stderr are the shell's streams. Listings and file
+	// contents go to Stdout; echoes, status lines and errors to Stderr.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Script, when set, is a batch script to run instead of reading
+	// commands from a terminal: no prompt, no history, no confirmations,
+	// each command echoed to Stderr, and the first failing command ends it.
+	Script io.Reader
+	// Signals delivers the signals the process receives while the shell
+	// runs: os.Interrupt aborts the running command (and ends a batch
+	// script); any other signal ends the shell.
+	Signals <-chan os.Signal
+
+	// Quiet hides status lines and batch echoes; Verbose starts with the
+	// protocol trace on; Active starts in active mode; Retries is
+	// --retries for transfers.
+	Quiet, Verbose, Active bool
+	Retries                int
+	// HistoryFile is where the interactive shell keeps its history, ""
+	// for none.
+	HistoryFile string
+	// Getenv reads the environment ($SHELL, $HOME, $FERRY_PASSWORD);
+	// nil means os.Getenv.
+	Getenv func(string) string
+	// Dir is the starting local folder; "" means the process's.
+	Dir string
+}
+
+// Shell is one run of the shell. Create it with New.
+type Shell struct {
+	cfg         Config
+	out, errOut io.Writer
+	in          lineReader
+	hist        *history
+	interactive bool
+
+	// mu serialises use of the session: commands, and the listings that
+	// completion makes between them.
+	mu     sync.Mutex
+	sess   *transfer.Session
+	target ftpurl.Target
+	conn   *client.Conn // the connection last handed out, to notice new ones
+	cwd    string       // remote folder, for the prompt and the cache keys
+	cache  *completion.Cache
+
+	lcwd      string // local folder
+	ascii     bool
+	mode      client.DataMode
+	modeSet   bool
+	prompting bool // ask before each file of mget, mput, mdelete
+	verbose   atomic.Bool
+	quietRun  atomic.Bool // completion is listing: no trace
+	busy      atomic.Bool // a command runs: completion offers nothing
+
+	base     context.Context // ends when the shell must stop
+	stop     context.CancelFunc
+	cancelMu sync.Mutex
+	cancel   context.CancelFunc // the running command's, or nil
+
+	progress transfer.Progress // the running command's display, or nil
+	mayRetry bool              // the running command runs again if the server dropped the session
+
+	// tune, set by tests, adjusts readline's configuration: streams that
+	// are not terminals, no raw mode.
+	tune func(*readline.Config)
+}
+
+// New returns a shell for cfg. It reads from cfg.Script in batch mode and
+// from a terminal (cfg.Stdin) through readline otherwise.
+func New(cfg Config) (*Shell, error) {
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = io.Discard
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	s := &Shell{cfg: cfg, out: cfg.Stdout, errOut: cfg.Stderr, interactive: cfg.Script == nil}
+	s.lcwd = cfg.Dir
+	if s.lcwd == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, &transfer.LocalError{Op: "getwd", Path: ".", Err: err}
+		}
+		s.lcwd = wd
+	}
+	if cfg.Active {
+		s.mode, s.modeSet = client.Active, true
+	}
+	s.verbose.Store(cfg.Verbose)
+	s.prompting = s.interactive
+	return s, nil
+}
+
+// Run opens addr when it is not empty, then reads and runs commands until
+// bye, the end of the input or a signal that ends the shell. In batch mode
+// it returns the error of the first failing command whose line does not
+// start with "-"; an interactive shell reports errors as they happen and
+// returns nil, or an error wrapping context.Canceled when a signal ended
+// it.
+func (s *Shell) Run(ctx context.Context, addr string) error {
+	s.base, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	defer s.stop()
+	if err := s.openInput(); err != nil {
+		return err
+	}
+	defer s.in.close()
+	if s.hist != nil {
+		defer s.hist.close()
+	}
+	done := make(chan struct{})
+	defer close(done)
+	if s.cfg.Signals != nil {
+		go s.watchSignals(s.cfg.Signals, done)
+	}
+	defer func() {
+		s.mu.Lock() // a completion listing may still hold the session
+		defer s.mu.Unlock()
+		s.closeSession()
+	}()
+
+	if addr != "" {
+		if err := s.runLine("open " + completion.Quote(addr)); err != nil {
+			s.report(err)
+			if !s.interactive || s.interrupted(err) && s.base.Err() != nil {
+				return err
+			}
+		}
+	}
+	for {
+		if err := s.base.Err(); err != nil {
+			return fmt.Errorf("shell: %w", err)
+		}
+		line, err := s.in.readLine(s.prompt())
+		switch {
+		case errors.Is(err, errLineCleared):
+			continue
+		case errors.Is(err, io.EOF):
+			if s.base.Err() != nil {
+				return fmt.Errorf("shell: %w", s.base.Err())
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if s.interactive && s.hist != nil {
+			s.hist.add(line)
+		}
+		mayFail := strings.HasPrefix(line, "-")
+		if !s.interactive && !s.cfg.Quiet {
+			fmt.Fprintf(s.errOut, "ftp> %s\n", redact(line, true))
+		}
+		err = s.runLine(strings.TrimSpace(strings.TrimPrefix(line, "-")))
+		if errors.Is(err, errBye) {
+			return nil
+		}
+		if err == nil {
+			continue
+		}
+		s.report(err)
+		if !s.interactive && (!mayFail || s.interrupted(err)) {
+			return err
+		}
+	}
+}
+
+// errBye is returned by bye to end the shell.
+var errBye = errors.New("bye")
+
+// runLine parses and runs one command line.
+func (s *Shell) runLine(line string) error {
+	name, args := parseLine(line)
+	if name == "" {
+		return nil
+	}
+	c := lookup(name)
+	if c == nil {
+		return usageErrorf("unknown command %q; type help for a list", name)
+	}
+	if len(args) < c.min || c.max >= 0 && len(args) > c.max {
+		return usageErrorf("usage: %s", c.usage)
+	}
+	ctx, cancel := context.WithCancel(s.base)
+	defer cancel()
+	s.cancelMu.Lock()
+	s.cancel = cancel
+	s.cancelMu.Unlock()
+	defer func() {
+		s.cancelMu.Lock()
+		s.cancel = nil
+		s.cancelMu.Unlock()
+	}()
+
+	s.busy.Store(true)
+	defer s.busy.Store(false)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.closeProgress()
+	if c.conn && s.sess == nil {
+		return ErrNotConnected
+	}
+	s.mayRetry = c.retry && s.conn != nil && s.conn.Err() == nil
+	err := c.run(s, ctx, args)
+	if err != nil && s.willRetry(err) {
+		// The server had dropped the idle session: the command did not
+		// reach it. Run it again; the session reconnects first.
+		s.mayRetry = false
+		s.closeProgress()
+		err = c.run(s, ctx, args)
+	}
+	s.mayRetry = false
+	return err
+}
+
+// willRetry reports whether the running command will be run again after
+// failing with err: it may be repeated, it started on a live connection,
+// and err says the server closed that connection (421 or EOF), not that
+// the user interrupted it. Its failure is then not reported.
+func (s *Shell) willRetry(err error) bool {
+	return s.mayRetry && s.sess != nil && s.conn != nil && s.conn.Err() != nil &&
+		client.KindOf(err) == client.KindConnection && !errors.Is(err, context.Canceled)
+}
+
+// parseLine splits a command line into the command name and its
+// arguments. "!cmd" runs cmd in the local shell, so everything after the
+// "!" is one argument.
+func parseLine(line string) (string, []string) {
+	if strings.HasPrefix(line, "!") {
+		rest := strings.TrimSpace(line[1:])
+		if rest == "" {
+			return "!", nil
+		}
+		return "!", []string{rest}
+	}
+	words, _ := completion.SplitWords(line)
+	if len(words) == 0 {
+		return "", nil
+	}
+	return words[0], words[1:]
+}
+
+// prompt returns "ftp> ", or "ftp HOST:FOLDER> " when connected.
+func (s *Shell) prompt() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sess == nil {
+		return "ftp> "
+	}
+	return fmt.Sprintf("ftp %s:%s> ", s.target.Host, s.cwd)
+}
+
+// watchSignals turns signals into interrupts until done is closed.
+func (s *Shell) watchSignals(sigs <-chan os.Signal, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case sig := <-sigs:
+			if sig == os.Interrupt {
+				s.interrupt()
+			} else {
+				s.stop()
+				s.in.close()
+			}
+		}
+	}
+}
+
+// interrupt aborts the running command, as Ctrl-C does: a transfer is
+// cancelled (the engine sends ABOR) and its partial file kept. In batch
+// mode it also ends the script.
+func (s *Shell) interrupt() {
+	s.cancelMu.Lock()
+	defer s.cancelMu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if !s.interactive {
+		s.stop()
+	}
+}
+
+// interrupted reports whether err comes from an interrupt.
+func (s *Shell) interrupted(err error) bool {
+	return errors.Is(err, context.Canceled)
+}
+
+// report prints a command's error on stderr, unless it was shown already.
+func (s *Shell) report(err error) {
+	var sh shownError
+	switch {
+	case errors.As(err, &sh):
+	case s.interrupted(err):
+		msg := "interrupted"
+		var ie *interruptError
+		if errors.As(err, &ie) {
+			msg += "; " + ie.note
+		}
+		fmt.Fprintf(s.errOut, "ferry: %s\n", msg)
+	default:
+		fmt.Fprintf(s.errOut, "ferry: %v\n", err)
+	}
+}
+
+// status prints a status line on stderr unless quiet.
+func (s *Shell) status(format string, args ...any) {
+	if !s.cfg.Quiet {
+		fmt.Fprintf(s.errOut, format+"\n", args...)
+	}
+}
+
+// warn prints a warning on stderr, even when quiet.
+func (s *Shell) warn(format string, args ...any) {
+	fmt.Fprintf(s.errOut, "ferry: "+format+"\n", args...)
+}
+
+// newProgress returns the progress display for the running command's
+// transfers; it is closed when the command ends.
+func (s *Shell) newProgress() transfer.Progress {
+	if s.progress == nil && s.cfg.Progress != nil {
+		s.progress = s.cfg.Progress()
+	}
+	if s.progress == nil {
+		return transfer.Discard{}
+	}
+	return s.progress
+}
+
+// closeProgress closes the running command's progress display.
+func (s *Shell) closeProgress() {
+	if c, ok := s.progress.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	s.progress = nil
+}
