@@ -193,6 +193,12 @@ func parseURL(scheme, rest string) (Target, error) {
 
 	host, port, err := parseHostPort(hostport)
 	if err != nil {
+		if !strings.Contains(auth, "@") && strings.Contains(rawPath, "@") {
+			// "ftp://user:pa/ss@host/": the "/" ended the authority
+			// early, so what looks like a host or port is part of a
+			// password; never echo it.
+			return Target{}, errors.New("the user name or password holds a \"/\", which must be percent-encoded")
+		}
 		return Target{}, err
 	}
 	t.Host = host

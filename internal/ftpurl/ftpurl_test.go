@@ -393,3 +393,20 @@ func TestDefaultPort(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordWithSlashNotEchoed: a password with an unencoded "/" ends
+// the authority early; the error must not show any part of it.
+func TestPasswordWithSlashNotEchoed(t *testing.T) {
+	_, err := Parse("ftp://ferryftp:QRaRTO81iCYJ/vO2Sp.@127.0.0.1:2121/dir")
+	if err == nil {
+		t.Fatal("parsed")
+	}
+	for _, frag := range []string{"QRaRTO81iCYJ", "vO2Sp"} {
+		if strings.Contains(err.Error(), frag) {
+			t.Errorf("error %q shows part of the password", err)
+		}
+	}
+	if !strings.Contains(err.Error(), "percent-encoded") {
+		t.Errorf("error %q does not say how to fix it", err)
+	}
+}
