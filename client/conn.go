@@ -49,6 +49,7 @@ type Conn struct {
 	mode         DataMode
 	modePinned   bool
 	noEPSV       bool // EPSV refused or unreachable: PASV from now on
+	epsvOK       bool // an EPSV of this session worked: pipelining is safe
 	noEPRT       bool // EPRT refused: PORT from now on
 	protP        bool // PROT P in force: data connections use TLS
 	classicTried bool // control port + 1 was tried for an active data connection

@@ -90,6 +90,7 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 			}
 			nc, derr := c.dialData(ctx, c.dataHost(), port)
 			if derr == nil {
+				c.epsvOK = true
 				return &pendingData{conn: nc}, nil
 			}
 			if ctx.Err() != nil {

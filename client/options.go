@@ -71,6 +71,7 @@ type options struct {
 	account        string
 	now            func() time.Time
 	location       *time.Location
+	pipeline       bool // see WithPipelining
 }
 
 func defaultOptions() options {

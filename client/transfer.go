@@ -55,26 +55,37 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 // startTransfer makes one attempt of openTransfer. retry reports a 425
 // reply in active mode.
 func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64, upload bool) (t *transfer, retry bool, err error) {
-	p, err := c.prepareData(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	if offset > 0 {
-		// REST must come right before the transfer command (RFC 3659
-		// section 5.3).
-		if _, err := c.exchange(ctx, 350, "REST", strconv.FormatInt(offset, 10)); err != nil {
-			p.close()
-			return nil, false, err
-		}
-	}
 	line := verb
 	if arg != "" {
 		line += " " + arg
 	}
 	shown := maskedLine(line)
-	if err := c.send(ctx, line); err != nil {
-		p.close()
-		return nil, false, err
+	var p *pendingData
+	if c.pipelining() {
+		nc, fallback, err := c.startPipelined(ctx, line, offset, upload)
+		switch {
+		case nc != nil:
+			p = &pendingData{conn: nc}
+		case !fallback:
+			return nil, false, err
+		}
+	}
+	if p == nil {
+		if p, err = c.prepareData(ctx); err != nil {
+			return nil, false, err
+		}
+		if offset > 0 {
+			// REST must come right before the transfer command (RFC 3659
+			// section 5.3).
+			if _, err := c.exchange(ctx, 350, "REST", strconv.FormatInt(offset, 10)); err != nil {
+				p.close()
+				return nil, false, err
+			}
+		}
+		if err := c.send(ctx, line); err != nil {
+			p.close()
+			return nil, false, err
+		}
 	}
 
 	// Connect (active: accept) and run the TLS handshake while reading

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/progress"
@@ -14,11 +16,29 @@ type reporter struct {
 	f        *Factory
 	progress transfer.Progress
 	bars     *progress.Bars
+	overall  *progress.Overall // the bars with a total line, for trees
 	start    time.Time
-	results  []jsonResult
-	errs     []error
 	// quietData is set when the data itself goes to stdout.
 	quietData bool
+
+	mu      sync.Mutex // done and fail run on parallel workers
+	results []jsonResult
+	errs    []error
+	// retries counts retries of transfers and other commands; the tree
+	// counts are set by tree jobs (mirror, get -r, put -r).
+	retries              int
+	skipped, made, gone  int
+	plan                 []jsonAction
+	dryRun, unverifiable bool
+	// verify is set when --verify asked for digests.
+	verify bool
+}
+
+// jsonAction is the JSON shape of one step of a tree job's plan.
+type jsonAction struct {
+	Action string `json:"action"`
+	Path   string `json:"path"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // jsonResult is the JSON shape of one file of a transfer summary.
@@ -29,7 +49,10 @@ type jsonResult struct {
 	Offset  int64   `json:"offset,omitempty"`
 	Bytes   int64   `json:"bytes"`
 	Seconds float64 `json:"seconds"`
-	Error   string  `json:"error,omitempty"`
+	Retries int     `json:"retries,omitempty"`
+	// Verified names the digest the file was checked with (--verify).
+	Verified string `json:"verified,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // jsonSummary is the JSON shape of a transfer command's result.
@@ -39,6 +62,14 @@ type jsonSummary struct {
 	Failed  int          `json:"failed"`
 	Bytes   int64        `json:"bytes"`
 	Seconds float64      `json:"seconds"`
+	Retries int          `json:"retries"`
+	// Tree jobs: files left as they were, folders made, paths deleted;
+	// with --dry-run, the plan instead of files.
+	Skipped int          `json:"skipped,omitempty"`
+	Folders int          `json:"folders,omitempty"`
+	Deleted int          `json:"deleted,omitempty"`
+	DryRun  bool         `json:"dry_run,omitempty"`
+	Plan    []jsonAction `json:"plan,omitempty"`
 }
 
 func newReporter(f *Factory, dataOnStdout bool) *reporter {
@@ -54,8 +85,14 @@ func newReporter(f *Factory, dataOnStdout bool) *reporter {
 
 // done records one file's outcome; failures are printed as they happen.
 func (r *reporter) done(remote, local string, res transfer.Result, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	j := jsonResult{Remote: remote, Local: local, Size: res.Size, Offset: res.Offset, Bytes: res.Bytes,
-		Seconds: res.Duration.Seconds()}
+		Seconds: res.Duration.Seconds(), Retries: res.Retries, Verified: res.Digest}
+	r.retries += res.Retries
+	if r.verify && err == nil && res.Digest == "" {
+		r.unverifiable = true
+	}
 	if err != nil {
 		j.Error = err.Error()
 		r.errs = append(r.errs, err)
@@ -74,7 +111,9 @@ func (r *reporter) fail(remote, local string, err error) {
 // finish prints the summary and returns the command's error: nil, the
 // error of a single failed file, or a PartialError.
 func (r *reporter) finish(earlier []error) error {
-	if r.bars != nil {
+	if r.overall != nil {
+		r.overall.Close()
+	} else if r.bars != nil {
 		r.bars.Close()
 	}
 	var bytes int64
@@ -85,17 +124,18 @@ func (r *reporter) finish(earlier []error) error {
 	failed := len(r.errs) + len(earlier)
 	elapsed := time.Since(r.start)
 	if r.f.Opts.JSON && !r.quietData {
-		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds()}
+		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
+			Retries: r.retries, Skipped: r.skipped, Folders: r.made, Deleted: r.gone, DryRun: r.dryRun, Plan: r.plan}
 		if s.Files == nil {
 			s.Files = []jsonResult{}
 		}
 		if err := writeJSON(r.f.IO.Out, s); err != nil {
 			return err
 		}
-	} else if !r.quietData && failed < total {
+	} else if !r.quietData && !r.dryRun && (failed < total || r.skipped+r.gone > 0) {
 		rate := float64(bytes) / max(elapsed.Seconds(), 1e-9)
-		r.f.Status("%d file(s), %s in %s (%s)", total-failed, progress.FormatBytes(bytes),
-			elapsed.Round(time.Millisecond), progress.FormatRate(rate))
+		r.f.Status("%d file(s), %s in %s (%s)%s", total-failed, progress.FormatBytes(bytes),
+			elapsed.Round(time.Millisecond), progress.FormatRate(rate), r.extras(failed))
 	}
 	switch {
 	case failed == 0:
@@ -119,3 +159,23 @@ type silent struct{ err error }
 
 func (s silent) Error() string { return s.err.Error() }
 func (s silent) Unwrap() error { return s.err }
+
+// extras returns the summary line's tail: what a tree job skipped, made
+// and deleted, failures and retries, when there are any.
+func (r *reporter) extras(failed int) string {
+	var s string
+	add := func(n int, what string) {
+		if n > 0 {
+			s += fmt.Sprintf(", %d %s", n, what)
+		}
+	}
+	add(r.skipped, "unchanged")
+	add(r.made, "folder(s) made")
+	add(r.gone, "deleted")
+	add(failed, "failed")
+	add(r.retries, "retries")
+	if r.unverifiable {
+		s += "; the server offers no digest, sizes checked only"
+	}
+	return s
+}

@@ -27,6 +27,19 @@ type GetOptions struct {
 	Resume bool
 	// Progress is told about the transfer; nil reports nothing.
 	Progress Progress
+	// Listed is the file's entry from a listing, when the caller has one:
+	// its size stands in for SIZE, and its time for MDTM when it is known
+	// to the minute or better, which saves a round trip each.
+	Listed *client.Entry
+	// Limit caps the rate, shared with the other transfers that use it.
+	Limit *Limiter
+	// Verify compares the server's digest of the file (HASH, XSHA256,
+	// XMD5 or XCRC) with the downloaded data before the file is renamed
+	// into place; a mismatch is a *VerifyError and the partial file is
+	// removed. Servers without a digest command get the size check only.
+	Verify bool
+	// Name is shown in progress reports; the remote base name by default.
+	Name string
 }
 
 // Result describes a finished transfer.
@@ -40,6 +53,11 @@ type Result struct {
 	ModTime time.Time
 	// Duration is the time the transfer took.
 	Duration time.Duration
+	// Digest names the algorithm the file was verified with ("SHA-256"),
+	// or is "" when it was not (only its size was checked).
+	Digest string
+	// Retries counts the attempts after the first (Pool transfers).
+	Retries int
 }
 
 // Get downloads remote into the local file local. The data goes to
@@ -48,9 +66,14 @@ type Result struct {
 // download never replaces local. A partial file that holds data is kept
 // for Resume. The local modification time is set from the server's.
 func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptions) (Result, error) {
+	return get(ctx, c, osFS{}, remote, local, opt)
+}
+
+// get is Get writing through fsys.
+func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string, opt GetOptions) (Result, error) {
 	start := time.Now()
 	res := Result{Remote: remote, Local: local, Size: -1}
-	size, mtime, err := remoteInfo(ctx, c, remote)
+	size, mtime, err := remoteInfo(ctx, c, remote, opt.Listed)
 	if err != nil {
 		return res, err
 	}
@@ -59,33 +82,37 @@ func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptio
 	part := local + PartSuffix
 	var offset int64
 	if opt.Resume {
-		if fi, err := os.Stat(part); err == nil && fi.Mode().IsRegular() {
+		if fi, err := fsys.Lstat(part); err == nil && fi.Mode().IsRegular() {
 			offset = fi.Size()
 		}
 		if size >= 0 && offset > size {
 			offset = 0 // the part is not a prefix of this file
 		}
 	}
-	flags := os.O_WRONLY | os.O_CREATE
-	if offset == 0 {
-		flags |= os.O_TRUNC
-	}
-	f, err := os.OpenFile(part, flags, 0o644)
+	f, err := openPart(fsys, part, offset > 0)
 	if err != nil {
-		return res, localErr("create", part, err)
+		return res, err
 	}
 	res.Offset = offset
-	n, err := download(ctx, c, remote, f, offset, size, opt.Progress)
+	n, err := download(ctx, c, remote, f, offset, size, opt)
 	res.Bytes = n
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = localErr("write", part, cerr)
 	}
 	if err == nil && size >= 0 && offset+n != size {
-		err = fmt.Errorf("%s: received %d bytes, but the server reported %d", remote, offset+n, size)
+		err = fmt.Errorf("%s: received %d bytes, but the server reported %d: %w", remote, offset+n, size, ErrIncomplete)
+	}
+	if err == nil && opt.Verify {
+		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(part) })
+		var ve *VerifyError
+		if errors.As(err, &ve) {
+			fsys.Remove(part) // damaged: never resume from it
+			return res, err
+		}
 	}
 	if err != nil {
 		if offset+n == 0 {
-			os.Remove(part)
+			fsys.Remove(part)
 		}
 		return res, err
 	}
@@ -93,39 +120,54 @@ func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptio
 		res.Size = offset + n
 	}
 	if !mtime.IsZero() {
-		os.Chtimes(part, mtime, mtime)
+		fsys.Chtimes(part, mtime, mtime)
 	}
-	if err := os.Rename(part, local); err != nil {
+	if err := fsys.Rename(part, local); err != nil {
 		return res, localErr("rename", part, err)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
 }
 
-// remoteInfo asks for the size and modification time of a remote file.
-// Either is left unknown (-1, zero) when the server does not tell; only a
-// broken connection is an error, since RETR decides whether the file
-// exists.
-func remoteInfo(ctx context.Context, c *client.Conn, remote string) (int64, time.Time, error) {
-	size, err := c.Size(ctx, remote)
-	if err != nil {
-		if c.Err() != nil {
-			return -1, time.Time{}, err
+// remoteInfo finds the size and modification time of a remote file, from
+// its listing entry where that knows them and with SIZE and MDTM
+// otherwise. Either is left unknown (-1, zero) when the server does not
+// tell; only a broken connection is an error, since RETR decides whether
+// the file exists.
+func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *client.Entry) (int64, time.Time, error) {
+	size := int64(-1)
+	var mtime time.Time
+	if listed != nil {
+		size = listed.Size
+		if listed.Precision >= client.TimeMinute {
+			mtime = listed.ModTime
 		}
-		size = -1
 	}
-	mtime, err := c.ModTime(ctx, remote)
-	if err != nil {
-		if c.Err() != nil {
+	if size < 0 {
+		n, err := c.Size(ctx, remote)
+		switch {
+		case err == nil:
+			size = n
+		case c.Err() != nil:
 			return -1, time.Time{}, err
 		}
-		mtime = time.Time{}
+	}
+	if mtime.IsZero() {
+		t, err := c.ModTime(ctx, remote)
+		switch {
+		case err == nil:
+			mtime = t
+		case c.Err() != nil:
+			return -1, time.Time{}, err
+		case listed != nil && listed.Precision > client.TimeUnknown:
+			mtime = listed.ModTime
+		}
 	}
 	return size, mtime, nil
 }
 
 // download copies remote from offset into f, positioned at offset.
-func download(ctx context.Context, c *client.Conn, remote string, f *os.File, offset, size int64, p Progress) (int64, error) {
+func download(ctx context.Context, c *client.Conn, remote string, f *os.File, offset, size int64, opt GetOptions) (int64, error) {
 	if size >= 0 && offset == size && offset > 0 {
 		return 0, nil // already complete
 	}
@@ -136,13 +178,21 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 	if err != nil {
 		return 0, err
 	}
-	fp := progressOrDiscard(p).Start(path.Base(remote), size, offset)
-	n, err := copyData(&localWriter{w: f, name: f.Name()}, rc, fp)
+	fp := progressOrDiscard(opt.Progress).Start(displayName(opt.Name, remote), size, offset)
+	n, err := copyData(&localWriter{w: f, name: f.Name()}, opt.Limit.reader(ctx, rc), fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
 	}
 	fp.Finish(err)
 	return n, err
+}
+
+// displayName is the name progress reports show.
+func displayName(name, remote string) string {
+	if name != "" {
+		return name
+	}
+	return path.Base(remote)
 }
 
 // Fetch downloads remote to w, for `cat` and `get -o -`. Nothing is

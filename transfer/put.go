@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -25,6 +24,16 @@ type PutOptions struct {
 	KeepTime bool
 	// Progress is told about the transfer; nil reports nothing.
 	Progress Progress
+	// Limit caps the rate, shared with the other transfers that use it.
+	Limit *Limiter
+	// Verify compares the server's digest of the uploaded file (HASH,
+	// XSHA256, XMD5 or XCRC) with the local file's before the file gets
+	// its final name; a mismatch is a *VerifyError and the remote
+	// temporary file is deleted. Servers without a digest command get the
+	// size check only.
+	Verify bool
+	// Name is shown in progress reports; the remote base name by default.
+	Name string
 }
 
 // Put uploads the local file local to remote. The data goes to
@@ -32,9 +41,14 @@ type PutOptions struct {
 // so that a failed upload never leaves a truncated file under the final
 // name. A server that cannot rename gets the file under its final name.
 func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptions) (Result, error) {
+	return put(ctx, c, osFS{}, local, remote, opt)
+}
+
+// put is Put reading through fsys.
+func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string, opt PutOptions) (Result, error) {
 	start := time.Now()
 	res := Result{Remote: remote, Local: local}
-	f, err := os.Open(local)
+	f, err := fsys.Open(local)
 	if err != nil {
 		return res, localErr("open", local, err)
 	}
@@ -62,16 +76,26 @@ func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptio
 		}
 	}
 	res.Offset = offset
-	n, err := upload(ctx, c, f, name, path.Base(remote), offset, size, opt.Progress)
+	n, err := upload(ctx, c, f, name, displayName(opt.Name, remote), offset, size, opt)
 	res.Bytes = n
 	if err != nil {
 		return res, err
 	}
 	// Check what arrived before it takes the final name.
 	if got, err := c.Size(ctx, name); err == nil && got != size {
-		return res, fmt.Errorf("%s: the server holds %d bytes after upload, want %d", name, got, size)
+		return res, fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", name, got, size, ErrIncomplete)
 	} else if err != nil && c.Err() != nil {
 		return res, err
+	}
+	if opt.Verify {
+		res.Digest, err = verify(ctx, c, name, remote, func() (io.ReadCloser, error) { return fsys.Open(local) })
+		if err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) && !opt.Direct {
+				c.Dele(ctx, name) // damaged: never resume from it
+			}
+			return res, err
+		}
 	}
 	if !opt.Direct {
 		if err := replace(ctx, c, name, remote); err != nil {
@@ -82,7 +106,7 @@ func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptio
 			// name.
 			c.Dele(ctx, name)
 			opt.Direct, opt.Resume = true, false
-			return Put(ctx, c, local, remote, opt)
+			return put(ctx, c, fsys, local, remote, opt)
 		}
 	}
 	if opt.KeepTime && c.HasFeature("MFMT") {
@@ -96,7 +120,7 @@ func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptio
 
 // upload sends f from offset to the remote name, with REST and STOR where
 // the server supports restarts, and APPE otherwise.
-func upload(ctx context.Context, c *client.Conn, f *os.File, name, display string, offset, size int64, p Progress) (int64, error) {
+func upload(ctx context.Context, c *client.Conn, f *os.File, name, display string, offset, size int64, opt PutOptions) (int64, error) {
 	if offset > 0 && offset == size {
 		return 0, nil
 	}
@@ -116,8 +140,8 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 	if err != nil {
 		return 0, err
 	}
-	fp := progressOrDiscard(p).Start(display, size, offset)
-	n, err := copyData(wc, &localReader{r: f, name: f.Name()}, fp)
+	fp := progressOrDiscard(opt.Progress).Start(display, size, offset)
+	n, err := copyData(wc, opt.Limit.reader(ctx, &localReader{r: f, name: f.Name()}), fp)
 	if err != nil {
 		// Close after a failed Write aborts the upload; its error
 		// carries the server's reply (a 552, say) with the data error.

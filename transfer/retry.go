@@ -9,8 +9,8 @@ import (
 )
 
 // Transient reports whether a failure may go away when tried again: a
-// lost or timed-out connection, or a transient negative reply (4yz,
-// including 421). Permanent refusals (5yz), login and TLS failures,
+// lost or timed-out connection, a transient negative reply (4yz,
+// including 421), or a transfer that ended short (ErrIncomplete). Permanent refusals (5yz), login and TLS failures,
 // local errors and cancellation are not.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -19,6 +19,9 @@ func Transient(err error) bool {
 	var le *LocalError
 	if errors.As(err, &le) {
 		return false
+	}
+	if errors.Is(err, ErrIncomplete) {
+		return true
 	}
 	switch client.KindOf(err) {
 	case client.KindConnection:
@@ -29,6 +32,10 @@ func Transient(err error) bool {
 	var re *client.ReplyError
 	return errors.As(err, &re) && re.Temporary()
 }
+
+// ErrIncomplete reports a transfer that ended without error but short of
+// the file's size: a retry resumes it.
+var ErrIncomplete = errors.New("transfer incomplete")
 
 // Backoff is the wait before retry n (0-based): 1 s, 2 s, 4 s... up to
 // 30 s.
@@ -42,12 +49,17 @@ func Backoff(n int) time.Duration {
 // attempt number (0 first); it should resume where the last attempt
 // stopped. notify, when set, is told about each retry.
 func Retry(ctx context.Context, retries int, op func(attempt int) error, notify func(err error, wait time.Duration)) error {
+	return retry(ctx, retries, Backoff, op, notify)
+}
+
+// retry is Retry with the waits given by backoff.
+func retry(ctx context.Context, retries int, backoff func(int) time.Duration, op func(attempt int) error, notify func(err error, wait time.Duration)) error {
 	for attempt := 0; ; attempt++ {
 		err := op(attempt)
 		if err == nil || attempt >= retries || !Transient(err) {
 			return err
 		}
-		wait := Backoff(attempt)
+		wait := backoff(attempt)
 		if notify != nil {
 			notify(err, wait)
 		}

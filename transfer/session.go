@@ -85,7 +85,9 @@ func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
 }
 
 // Connect dials the site, logs in, reads the features, turns on UTF-8
-// names where the server offers them and sets binary type.
+// names where the server offers them, sets binary type (once: transfers
+// on the connection do not set it again) and selects SHA-256 for HASH
+// where the server offers it but selected another algorithm.
 func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 	c, err := client.Dial(ctx, site.Addr, site.Options...)
 	if err != nil {
@@ -124,6 +126,14 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 	if err := c.Type(ctx, client.TypeBinary); err != nil {
 		return fail(err)
 	}
+	if h, ferr := c.Features(ctx); ferr == nil && strings.Contains(h["HASH"], "SHA-256") && !strings.Contains(h["HASH"], "SHA-256*") {
+		// HASH digests in the algorithm the server selected, which it
+		// marks with "*"; prefer SHA-256 (draft-bryan-ftpext-hash
+		// section 5). A refusal leaves the server's choice.
+		if _, _, err := c.Quote(ctx, "OPTS HASH SHA-256"); err != nil && c.Err() != nil {
+			return fail(err)
+		}
+	}
 	return c, nil
 }
 
@@ -159,6 +169,19 @@ func (s *Session) Getwd(ctx context.Context) (string, error) {
 	}
 	s.dir = wd
 	return wd, nil
+}
+
+// Release hands the session's live connection, if any, over to the
+// caller (to a Pool with Pool.Add, say), which then owns it. The session
+// dials a new connection when it is used again.
+func (s *Session) Release() *client.Conn {
+	c := s.conn
+	s.conn = nil
+	if c != nil && c.Err() != nil {
+		c.Close()
+		return nil
+	}
+	return c
 }
 
 // Close ends the session with QUIT.

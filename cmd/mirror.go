@@ -1,0 +1,258 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/progress"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// engineFlags are the transfer engine's flags that get, put and mirror
+// share.
+type engineFlags struct {
+	Parallel   int
+	LimitRate  string
+	Verify     bool
+	NoPipeline bool
+
+	limit *transfer.Limiter // parsed by check
+}
+
+func (e *engineFlags) add(fl *pflag.FlagSet) {
+	fl.IntVar(&e.Parallel, "parallel", transfer.DefaultParallel, "transfer up to `N` files at once, over N connections (config: parallel)")
+	fl.StringVar(&e.LimitRate, "limit-rate", "", "cap the total rate of the command at `RATE` bytes/s; K, M, G suffixes are powers of 1024 (500K, 10M)")
+	fl.BoolVar(&e.Verify, "verify", false, "after each file, compare its digest with the server's (HASH, XSHA256, XMD5 or XCRC); sizes are always checked")
+	fl.BoolVar(&e.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command, for servers that cannot take EPSV and RETR/STOR at once")
+}
+
+// check validates the flags and parses the rate.
+func (e *engineFlags) check() error {
+	if e.Parallel < 1 {
+		return usageErrorf("--parallel must be at least 1, got %d", e.Parallel)
+	}
+	if e.LimitRate != "" {
+		rate, err := transfer.ParseRate(e.LimitRate)
+		if err != nil {
+			return usageErrorf("--limit-rate: %v", err)
+		}
+		e.limit = transfer.NewLimiter(rate)
+	}
+	return nil
+}
+
+// pool returns a connection pool of size connections to site, retrying as
+// --retries says; c, when not nil, is a logged-in connection to adopt.
+func (e *engineFlags) pool(f *Factory, site transfer.Site, size int, s *transfer.Session) *transfer.Pool {
+	p := transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: f.Opts.Retries, NoPipeline: e.NoPipeline,
+		Notify: func(msg string) { f.Status("%s", msg) }})
+	if s != nil {
+		if c := s.Release(); c != nil {
+			p.Add(c)
+		}
+	}
+	return p
+}
+
+// treeFlags are the flags of jobs on folders: get -r, put -r, mirror.
+type treeFlags struct {
+	OnlyNewer bool
+	Delete    bool
+	Continue  bool
+	DryRun    bool
+	Exclude   []string
+	Include   []string
+}
+
+func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
+	fl.BoolVar(&t.OnlyNewer, "only-newer", false, "copy only files that are new, newer, or of another size at the same time; keep newer destination files")
+	fl.StringArrayVar(&t.Exclude, "exclude", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
+	fl.StringArrayVar(&t.Include, "include", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
+	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
+	if mirror {
+		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
+		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files (NAME.part) left by an earlier run")
+	}
+}
+
+const treeHelp = `Trees are compared by size and modification time. LIST times carry no zone
+and often no year: they are compared only as far as both sides know them (the
+minute or the day), and MDTM is asked where a copy would rest on such a time.
+MLSD and MDTM times are UTC. Downloaded files get the server's time, and
+uploaded ones the local time where the server offers MFMT, so that the next
+run skips them. Symbolic links are never followed or created: links in the
+source are skipped. Names from the server that could escape the target folder
+(empty, ".", "..", with / or \, control characters, or a leading |) are
+refused and reported, and the rest is copied.
+
+--exclude and --include take path.Match globs (*, ?, [a-z]) matched against
+both the path relative to the folder ("logs/*.gz") and the base name
+("*.tmp"). An excluded folder is not entered; with --include, only matching
+files are copied. Paths left out are never deleted.
+
+Failed files are retried (--retries) and resumed; the command goes on with the
+others and exits 8 when some failed. --verify compares digests; a mismatch is
+a failure (exit 1 for a single file) and the damaged file is not renamed into
+place.`
+
+// MirrorOptions are the options of `ferry mirror`.
+type MirrorOptions struct {
+	F       *Factory
+	Reverse bool
+	Source  string
+	Target  string
+	Engine  engineFlags
+	Tree    treeFlags
+}
+
+// NewCmdMirror returns `ferry mirror`.
+func NewCmdMirror(f *Factory, runF func(context.Context, *MirrorOptions) error) *cobra.Command {
+	o := &MirrorOptions{F: f}
+	c := &cobra.Command{
+		Use:   "mirror URL DIR | mirror -R DIR URL",
+		Short: "Make a local folder a copy of a remote one, or the reverse",
+		Long: `Make the local folder DIR a copy of the remote folder URL, or with -R the
+remote folder a copy of DIR: new files are copied, changed ones (another size
+or time) copied again, unchanged ones skipped, and with --delete what the
+source lacks is deleted. Folders are listed and files copied over --parallel
+connections at once.
+
+` + treeHelp,
+		Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
+  ferry mirror --delete --parallel 8 ftp://example.org/site ./site
+  ferry mirror -R --only-newer ./site ftp://user@example.org/www
+  ferry mirror --exclude '*.tmp' --exclude cache ftp://example.org/data ./data
+  ferry mirror --dry-run --delete ftp://example.org/pub ./pub
+  ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos`,
+		Args: exactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Source, o.Target = args[0], args[1]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return mirrorRun(c.Context(), o)
+		},
+	}
+	c.Flags().BoolVarP(&o.Reverse, "reverse", "R", false, "upload: make the remote folder URL a copy of the local DIR")
+	o.Engine.add(c.Flags())
+	o.Tree.add(c.Flags(), true)
+	c.ValidArgsFunction = putArgs(f)
+	return c
+}
+
+func mirrorRun(ctx context.Context, o *MirrorOptions) error {
+	url, local, dir := o.Source, o.Target, transfer.Download
+	if o.Reverse {
+		url, local, dir = o.Target, o.Source, transfer.Upload
+	}
+	if !ftpurl.IsRemote(url) {
+		return usageErrorf("%q is not a remote address (ftp://host/path or NAME:/path)", url)
+	}
+	r, err := o.F.Resolve(url)
+	if err != nil {
+		return err
+	}
+	update := transfer.UpdateChanged
+	if o.Tree.OnlyNewer {
+		update = transfer.UpdateNewer
+	}
+	return runTree(ctx, o.F, &o.Engine, &o.Tree, dir, r, r.Path(), local, update)
+}
+
+// treeTarget applies the rule of get -r and put -r: a target that ends in
+// a separator is the folder the source goes into, under its own name;
+// otherwise it is the copy itself.
+func treeTarget(target, sep, sourceBase string) string {
+	if strings.HasSuffix(target, sep) && sourceBase != "" {
+		return target + sourceBase
+	}
+	return target
+}
+
+// runTree runs a tree job and reports it: progress with a total line on a
+// terminal, the plan of a dry run on stdout, the summary on stderr or as
+// JSON.
+func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir transfer.Direction, r Remote, remoteDir, localDir string, update transfer.Update) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	filter := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
+	if err := filter.Check(); err != nil {
+		return &FlagError{Err: err}
+	}
+	site, err := f.Site(r)
+	if err != nil {
+		return err
+	}
+	p := e.pool(f, site, e.Parallel, nil)
+	defer p.Close()
+	rep := newReporter(f, false)
+	rep.verify = e.Verify
+	if rep.bars != nil {
+		rep.overall = progress.NewOverall(rep.bars)
+		rep.progress = rep.overall
+	}
+	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
+		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
+		Notify: func(msg string) { f.Warn("%s", msg) },
+		OnEvent: func(ev transfer.Event) {
+			a := ev.Action
+			remote, local := path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path))
+			switch {
+			case a.Kind == transfer.Copy:
+				rep.done(remote, local, ev.Result, ev.Err)
+			case ev.Err != nil:
+				rep.fail(remote, local, ev.Err)
+			case a.Kind == transfer.Delete && !t.DryRun:
+				f.Status("deleted %s", map[transfer.Direction]string{transfer.Download: local, transfer.Upload: remote}[dir])
+			}
+		}}
+	res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+	rep.mu.Lock()
+	rep.skipped, rep.made, rep.gone, rep.retries = res.Skipped, res.Made, res.Deleted, res.Retries
+	rep.dryRun = t.DryRun
+	rep.mu.Unlock()
+	if err != nil {
+		rep.finish(nil)
+		return err
+	}
+	if t.DryRun {
+		printPlan(f, rep, res, dir)
+	}
+	return rep.finish(nil)
+}
+
+// printPlan prints a dry run's plan: the actions on stdout (or in the
+// JSON summary, with the skips and their reasons), a count on stderr.
+func printPlan(f *Factory, rep *reporter, res *transfer.Report, dir transfer.Direction) {
+	counts := map[string]int{}
+	var verbs []string
+	for _, a := range res.Plan {
+		v := a.Verb(dir)
+		if counts[v] == 0 {
+			verbs = append(verbs, v)
+		}
+		counts[v]++
+		rep.plan = append(rep.plan, jsonAction{Action: v, Path: a.Path, Reason: a.Reason})
+		if a.Kind != transfer.Skip && !f.Opts.JSON {
+			fmt.Fprintln(f.IO.Out, a.String(dir))
+		}
+	}
+	var parts []string
+	for _, v := range verbs {
+		parts = append(parts, fmt.Sprintf("%d to %s", counts[v], v))
+	}
+	if len(parts) == 0 {
+		parts = []string{"nothing to do"}
+	}
+	if !f.Opts.JSON {
+		f.Status("dry run: %s; nothing was changed", strings.Join(parts, ", "))
+	}
+}

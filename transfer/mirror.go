@@ -1,0 +1,340 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// Direction says which way a job copies.
+type Direction int
+
+const (
+	// Download copies the remote tree to the local one.
+	Download Direction = iota
+	// Upload copies the local tree to the remote one.
+	Upload
+)
+
+// MirrorOptions configure Pool.Mirror.
+type MirrorOptions struct {
+	Direction Direction
+	// Update says which files present on both sides are copied.
+	Update Update
+	// Delete removes from the destination what the source lacks, and
+	// what is in the way of a copy (a folder where the source has a
+	// file). Only paths inside the mirrored tree that the filter keeps are
+	// deleted; symbolic links are deleted, never followed.
+	Delete bool
+	// Filter selects the paths handled.
+	Filter Filter
+	// DryRun plans and changes nothing: Report.Plan says what would be
+	// done and why. Only listings (and MDTM where a time must be exact)
+	// are sent.
+	DryRun bool
+	// Resume continues partial files (NAME.part) left by an earlier run.
+	Resume bool
+	// Verify compares digests after each copy (see GetOptions.Verify).
+	Verify bool
+	// Limit caps the aggregate rate of the job.
+	Limit *Limiter
+	// Progress is told about each file transfer; when it implements
+	// Totals, it is told the job's totals once planned.
+	Progress Progress
+	// OnEvent is told about each action as it ends, skips included. It is
+	// called from several goroutines at once.
+	OnEvent func(Event)
+	// Notify is told about what deserves a line but is no failure: a
+	// listing line that cannot be parsed. It may be called concurrently.
+	Notify func(msg string)
+}
+
+// Event is the outcome of one action of a job.
+type Event struct {
+	Action Action
+	// Result is the transfer's, for a Copy.
+	Result Result
+	// Err is nil for success.
+	Err error
+}
+
+// Report sums up a job.
+type Report struct {
+	// Plan lists the actions decided, in order, skips last.
+	Plan []Action
+	// Copied files, Made folders, Deleted paths, Skipped files; Failed
+	// counts failed actions and paths that could not be handled (refused
+	// names, folders that cannot be listed).
+	Copied, Made, Deleted, Skipped, Failed int
+	// Bytes is what the copies moved.
+	Bytes int64
+	// Retries counts retries of transfers, listings and other commands.
+	Retries int
+	// Duration is the job's time.
+	Duration time.Duration
+}
+
+// mirror is one run of Pool.Mirror.
+type mirror struct {
+	pool             *Pool
+	opt              MirrorOptions
+	filter           Filter
+	remoteDir        string
+	root             *os.Root
+	mu               sync.Mutex
+	rep              *Report
+	learned          bool
+	canMFMT, canMDTM bool
+}
+
+// Mirror copies the tree below remoteDir to the local folder localDir
+// (Download) or the other way (Upload), with the pool's connections:
+//
+//  1. Both trees are scanned at once; remote folders are listed in
+//     parallel (up to the pool's limit), local ones walked without
+//     following symbolic links.
+//  2. The trees are compared into a plan (see MirrorOptions.Update); when a
+//     copy rests on a LIST time, known only to the minute or day and in
+//     an unknown zone, MDTM gives the exact time first, where offered.
+//  3. Unless DryRun, the plan runs: deletions in the way, folders (in
+//     parallel, level by level), copies (by the pool's workers, each
+//     retried and resumed), deletions of what the source lacks
+//     (deepest first).
+//
+// Every name from the server is checked with CheckName, and local files
+// are written through an os.Root at localDir, so nothing lands outside it
+// and no symbolic link is created or followed out of it. Symbolic links
+// and special files in the source are skipped (see Report.Plan).
+//
+// Failures of single paths are counted in the report and told to
+// OnEvent; Mirror returns an error only when the job cannot run at all:
+// the source cannot be listed or read, the local folder cannot be made,
+// or ctx is done.
+func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt MirrorOptions) (*Report, error) {
+	start := time.Now()
+	rep := &Report{}
+	if err := opt.Filter.Check(); err != nil {
+		return rep, err
+	}
+	m := &mirror{pool: p, opt: opt, filter: opt.Filter, remoteDir: remoteDir, rep: rep}
+	retries0 := p.Retries()
+	defer func() {
+		rep.Retries = int(p.Retries() - retries0)
+		rep.Duration = time.Since(start)
+	}()
+
+	root, err := m.openLocal(localDir)
+	if err != nil {
+		return rep, err
+	}
+	if root != nil {
+		defer root.Close()
+	}
+	m.root = root
+
+	var remote, local tree
+	var missing bool
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		remote, missing, err = m.scanRemote(gctx, remoteDir, opt.Direction == Upload)
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		local, err = m.scanLocal(root)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return rep, err
+	}
+	src, dst := remote, local
+	keepsTimes := true
+	if opt.Direction == Upload {
+		src, dst = local, remote
+		keepsTimes = m.canMFMT
+	}
+	actions := plan(src, dst, &opt, keepsTimes)
+	actions = m.refine(ctx, actions, keepsTimes)
+	rep.Plan = actions
+	if opt.DryRun {
+		for _, a := range actions {
+			m.count(a, nil)
+		}
+		return rep, ctx.Err()
+	}
+	if opt.Direction == Upload && (missing || len(remote) == 0) {
+		m.makeRemoteRoot(ctx)
+	}
+	var files int
+	var bytes int64
+	for _, a := range actions {
+		if a.Kind == Copy {
+			files++
+			bytes += max(a.Size, 0)
+		}
+	}
+	setTotals(opt.Progress, files, bytes)
+	return rep, m.run(ctx, actions, dst)
+}
+
+// openLocal opens the local tree's root: made first for a download (not
+// in a dry run, where a missing folder is an empty tree).
+func (m *mirror) openLocal(dir string) (*os.Root, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if m.opt.Direction == Download && !m.opt.DryRun {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, localErr("create folder", dir, err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		if m.opt.Direction == Download && m.opt.DryRun && errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, localErr("open folder", dir, err)
+	}
+	return root, nil
+}
+
+// learn records what the server offers, from the first connection seen.
+func (m *mirror) learn(c *client.Conn) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.learned {
+		m.learned = true
+		m.canMFMT, m.canMDTM = c.HasFeature("MFMT"), c.HasFeature("MDTM")
+	}
+}
+
+// note passes a message to Notify.
+func (m *mirror) note(format string, args ...any) {
+	if m.opt.Notify != nil {
+		m.opt.Notify(fmt.Sprintf(format, args...))
+	}
+}
+
+// itemFailed records a path that could not be handled.
+func (m *mirror) itemFailed(a Action, err error) {
+	m.count(a, err)
+	m.event(Event{Action: a, Err: err})
+}
+
+func (m *mirror) event(e Event) {
+	if m.opt.OnEvent != nil {
+		m.opt.OnEvent(e)
+	}
+}
+
+// count adds an action's outcome to the report.
+func (m *mirror) count(a Action, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case err != nil:
+		m.rep.Failed++
+	case a.Kind == Copy:
+		m.rep.Copied++
+	case a.Kind == MakeDir:
+		m.rep.Made++
+	case a.Kind == Delete:
+		m.rep.Deleted++
+	case a.Kind == Skip:
+		m.rep.Skipped++
+	}
+}
+
+// refine asks MDTM for the exact time of remote files whose copy rests
+// on a LIST time (to the minute or day, zone unknown), and skips those
+// the exact time shows to be the same.
+func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) []Action {
+	if !m.canMDTM {
+		return actions
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(m.pool.Limit(), 1))
+	for i := range actions {
+		a := &actions[i]
+		if a.Kind != Copy || !a.byTime || a.dst == nil {
+			continue
+		}
+		rn := a.src
+		if m.opt.Direction == Upload {
+			rn = a.dst
+		}
+		if rn.prec >= client.TimeExact {
+			continue
+		}
+		g.Go(func() error {
+			var t time.Time
+			m.pool.Do(gctx, "MDTM "+a.Path, func(c *client.Conn, _ int) error {
+				var err error
+				t, err = c.ModTime(gctx, remoteJoin(m.remoteDir, a.Path))
+				if err != nil && c.Err() == nil {
+					return nil // the listing's time stands
+				}
+				return err
+			})
+			if t.IsZero() {
+				return nil
+			}
+			exact := *rn
+			exact.mtime, exact.prec = t, client.TimeExact
+			src, dst := a.src, a.dst
+			if m.opt.Direction == Upload {
+				dst = &exact
+			} else {
+				src = &exact
+				if a.src.listed != nil {
+					l := *a.src.listed
+					l.ModTime, l.Precision = t, client.TimeExact
+					exact.listed = &l
+				}
+				a.src = src
+			}
+			if dec := decide(src, dst, m.opt.Update, keepsTimes); !dec.copy {
+				*a = Action{Kind: Skip, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
+			} else {
+				a.Reason = dec.reason + " (MDTM)"
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	// Skips go last, as plan orders them.
+	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Kind != Skip && actions[j].Kind == Skip })
+	return actions
+}
+
+// makeRemoteRoot creates the remote root folder and its parents; errors
+// are left for the copies to report.
+func (m *mirror) makeRemoteRoot(ctx context.Context) {
+	dir := strings.TrimSuffix(m.remoteDir, "/")
+	if dir == "" || dir == "." {
+		return
+	}
+	var parts []string
+	for d := dir; d != "" && d != "/" && d != "."; d = path.Dir(d) {
+		parts = append(parts, d)
+	}
+	m.pool.Do(ctx, "MKD "+dir, func(c *client.Conn, _ int) error {
+		for i := len(parts) - 1; i >= 0; i-- {
+			if _, err := c.Mkd(ctx, parts[i]); err != nil && c.Err() != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,306 @@
+package transfer
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// ActionKind says what a job does with one path.
+type ActionKind int
+
+const (
+	// Copy transfers a file from the source to the destination.
+	Copy ActionKind = iota
+	// MakeDir creates a folder in the destination.
+	MakeDir
+	// Delete removes from the destination what the source lacks
+	// (MirrorOptions.Delete), or what is in the way of a copy.
+	Delete
+	// Skip leaves a path alone; Reason says why.
+	Skip
+)
+
+// Action is one step of a job's plan.
+type Action struct {
+	Kind ActionKind
+	// Path is slash-separated and relative to the trees' roots.
+	Path string
+	// Dir is set for folders.
+	Dir bool
+	// Size is the size of the file to copy, -1 when unknown.
+	Size int64
+	// Reason says why, in a few words: "new", "size differs", "newer",
+	// "not in source", "same size and time"...
+	Reason string
+
+	src, dst *node
+	byTime   bool // see decision.byTime
+}
+
+// Verb names what the action does in a direction: "get", "put",
+// "mkdir", "delete" or "skip".
+func (a Action) Verb(dir Direction) string {
+	switch a.Kind {
+	case Copy:
+		if dir == Upload {
+			return "put"
+		}
+		return "get"
+	case MakeDir:
+		return "mkdir"
+	case Delete:
+		if a.Dir {
+			return "rmdir"
+		}
+		return "delete"
+	}
+	return "skip"
+}
+
+// String formats the action as the plan of a dry run prints it.
+func (a Action) String(dir Direction) string {
+	p := a.Path
+	if a.Dir {
+		p += "/"
+	}
+	s := fmt.Sprintf("%-6s %s", a.Verb(dir), client.Sanitize(p))
+	if a.Reason != "" {
+		s += " (" + a.Reason + ")"
+	}
+	return s
+}
+
+// Update says which files a job copies when the destination has them
+// already.
+type Update int
+
+const (
+	// UpdateAll copies every file (get -r and put -r).
+	UpdateAll Update = iota
+	// UpdateChanged copies files whose size or modification time differs
+	// (mirror).
+	UpdateChanged
+	// UpdateNewer copies files that are newer in the source, or of another
+	// size at the same time; a newer destination is kept (--only-newer).
+	UpdateNewer
+)
+
+// Filter selects the paths a job handles, with path.Match patterns
+// matched against both the slash-separated path relative to the tree's
+// root and the base name. A path that matches an Exclude pattern is left
+// out, and an excluded folder is not entered. When Include is not empty,
+// a file is handled only when it matches an Include pattern (folders are
+// always entered). Paths left out are never deleted.
+type Filter struct {
+	Include, Exclude []string
+}
+
+// Check reports a malformed pattern.
+func (f Filter) Check() error {
+	for _, p := range append(append([]string(nil), f.Include...), f.Exclude...) {
+		if _, err := path.Match(p, ""); err != nil {
+			return fmt.Errorf("bad pattern %q: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func matchAny(patterns []string, rel string) bool {
+	base := path.Base(rel)
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, rel); ok {
+			return true
+		}
+		if ok, _ := path.Match(p, base); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// pruned reports a folder the job does not enter.
+func (f Filter) pruned(dir string) bool { return matchAny(f.Exclude, dir) }
+
+// keeps reports whether the job handles the file rel.
+func (f Filter) keeps(rel string) bool {
+	if matchAny(f.Exclude, rel) {
+		return false
+	}
+	return len(f.Include) == 0 || matchAny(f.Include, rel)
+}
+
+// cmpTimes compares the times of a source and a destination node at the
+// precision both know: -1 when the source is older, 0 when equal, 1 when
+// newer; ok is false when either time is unknown. Dates are compared in
+// the zone of the less precise time (the listing's).
+func cmpTimes(src, dst *node) (c int, ok bool) {
+	p := min(src.prec, dst.prec)
+	if p == client.TimeUnknown || src.mtime.IsZero() || dst.mtime.IsZero() {
+		return 0, false
+	}
+	a, b := src.mtime, dst.mtime
+	switch p {
+	case client.TimeDay:
+		loc := a.Location()
+		if dst.prec < src.prec {
+			loc = b.Location()
+		}
+		ya, ma, da := a.In(loc).Date()
+		yb, mb, db := b.In(loc).Date()
+		a = time.Date(ya, ma, da, 0, 0, 0, 0, time.UTC)
+		b = time.Date(yb, mb, db, 0, 0, 0, 0, time.UTC)
+	case client.TimeMinute:
+		a, b = a.Truncate(time.Minute), b.Truncate(time.Minute)
+	default:
+		a, b = a.Truncate(time.Second), b.Truncate(time.Second)
+	}
+	return a.Compare(b), true
+}
+
+// decision is what decide makes of a file present on both sides.
+type decision struct {
+	copy   bool
+	reason string
+	// byTime is set when the copy rests on a time comparison alone, made
+	// at less than exact precision: an exact time (MDTM) may change it.
+	byTime bool
+}
+
+// decide compares a source file with the destination's. keepsTimes says
+// whether the destination gets the source's times after a copy (always
+// for local files, with MFMT for remote ones); without it a destination
+// newer than the source counts as the same file.
+func decide(src, dst *node, mode Update, keepsTimes bool) decision {
+	if mode == UpdateAll {
+		return decision{copy: true, reason: "replace"}
+	}
+	sizeKnown := src.size >= 0 && dst.size >= 0
+	if sizeKnown && src.size != dst.size {
+		if c, ok := cmpTimes(src, dst); mode == UpdateNewer && ok && c < 0 {
+			return decision{reason: "destination is newer"}
+		}
+		return decision{copy: true, reason: fmt.Sprintf("size differs: %d, was %d", src.size, dst.size)}
+	}
+	c, ok := cmpTimes(src, dst)
+	inexact := min(src.prec, dst.prec) < client.TimeExact
+	switch {
+	case !ok && sizeKnown:
+		return decision{reason: "same size"}
+	case !ok:
+		return decision{copy: true, reason: "size and time unknown"}
+	case c == 0:
+		return decision{reason: "same size and time"}
+	case c > 0:
+		return decision{copy: true, reason: "newer", byTime: inexact}
+	case mode == UpdateNewer:
+		return decision{reason: "destination is newer"}
+	case !keepsTimes:
+		return decision{reason: "same size, destination is newer"}
+	}
+	return decision{copy: true, reason: "older", byTime: inexact}
+}
+
+// plan compares the scanned trees and returns the actions, in the order
+// they run: deletions in the way of a copy, folders to make (parents
+// first), copies, then deletions of what the source lacks (children
+// first). Skips are included, for the dry run's record.
+func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool) []Action {
+	var before, dirs, copies, skips, after []Action
+	// doomed holds the destination paths of type conflicts: deleted as in
+	// the way with Delete, left alone (with all below) without.
+	doomed := map[string]bool{}
+	for _, p := range src.sortedPaths() {
+		s := src[p]
+		d := dst[p]
+		switch s.typ {
+		case client.EntryLink, client.EntryOther:
+			skips = append(skips, Action{Kind: Skip, Path: p, Reason: "not a regular file or folder (" + s.typ.String() + ")", src: s})
+			continue
+		}
+		if d != nil && d.typ != s.typ && !underDoomed(doomed, p) {
+			if !opt.Delete {
+				skips = append(skips, Action{Kind: Skip, Path: p, Dir: s.typ == client.EntryDir,
+					Reason: fmt.Sprintf("destination is a %s (use --delete to replace it)", d.typ), src: s, dst: d})
+				if s.typ == client.EntryDir {
+					doomed[p] = true // do not descend: nothing below can be made
+				}
+				continue
+			}
+			before = append(before, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: "in the way of a " + s.typ.String(), dst: d})
+			doomed[p] = true
+			d = nil
+		}
+		if underDoomed(doomed, p) && !opt.Delete {
+			continue
+		}
+		if underDoomed(doomed, p) {
+			d = nil
+		}
+		if s.typ == client.EntryDir {
+			if d == nil {
+				dirs = append(dirs, Action{Kind: MakeDir, Path: p, Dir: true, Reason: "new", src: s})
+			}
+			continue
+		}
+		if !opt.Filter.keeps(p) {
+			continue
+		}
+		a := Action{Kind: Copy, Path: p, Size: s.size, src: s, dst: d}
+		if d == nil {
+			a.Reason = "new"
+		} else if dec := decide(s, d, opt.Update, keepsTimes); dec.copy {
+			a.Reason, a.byTime = dec.reason, dec.byTime
+		} else {
+			skips = append(skips, Action{Kind: Skip, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d})
+			continue
+		}
+		copies = append(copies, a)
+	}
+	if opt.Delete {
+		paths := dst.sortedPaths()
+		for i := len(paths) - 1; i >= 0; i-- {
+			p := paths[i]
+			d := dst[p]
+			if _, ok := src[p]; ok || underDoomed(doomed, p) || (d.typ != client.EntryDir && !opt.Filter.keeps(p)) {
+				continue
+			}
+			if d.typ == client.EntryDir && keepsSomething(dst, p, opt.Filter) {
+				continue
+			}
+			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: "not in source", dst: d})
+		}
+	}
+	out := append(before, dirs...)
+	out = append(out, copies...)
+	out = append(out, after...)
+	return append(out, skips...)
+}
+
+// underDoomed reports whether p lies below (or at) a doomed path.
+func underDoomed(doomed map[string]bool, p string) bool {
+	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
+		if doomed[q] {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsSomething reports whether the destination folder dir holds a path
+// that the deletion must spare: one the filter leaves out.
+func keepsSomething(dst tree, dir string, f Filter) bool {
+	prefix := dir + "/"
+	for p, n := range dst {
+		if !strings.HasPrefix(p, prefix) {
+			continue
+		}
+		if n.typ != client.EntryDir && !f.keeps(p) {
+			return true
+		}
+	}
+	return f.pruned(dir)
+}

@@ -1,0 +1,222 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// run carries out a plan: deletions in the way, folders, copies, then
+// deletions of what the source lacks. dst is the destination's tree, for
+// deleting folders whole.
+func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
+	var before, dirs, copies, after []Action
+	for _, a := range actions {
+		switch {
+		case a.Kind == Skip:
+			m.count(a, nil)
+			m.event(Event{Action: a})
+		case a.Kind == Delete && strings.HasPrefix(a.Reason, "in the way"):
+			before = append(before, a)
+		case a.Kind == Delete:
+			after = append(after, a)
+		case a.Kind == MakeDir:
+			dirs = append(dirs, a)
+		case a.Kind == Copy:
+			copies = append(copies, a)
+		}
+	}
+	for _, a := range before {
+		err := m.removeTree(ctx, a, dst)
+		m.count(a, err)
+		m.event(Event{Action: a, Err: err})
+	}
+	if err := m.byLevel(ctx, dirs, false, m.makeDir); err != nil {
+		return err
+	}
+	if err := m.copyAll(ctx, copies); err != nil {
+		return err
+	}
+	var files, folders []Action
+	for _, a := range after {
+		if a.Dir {
+			folders = append(folders, a)
+		} else {
+			files = append(files, a)
+		}
+	}
+	if err := m.byLevel(ctx, files, false, m.remove); err != nil {
+		return err
+	}
+	return m.byLevel(ctx, folders, true, m.remove)
+}
+
+// workers is the number of actions run at once.
+func (m *mirror) workers() int { return max(m.pool.Limit(), 1) }
+
+// byLevel runs do for the actions, in parallel within each folder depth:
+// shallow levels first, or deep ones first with deepFirst.
+func (m *mirror) byLevel(ctx context.Context, actions []Action, deepFirst bool, do func(context.Context, Action) error) error {
+	levels := map[int][]Action{}
+	var depths []int
+	for _, a := range actions {
+		d := strings.Count(a.Path, "/")
+		if _, ok := levels[d]; !ok {
+			depths = append(depths, d)
+		}
+		levels[d] = append(levels[d], a)
+	}
+	sort.Ints(depths)
+	if deepFirst {
+		sort.Sort(sort.Reverse(sort.IntSlice(depths)))
+	}
+	for _, d := range depths {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(m.workers())
+		for _, a := range levels[d] {
+			g.Go(func() error {
+				err := do(gctx, a)
+				m.count(a, err)
+				m.event(Event{Action: a, Err: err})
+				return ctx.Err()
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyAll runs the copies with the pool's workers over a channel fed in
+// plan order.
+func (m *mirror) copyAll(ctx context.Context, copies []Action) error {
+	g, gctx := errgroup.WithContext(ctx)
+	work := make(chan Action)
+	g.Go(func() error {
+		defer close(work)
+		for _, a := range copies {
+			select {
+			case work <- a:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	for range m.workers() {
+		g.Go(func() error {
+			for a := range work {
+				res, err := m.copyFile(gctx, a)
+				m.count(a, err)
+				if err == nil {
+					m.mu.Lock()
+					m.rep.Bytes += res.Bytes
+					m.mu.Unlock()
+				}
+				m.event(Event{Action: a, Result: res, Err: err})
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// copyFile copies one file, retried and resumed by the pool.
+func (m *mirror) copyFile(ctx context.Context, a Action) (Result, error) {
+	rel, err := localRel(a.Path)
+	if err != nil {
+		return Result{Size: -1}, err
+	}
+	remote := remoteJoin(m.remoteDir, a.Path)
+	if m.opt.Direction == Upload {
+		return m.pool.putFile(ctx, m.root, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
+			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
+	}
+	var listed *client.Entry
+	if a.src != nil {
+		listed = a.src.listed
+	}
+	return m.pool.getFile(ctx, m.root, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed,
+		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
+}
+
+// makeDir creates one folder of the destination.
+func (m *mirror) makeDir(ctx context.Context, a Action) error {
+	if m.opt.Direction == Download {
+		rel, err := localRel(a.Path)
+		if err != nil {
+			return err
+		}
+		err = m.root.Mkdir(rel, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			if fi, lerr := m.root.Lstat(rel); lerr == nil && fi.IsDir() {
+				err = nil
+			}
+		}
+		return localErr("create folder", a.Path, err)
+	}
+	_, err := m.pool.Do(ctx, "MKD "+a.Path, func(c *client.Conn, _ int) error {
+		_, err := c.Mkd(ctx, remoteJoin(m.remoteDir, a.Path))
+		return err
+	})
+	return err
+}
+
+// remove deletes one path of the destination: a file or link, or a folder
+// that its own deletions emptied.
+func (m *mirror) remove(ctx context.Context, a Action) error {
+	if m.opt.Direction == Download {
+		rel, err := localRel(a.Path)
+		if err != nil {
+			return err
+		}
+		return localErr("remove", a.Path, m.root.Remove(rel))
+	}
+	_, err := m.pool.Do(ctx, "delete "+a.Path, func(c *client.Conn, _ int) error {
+		if a.Dir {
+			return c.Rmd(ctx, remoteJoin(m.remoteDir, a.Path))
+		}
+		return c.Dele(ctx, remoteJoin(m.remoteDir, a.Path))
+	})
+	return err
+}
+
+// removeTree deletes a destination path in the way of a copy, with all
+// below it: locally with os.Root.RemoveAll (which does not follow
+// symbolic links), remotely one listed path at a time, deepest first.
+func (m *mirror) removeTree(ctx context.Context, a Action, dst tree) error {
+	if m.opt.Direction == Download {
+		rel, err := localRel(a.Path)
+		if err != nil {
+			return err
+		}
+		return localErr("remove", a.Path, m.root.RemoveAll(rel))
+	}
+	if !a.Dir {
+		return m.remove(ctx, a)
+	}
+	var below []string
+	for p := range dst {
+		if strings.HasPrefix(p, a.Path+"/") {
+			below = append(below, p)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(below)))
+	for _, p := range append(below, a.Path) {
+		n := dst[p]
+		if err := m.remove(ctx, Action{Kind: Delete, Path: p, Dir: n.typ == client.EntryDir}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// minSegment is the smallest range a segmented download fetches over a
+// connection of its own; smaller files are fetched whole.
+const minSegment = 1 << 20
+
+// GetSegmented downloads remote into local over up to n connections of
+// the pool at once, as lftp's pget does: the file is cut into n ranges;
+// each is fetched with REST and RETR on a connection of its own, read up
+// to the range's end and then aborted (ABOR), and written in place into
+// NAME.part with WriteAt. When every range is in and the size matches
+// the server's (and the digest, with opt.Verify), NAME.part is renamed to
+// local and gets the server's modification time.
+//
+// Each range is retried on its own (PoolOptions.Retries) and resumes
+// where it stopped. A segmented download does not resume across runs: on
+// failure NAME.part, which has holes, is removed (get -c continues a
+// .part written in order). Files of unknown size, files under 2 MiB,
+// n < 2, and servers without REST STREAM in FEAT get a plain GetFile.
+func (p *Pool) GetSegmented(ctx context.Context, remote, local string, n int, opt GetOptions) (Result, error) {
+	return p.getSegmented(ctx, osFS{}, remote, local, n, opt)
+}
+
+func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local string, n int, opt GetOptions) (Result, error) {
+	start := time.Now()
+	res := Result{Remote: remote, Local: local, Size: -1}
+	var size int64
+	var mtime time.Time
+	var restart bool
+	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
+		var err error
+		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
+		restart = c.HasFeature("REST")
+		return err
+	})
+	if err != nil {
+		res.Retries = retries
+		return res, err
+	}
+	if n < 2 || size < 2*minSegment || !restart {
+		o := opt
+		o.Listed = &client.Entry{Name: remote, Size: size, ModTime: mtime, Precision: client.TimeExact}
+		if mtime.IsZero() {
+			o.Listed.Precision = client.TimeUnknown
+		}
+		r, err := p.getFile(ctx, fsys, remote, local, o)
+		r.Retries += retries
+		return r, err
+	}
+	n = int(min(int64(n), size/minSegment))
+	res.Size, res.ModTime = size, mtime
+
+	part := local + PartSuffix
+	f, err := openPart(fsys, part, false)
+	if err != nil {
+		return res, err
+	}
+	fail := func(err error) (Result, error) {
+		f.Close()
+		fsys.Remove(part)
+		return res, err
+	}
+	if err := f.Truncate(size); err != nil {
+		return fail(localErr("write", part, err))
+	}
+	fp := progressOrDiscard(opt.Progress).Start(displayName(opt.Name, remote), size, 0)
+	segRetries := make([]int, n)
+	moved := make([]int64, n)
+	g, gctx := errgroup.WithContext(ctx)
+	step := (size + int64(n) - 1) / int64(n)
+	for i := range n {
+		from, to := int64(i)*step, min(int64(i+1)*step, size)
+		g.Go(func() error {
+			r, err := p.Do(gctx, fmt.Sprintf("%s (bytes %d-%d)", remote, from, to-1), func(c *client.Conn, _ int) error {
+				m, err := fetchRange(gctx, c, remote, f, from+moved[i], to, to == size, opt.Limit, fp)
+				moved[i] += m
+				return err
+			})
+			segRetries[i] = r
+			return err
+		})
+	}
+	err = g.Wait()
+	for i := range n {
+		res.Bytes += moved[i]
+		retries += segRetries[i]
+	}
+	res.Retries = retries
+	fp.Finish(err)
+	if err != nil {
+		return fail(err)
+	}
+	if fi, err := f.Stat(); err != nil || fi.Size() != size || res.Bytes != size {
+		return fail(fmt.Errorf("%s: assembled %d bytes of %d: %w", remote, res.Bytes, size, ErrIncomplete))
+	}
+	if err := f.Close(); err != nil {
+		fsys.Remove(part)
+		return res, localErr("write", part, err)
+	}
+	if opt.Verify {
+		c, err := p.Get(ctx)
+		if err != nil {
+			fsys.Remove(part)
+			return res, err
+		}
+		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(part) })
+		p.Put(c, err)
+		if err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) {
+				fsys.Remove(part)
+			}
+			return res, err
+		}
+	}
+	if !mtime.IsZero() {
+		fsys.Chtimes(part, mtime, mtime)
+	}
+	if err := fsys.Rename(part, local); err != nil {
+		return res, localErr("rename", part, err)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// fetchRange downloads bytes [from, to) of remote into f at their offsets.
+// The last range reads to the end of the data, so that the transfer ends
+// in order; any other is closed at its end, which aborts the rest of the
+// transfer with ABOR.
+func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, from, to int64, last bool, l *Limiter, fp FileProgress) (int64, error) {
+	if from >= to && !last {
+		return 0, nil
+	}
+	rc, err := c.Retr(ctx, remote, from)
+	if err != nil {
+		return 0, err
+	}
+	var src io.Reader = rc
+	if !last {
+		src = io.LimitReader(rc, to-from)
+	}
+	w := &localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}
+	n, err := copyData(w, l.reader(ctx, src), fp)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n != to-from {
+		err = fmt.Errorf("%s: range %d-%d ended after %d bytes: %w", remote, from, to-1, n, ErrIncomplete)
+	}
+	return n, err
+}
