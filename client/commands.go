@@ -78,9 +78,10 @@ func authErr(err error) error {
 }
 
 // User issues a USER command. It reports whether the server wants a
-// password next (331); false means the login is complete (230). A server
-// that asks for an account first (332) gives an error of KindAuth: Login
-// handles that case.
+// password next (331); false means the login is complete (230), and with
+// TLS User then sets up data protection (PBSZ 0, PROT P), as Login does. A
+// server that asks for an account first (332) gives an error of KindAuth:
+// Login handles that case.
 func (c *Conn) User(ctx context.Context, name string) (needPass bool, err error) {
 	reply, err := c.exchange(ctx, 2, "USER", name)
 	if reply != nil && reply.Code == 331 {
@@ -92,11 +93,12 @@ func (c *Conn) User(ctx context.Context, name string) (needPass bool, err error)
 	if err != nil {
 		return false, authErr(err)
 	}
-	return false, nil
+	return false, c.protect(ctx)
 }
 
 // Pass issues a PASS command. It reports whether the server wants an
-// account next (332).
+// account next (332); otherwise the login is complete, and with TLS Pass
+// then sets up data protection (PBSZ 0, PROT P), as Login does.
 func (c *Conn) Pass(ctx context.Context, password string) (needAcct bool, err error) {
 	reply, err := c.exchange(ctx, 2, "PASS", password)
 	if reply != nil && reply.Code == 332 {
@@ -105,13 +107,16 @@ func (c *Conn) Pass(ctx context.Context, password string) (needAcct bool, err er
 	if err != nil {
 		return false, authErr(err)
 	}
-	return false, nil
+	return false, c.protect(ctx)
 }
 
-// Acct issues an ACCT command.
+// Acct issues an ACCT command. With TLS, a completed login then sets up
+// data protection (PBSZ 0, PROT P), as Login does.
 func (c *Conn) Acct(ctx context.Context, account string) error {
-	_, err := c.exchange(ctx, 2, "ACCT", account)
-	return authErr(err)
+	if _, err := c.exchange(ctx, 2, "ACCT", account); err != nil {
+		return authErr(err)
+	}
+	return c.protect(ctx)
 }
 
 // Features issues a FEAT command (RFC 2389) and returns the features by

@@ -42,6 +42,11 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 	if err := c.begin(ctx, verb, arg); err != nil {
 		return nil, err
 	}
+	// Under TLS, data never goes in the clear: a login made with Quote
+	// (or one whose PBSZ/PROT failed) sets up protection now.
+	if err := c.protect(ctx); err != nil {
+		return nil, err
+	}
 	for attempt := 0; ; attempt++ {
 		t, retry, err := c.startTransfer(ctx, verb, arg, offset, upload)
 		if retry && attempt == 0 && c.Err() == nil {
