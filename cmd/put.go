@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,42 +14,83 @@ import (
 
 // PutOptions are the options of `ferry put`.
 type PutOptions struct {
-	F        *Factory
-	Locals   []string
-	Address  string
-	Continue bool
-	Direct   bool
+	F         *Factory
+	Locals    []string
+	Address   string
+	Continue  bool
+	Direct    bool
+	Recursive bool
+	Engine    engineFlags
+	Tree      treeFlags
 }
 
 // NewCmdPut returns `ferry put`.
 func NewCmdPut(f *Factory, runF func(context.Context, *PutOptions) error) *cobra.Command {
 	o := &PutOptions{F: f}
 	c := &cobra.Command{
-		Use:   "put PATH... URL [-c]",
+		Use:   "put PATH... URL [-c] [-r]",
 		Short: "Upload files",
 		Long: `Upload local files. When URL names a folder (it ends in "/", or is a
 folder on the server, or several files are given), each file keeps its
-name inside it; otherwise URL is the remote file name.
+name inside it; otherwise URL is the remote file name. Several files are
+uploaded --parallel at a time, over as many connections.
 
 Each file is uploaded as NAME.part and renamed to NAME when complete and
 its size checked, so a failed upload never leaves a truncated file under
 the final name. After a failure, -c resumes from the .part file on the
-server. --direct writes straight to NAME, for servers that cannot rename.`,
+server; --retries retries and resumes on its own. --direct writes straight
+to NAME, for servers that cannot rename.
+
+-r uploads folders: ferry put -r dir URL/ makes URL/dir; a URL that does
+not end in "/" (with a single folder) is the copy itself. Files already
+there with the same size (and time, where the server sets times with MFMT)
+are skipped, so running it again completes an interrupted upload.
+
+` + treeHelp,
 		Example: `  ferry put backup.tar.gz ftp://user@example.org/backups/
   ferry put -c big.iso ftp://user@example.org/incoming/big.iso
-  ferry put *.log ftp://user@example.org/logs/`,
+  ferry put *.log ftp://user@example.org/logs/
+  ferry put -r --parallel 8 ./site ftp://user@example.org/www/
+  ferry put -r --only-newer ./site ftp://user@example.org/www/site`,
 		Args: minArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Locals, o.Address = args[:len(args)-1], args[len(args)-1]
+			if err := o.check(c); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
 			return putRun(c.Context(), o)
 		},
 	}
-	c.Flags().BoolVarP(&o.Continue, "continue", "c", false, "resume a partial upload")
-	c.Flags().BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary .part name")
+	fl := c.Flags()
+	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial upload")
+	fl.BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary .part name")
+	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "upload folders and everything in them")
+	o.Engine.add(fl)
+	o.Tree.add(fl, false)
 	return c
+}
+
+// check refuses combinations of flags that make no sense.
+func (o *PutOptions) check(c *cobra.Command) error {
+	if err := o.Engine.check(); err != nil {
+		return err
+	}
+	for _, l := range o.Locals {
+		if l == "-" {
+			return usageErrorf("put reads files, not stdin")
+		}
+	}
+	if !o.Recursive {
+		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
+			if c.Flags().Changed(name) {
+				return usageErrorf("--%s works on folders: add -r", name)
+			}
+		}
+	}
+	return nil
 }
 
 func putRun(ctx context.Context, o *PutOptions) error {
@@ -57,32 +99,85 @@ func putRun(ctx context.Context, o *PutOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, l := range o.Locals {
-		if l == "-" {
-			return usageErrorf("put reads files, not stdin")
-		}
-	}
-	s, err := f.Open(ctx, r)
+	ss := newSessions(f)
+	defer ss.closeAll()
+	s, err := ss.get(ctx, r)
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
 	c, err := s.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	dest := r.Path()
 	intoDir := len(o.Locals) > 1 || dest == "" || strings.HasSuffix(dest, "/")
-	if !intoDir {
+	var files, dirs []string
+	for _, l := range o.Locals {
+		if fi, err := os.Stat(l); err == nil && fi.IsDir() && o.Recursive {
+			dirs = append(dirs, l)
+		} else {
+			files = append(files, l)
+		}
+	}
+	if !intoDir && len(files) == 1 {
 		if intoDir, err = isRemoteDir(ctx, s, c, dest); err != nil {
 			return err
 		}
 	}
-	rep := newReporter(f, false)
-	for _, local := range o.Locals {
+	var failed, total int
+	var last error
+	if len(files) > 0 {
+		total++
+		if err := putFiles(ctx, o, ss, r, files, intoDir); err != nil {
+			failed, last = failed+1, err
+		}
+	}
+	update := transfer.UpdateChanged
+	if o.Tree.OnlyNewer {
+		update = transfer.UpdateNewer
+	}
+	o.Tree.Continue = o.Continue
+	for _, d := range dirs {
+		total++
 		remote := dest
+		if base := filepath.Base(filepath.Clean(d)); intoDir && base != "." && base != string(filepath.Separator) {
+			remote = joinRemote(dest, base)
+		}
+		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Upload, r, remote, d, update)
+		if err != nil {
+			if ExitCode(err) == ExitInterrupted {
+				return err
+			}
+			failed, last = failed+1, err
+			if len(o.Locals) > 1 && !errors.As(err, new(silent)) {
+				f.Warn("%s: %v", d, err)
+			}
+		}
+	}
+	switch {
+	case failed == 0:
+		return nil
+	case total == 1:
+		return last
+	}
+	return &PartialError{Failed: failed, Total: total}
+}
+
+// putFiles uploads local files to dest on r's server, --parallel at a
+// time: into the folder dest when intoDir is set, else as the file dest.
+func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals []string, intoDir bool) error {
+	f := o.F
+	ps := newPools(f, &o.Engine, ss, 1)
+	defer ps.closeAll()
+	rep := newManyReporter(f, &o.Engine, len(locals))
+	if rep.overall != nil {
+		rep.overall.SetTotals(len(locals), localBytes(locals))
+	}
+	err := transfer.Each(ctx, len(locals), o.Engine.Parallel, func(ctx context.Context, i int) {
+		local := locals[i]
+		remote := r.Path()
 		if intoDir {
-			remote = joinRemote(dest, filepath.Base(local))
+			remote = joinRemote(remote, filepath.Base(local))
 		}
 		if fi, err := os.Stat(local); err != nil || fi.IsDir() {
 			if err == nil {
@@ -91,13 +186,33 @@ func putRun(ctx context.Context, o *PutOptions) error {
 				err = &transfer.LocalError{Op: "open", Path: local, Err: err}
 			}
 			rep.fail(local, remote, err)
-			continue
+			return
 		}
-		res, err := s.PutFile(ctx, local, remote, transfer.PutOptions{Resume: o.Continue, Direct: o.Direct, Progress: rep.progress}, f.Opts.Retries)
+		p, err := ps.get(ctx, r)
+		if err != nil {
+			rep.fail(local, remote, err)
+			return
+		}
+		res, err := p.PutFile(ctx, local, remote, transfer.PutOptions{Resume: o.Continue, Direct: o.Direct,
+			Progress: rep.progress, Limit: o.Engine.limit, Verify: o.Engine.Verify})
 		rep.done(remote, local, res, err)
-		if err != nil && ExitCode(err) == ExitInterrupted {
-			return err
-		}
+	})
+	if ferr := rep.finish(nil); err == nil {
+		err = ferr
 	}
-	return rep.finish(nil)
+	return err
+}
+
+// localBytes sums the sizes of local files, or returns -1 when one cannot
+// be read.
+func localBytes(locals []string) int64 {
+	var n int64
+	for _, l := range locals {
+		fi, err := os.Stat(l)
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		n += fi.Size()
+	}
+	return n
 }

@@ -84,6 +84,21 @@ func expand(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool
 	if !hasGlob(p) {
 		return []string{p}, nil
 	}
+	entries, err := expandEntries(ctx, f, c, p, dirs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Name
+	}
+	return out, nil
+}
+
+// expandEntries returns the listing entries of p's folder that match the
+// pattern in p's last element (files and links, and folders when dirs is
+// set), each with Name set to its remote path.
+func expandEntries(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool) ([]client.Entry, error) {
 	dir, pattern := splitRemote(p)
 	if _, err := path.Match(pattern, ""); err != nil {
 		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
@@ -92,7 +107,7 @@ func expand(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []client.Entry
 	for _, e := range entries {
 		if ok, _ := path.Match(pattern, e.Name); !ok {
 			continue
@@ -100,7 +115,8 @@ func expand(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool
 		if e.Type == client.EntryDir && !dirs {
 			continue
 		}
-		out = append(out, joinRemote(dir, e.Name))
+		e.Name = joinRemote(dir, e.Name)
+		out = append(out, e)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w %q", errNoMatch, p)

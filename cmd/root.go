@@ -115,6 +115,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		NewCmdLs(f, nil),
 		NewCmdGet(f, nil),
 		NewCmdPut(f, nil),
+		NewCmdMirror(f, nil),
 		NewCmdCat(f, nil),
 		NewCmdStat(f, nil),
 		NewCmdMkdir(f, nil),

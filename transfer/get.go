@@ -28,8 +28,9 @@ type GetOptions struct {
 	// Progress is told about the transfer; nil reports nothing.
 	Progress Progress
 	// Listed is the file's entry from a listing, when the caller has one:
-	// its size stands in for SIZE, and its time for MDTM when it is known
-	// to the minute or better, which saves a round trip each.
+	// its size stands in for SIZE, and its time for MDTM when it is exact
+	// (MLSD: UTC to the second), which saves a round trip each. A LIST
+	// time, in the server's unknown zone, is used only when MDTM fails.
 	Listed *client.Entry
 	// Limit caps the rate, shared with the other transfers that use it.
 	Limit *Limiter
@@ -139,7 +140,7 @@ func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *clie
 	var mtime time.Time
 	if listed != nil {
 		size = listed.Size
-		if listed.Precision >= client.TimeMinute {
+		if listed.Precision == client.TimeExact {
 			mtime = listed.ModTime
 		}
 	}
