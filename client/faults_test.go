@@ -113,6 +113,7 @@ func TestBytesAfter234Refused(t *testing.T) {
 	if KindOf(err) != KindTLS || !strings.Contains(err.Error(), "after 234") {
 		t.Fatalf("Dial = %v, want a TLS error about bytes after 234", err)
 	}
+	matchCommands(t, srv.Commands(), []string{"AUTH TLS"})
 }
 
 func TestCertificateVerified(t *testing.T) {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -36,16 +37,35 @@ func TestActiveListensOnControlPortPlusOne(t *testing.T) {
 			if got := string(get(t, c, "f", 0)); got != "data" {
 				t.Fatalf("got %q", got)
 			}
-			if got, want := dataPort(t, srv), c.LocalAddr().Port+1; got != want {
-				t.Errorf("server dialed port %d, want control port + 1 = %d", got, want)
+			classic := c.LocalAddr().Port + 1
+			if got := dataPort(t, srv); got != classic {
+				t.Errorf("server dialed port %d, want control port + 1 = %d", got, classic)
 			}
-			cmds := srv.SessionCommands(1)
-			if !strings.HasSuffix(cmds[len(cmds)-2], "|"+strconv.Itoa(c.LocalAddr().Port+1)+"|") &&
-				!strings.HasPrefix(cmds[len(cmds)-2], "PORT ") {
-				t.Errorf("announce = %q", cmds[len(cmds)-2])
+			// The announced port is the classic one: PORT for IPv4 (FEAT
+			// was not asked), EPRT for IPv6.
+			want := []string{"USER user", "PASS pass", fmt.Sprintf("PORT 127,0,0,1,%d,%d", classic>>8, classic&0xff), "RETR f"}
+			if network == "tcp6" {
+				want[2] = fmt.Sprintf("EPRT |2|::1|%d|", classic)
+			}
+			matchCommands(t, srv.SessionCommands(1), want)
+			// The listener accepted one connection and is closed.
+			if listening(c.LocalAddr().IP.String(), classic) {
+				t.Errorf("the active listener on port %d still accepts connections", classic)
 			}
 		})
 	}
+}
+
+// listening reports whether something accepts connections on host:port. A
+// connection to itself (TCP simultaneous open, when the kernel happens to
+// pick port as the source port) does not count.
+func listening(host string, port int) bool {
+	nc, err := net.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	defer nc.Close()
+	return nc.LocalAddr().String() != nc.RemoteAddr().String()
 }
 
 // dialBusyNextPort logs in over a control connection from a local port P
@@ -87,9 +107,12 @@ func TestActiveFallbackWhenPortBusy(t *testing.T) {
 	if got := string(get(t, c, "f", 0)); got != "data" {
 		t.Fatalf("got %q", got)
 	}
-	if got := dataPort(t, srv); got == c.LocalAddr().Port+1 {
+	got := dataPort(t, srv)
+	if got == c.LocalAddr().Port+1 {
 		t.Errorf("server dialed the busy port %d", got)
 	}
+	matchCommands(t, srv.SessionCommands(1), []string{
+		"USER user", "PASS pass", fmt.Sprintf("PORT 127,0,0,1,%d,%d", got>>8, got&0xff), "RETR f"})
 }
 
 func TestActiveRefusesForeignSource(t *testing.T) {
@@ -100,6 +123,17 @@ func TestActiveRefusesForeignSource(t *testing.T) {
 	_, err := c.Retr(testCtx(t), "f", 0)
 	if err == nil || KindOf(err) != KindProtocol || !strings.Contains(err.Error(), "127.0.0.2") {
 		t.Fatalf("Retr = %v, want a protocol error naming 127.0.0.2", err)
+	}
+	// The listener is closed after the deadline.
+	cmds := srv.SessionCommands(1)
+	if len(cmds) < 3 || !strings.HasPrefix(cmds[2], "PORT ") {
+		t.Fatalf("commands %q", cmds)
+	}
+	f := strings.Split(strings.TrimPrefix(cmds[2], "PORT "), ",")
+	hi, _ := strconv.Atoi(f[4])
+	lo, _ := strconv.Atoi(f[5])
+	if listening("127.0.0.1", hi<<8|lo) {
+		t.Errorf("the active listener on port %d still accepts connections", hi<<8|lo)
 	}
 	// The session is resynchronised and still usable.
 	if err := c.Noop(testCtx(t)); err != nil {
@@ -120,6 +154,26 @@ func TestPASVForeignAddressIgnored(t *testing.T) {
 		t.Fatalf("dialed %q, want the control IP for data", dialed)
 	}
 	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "PASV", "RETR f"})
+}
+
+// TestPASVForeignAddressIgnoredDefaultDialer: with the default dialer the
+// control connection's peer is dialed. 127.0.0.3 has no listener, so the
+// transfer only works when the address from the 227 reply is ignored.
+func TestPASVForeignAddressIgnoredDefaultDialer(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{PASVAddress: "127.0.0.3", Disable: []string{"EPSV"}})
+	writeFile(t, srv, "f", []byte("data"))
+	var trace strings.Builder
+	c := dialLogin(t, srv, WithTrace(&trace))
+	if got := string(get(t, c, "f", 0)); got != "data" {
+		t.Fatalf("got %q", got)
+	}
+	if !strings.Contains(trace.String(), "ignoring address 127.0.0.3 in PASV reply; connecting to 127.0.0.1") {
+		t.Errorf("trace:\n%s", trace.String())
+	}
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "PASV", "RETR f"})
+	if dcs := srv.DataConns(); len(dcs) != 1 || !dcs[0].Passive {
+		t.Errorf("data connections: %+v", dcs)
+	}
 }
 
 func TestPASVAddressTrustedWhenAsked(t *testing.T) {

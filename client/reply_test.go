@@ -87,6 +87,43 @@ func TestReadReplyErrors(t *testing.T) {
 	}
 }
 
+// endlessLines reads as a multi-line reply that never ends: a first line,
+// then lines of maxLineBytes bytes each. It counts the bytes read.
+type endlessLines struct {
+	buf  []byte
+	read int
+}
+
+func (e *endlessLines) Read(p []byte) (int, error) {
+	if len(e.buf) == 0 {
+		if e.read == 0 {
+			e.buf = []byte("211-start\r\n")
+		} else {
+			e.buf = []byte(" " + strings.Repeat("x", maxLineBytes-1) + "\r\n")
+		}
+	}
+	n := copy(p, e.buf)
+	e.buf = e.buf[n:]
+	e.read += n
+	return n, nil
+}
+
+// TestReadReplyByteLimit: a multi-line reply of long lines, far below the
+// line count limit, stops at maxReplyBytes.
+func TestReadReplyByteLimit(t *testing.T) {
+	src := &endlessLines{}
+	_, err := readReply(bufio.NewReader(src))
+	if !errors.Is(err, errReplyFormat) || !strings.Contains(err.Error(), "bytes") {
+		t.Fatalf("readReply = %v, want a format error about the size", err)
+	}
+	if src.read > maxReplyBytes+2*maxLineBytes+4096 {
+		t.Errorf("read %d bytes, limit %d", src.read, maxReplyBytes)
+	}
+	if lines := src.read / maxLineBytes; lines >= maxReplyLines {
+		t.Errorf("stopped after %d lines: the line limit, not the byte limit", lines)
+	}
+}
+
 func TestReadLineLimitExact(t *testing.T) {
 	ok := "200 " + strings.Repeat("x", maxLineBytes-4) + "\r\n"
 	if _, err := readReply(bufio.NewReaderSize(strings.NewReader(ok), 16)); err != nil {
