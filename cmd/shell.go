@@ -25,6 +25,8 @@ type ShellOptions struct {
 	Address string
 	// Batch is the -b script: a file name, or "-" for stdin.
 	Batch string
+	// Parallel is how many files mget, mput and mirror move at once.
+	Parallel int
 }
 
 // NewCmdShell returns `ferry shell`.
@@ -35,7 +37,7 @@ func NewCmdShell(f *Factory, runF func(context.Context, *ShellOptions) error) *c
 		Short: "Interactive ftp> shell, or run a batch script",
 		Long: `Open the interactive ftp> shell, connected to URL or BOOKMARK when one is
 given. Type help for the commands (open, ls, cd, get, mget, put, mput,
-reget, ...) and help COMMAND for one of them. Tab completes commands,
+mirror, reget, ...) and help COMMAND for one of them. Tab completes commands,
 remote and local paths and bookmarks; the history is kept in
 $XDG_STATE_HOME/ferry/history (never with passwords). Ctrl-C stops a
 transfer and keeps its partial file for reget; Ctrl-D or bye leaves.
@@ -78,6 +80,7 @@ scripts never ask before each file of mget, mput or mdelete.`,
 		},
 	}
 	c.Flags().StringVarP(&o.Batch, "batch", "b", "", "run the commands in `FILE` (- for stdin) and exit")
+	c.Flags().IntVar(&o.Parallel, "parallel", transfer.DefaultParallel, "move up to `N` files at once in mget, mput and mirror (config: parallel)")
 	return c
 }
 
@@ -89,7 +92,8 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		SaveBookmark: shellSaveBookmark(f),
 		Progress: func() transfer.Progress {
 			if f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress {
-				return progress.NewBars(f.IO.ErrOut)
+				// With a total line for mget, mput and mirror.
+				return progress.NewOverall(progress.NewBars(f.IO.ErrOut))
 			}
 			return nil
 		},
@@ -100,6 +104,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		Verbose:     f.Opts.Verbose,
 		Active:      f.Opts.Active,
 		Retries:     f.Opts.Retries,
+		Parallel:    o.Parallel,
 		Getenv:      f.Getenv,
 		HistoryFile: historyPath(f),
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/progress"
@@ -98,6 +99,7 @@ func (s *Shell) cmdMget(ctx context.Context, args []string) error {
 		return err
 	}
 	all := false
+	var files []pair
 	for _, p := range items {
 		name := path.Base(p)
 		if err := checkLocalName(name); err != nil {
@@ -109,11 +111,17 @@ func (s *Shell) cmdMget(ctx context.Context, args []string) error {
 			rep.stopped = err
 			break
 		}
-		if !ok {
-			continue
+		if ok {
+			files = append(files, pair{from: p, to: filepath.Join(s.lcwd, name)})
 		}
-		res, err := s.sess.GetFile(ctx, p, filepath.Join(s.lcwd, name), transfer.GetOptions{Progress: s.newProgress()}, s.cfg.Retries)
-		rep.done(p, res, err)
+	}
+	if s.canPool(len(files)) {
+		s.transferMany(ctx, files, false, rep)
+		return rep.finish(ctx)
+	}
+	for _, f := range files {
+		res, err := s.sess.GetFile(ctx, f.from, f.to, transfer.GetOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		rep.done(f.from, res, err)
 		if ctx.Err() != nil {
 			break
 		}
@@ -177,19 +185,29 @@ func (s *Shell) cmdMput(ctx context.Context, args []string) error {
 		}
 	}
 	all := false
+	var todo []pair
 	for _, f := range files {
 		ok, err := s.confirm("mput", f, &all)
 		if err != nil {
 			rep.stopped = err
 			break
 		}
-		if !ok {
-			continue
+		if ok {
+			todo = append(todo, pair{from: f, to: filepath.Base(f)})
 		}
-		remote := filepath.Base(f)
-		res, err := s.sess.PutFile(ctx, f, remote, transfer.PutOptions{Progress: s.newProgress()}, s.cfg.Retries)
-		s.changed(remote)
-		rep.done(remote, res, err)
+	}
+	defer func() {
+		for _, f := range todo {
+			s.changed(f.to)
+		}
+	}()
+	if s.canPool(len(todo)) {
+		s.transferMany(ctx, todo, true, rep)
+		return rep.finish(ctx)
+	}
+	for _, f := range todo {
+		res, err := s.sess.PutFile(ctx, f.from, f.to, transfer.PutOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		rep.done(f.to, res, err)
 		if ctx.Err() != nil {
 			break
 		}
@@ -282,10 +300,13 @@ type report struct {
 	s       *Shell
 	verb    string
 	start   time.Time
-	ok      int
-	bytes   int64
-	errs    []error
-	stopped error // why the command stopped early: q or an interrupt
+	extra   string // added to the summary line
+	stopped error  // why the command stopped early: q or an interrupt
+
+	mu    sync.Mutex // done runs on parallel workers
+	ok    int
+	bytes int64
+	errs  []error
 }
 
 func (s *Shell) newReport(verb string) *report {
@@ -294,6 +315,8 @@ func (s *Shell) newReport(verb string) *report {
 
 // done records one item's outcome.
 func (r *report) done(name string, res transfer.Result, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err != nil {
 		r.errs = append(r.errs, err)
 		if !errors.Is(err, context.Canceled) && !r.s.willRetry(err) {
@@ -317,14 +340,14 @@ func (r *report) finish(ctx context.Context) error {
 		return r.stopped
 	}
 	switch {
-	case r.ok == 0:
+	case r.ok == 0 && r.extra == "":
 	case r.verb == "deleted":
 		r.s.status("%d file(s) deleted", r.ok)
 	default:
 		elapsed := time.Since(r.start)
 		rate := float64(r.bytes) / max(elapsed.Seconds(), 1e-9)
-		r.s.status("%d file(s) %s, %s in %s (%s)", r.ok, r.verb, progress.FormatBytes(r.bytes),
-			elapsed.Round(time.Millisecond), progress.FormatRate(rate))
+		r.s.status("%d file(s) %s, %s in %s (%s)%s", r.ok, r.verb, progress.FormatBytes(r.bytes),
+			elapsed.Round(time.Millisecond), progress.FormatRate(rate), r.extra)
 	}
 	failed := len(r.errs)
 	switch {

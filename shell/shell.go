@@ -78,6 +78,9 @@ type Config struct {
 	// --retries for transfers.
 	Quiet, Verbose, Active bool
 	Retries                int
+	// Parallel is how many files mget, mput and mirror move at once, each
+	// over a connection of its own; transfer.DefaultParallel when 0.
+	Parallel int
 	// HistoryFile is where the interactive shell keeps its history, ""
 	// for none.
 	HistoryFile string
