@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -246,4 +247,36 @@ func TestABORAnsweredOddly(t *testing.T) {
 			matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR f", "ABOR", "NOOP", "NOOP"})
 		})
 	}
+}
+
+// TestCancelDuringTransferABORUnanswered: when the server does not answer
+// ABOR, Close gives up after the idle timeout and drops the connection,
+// whose replies can no longer be matched to commands, instead of hanging.
+func TestCancelDuringTransferABORUnanswered(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("ABOR", 1, &ftptest.Reply{Stall: true})})
+	writeFile(t, srv, "big", bytes.Repeat([]byte("x"), 8<<20))
+	c := dialLogin(t, srv)
+	setTimeouts(c, 0, 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	rc, err := c.Retr(ctx, "big", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(rc, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := rc.Close(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Close = %v, want context.Canceled", err)
+	}
+	if KindOf(c.Err()) != KindConnection {
+		t.Fatalf("connection kept after an unanswered ABOR: Err() = %v", c.Err())
+	}
+	if err := c.Noop(testCtx(t)); KindOf(err) != KindConnection {
+		t.Fatalf("Noop = %v, want a connection error", err)
+	}
+	// The NOOP that follows ABOR was never answered, and nothing was
+	// sent after the connection was dropped.
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR big", "ABOR", "NOOP"})
 }
