@@ -28,6 +28,18 @@ func TestQuotePreliminaryReply(t *testing.T) {
 	}
 }
 
+// TestQuoteMultiLine: Quote returns the full text of a multi-line reply,
+// its lines joined by "\n" without the code prefixes.
+func TestQuoteMultiLine(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("HELP", 1, &ftptest.Reply{Raw: []byte("214-First line\r\n SITE NOOP\r\n214-middle\r\n214 Help OK.\r\n")})})
+	c := dialLogin(t, srv)
+	code, text, err := c.Quote(testCtx(t), "HELP")
+	if err != nil || code != 214 || text != "First line\n SITE NOOP\n214-middle\nHelp OK." {
+		t.Fatalf("Quote HELP = %d %q, %v", code, text, err)
+	}
+	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "HELP"})
+}
+
 // TestQuoteRefusesStateCommands: commands that would change state the
 // engine keeps, or need a data connection, are refused before sending.
 func TestQuoteRefusesStateCommands(t *testing.T) {
