@@ -1,7 +1,11 @@
 package client
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -10,10 +14,10 @@ import (
 
 // TestLoginStepsEveryMode runs the login verbs that TestEveryVerb leaves
 // out (Anonymous with an account, and the single steps User, Pass and Acct)
-// and the remaining methods (Syst, Site, ListLines) in each combination of
-// IP family, TLS mode and data mode. It asserts the exact command
-// sequences, and that a login made of single steps still protects the data
-// connections under TLS.
+// and the remaining methods (Syst, Site, ListLines), and a download
+// cancelled midway (ABOR), in each combination of IP family, TLS mode and
+// data mode. It asserts the exact command sequences, and that a login made
+// of single steps still protects the data connections under TLS.
 func TestLoginStepsEveryMode(t *testing.T) {
 	for _, network := range []string{"tcp4", "tcp6"} {
 		for _, tlsMode := range []TLSMode{TLSNone, TLSExplicit, TLSImplicit} {
@@ -38,6 +42,7 @@ func loginSteps(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 		Account:             "acme",
 	})
 	writeFile(t, srv, "f", []byte("data"))
+	writeFile(t, srv, "big", bytes.Repeat([]byte("x"), 8<<20))
 	ctx := testCtx(t)
 	opts := append(tlsOpts(srv, tlsMode), WithDataMode(mode))
 
@@ -77,6 +82,23 @@ func loginSteps(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 	if got := string(get(t, b, "f", 0)); got != "data" {
 		t.Fatalf("Retr after single-step login = %q", got)
 	}
+	// A download cancelled midway: ABOR, and NOOP to resynchronise.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rc, err := b.Retr(cctx, "big", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(rc, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := rc.Close(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Close after cancel = %v, want context.Canceled", err)
+	}
+	if err := b.Noop(ctx); err != nil {
+		t.Fatalf("Noop after the aborted download: %v", err)
+	}
 
 	var data string
 	switch {
@@ -100,11 +122,12 @@ func loginSteps(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 	}
 	matchCommands(t, srv.SessionCommands(1), append(login("anonymous", "anonymous@"),
 		data, "RETR f", "SYST", "SITE HELP", data, "LIST f", "QUIT"))
-	matchCommands(t, srv.SessionCommands(2), append(login("user", "pass"), data, "RETR f"))
+	matchCommands(t, srv.SessionCommands(2), append(login("user", "pass"),
+		data, "RETR f", data, "RETR big", "ABOR", "NOOP", "NOOP"))
 
 	dcs := srv.DataConns()
-	if len(dcs) != 3 {
-		t.Fatalf("%d data connections, want 3", len(dcs))
+	if len(dcs) != 4 {
+		t.Fatalf("%d data connections, want 4", len(dcs))
 	}
 	for i, dc := range dcs {
 		if dc.Passive != (mode == Passive) || dc.TLS != (tlsMode != TLSNone) || dc.DidResume != (tlsMode != TLSNone) {
