@@ -79,7 +79,7 @@ func (a Action) String(dir Direction) string {
 type Update int
 
 const (
-	// UpdateAll copies every file (get -r and put -r).
+	// UpdateAll copies every file, whatever the destination holds.
 	UpdateAll Update = iota
 	// UpdateChanged copies files whose size or modification time differs
 	// (mirror).
