@@ -103,6 +103,8 @@ func (e *Error) Error() string {
 	return sanitize(msg, true)
 }
 
+// Unwrap returns the underlying error, so that errors.Is and errors.As
+// reach it.
 func (e *Error) Unwrap() error { return e.Err }
 
 // KindOf returns the Kind of the first *Error in err's chain, KindConnection

@@ -106,6 +106,9 @@ func TestListParserParseLine(t *testing.T) {
 	if total < 50 {
 		t.Errorf("the LIST tables hold %d lines, want at least 50", total)
 	}
+	if n := len(listTables()); n < 4 {
+		t.Errorf("the LIST tables cover %d server families, want at least 4", n)
+	}
 }
 
 func TestListParserLineEndings(t *testing.T) {
