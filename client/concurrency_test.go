@@ -72,23 +72,25 @@ func TestCloseFromAnotherGoroutine(t *testing.T) {
 }
 
 // slowDeadlineConn makes the interruption by a cancelled context slow, to
-// show whether it can still run after the operation ended.
+// show whether it can still run after the operation ended. started is
+// closed when the interruption begins to set its past deadline, done when
+// it has set it.
 type slowDeadlineConn struct {
 	net.Conn
-	mu       sync.Mutex
-	pastDone time.Time // when a past deadline was last set
+	started, done chan struct{}
+	pastDone      time.Time // when the past deadline was set; read after done
 }
 
 func (s *slowDeadlineConn) SetDeadline(t time.Time) error {
-	if t.Before(time.Unix(2, 0)) {
-		time.Sleep(50 * time.Millisecond)
-		defer func() {
-			s.mu.Lock()
-			s.pastDone = time.Now()
-			s.mu.Unlock()
-		}()
+	if !t.Before(time.Unix(2, 0)) {
+		return s.Conn.SetDeadline(t)
 	}
-	return s.Conn.SetDeadline(t)
+	close(s.started)
+	time.Sleep(50 * time.Millisecond) // the slowness under test, not synchronisation
+	err := s.Conn.SetDeadline(t)
+	s.pastDone = time.Now()
+	close(s.done)
+	return err
 }
 
 // TestDeadlineStopWaitsForInterrupt: once an operation ended, the
@@ -98,17 +100,15 @@ func TestDeadlineStopWaitsForInterrupt(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	nc := &slowDeadlineConn{Conn: a}
+	nc := &slowDeadlineConn{Conn: a, started: make(chan struct{}), done: make(chan struct{})}
 	c := &Conn{opts: defaultOptions()}
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := c.deadline(ctx, nc, time.Time{})
 	cancel()
-	time.Sleep(10 * time.Millisecond) // the callback is running
+	<-nc.started // the callback is running
 	stop()
 	stopped := time.Now()
-	time.Sleep(100 * time.Millisecond)
-	nc.mu.Lock()
-	defer nc.mu.Unlock()
+	<-nc.done
 	if nc.pastDone.After(stopped) {
 		t.Errorf("the interruption set its deadline %v after stop returned", nc.pastDone.Sub(stopped))
 	}
