@@ -23,7 +23,7 @@ const cacheTTL = time.Minute
 const quitTimeout = 5 * time.Second
 
 // client returns the session's live connection, reconnecting when the
-// server dropped it. On a new connection it sets ASCII type again when the
+// server dropped it, which it checks for without sending a command. On a new connection it sets ASCII type again when the
 // user chose it (the session restores binary).
 func (s *Shell) client(ctx context.Context) (*client.Conn, error) {
 	if s.sess == nil {
@@ -32,6 +32,14 @@ func (s *Shell) client(ctx context.Context) (*client.Conn, error) {
 	c, err := s.sess.Conn(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if c == s.conn && c.Check() != nil {
+		// The server dropped the session while it was idle (421 or a
+		// closed connection): connect again before the command, which
+		// may be one that cannot be repeated.
+		if c, err = s.sess.Conn(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if c != s.conn {
 		s.conn = c

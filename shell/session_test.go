@@ -1,6 +1,8 @@
 package shell
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -226,4 +228,45 @@ func TestNoRepeatOfUnsafeCommands(t *testing.T) {
 	if !strings.Contains(errOut, "reconnected") || strings.Contains(errOut, "ferry:") {
 		t.Errorf("rename after the drop: %q", errOut)
 	}
+}
+
+// TestReconnectAfterIdleDrop has the server end the idle session, with a
+// 421 first and with a bare close, before commands that are not safe to
+// repeat: the shell notices without sending them, reconnects, returns to
+// the folder and runs them once.
+func TestReconnectAfterIdleDrop(t *testing.T) {
+	for _, text := range []string{"Timeout.", ""} {
+		h := newHarness(t, ftptest.Config{})
+		h.write("pub/a.txt", "a")
+		h.write("pub/b.txt", "b")
+		h.runOK("cd pub")
+		if n := h.srv.DropSessions(text); n != 1 {
+			t.Fatalf("dropped %d sessions", n)
+		}
+		_, errOut := h.run("mkdir new")
+		if !strings.Contains(errOut, "reconnected") || !strings.Contains(errOut, "back in /pub") || strings.Contains(errOut, "ferry:") {
+			t.Errorf("mkdir after the drop (%q): %q", text, errOut)
+		}
+		if fi, err := os.Stat(filepath.Join(h.srv.Root(), "pub", "new")); err != nil || !fi.IsDir() {
+			t.Errorf("mkdir after the drop made nothing: %v", err)
+		}
+		if n := countLines(h.srv.Commands(), "MKD new"); n != 1 {
+			t.Errorf("MKD sent %d times", n)
+		}
+		h.srv.DropSessions(text)
+		h.runOK("prompt")
+		if _, errOut := h.run("mget *.txt"); !strings.Contains(errOut, "2 file(s) downloaded") {
+			t.Errorf("mget after the drop (%q): %q", text, errOut)
+		}
+	}
+}
+
+func countLines(lines []string, want string) int {
+	n := 0
+	for _, l := range lines {
+		if l == want {
+			n++
+		}
+	}
+	return n
 }

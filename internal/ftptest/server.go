@@ -136,8 +136,9 @@ type Server struct {
 	closed   bool
 	conns    map[io.Closer]struct{} // closed by Close
 	cmds     []string
-	sessCmds [][]string // index: session-1
-	nCmds    int        // commands over the server's life (not reset)
+	sessCmds [][]string            // index: session-1
+	live     map[*session]struct{} // sessions running, for DropSessions
+	nCmds    int                   // commands over the server's life (not reset)
 	data     []*DataConn
 }
 
@@ -213,6 +214,7 @@ func Start(cfg Config) (*Server, error) {
 		ln:      ln,
 		pool:    pool,
 		conns:   make(map[io.Closer]struct{}),
+		live:    make(map[*session]struct{}),
 		tlsConf: &tls.Config{
 			Certificates: []tls.Certificate{cert},
 			MinVersion:   tls.VersionTLS12,
@@ -353,6 +355,9 @@ func (s *Server) serve() {
 			return
 		}
 		sess := newSession(s, id, c)
+		s.mu.Lock()
+		s.live[sess] = struct{}{}
+		s.mu.Unlock()
 		if !s.spawn(sess.run) {
 			c.Close()
 			return

@@ -116,6 +116,9 @@ func (s *session) finish() {
 	s.cancel()
 	s.raw.Close()
 	s.srv.untrack(s.raw)
+	s.srv.mu.Lock()
+	delete(s.srv.live, s)
+	s.srv.mu.Unlock()
 	if s.xfer != nil {
 		s.xfer.abort()
 		<-s.xfer.done
