@@ -10,8 +10,8 @@ import (
 // they change state the engine keeps track of, or need a data connection,
 // which only the transfer methods set up.
 var quoteRefusals = map[string]string{
-	"REST": "sets the offset of the next transfer; pass an offset to Retr or Stor",
-	"AUTH": "changes the security of the connection; use WithTLS",
+	"REST": "sets the offset of the next transfer, which resumed transfers send",
+	"AUTH": "changes the security of the connection, which is chosen when connecting",
 	"PBSZ": "changes data protection, which Login sets up",
 	"PROT": "changes data protection, which Login sets up",
 	"CCC":  "changes the security of the connection",
@@ -21,13 +21,13 @@ var quoteRefusals = map[string]string{
 	"EPRT": "sets up a data connection, which the transfer methods do",
 	"ABOR": "aborts a transfer, which closing the transfer does",
 	"REIN": "resets the session",
-	"RETR": "needs a data connection; use Retr",
-	"STOR": "needs a data connection; use Stor",
+	"RETR": "needs a data connection, which only transfers and listings set up",
+	"STOR": "needs a data connection, which only transfers and listings set up",
 	"STOU": "needs a data connection",
-	"APPE": "needs a data connection; use Appe",
-	"LIST": "needs a data connection; use List or ListLines",
-	"NLST": "needs a data connection; use NameList",
-	"MLSD": "needs a data connection; use MLSD",
+	"APPE": "needs a data connection, which only transfers and listings set up",
+	"LIST": "needs a data connection, which only transfers and listings set up",
+	"NLST": "needs a data connection, which only transfers and listings set up",
+	"MLSD": "needs a data connection, which only transfers and listings set up",
 }
 
 // quoteRefusal returns why Quote does not send verb with arg, or "".

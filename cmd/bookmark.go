@@ -18,6 +18,11 @@ func NewCmdBookmark(f *Factory) *cobra.Command {
 		Long: `Bookmarks name a site (host, port, user, TLS, mode and folder) so that
 NAME:/path works wherever a URL does. They live in the configuration file
 and never hold passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
+		Example: `  ferry bookmark add work ftpes://alice@ftp.example.org/projects
+  ferry bookmark list
+  ferry ls work:
+  ferry get work:reports/q3.pdf
+  ferry bookmark rm work`,
 	}
 	c.AddCommand(newBookmarkAdd(f), newBookmarkList(f), newBookmarkRm(f))
 	return c
@@ -75,7 +80,9 @@ func newBookmarkList(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List bookmarks",
-		Args:  exactArgs(0),
+		Example: `  ferry bookmark list
+  ferry bookmark list --json`,
+		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
 			if err != nil {
@@ -110,7 +117,20 @@ func newBookmarkRm(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "rm NAME...",
 		Short: "Remove bookmarks",
-		Args:  minArgs(1),
+		Example: `  ferry bookmark rm work
+  ferry bookmark rm old1 old2`,
+		Args: minArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			cfg, err := f.Config()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, s := range cfg.Sites {
+				names = append(names, s.Name)
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,6 +62,9 @@ func quoteRun(ctx context.Context, o *QuoteOptions) error {
 		}
 	}
 	code, text, err := c.Quote(ctx, o.Command)
+	if errors.Is(err, client.ErrQuoteRefused) {
+		return usageErrorf("%v; use ferry get, put, ls or cat for transfers and listings", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -128,12 +128,18 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		NewCmdShell(f, nil),
 		newVersionCmd(),
 	)
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "ls", "get", "cat", "stat", "mkdir", "rm", "rmdir":
 			c.ValidArgsFunction = remoteArgs(f)
 		case "mv", "quote":
 			c.ValidArgsFunction = firstRemoteArg(f)
+		case "completion":
+			c.Example = `  source <(ferry completion bash)
+  ferry completion zsh > "${fpath[1]}/_ferry"
+  ferry completion fish > ~/.config/fish/completions/ferry.fish
+  ferry completion powershell | Out-String | Invoke-Expression`
 		case "put":
 			c.ValidArgsFunction = putArgs(f)
 		case "chmod":
@@ -194,9 +200,10 @@ func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print ferry's version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print ferry's version",
+		Example: "  ferry version",
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			fmt.Fprintf(c.OutOrStdout(), "ferry %s\n", version())
 			return nil

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -431,6 +432,9 @@ func (s *Shell) cmdQuote(ctx context.Context, args []string) error {
 	}
 	line := strings.Join(args, " ")
 	code, text, err := c.Quote(ctx, line)
+	if errors.Is(err, client.ErrQuoteRefused) {
+		return usageErrorf("%v; use get, put, ls or cat for transfers and listings", err)
+	}
 	if err != nil {
 		return err
 	}
