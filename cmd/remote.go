@@ -124,33 +124,10 @@ func expandEntries(ctx context.Context, f *Factory, c *client.Conn, p string, di
 	return out, nil
 }
 
-// isRemoteDir reports whether p names a folder on the server: by MLST
-// where offered, else by trying to enter it.
-func isRemoteDir(ctx context.Context, s *transfer.Session, c *client.Conn, p string) (bool, error) {
-	if p == "" || p == "/" || strings.HasSuffix(p, "/") {
-		return true, nil
-	}
-	if c.HasFeature("MLST") {
-		e, err := c.MLST(ctx, p)
-		if err != nil {
-			if c.Err() != nil {
-				return false, err
-			}
-			return false, nil
-		}
-		return e.Type == client.EntryDir, nil
-	}
-	wd, err := s.Getwd(ctx)
-	if err != nil {
-		return false, err
-	}
-	if err := c.Cwd(ctx, p); err != nil {
-		if c.Err() != nil {
-			return false, err
-		}
-		return false, nil
-	}
-	return true, c.Cwd(ctx, wd)
+// isRemoteDir reports whether p names a folder on the server (see
+// transfer.Session.IsDir).
+func isRemoteDir(ctx context.Context, s *transfer.Session, _ *client.Conn, p string) (bool, error) {
+	return s.IsDir(ctx, p)
 }
 
 // jsonEntry is the JSON shape of a listing entry.

@@ -142,14 +142,19 @@ func (s *Shell) cmdReput(ctx context.Context, args []string) error {
 func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
 	local := s.localPath(args[0])
 	remote := filepath.Base(local)
-	if len(args) == 2 {
-		remote = args[1]
-		if strings.HasSuffix(remote, "/") {
-			remote += filepath.Base(local)
-		}
-	}
 	if _, err := s.client(ctx); err != nil {
 		return err
+	}
+	if len(args) == 2 {
+		remote = args[1]
+		// A remote folder receives the file under its own name.
+		isDir, err := s.sess.IsDir(ctx, remote)
+		if err != nil {
+			return err
+		}
+		if isDir {
+			remote = strings.TrimSuffix(remote, "/") + "/" + filepath.Base(local)
+		}
 	}
 	rep := s.newReport("uploaded")
 	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Progress: s.newProgress()}, s.cfg.Retries)

@@ -49,7 +49,9 @@ func TestGetAndPut(t *testing.T) {
 	h.runOK("put up.txt renamed.txt")
 	h.runOK("mkdir in")
 	h.runOK("put up.txt in/")
-	for _, p := range []string{"pub/up.txt", "pub/renamed.txt", "pub/in/up.txt"} {
+	h.writeLocal("up2.txt", "uploaded\n")
+	h.runOK("put up2.txt in") // an existing folder, without the slash
+	for _, p := range []string{"pub/up.txt", "pub/renamed.txt", "pub/in/up.txt", "pub/in/up2.txt"} {
 		if got := readFile(filepath.Join(h.srv.Root(), p)); got != "uploaded\n" {
 			t.Errorf("%s holds %q", p, got)
 		}

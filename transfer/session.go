@@ -171,6 +171,35 @@ func (s *Session) Getwd(ctx context.Context) (string, error) {
 	return wd, nil
 }
 
+// IsDir reports whether p names a folder on the server: "", "/" and paths
+// ending in "/" do; otherwise MLST tells where the server offers it, and
+// entering the folder (and coming back) elsewhere. Only a broken
+// connection is an error.
+func (s *Session) IsDir(ctx context.Context, p string) (bool, error) {
+	if p == "" || p == "/" || strings.HasSuffix(p, "/") {
+		return true, nil
+	}
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	if c.HasFeature("MLST") {
+		e, err := c.MLST(ctx, p)
+		if err != nil {
+			return false, c.Err()
+		}
+		return e.Type == client.EntryDir, nil
+	}
+	wd, err := s.Getwd(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := c.Cwd(ctx, p); err != nil {
+		return false, c.Err()
+	}
+	return true, c.Cwd(ctx, wd)
+}
+
 // Release hands the session's live connection, if any, over to the
 // caller (to a Pool with Pool.Add, say), which then owns it. The session
 // dials a new connection when it is used again.
