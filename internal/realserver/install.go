@@ -213,6 +213,17 @@ func unpackAll(ctx context.Context, cache string) error {
 // fresh machine): it runs apt-get update once and tries again.
 func download(ctx context.Context, dir string, pkgs []string) ([]string, error) {
 	before, _ := filepath.Glob(filepath.Join(dir, "*.deb"))
+	// fetched returns the .deb files that are new since before.
+	fetched := func() []string {
+		after, _ := filepath.Glob(filepath.Join(dir, "*.deb"))
+		var files []string
+		for _, f := range after {
+			if !slices.Contains(before, f) {
+				files = append(files, f)
+			}
+		}
+		return files
+	}
 	args := []string{"download"}
 	if os.Geteuid() == 0 {
 		// apt drops to the _apt user to download, who cannot write here.
@@ -224,6 +235,12 @@ func download(ctx context.Context, dir string, pkgs []string) ([]string, error) 
 		if os.Geteuid() != 0 {
 			return nil, fmt.Errorf("realserver: apt-get download %s: %w\n%s(not root, so apt-get update was not tried)", strings.Join(pkgs, " "), err, out)
 		}
+		// A failed download may have fetched some packages at the versions
+		// of old lists; after the update they could differ, and two
+		// versions of one package would be unpacked over each other.
+		for _, f := range fetched() {
+			os.Remove(f)
+		}
 		if up, uerr := run(ctx, "", nil, "apt-get", "update"); uerr != nil {
 			return nil, fmt.Errorf("realserver: apt-get download failed and apt-get update too: %w\n%s\n%s", uerr, out, up)
 		}
@@ -231,13 +248,7 @@ func download(ctx context.Context, dir string, pkgs []string) ([]string, error) 
 			return nil, fmt.Errorf("realserver: apt-get download %s: %w\n%s", strings.Join(pkgs, " "), err, out)
 		}
 	}
-	after, _ := filepath.Glob(filepath.Join(dir, "*.deb"))
-	var files []string
-	for _, f := range after {
-		if !slices.Contains(before, f) {
-			files = append(files, f)
-		}
-	}
+	files := fetched()
 	if len(files) < len(pkgs) {
 		return nil, fmt.Errorf("realserver: apt-get download %s fetched %d files\n%s", strings.Join(pkgs, " "), len(files), out)
 	}
