@@ -7,6 +7,7 @@
 //
 // The package has tests only. A complete run writes the matrix of results
 // to docs/interop.md. FERRY_INTEROP=required makes a server that cannot
-// start fail the run instead of skipping it; FERRY_INTEROP_BIG=all moves a
-// 64 MiB file in every cell instead of once per server and mode.
+// start fail the run instead of skipping it. Every cell moves a 64 MiB
+// file; FERRY_INTEROP_BIG=one does so only once per server and mode (explicit
+// TLS, IPv4), for quicker runs by hand.
 package interop

@@ -75,9 +75,9 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("")
 	w("Each cell: login with the certificate verified; mkdir; upload of 0 B, 1 B and 1 MiB random files")
 	if bigEverywhere() {
-		w("with transfer.Put and with Stor (and 64 MiB with transfer.Put, FERRY_INTEROP_BIG=all),")
+		w("with transfer.Put and with Stor, and of a 64 MiB random file with transfer.Put,")
 	} else {
-		w("with transfer.Put and with Stor (64 MiB once per server and mode: explicit TLS, IPv4),")
+		w("with transfer.Put and with Stor (64 MiB once per server and mode: explicit TLS, IPv4, FERRY_INTEROP_BIG=one),")
 	}
 	w("each compared with the file in the server's folder; MLSD (where offered) and LIST names,")
 	w("types, sizes and times; SIZE and MDTM; downloads with transfer.Get and Retr, compared;")
