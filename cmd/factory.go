@@ -288,6 +288,26 @@ func (f *Factory) Open(ctx context.Context, r Remote) (*transfer.Session, error)
 	return s, nil
 }
 
+// connect resolves addr, connects to its server and logs in. It returns
+// the resolved address, the session (which the caller closes) and its
+// connection.
+func (f *Factory) connect(ctx context.Context, addr string) (Remote, *transfer.Session, *client.Conn, error) {
+	r, err := f.Resolve(addr)
+	if err != nil {
+		return Remote{}, nil, nil, err
+	}
+	s, err := f.Open(ctx, r)
+	if err != nil {
+		return Remote{}, nil, nil, err
+	}
+	c, err := s.Conn(ctx)
+	if err != nil {
+		s.Close(context.WithoutCancel(ctx))
+		return Remote{}, nil, nil, err
+	}
+	return r, s, c, nil
+}
+
 // Status prints a status message on stderr unless --quiet.
 func (f *Factory) Status(format string, args ...any) {
 	if f.Opts.Quiet {

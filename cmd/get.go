@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -187,7 +186,7 @@ func getRun(ctx context.Context, o *GetOptions) error {
 	err = transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
 		it := items[i]
 		name := baseName(it.path)
-		if err := checkLocalName(name); err != nil {
+		if err := transfer.CheckName(name); err != nil {
 			rep.fail(it.path, "", err)
 			return
 		}
@@ -280,7 +279,7 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	for _, r := range remotes {
 		local := out
 		if base := remoteBase(r.Path()); into && base != "" {
-			if err := checkLocalName(base); err != nil {
+			if err := transfer.CheckName(base); err != nil {
 				return err
 			}
 			local = filepath.Join(out, base)
@@ -334,27 +333,3 @@ func outputFolder(out string, many bool) (string, error) {
 	return "", nil
 }
 
-// checkLocalName refuses a name from the server that could write outside
-// the target folder or confuse a shell: empty, "." or "..", a path
-// separator, a control character, or a leading "|".
-func checkLocalName(name string) error {
-	bad := func(why string) error {
-		return &transfer.LocalError{Op: "refuse name", Path: name, Err: errors.New(why)}
-	}
-	switch {
-	case name == "" || name == "." || name == "..":
-		return bad("not a file name")
-	case strings.ContainsAny(name, `/\`):
-		return bad("holds a path separator")
-	case strings.HasPrefix(name, "|"):
-		return bad("starts with |")
-	case !filepath.IsLocal(name):
-		return bad("not a local name")
-	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return bad(fmt.Sprintf("holds control character %q", r))
-		}
-	}
-	return nil
-}

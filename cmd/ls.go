@@ -52,19 +52,11 @@ whatever the server's style. Names starting with "." are shown with -a.`,
 
 func lsRun(ctx context.Context, o *LsOptions) error {
 	f := o.F
-	r, err := f.Resolve(o.Address)
-	if err != nil {
-		return err
-	}
-	s, err := f.Open(ctx, r)
+	r, s, c, err := f.connect(ctx, o.Address)
 	if err != nil {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
-	c, err := s.Conn(ctx)
-	if err != nil {
-		return err
-	}
 	var out []jsonEntry
 	emit := func(e client.Entry, p string) {
 		switch {

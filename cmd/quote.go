@@ -43,19 +43,11 @@ the ferry commands for those.`,
 
 func quoteRun(ctx context.Context, o *QuoteOptions) error {
 	f := o.F
-	r, err := f.Resolve(o.Address)
-	if err != nil {
-		return err
-	}
-	s, err := f.Open(ctx, r)
+	r, s, c, err := f.connect(ctx, o.Address)
 	if err != nil {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
-	c, err := s.Conn(ctx)
-	if err != nil {
-		return err
-	}
 	if p := r.Path(); p != "" {
 		if err := s.Chdir(ctx, p); err != nil {
 			return err

@@ -39,19 +39,11 @@ or folder, from MLST where the server offers it and SIZE and MDTM otherwise.`,
 
 func statRun(ctx context.Context, o *StatOptions) error {
 	f := o.F
-	r, err := f.Resolve(o.Address)
-	if err != nil {
-		return err
-	}
-	s, err := f.Open(ctx, r)
+	r, s, c, err := f.connect(ctx, o.Address)
 	if err != nil {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
-	c, err := s.Conn(ctx)
-	if err != nil {
-		return err
-	}
 	p := r.Path()
 	var e client.Entry
 	if dir, err := isRemoteDir(ctx, s, c, p); err != nil {

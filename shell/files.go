@@ -77,12 +77,12 @@ func (s *Shell) localTarget(remote string, given []string) (string, error) {
 		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
 			return p, nil
 		}
-		if err := checkLocalName(name); err != nil {
+		if err := transfer.CheckName(name); err != nil {
 			return "", err
 		}
 		return filepath.Join(p, name), nil
 	}
-	if err := checkLocalName(name); err != nil {
+	if err := transfer.CheckName(name); err != nil {
 		return "", err
 	}
 	return filepath.Join(s.lcwd, name), nil
@@ -102,7 +102,7 @@ func (s *Shell) cmdMget(ctx context.Context, args []string) error {
 	var files []pair
 	for _, p := range items {
 		name := path.Base(p)
-		if err := checkLocalName(name); err != nil {
+		if err := transfer.CheckName(name); err != nil {
 			rep.done(p, transfer.Result{}, err)
 			continue
 		}
@@ -273,31 +273,6 @@ func (s *Shell) confirm(verb, name string, all *bool) (bool, error) {
 	}
 }
 
-// checkLocalName refuses a name from the server that could write outside
-// the target folder or confuse a shell: empty, "." or "..", a path
-// separator, a control character, or a leading "|". It applies the rules
-// of the command line's get.
-func checkLocalName(name string) error {
-	bad := func(why string) error {
-		return &transfer.LocalError{Op: "refuse name", Path: name, Err: errors.New(why)}
-	}
-	switch {
-	case name == "" || name == "." || name == "..":
-		return bad("not a file name")
-	case strings.ContainsAny(name, `/\`):
-		return bad("holds a path separator")
-	case strings.HasPrefix(name, "|"):
-		return bad("starts with |")
-	case !filepath.IsLocal(name):
-		return bad("not a local name")
-	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return bad(fmt.Sprintf("holds control character %q", r))
-		}
-	}
-	return nil
-}
 
 // report follows the files of one command: it prints failures as they
 // happen and a summary at the end, and decides the command's error.

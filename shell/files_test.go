@@ -122,15 +122,15 @@ func TestMgetRefusesHostileNames(t *testing.T) {
 
 func TestCheckLocalName(t *testing.T) {
 	for _, name := range []string{"", ".", "..", "a/b", `a\b`, "|x", "a\x00b", "a\nb", "a\x7fb", "a\x1bb"} {
-		err := checkLocalName(name)
+		err := transfer.CheckName(name)
 		var le *transfer.LocalError
 		if !errors.As(err, &le) {
-			t.Errorf("checkLocalName(%q) = %v, want a LocalError", name, err)
+			t.Errorf("transfer.CheckName(%q) = %v, want a LocalError", name, err)
 		}
 	}
 	for _, name := range []string{"a.txt", "a b", "ünïcode", "a|b", "..a", "-x"} {
-		if err := checkLocalName(name); err != nil {
-			t.Errorf("checkLocalName(%q) = %v", name, err)
+		if err := transfer.CheckName(name); err != nil {
+			t.Errorf("transfer.CheckName(%q) = %v", name, err)
 		}
 	}
 }
