@@ -332,4 +332,3 @@ func outputFolder(out string, many bool) (string, error) {
 	}
 	return "", nil
 }
-

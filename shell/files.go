@@ -273,7 +273,6 @@ func (s *Shell) confirm(verb, name string, all *bool) (bool, error) {
 	}
 }
 
-
 // report follows the files of one command: it prints failures as they
 // happen and a summary at the end, and decides the command's error.
 type report struct {
