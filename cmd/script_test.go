@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -43,6 +44,8 @@ func TestScripts(t *testing.T) {
 			"exitcode":  exitCodeCmd,
 			"chmodfile": chmodFileCmd,
 			"mkfile":    mkFileCmd,
+			"settime":   setTimeCmd,
+			"sametime":  sameTimeCmd,
 		},
 	})
 }
@@ -200,4 +203,32 @@ func mkFileCmd(ts *testscript.TestScript, neg bool, args []string) {
 	p := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
 	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// setTimeCmd sets a file's modification time: settime FILE RFC3339.
+func setTimeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: settime FILE RFC3339")
+	}
+	tm, err := time.Parse(time.RFC3339, args[1])
+	if err != nil {
+		ts.Fatalf("settime: %v", err)
+	}
+	ts.Check(os.Chtimes(ts.MkAbs(args[0]), tm, tm))
+}
+
+// sameTimeCmd checks that two files have the same modification time to
+// the second: sametime A B (negated: they differ).
+func sameTimeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sametime A B")
+	}
+	a, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	b, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	same := a.ModTime().Truncate(time.Second).Equal(b.ModTime().Truncate(time.Second))
+	if same == neg {
+		ts.Fatalf("%s: %v, %s: %v", args[0], a.ModTime().UTC(), args[1], b.ModTime().UTC())
+	}
 }
