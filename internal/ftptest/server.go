@@ -102,6 +102,12 @@ type Config struct {
 	Hook func(Command) *Reply
 	// Now is the clock for listings; default time.Now.
 	Now func() time.Time
+	// CertHosts, when set, makes the server present a certificate of its
+	// own, valid for these names and addresses only, instead of the shared
+	// one for 127.0.0.1, ::1 and localhost: a client that trusts it (see
+	// CertPool and CertPEM) but dials 127.0.0.1 meets a certificate for
+	// another name.
+	CertHosts []string
 	// DataTimeout bounds waiting for a data connection (accept, dial, TLS
 	// handshake) and the control TLS handshake; default 10 s.
 	DataTimeout time.Duration
@@ -124,6 +130,7 @@ type Server struct {
 	root    *os.Root
 	ln      net.Listener
 	tlsConf *tls.Config
+	cert    tls.Certificate
 	pool    *x509.CertPool
 
 	ctx       context.Context // cancelled by Close
@@ -192,6 +199,9 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("ftptest: network %q: want tcp4 or tcp6", cfg.Network)
 	}
 	cert, pool, err := testCertificate()
+	if len(cfg.CertHosts) > 0 {
+		cert, pool, err = newCertificate(cfg.CertHosts)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ftptest: %w", err)
 	}
@@ -212,6 +222,7 @@ func Start(cfg Config) (*Server, error) {
 		rootDir: cfg.Root,
 		root:    root,
 		ln:      ln,
+		cert:    cert,
 		pool:    pool,
 		conns:   make(map[io.Closer]struct{}),
 		live:    make(map[*session]struct{}),
@@ -232,7 +243,8 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 func (s *Server) Root() string { return s.rootDir }
 
 // CertPool returns a pool that trusts the server's certificate, which is
-// valid for 127.0.0.1, ::1 and localhost.
+// valid for 127.0.0.1, ::1 and localhost unless Config.CertHosts says
+// otherwise.
 func (s *Server) CertPool() *x509.CertPool { return s.pool }
 
 // Commands returns the raw lines (without CRLF) of every command received,

@@ -16,8 +16,8 @@ import (
 	"time"
 )
 
-// The certificate is generated once per process: ECDSA P-256, self-signed,
-// valid for 127.0.0.1, ::1 and localhost.
+// The default certificate is generated once per process: ECDSA P-256,
+// self-signed, valid for 127.0.0.1, ::1 and localhost.
 var (
 	certOnce sync.Once
 	certVal  tls.Certificate
@@ -27,44 +27,51 @@ var (
 
 func testCertificate() (tls.Certificate, *x509.CertPool, error) {
 	certOnce.Do(func() {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			certErr = err
-			return
-		}
-		serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
-		if err != nil {
-			certErr = err
-			return
-		}
-		now := time.Now()
-		tmpl := &x509.Certificate{
-			SerialNumber:          serial,
-			Subject:               pkix.Name{CommonName: "ftptest", Organization: []string{"ferry"}},
-			NotBefore:             now.Add(-time.Hour),
-			NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
-			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-			ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-			BasicConstraintsValid: true,
-			IsCA:                  true,
-			DNSNames:              []string{"localhost"},
-			IPAddresses:           []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			certErr = err
-			return
-		}
-		leaf, err := x509.ParseCertificate(der)
-		if err != nil {
-			certErr = err
-			return
-		}
-		certVal = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-		certPool = x509.NewCertPool()
-		certPool.AddCert(leaf)
+		certVal, certPool, certErr = newCertificate([]string{"localhost", "127.0.0.1", "::1"})
 	})
 	return certVal, certPool, certErr
+}
+
+// newCertificate returns a new self-signed ECDSA P-256 certificate valid
+// for hosts (DNS names or IP addresses), and a pool that trusts it.
+func newCertificate(hosts []string) (tls.Certificate, *x509.CertPool, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "ftptest", Organization: []string{"ferry"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }
 
 // sessionTLSConfig returns a copy of base with session ticket keys of its
