@@ -264,6 +264,54 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		return errors.Join(matchLines(stderr, `missing\.bin.*550`, `1 of 2 items failed`),
 			sameFile(filepath.Join(out, "data.bin"), data), absent(filepath.Join(out, "missing.bin")))
 	})
+	c.run("get pattern, -o -", func() error {
+		out := local("pattern")
+		if err := os.Mkdir(out, 0o755); err != nil {
+			return err
+		}
+		if _, _, err := c.expect(cmd.ExitOK, "get", c.url(dir)+"/*.bin", "-o", out+"/"); err != nil {
+			return err
+		}
+		stdout, _, err := c.expect(cmd.ExitOK, "get", c.url(dir+"/hello.txt"), "-o", "-")
+		if err == nil && stdout != hello {
+			err = fmt.Errorf("get -o - printed %q", stdout)
+		}
+		return errors.Join(err, sameFile(filepath.Join(out, "data.bin"), data), absent(filepath.Join(out, "hello.txt")))
+	})
+	c.run("ls -R -a", func() error {
+		out, _, err := c.expect(cmd.ExitOK, "ls", "-R", "-a", c.url(dir)+"/")
+		if err != nil {
+			return err
+		}
+		return matchLines(out, `deep`, `hello\.txt`)
+	})
+	c.run("mirror both ways, get -r", func() error {
+		m := local("mirror")
+		if _, _, err := c.expect(cmd.ExitOK, "mirror", "--parallel", "3", c.url(dir), m); err != nil {
+			return err
+		}
+		if fi, err := os.Stat(filepath.Join(m, "sub dir", "deep")); err != nil || !fi.IsDir() {
+			return fmt.Errorf("mirror made no sub dir/deep: %v", err)
+		}
+		_, again, err := c.expect(cmd.ExitOK, "mirror", c.url(dir), m)
+		if err != nil {
+			return err
+		}
+		if _, _, err := c.expect(cmd.ExitOK, "mirror", "-R", m, c.url(dir+"/back")); err != nil {
+			return err
+		}
+		r := local("recursive")
+		if _, _, err := c.expect(cmd.ExitOK, "get", "-r", c.url(dir+"/sub dir"), "-o", r+"/"); err != nil {
+			return err
+		}
+		fi, err := os.Stat(filepath.Join(r, "sub dir", "deep"))
+		if err != nil || !fi.IsDir() {
+			err = fmt.Errorf("get -r made no sub dir/deep: %v", err)
+		}
+		return errors.Join(err, matchLines(again, `^0 file\(s\).*2 unchanged`),
+			sameFile(filepath.Join(m, "data.bin"), data), sameFile(filepath.Join(m, "hello.txt"), []byte(hello)),
+			sameFile(disk("back/data.bin"), data), sameFile(disk("back/hello.txt"), []byte(hello)))
+	})
 	c.run("stat --json", func() error {
 		out, _, err := c.expect(cmd.ExitOK, "stat", "--json", c.url(dir+"/hello.txt"))
 		if err != nil {
@@ -317,10 +365,10 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		return errors.Join(err1, err2, err3, matchLines(missing, `550`), matchLines(login, `530`))
 	})
 	c.run("rm -r", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "rm", "-r", c.url(dir+"/sub dir")); err != nil {
+		if _, _, err := c.expect(cmd.ExitOK, "rm", "-r", c.url(dir+"/sub dir"), c.url(dir+"/back")); err != nil {
 			return err
 		}
-		return absent(disk("sub dir"))
+		return errors.Join(absent(disk("sub dir")), absent(disk("back")))
 	})
 	c.run("rm", func() error {
 		if _, _, err := c.expect(cmd.ExitOK, "rm", c.url(dir+"/renamed.txt"), c.url(dir+"/data.bin")); err != nil {
