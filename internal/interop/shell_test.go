@@ -28,6 +28,11 @@ func TestShellBatch(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(local, "up.txt"), up, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			for _, n := range []string{"m1.dat", "m2.dat", "m3.dat"} {
+				if err := os.WriteFile(filepath.Join(local, n), []byte(n+" "+mode.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			script := strings.Join([]string{
 				"# a comment",
 				"mkdir " + dir,
@@ -36,6 +41,11 @@ func TestShellBatch(t *testing.T) {
 				"ls",
 				"size up.txt",
 				"get up.txt " + filepath.Join(local, "down.txt"),
+				"lcd " + local,
+				"mput m*.dat",
+				"mget m*.dat",
+				"mirror . " + filepath.Join(local, "tree"),
+				"mdelete m*.dat",
 				"rename up.txt moved.txt",
 				"-get missing.txt " + filepath.Join(local, "missing.txt"),
 				"delete moved.txt",
@@ -49,6 +59,20 @@ func TestShellBatch(t *testing.T) {
 			}
 			if got, _ := os.ReadFile(filepath.Join(local, "down.txt")); !bytes.Equal(got, up) {
 				t.Errorf("downloaded %q, want %q", got, up)
+			}
+			for _, n := range []string{"m1.dat", "m2.dat", "m3.dat", "up.txt"} {
+				want := []byte(n + " " + mode.String())
+				if n == "up.txt" {
+					want = up
+				}
+				if got, _ := os.ReadFile(filepath.Join(local, "tree", n)); !bytes.Equal(got, want) {
+					t.Errorf("mirror: tree/%s holds %q, want %q", n, got, want)
+				}
+			}
+			for _, want := range []string{"3 file(s) uploaded", "3 file(s) downloaded", "4 file(s) copied", "3 file(s) deleted"} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut)
+				}
 			}
 			for _, want := range []string{"up.txt", "ftp> -get missing.txt", "550"} {
 				if !strings.Contains(out+errOut, want) {
