@@ -66,6 +66,7 @@ func run(stdin io.Reader, stdout, stderr io.Writer, keep bool) error {
 		{"cat", url + "/pub/README.txt"},
 		{"get", url + "/pub/ferry-demo.iso", "-o", filepath.Join(local, "ferry-demo.iso")},
 		{"get", url + "/pub/docs/*.txt", "-o", local + "/"},
+		{"mirror", "--parallel", "4", url + "/pub/", filepath.Join(local, "pub")},
 		{"put", filepath.Join(local, "ferry-demo.iso"), url + "/incoming/"},
 		{"--active", "stat", url + "/incoming/ferry-demo.iso"},
 		{"stat", "--json", url + "/pub/README.txt"},
