@@ -55,3 +55,31 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Errorf("big.bin exists after an interrupted get: %v", err)
 	}
 }
+
+// TestPasswordPromptOnTerminal runs `ferry ls` for a user without a
+// password on a pty: ferry asks for it without echoing what is typed, and
+// logs in with it.
+func TestPasswordPromptOnTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary on a pty")
+	}
+	srv := ftptest.New(t, ftptest.Config{Users: map[string]string{"alice": "s3cr3t-Pw"}})
+	if err := os.WriteFile(filepath.Join(srv.Root(), "listed.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "TERM=xterm", "FERRY_PASSWORD=")
+	tm, cmd := startTerminal(t, ferryBinary(t), t.TempDir(), env, "ls", "ftp://alice@"+srv.Addr()+"/")
+	tm.expect(`Password for alice@127\.0\.0\.1: `)
+	tm.send("s3cr3t-Pw\r")
+	tm.expect(`listed\.txt`)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("ferry ls: %v", err)
+	}
+	tm.mu.Lock()
+	seen := tm.seen.String()
+	tm.mu.Unlock()
+	if bytes.Contains([]byte(seen), []byte("s3cr3t-Pw")) {
+		t.Errorf("the password was echoed:\n%q", seen)
+	}
+}
