@@ -8,7 +8,7 @@ PKGS     := ./...
 FERRY_INTEROP ?=
 export FERRY_INTEROP
 
-.PHONY: all build test test-short servers bench lint fmt clean demo
+.PHONY: all build test test-short servers bench bench-smoke lint fmt clean demo
 
 all: build
 
@@ -33,8 +33,17 @@ servers:
 demo:
 	$(GO) run ./internal/demo
 
-bench:
+# bench runs the micro-benchmarks, then measures ferry against lftp, curl
+# and wget on vsftpd (root needed; see internal/bench) and writes
+# BENCHMARKS.md. It takes about ten minutes.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
+	$(GO) run ./internal/bench/cmd/bench -ferry $(BIN) -o BENCHMARKS.md
+
+# bench-smoke runs every scenario of bench once on small data, in seconds,
+# so that the harness keeps working; its report goes to bin/.
+bench-smoke: build
+	$(GO) run ./internal/bench/cmd/bench -smoke -ferry $(BIN) -o bin/bench-smoke.md
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -1,0 +1,186 @@
+package bench
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// env is what a scenario's commands need: where the server (or the proxy
+// in front of it) listens, the login, and the local folders.
+type env struct {
+	addr     string // host:port the tools connect to
+	user     string
+	password string
+	home     string // the server's folder on disk
+	out      string // downloads go here (tmpfs)
+	src      string // the local copy of big.bin that uploads read (tmpfs)
+	ferry    string // the ferry binary
+	data     dataSet
+}
+
+// url returns the ftp:// address of path on the server, with the login.
+func (e *env) url(path string) string {
+	return fmt.Sprintf("ftp://%s:%s@%s/%s", e.user, e.password, e.addr, path)
+}
+
+// lftp returns lftp's command line for script, with the settings the
+// issue asks for (commands pipelined, no TLS attempt) and a bounded retry.
+func (e *env) lftp(script string) []string {
+	host, port, _ := net.SplitHostPort(e.addr)
+	return []string{"lftp", "-c", fmt.Sprintf(
+		"set ftp:sync-mode off; set ftp:ssl-allow no; set xfer:clobber on; "+
+			"set net:max-retries 2; set net:timeout 30; open -u %s,%s -p %s %s; %s",
+		e.user, e.password, port, host, script)}
+}
+
+// ferryCmd returns ferry's command line for args, without progress output.
+func (e *env) ferryCmd(args ...string) []string {
+	return append([]string{e.ferry, "--no-progress", "-q"}, args...)
+}
+
+// tool is one program's way of doing a scenario's job.
+type tool struct {
+	name   string
+	argv   func(e *env) []string
+	stdout bool // keep standard output in a file for the check
+}
+
+// scenario is one job, done by ferry and its peers in turn.
+type scenario struct {
+	id    string
+	title string
+	rtt   time.Duration // added round trip (through the proxy); 0 for none
+	tools []tool        // tools[0] is ferry; ratios are against it
+	runs  int           // runs per tool, when not the harness's number
+	noRSS bool          // run without GNU time, whose start-up would count
+	reset func(e *env) error
+	// check verifies a run's result; stdout names the file holding its
+	// standard output, for tools with stdout set.
+	check func(e *env, stdout string) error
+}
+
+// scenarios returns the benchmark's jobs, in the order they run.
+func scenarios(rtt time.Duration) []scenario {
+	clearOut := func(e *env) error { return resetDir(e.out) }
+	bigOut := func(e *env) string { return filepath.Join(e.out, "big.bin") }
+	checkBig := func(e *env, _ string) error { return checkSize(bigOut(e), e.data.bigSize) }
+	d00 := func(e *env) string { return filepath.Join(e.out, "d00") }
+	return []scenario{
+		{
+			id: "get", title: "get big.bin to tmpfs", reset: clearOut, check: checkBig,
+			tools: []tool{
+				{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("get", e.url("big.bin"), "-o", bigOut(e)) }},
+				{name: "curl", argv: func(e *env) []string { return []string{"curl", "-sS", "-o", bigOut(e), e.url("big.bin")} }},
+				{name: "lftp", argv: func(e *env) []string { return e.lftp("get big.bin -o " + bigOut(e)) }},
+			},
+		},
+		{
+			id: "cat", title: "big.bin to /dev/null",
+			reset: clearOut, check: func(*env, string) error { return nil },
+			tools: []tool{
+				{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("cat", e.url("big.bin")) }},
+				{name: "curl", argv: func(e *env) []string { return []string{"curl", "-sS", e.url("big.bin")} }},
+			},
+		},
+		{
+			id: "put", title: "put big.bin from tmpfs",
+			reset: func(e *env) error { return emptyDir(filepath.Join(e.home, "up")) },
+			check: func(e *env, _ string) error {
+				return checkSize(filepath.Join(e.home, "up", "big.bin"), e.data.bigSize)
+			},
+			tools: []tool{
+				{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("put", e.src, e.url("up/")) }},
+				{name: "curl", argv: func(e *env) []string { return []string{"curl", "-sS", "-T", e.src, e.url("up/")} }},
+				{name: "lftp", argv: func(e *env) []string { return e.lftp("put " + e.src + " -o up/big.bin") }},
+			},
+		},
+		{
+			id: "active", title: "get big.bin to tmpfs, active mode against passive",
+			reset: clearOut, check: checkBig,
+			tools: []tool{
+				{name: "ferry --active", argv: func(e *env) []string {
+					return e.ferryCmd("--active", "get", e.url("big.bin"), "-o", bigOut(e))
+				}},
+				{name: "ferry (passive)", argv: func(e *env) []string { return e.ferryCmd("get", e.url("big.bin"), "-o", bigOut(e)) }},
+			},
+		},
+		mirrorScenario("mirror", "mirror tree/ (all files, 20 folders) over 8 connections", 0),
+		mirrorScenario("mirror-rtt", fmt.Sprintf("mirror tree/ over 8 connections, %v round trip", rtt), rtt),
+		{
+			id: "onecon-rtt", title: fmt.Sprintf("the files of tree/d00 over one connection, %v round trip", rtt),
+			rtt: rtt, reset: clearOut,
+			check: func(e *env, _ string) error { return checkFiles(d00(e), e.data.treeFiles/e.data.treeFolders) },
+			tools: []tool{
+				{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("mirror", "--parallel", "1", e.url("tree/d00/"), d00(e)) }},
+				{name: "lftp", argv: func(e *env) []string { return e.lftp("mirror --parallel=1 tree/d00 " + d00(e)) }},
+				{name: "wget", argv: func(e *env) []string {
+					return []string{"wget", "-q", "-r", "-l", "1", "-nH", "--cut-dirs=2", "-P", d00(e), e.url("tree/d00/")}
+				}},
+				{name: "curl", argv: func(e *env) []string {
+					argv := []string{"curl", "-sS", "--create-dirs", "--output-dir", d00(e), "--remote-name-all"}
+					for _, name := range e.data.d00Names() {
+						argv = append(argv, e.url("tree/d00/"+name))
+					}
+					return argv
+				}},
+			},
+		},
+		{
+			id: "ls", title: "list many/ (names only)", reset: clearOut,
+			check: func(e *env, stdout string) error { return checkLines(stdout, e.data.manyEntries) },
+			tools: []tool{
+				{name: "ferry", stdout: true, argv: func(e *env) []string { return e.ferryCmd("ls", e.url("many/")) }},
+				{name: "lftp", stdout: true, argv: func(e *env) []string { return e.lftp("cls many/") }},
+				{name: "curl", stdout: true, argv: func(e *env) []string { return []string{"curl", "-sS", "-l", e.url("many/")} }},
+			},
+		},
+		{
+			id: "startup", title: "ferry version (start-up time)", runs: 20, noRSS: true,
+			reset: func(*env) error { return nil }, check: func(*env, string) error { return nil },
+			tools: []tool{{name: "ferry", argv: func(e *env) []string { return []string{e.ferry, "version"} }}},
+		},
+	}
+}
+
+// mirrorScenario copies the whole tree over 8 connections.
+func mirrorScenario(id, title string, rtt time.Duration) scenario {
+	dst := func(e *env) string { return filepath.Join(e.out, "tree") }
+	return scenario{
+		id: id, title: title, rtt: rtt,
+		reset: func(e *env) error { return resetDir(e.out) },
+		check: func(e *env, _ string) error { return checkFiles(dst(e), e.data.treeFiles) },
+		tools: []tool{
+			{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("mirror", "--parallel", "8", e.url("tree/"), dst(e)) }},
+			{name: "lftp", argv: func(e *env) []string { return e.lftp("mirror --parallel=8 tree " + dst(e)) }},
+		},
+	}
+}
+
+// resetDir empties dir, creating it if needed.
+func resetDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+// emptyDir removes what dir holds but keeps dir (the server's upload
+// folder, owned by the server's user).
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+	}
+	return nil
+}

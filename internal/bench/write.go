@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+)
+
+// write renders the report as Markdown into name.
+func (r *report) write(name string) error {
+	var b bytes.Buffer
+	r.header(&b)
+	r.targetTable(&b)
+	for _, res := range r.results {
+		r.scenarioSection(&b, res)
+	}
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+func (r *report) header(b *bytes.Buffer) {
+	m := r.machine
+	mode := "`make bench`"
+	if r.cfg.Smoke {
+		mode = "`make bench-smoke` (small data, one run each: it checks the harness; its numbers mean little)"
+	}
+	fmt.Fprintf(b, "# Benchmarks\n\nWritten by %s (internal/bench) on %s; the run took %s.\n\n",
+		mode, time.Now().UTC().Format("2006-01-02 15:04 UTC"), r.took.Round(time.Second))
+	fmt.Fprintf(b, "## Machine\n\n")
+	fmt.Fprintf(b, "- CPU: %s, %s cores\n- Memory: %s\n- OS: %s, kernel %s\n- Go: %s\n",
+		m.cpu, m.cores, m.memory, m.os, m.kernel, m.goVersion)
+	for _, v := range m.versions {
+		fmt.Fprintf(b, "- %s\n", v)
+	}
+	fmt.Fprintf(b, "- Load average (1, 5, 15 min) before / after the run: %s / %s\n\n", m.loadBefore,
+		loadAverage())
+	fmt.Fprintf(b, "The machine is shared: other work ran on its %s cores during the run, so the\n"+
+		"times are noisier than on an idle machine. The runs alternate between tools so that\n"+
+		"each pair of runs saw much the same load, and ratios are taken pair by pair.\n\n", m.cores)
+
+	d := r.data
+	fmt.Fprintf(b, "## Method\n\n")
+	fmt.Fprintf(b, "- Server: vsftpd 3.0.3 on 127.0.0.1, plain FTP, started by internal/realserver; its files\n"+
+		"  are on disk but read from the page cache (the machine has the memory to spare).\n")
+	fmt.Fprintf(b, "- Local files (downloads, the upload's source) are on tmpfs (`$W` is a folder in /dev/shm).\n")
+	fmt.Fprintf(b, "- Data: `big.bin`, %d MiB of random bytes; `tree/`, %d files of %d-%d bytes in %d folders\n"+
+		"  (`tree/d00` holds %d of them); `many/`, a folder of %d entries.\n",
+		d.bigSize>>20, d.treeFiles, d.minFile, d.maxFile, d.treeFolders, d.treeFiles/d.treeFolders, d.manyEntries)
+	warm := "one warm-up round, then "
+	if r.cfg.Smoke {
+		warm = ""
+	}
+	fmt.Fprintf(b, "- Each scenario runs its tools in turn: %s%d measured round(s) (start-up: 20), each round\n"+
+		"  starting with the next tool. Times are wall-clock from process start to exit.\n", warm, r.cfg.Runs)
+	fmt.Fprintf(b, "- Ratio = the median over rounds of ferry's time / the peer's time in the same round;\n"+
+		"  below 1 ferry is faster.\n")
+	fmt.Fprintf(b, "- Peak memory: the process's ru_maxrss as GNU time reports it (`/usr/bin/time -f %%M`);\n"+
+		"  not measured for the start-up runs. MB = 10^6 bytes.\n")
+	fmt.Fprintf(b, "- Added round trip: %v through internal/bench/delayproxy, which relays the control\n"+
+		"  connection and, by rewriting 227/229 replies, every passive data connection, holding each\n"+
+		"  byte back half the round trip in each direction (netem is not available here).\n", r.cfg.RTT)
+	fmt.Fprintf(b, "- Peers run with their best settings for the job: lftp with `set ftp:sync-mode off;\n"+
+		"  set ftp:ssl-allow no` and `mirror --parallel=N`; curl with all files on one command line,\n"+
+		"  so that it reuses one connection.\n\n")
+}
+
+func (r *report) targetTable(b *bytes.Buffer) {
+	fmt.Fprintf(b, "## Targets (issue 7)\n\n| # | target | limit | measured | |\n| --- | --- | --- | --- | --- |\n")
+	for _, t := range targets {
+		v, met, ok := r.evaluate(t)
+		measured, verdict := "not run", ""
+		if ok {
+			measured = fmt.Sprintf("%.2f", v)
+			verdict = "missed"
+			if met {
+				verdict = "met"
+			}
+		}
+		limit := fmt.Sprintf("<= %.2f", t.limit)
+		if t.kind != ratioTarget {
+			limit = fmt.Sprintf("<= %.0f", t.limit)
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", t.n, t.text, limit, measured, verdict)
+	}
+	fmt.Fprintln(b)
+}
+
+func (r *report) scenarioSection(b *bytes.Buffer, res *result) {
+	fmt.Fprintf(b, "## %s: %s\n\n", res.sc.id, res.sc.title)
+	fmt.Fprintf(b, "| tool | median s | min s | max s | %s / tool | peak memory MB (median, max) |\n",
+		res.series[0].tool)
+	fmt.Fprintf(b, "| --- | --- | --- | --- | --- | --- |\n")
+	for i, s := range res.series {
+		w := s.walls()
+		lo, hi := w[0], w[0]
+		for _, x := range w {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+		ratio := "-"
+		if i > 0 {
+			ratio = fmt.Sprintf("%.2f", pairRatio(res.series[0], s))
+		}
+		fmt.Fprintf(b, "| %s | %.3f | %.3f | %.3f | %s | %.1f, %.1f |\n", s.tool, s.medianWall(), lo, hi,
+			ratio, s.medianRSS()/1e6, float64(s.maxRSS())/1e6)
+	}
+	fmt.Fprintf(b, "\n```sh\n")
+	for _, s := range res.series {
+		cmd := r.redact(s.command)
+		if len(cmd) > 400 {
+			cmd = cmd[:400] + " ... (one URL per file of tree/d00)"
+		}
+		fmt.Fprintf(b, "# %s\n%s\n", s.tool, cmd)
+	}
+	fmt.Fprintf(b, "```\n\n")
+}
