@@ -120,13 +120,24 @@ func (c *Conn) List(ctx context.Context, path string) (entries []Entry, unparsed
 		}
 	}
 	if !inside {
-		if lines, err = c.readLines(ctx, "LIST", path); err != nil {
+		if lines, err = c.readLines(ctx, "LIST", ListPath(path)); err != nil {
 			return nil, nil, err
 		}
 	}
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
 	entries, unparsed = p.Parse(lines)
 	return entries, unparsed, nil
+}
+
+// ListPath returns p ready to be LIST's path argument. Servers read an
+// argument that starts with "-" as ls options ("LIST -a" lists the current
+// folder), so such a path, which can be a name from a listing, is sent as
+// "./-name".
+func ListPath(p string) string {
+	if strings.HasPrefix(p, "-") {
+		return "./" + p
+	}
+	return p
 }
 
 // listInside lists folder dir from inside it and returns to the current

@@ -51,7 +51,7 @@ func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bo
 	if !c.HasFeature("MLST") && all {
 		// LIST hides dot files on most servers unless asked.
 		var lines []string
-		lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+dir))
+		lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir)))
 		if err == nil {
 			p := client.ListParser{}
 			entries, unparsed = p.Parse(lines)

@@ -113,7 +113,7 @@ func (s *Shell) cmdLs(ctx context.Context, args []string) error {
 	if all && !c.HasFeature("MLST") {
 		// LIST hides dot files on most servers unless asked.
 		var lines []string
-		if lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+dir)); err == nil {
+		if lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir))); err == nil {
 			entries, unparsed = (&client.ListParser{}).Parse(lines)
 		}
 	} else {
