@@ -46,6 +46,9 @@ func TestScripts(t *testing.T) {
 			"mkfile":    mkFileCmd,
 			"settime":   setTimeCmd,
 			"sametime":  sameTimeCmd,
+			"ftpcmds":   ftpCmdsCmd,
+			"stopwatch": stopwatchCmd,
+			"lstree":    lsTreeCmd,
 		},
 	})
 }
@@ -54,6 +57,7 @@ func TestScripts(t *testing.T) {
 //
 //	ftpserver [-root DIR] [-tls explicit|implicit] [-6] [-anon] [-disable VERB,...]
 //	          [-dropfirst VERB:BYTES] [-fault421 N] [-garbage VERB] [-name NAME]
+//	          [hostile flags: see hostileFlags]
 //
 // It sets $NAME_ADDR (host:port, bracketed for IPv6), $NAME_HOST, $NAME_PORT
 // and $NAME_ROOT, NAME defaulting to FTP, and writes the server's
@@ -75,6 +79,7 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		fault421 := fs.Int("fault421", 0, "answer the Nth command with 421")
 		name := fs.String("name", "FTP", "prefix of the variables set")
 		garbage := fs.String("garbage", "", "answer this verb with a line that is not a reply")
+		hostile := addHostileFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			ts.Fatalf("ftpserver: %v", err)
 		}
@@ -130,10 +135,12 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 				return nil
 			}
 		}
+		hostile.apply(ts, &cfg)
 		mu.Lock()
 		srv := ftptest.New(t, cfg)
 		mu.Unlock()
 		ts.Defer(srv.Close)
+		registerServer(ts, *name, srv)
 		host, port, _ := net.SplitHostPort(srv.Addr())
 		ts.Setenv(*name+"_ADDR", srv.Addr())
 		ts.Setenv(*name+"_HOST", host)
