@@ -63,9 +63,11 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		case f.Opts.JSON:
 			out = append(out, toJSONEntry(e, p))
 		case o.Long:
-			fmt.Fprintln(f.IO.Out, longLine(e, p))
+			fmt.Fprintln(f.IO.Out, client.Sanitize(longLine(e, p)))
 		default:
-			fmt.Fprintln(f.IO.Out, p)
+			// Names come from the server: escape control characters so
+			// that they cannot drive the terminal.
+			fmt.Fprintln(f.IO.Out, client.Sanitize(p))
 		}
 	}
 	dir := r.Path()

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
@@ -97,7 +98,7 @@ func (r *reporter) done(remote, local string, res transfer.Result, err error) {
 		j.Error = err.Error()
 		r.errs = append(r.errs, err)
 		if ExitCode(err) != ExitInterrupted {
-			r.f.Warn("%s: %v", remote, err)
+			r.f.Warn("%s: %v", client.Sanitize(remote), err) // a name from a listing may hold control characters
 		}
 	}
 	r.results = append(r.results, j)

@@ -69,7 +69,7 @@ func statRun(ctx context.Context, o *StatOptions) error {
 		fmt.Fprintf(out, "Mode:     %04o\n", e.Mode.Perm())
 	}
 	if e.Target != "" {
-		fmt.Fprintf(out, "Target:   %s\n", e.Target)
+		fmt.Fprintf(out, "Target:   %s\n", client.Sanitize(e.Target))
 	}
 	return nil
 }

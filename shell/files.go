@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
@@ -299,7 +300,7 @@ func (r *report) done(name string, res transfer.Result, err error) {
 	if err != nil {
 		r.errs = append(r.errs, err)
 		if !errors.Is(err, context.Canceled) && !r.s.willRetry(err) {
-			r.s.warn("%s: %v", name, err)
+			r.s.warn("%s: %v", client.Sanitize(name), err) // a name from a listing may hold control characters
 		}
 		return
 	}

@@ -130,10 +130,12 @@ func (s *Shell) cmdLs(ctx context.Context, args []string) error {
 		if !all && strings.HasPrefix(e.Name, ".") {
 			continue
 		}
+		// Names come from the server: escape control characters so that
+		// they cannot drive the terminal.
 		if long {
-			fmt.Fprintln(s.out, longLine(e))
+			fmt.Fprintln(s.out, client.Sanitize(longLine(e)))
 		} else {
-			fmt.Fprintln(s.out, e.Name)
+			fmt.Fprintln(s.out, client.Sanitize(e.Name))
 		}
 	}
 	return nil
@@ -178,7 +180,7 @@ func (s *Shell) cmdDir(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, l := range lines {
-		fmt.Fprintln(s.out, l)
+		fmt.Fprintln(s.out, client.Sanitize(l)) // server text: no terminal control
 	}
 	return nil
 }
@@ -193,7 +195,7 @@ func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, n := range names {
-		fmt.Fprintln(s.out, n)
+		fmt.Fprintln(s.out, client.Sanitize(n)) // server text: no terminal control
 	}
 	return nil
 }
