@@ -98,6 +98,7 @@ func runCell(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	x.run("get", x.get)
 	x.run("resumed get", x.resumedGet)
 	x.run("resumed put", x.resumedPut)
+	x.run("pooled, pipelined", x.pooled)
 	x.run("rename", x.rename)
 	x.namesSteps()
 	x.run("missing file", x.missing)
