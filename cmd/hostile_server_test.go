@@ -28,8 +28,8 @@ import (
 //	-activefrom IP     dial active-mode data connections from IP
 //	-certhost NAME     present a certificate valid for NAME only
 //	-greeting ACTION   replace the 220 greeting
-//	-on VERB[#N]=ACTION  answer VERB (only its Nth use over the server's
-//	                   life with #N) with ACTION
+//	-on VERB[@N]=ACTION  answer VERB (only its Nth use over the server's
+//	                   life with @N; testscript reads # as a comment) with ACTION
 //
 // FILE is relative to $WORK; in each of its lines "$WORK" becomes the
 // script's folder, the line is unquoted like the body of a Go string
@@ -84,12 +84,12 @@ func addHostileFlags(fs *flag.FlagSet) *hostileFlags {
 	fs.StringVar(&h.activeFrom, "activefrom", "", "source IP of active-mode data connections")
 	fs.StringVar(&h.cert, "certhost", "", "the only name the certificate holds")
 	fs.StringVar(&h.greeting, "greeting", "", "ACTION replacing the greeting")
-	fs.Func("on", "VERB[#N]=ACTION", func(v string) error {
+	fs.Func("on", "VERB[@N]=ACTION", func(v string) error {
 		spec, action, ok := strings.Cut(v, "=")
 		if !ok {
-			return fmt.Errorf("want VERB[#N]=ACTION, got %q", v)
+			return fmt.Errorf("want VERB[@N]=ACTION, got %q", v)
 		}
-		verb, n, hasN := strings.Cut(spec, "#")
+		verb, n, hasN := strings.Cut(spec, "@")
 		r := rule{verb: strings.ToUpper(verb), action: action}
 		if hasN {
 			var err error
@@ -256,9 +256,10 @@ func ftpCmdsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if srv == nil {
 		ts.Fatalf("ftpcmds: no server %s", name)
 	}
+	out := ts.Stdout() // called even for no commands, so that stdout is reset
 	for _, c := range srv.Commands() {
 		q := strconv.Quote(c)
-		fmt.Fprintln(ts.Stdout(), q[1:len(q)-1])
+		fmt.Fprintln(out, q[1:len(q)-1])
 	}
 	srv.ResetCommands()
 }
@@ -318,7 +319,8 @@ func lsTreeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Check(err)
 	sort.Strings(lines)
+	out := ts.Stdout() // called even for an empty tree, so that stdout is reset
 	for _, l := range lines {
-		fmt.Fprintln(ts.Stdout(), l)
+		fmt.Fprintln(out, l)
 	}
 }
