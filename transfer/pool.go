@@ -19,6 +19,10 @@ import (
 // PoolOptions.Size is not set.
 const DefaultParallel = 4
 
+// checkIdle is how long a connection sits idle in a Pool before Get
+// checks that the server has not dropped it.
+const checkIdle = time.Second
+
 // DefaultIdleTimeout is how long a Pool keeps an unused connection.
 const DefaultIdleTimeout = 30 * time.Second
 
@@ -155,7 +159,10 @@ func (p *Pool) Get(ctx context.Context) (*client.Conn, error) {
 			pc := p.idle[n-1]
 			p.idle = p.idle[:n-1]
 			p.mu.Unlock()
-			if pc.c.Err() == nil && (!pc.check || pc.c.Noop(ctx) == nil) {
+			// A connection idle for a while may have been dropped by the
+			// server: Check sees a 421 or a close without a round trip.
+			if pc.c.Err() == nil && (time.Since(pc.since) < checkIdle || pc.c.Check() == nil) &&
+				(!pc.check || pc.c.Noop(ctx) == nil) {
 				return pc.c, nil
 			}
 			p.drop(pc.c)

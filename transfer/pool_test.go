@@ -224,3 +224,29 @@ func TestPoolPipelinesByDefault(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// A connection that the server dropped while it sat idle in the pool is
+// replaced before it is lent, without a failed command.
+func TestPoolChecksIdleConnection(t *testing.T) {
+	for _, text := range []string{"Idle timeout.", ""} {
+		srv := ftptest.New(t, ftptest.Config{})
+		os.WriteFile(filepath.Join(srv.Root(), "f"), []byte("data"), 0o644)
+		p := testPool(t, srv, PoolOptions{Size: 1})
+		c, err := p.Get(testCtx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Put(c, nil)
+		srv.DropSessions(text)
+		p.mu.Lock()
+		p.idle[0].since = time.Now().Add(-2 * checkIdle) // idle long enough to be checked
+		p.mu.Unlock()
+		res, err := p.GetFile(testCtx(t), "f", filepath.Join(t.TempDir(), "f"), GetOptions{})
+		if err != nil || res.Retries != 0 {
+			t.Fatalf("GetFile after an idle drop (%q) = %+v, %v", text, res, err)
+		}
+		if srv.Sessions() != 2 {
+			t.Errorf("%d sessions, want 2", srv.Sessions())
+		}
+	}
+}
