@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +127,9 @@ func (r *reporter) finish(earlier []error) error {
 	failed := len(r.errs) + len(earlier)
 	elapsed := time.Since(r.start)
 	if r.f.Opts.JSON && !r.quietData {
+		// Parallel transfers end in any order; the summary lists them by
+		// remote path.
+		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
 			Retries: r.retries, Skipped: r.skipped, Folders: r.made, Deleted: r.gone, DryRun: r.dryRun, Plan: r.plan}
 		if s.Files == nil {
