@@ -1,0 +1,109 @@
+package cmd
+
+import (
+	"context"
+	"io"
+	"reflect"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// parse runs c with args, its run function replaced through runF, and
+// returns the error.
+func parse(t *testing.T, c *cobra.Command, args ...string) error {
+	t.Helper()
+	c.SetArgs(args)
+	c.SetOut(io.Discard)
+	c.SetErr(io.Discard)
+	c.SilenceErrors, c.SilenceUsage = true, true
+	return c.ExecuteContext(context.Background())
+}
+
+// flagFactory is a factory for flag-parsing tests: nothing is connected.
+func flagFactory() *Factory { return &Factory{IO: &IOStreams{}, Opts: &GlobalOptions{}} }
+
+// TestGetFlags checks what get's flags and arguments become, and which
+// combinations are usage errors.
+func TestGetFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want func(o *GetOptions) bool
+		err  bool
+	}{
+		{args: []string{"ftp://h/a", "ftp://h/b", "-o", "dir/", "-c"}, want: func(o *GetOptions) bool {
+			return reflect.DeepEqual(o.Addresses, []string{"ftp://h/a", "ftp://h/b"}) && o.Output == "dir/" && o.Continue &&
+				o.Engine.Parallel == 4 && o.Segments == 1 && !o.Recursive
+		}},
+		{args: []string{"-r", "--parallel", "8", "--exclude", "*.tmp", "--exclude", "cache", "--only-newer", "--dry-run", "ftp://h/d"},
+			want: func(o *GetOptions) bool {
+				return o.Recursive && o.Engine.Parallel == 8 && reflect.DeepEqual(o.Tree.Exclude, []string{"*.tmp", "cache"}) &&
+					o.Tree.OnlyNewer && o.Tree.DryRun
+			}},
+		{args: []string{"--segments", "4", "--limit-rate", "2M", "--verify", "--no-pipeline", "ftp://h/big"},
+			want: func(o *GetOptions) bool {
+				return o.Segments == 4 && o.Engine.limit != nil && o.Engine.Verify && o.Engine.NoPipeline
+			}},
+		{args: []string{"--exclude", "x", "ftp://h/d"}, err: true},
+		{args: []string{"--segments", "0", "ftp://h/f"}, err: true},
+		{args: []string{"--segments", "2", "-r", "ftp://h/d"}, err: true},
+		{args: []string{"-r", "-o", "-", "ftp://h/d"}, err: true},
+		{args: []string{"-c", "-o", "-", "ftp://h/f"}, err: true},
+		{args: []string{"--parallel", "0", "ftp://h/f"}, err: true},
+		{args: []string{"--limit-rate", "fast", "ftp://h/f"}, err: true},
+		{args: []string{}, err: true},
+	} {
+		var got *GetOptions
+		err := parse(t, NewCmdGet(flagFactory(), func(_ context.Context, o *GetOptions) error { got = o; return nil }), tc.args...)
+		checkParse(t, tc.args, err, tc.err, got != nil && tc.want != nil && tc.want(got))
+	}
+}
+
+// TestPutAndMirrorFlags checks put's and mirror's flags and arguments.
+func TestPutAndMirrorFlags(t *testing.T) {
+	var put *PutOptions
+	err := parse(t, NewCmdPut(flagFactory(), func(_ context.Context, o *PutOptions) error { put = o; return nil }),
+		"a.txt", "b.txt", "ftp://h/up/", "-c", "--direct", "--parallel", "2")
+	checkParse(t, []string{"put"}, err, false, put != nil && reflect.DeepEqual(put.Locals, []string{"a.txt", "b.txt"}) &&
+		put.Address == "ftp://h/up/" && put.Continue && put.Direct && put.Engine.Parallel == 2)
+	err = parse(t, NewCmdPut(flagFactory(), func(context.Context, *PutOptions) error { return nil }), "-", "ftp://h/")
+	checkParse(t, []string{"put -"}, err, true, false)
+	err = parse(t, NewCmdPut(flagFactory(), func(context.Context, *PutOptions) error { return nil }), "--dry-run", "a", "ftp://h/")
+	checkParse(t, []string{"put --dry-run"}, err, true, false)
+
+	var m *MirrorOptions
+	err = parse(t, NewCmdMirror(flagFactory(), func(_ context.Context, o *MirrorOptions) error { m = o; return nil }),
+		"-R", "--delete", "-c", "--include", "*.html", "site", "ftp://h/www")
+	checkParse(t, []string{"mirror"}, err, false, m != nil && m.Reverse && m.Tree.Delete && m.Tree.Continue &&
+		reflect.DeepEqual(m.Tree.Include, []string{"*.html"}) && m.Source == "site" && m.Target == "ftp://h/www")
+	err = parse(t, NewCmdMirror(flagFactory(), func(context.Context, *MirrorOptions) error { return nil }), "only-one")
+	checkParse(t, []string{"mirror only-one"}, err, true, false)
+}
+
+// TestSmallCommandFlags checks the flags of ls, rm and mkdir.
+func TestSmallCommandFlags(t *testing.T) {
+	var ls *LsOptions
+	err := parse(t, NewCmdLs(flagFactory(), func(_ context.Context, o *LsOptions) error { ls = o; return nil }), "-laR", "ftp://h/")
+	checkParse(t, []string{"ls"}, err, false, ls != nil && ls.Long && ls.All && ls.Recursive && ls.Address == "ftp://h/")
+	var rm *RmOptions
+	err = parse(t, NewCmdRm(flagFactory(), func(_ context.Context, o *RmOptions) error { rm = o; return nil }), "-r", "ftp://h/a", "ftp://h/b")
+	checkParse(t, []string{"rm"}, err, false, rm != nil && rm.Recursive && len(rm.Addresses) == 2)
+	var mk *MkdirOptions
+	err = parse(t, NewCmdMkdir(flagFactory(), func(_ context.Context, o *MkdirOptions) error { mk = o; return nil }), "-p", "ftp://h/a/b")
+	checkParse(t, []string{"mkdir"}, err, false, mk != nil && mk.Parents && mk.Addresses[0] == "ftp://h/a/b")
+}
+
+// checkParse reports a parse whose outcome is not the one wanted: a usage
+// error (exit code 2) when wantErr, else no error and ok.
+func checkParse(t *testing.T, args []string, err error, wantErr, ok bool) {
+	t.Helper()
+	switch {
+	case wantErr && (err == nil || ExitCode(err) != ExitUsage):
+		t.Errorf("%q: error %v, want a usage error", args, err)
+	case !wantErr && err != nil:
+		t.Errorf("%q: %v", args, err)
+	case !wantErr && !ok:
+		t.Errorf("%q: options not as wanted", args)
+	}
+}
+
