@@ -106,4 +106,3 @@ func checkParse(t *testing.T, args []string, err error, wantErr, ok bool) {
 		t.Errorf("%q: options not as wanted", args)
 	}
 }
-
