@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,7 +57,9 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	}
 	defer s.Close(context.WithoutCancel(ctx))
 	var out []jsonEntry
+	listed := 0
 	emit := func(e client.Entry, p string) {
+		listed++
 		switch {
 		case f.Opts.JSON:
 			out = append(out, toJSONEntry(e, p))
@@ -71,6 +72,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		}
 	}
 	dir := r.Path()
+	var refused int // folders not entered because of their names
 	isDir, err := isRemoteDir(ctx, s, c, dir)
 	if err != nil {
 		return err
@@ -81,22 +83,29 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 			return err
 		}
 		emit(e, e.Name)
-	} else if err := walk(ctx, f, s, dir, "", o.All, o.Recursive, emit); err != nil {
+	} else if err := walk(ctx, f, s, dir, "", o.All, o.Recursive, emit, &refused); err != nil {
 		return err
 	}
 	if f.Opts.JSON {
 		if out == nil {
 			out = []jsonEntry{}
 		}
-		return writeJSON(f.IO.Out, out)
+		if err := writeJSON(f.IO.Out, out); err != nil {
+			return err
+		}
+	}
+	if refused > 0 {
+		return &PartialError{Failed: refused, Total: listed}
 	}
 	return nil
 }
 
 // walk lists dir and, when recursive, its sub-folders depth first,
 // calling emit with each entry and its path relative to the listed root.
-// Symbolic links are not followed.
-func walk(ctx context.Context, f *Factory, s *transfer.Session, dir, rel string, all, recursive bool, emit func(client.Entry, string)) error {
+// Symbolic links are not followed. A sub-folder whose name
+// transfer.CheckName refuses (it could hold CR or LF, or lead elsewhere)
+// is not entered: walk warns and counts it in refused.
+func walk(ctx context.Context, f *Factory, s *transfer.Session, dir, rel string, all, recursive bool, emit func(client.Entry, string), refused *int) error {
 	c, err := s.Conn(ctx)
 	if err != nil {
 		return err
@@ -113,10 +122,15 @@ func walk(ctx context.Context, f *Factory, s *transfer.Session, dir, rel string,
 		return nil
 	}
 	for _, e := range entries {
-		if e.Type != client.EntryDir || e.Name == "." || e.Name == ".." || strings.Contains(e.Name, "/") {
+		if e.Type != client.EntryDir || e.Name == "." || e.Name == ".." {
 			continue
 		}
-		if err := walk(ctx, f, s, joinRemote(dir, e.Name), joinRemote(rel, e.Name), all, true, emit); err != nil {
+		if err := transfer.CheckName(e.Name); err != nil {
+			f.Warn("%s: %v", client.Sanitize(joinRemote(rel, e.Name)), err)
+			*refused++
+			continue
+		}
+		if err := walk(ctx, f, s, joinRemote(dir, e.Name), joinRemote(rel, e.Name), all, true, emit, refused); err != nil {
 			return err
 		}
 	}
