@@ -240,10 +240,12 @@ var errBye = errors.New("bye")
 
 // runLine parses and runs one command line.
 func (s *Shell) runLine(line string) error {
-	name, args := parseLine(line)
-	if name == "" {
+	if strings.TrimSpace(line) == "" {
 		return nil
 	}
+	// A line of words has a command, even an empty one ("" or ''), which
+	// is unknown: it fails rather than passing as done.
+	name, args := parseLine(line)
 	c := lookup(name)
 	if c == nil {
 		return usageErrorf("unknown command %q; type help for a list", name)
