@@ -25,6 +25,19 @@ test: servers lint
 test-short:
 	$(GO) test -race -short $(PKGS)
 
+# fuzz runs every fuzz target (each func FuzzX in a _test.go file) for
+# FUZZTIME each, one after another: `make fuzz FUZZTIME=10m` for a long
+# run. A failing input is written to testdata/fuzz/FuzzX/ in the target's
+# package; commit it with the fix, as a regression seed. fuzz-short runs
+# each target for 2 s, as CI does. scripts/fuzz.sh explains the "flake"
+# lines of a loaded machine.
+FUZZTIME ?= 60s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) sh scripts/fuzz.sh
+
+fuzz-short:
+	FUZZTIME=2s GO=$(GO) sh scripts/fuzz.sh
+
 servers:
 	$(GO) run ./internal/realserver/cmd/realserver install
 
