@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -127,6 +128,11 @@ func walk(ctx context.Context, f *Factory, s *transfer.Session, dir, rel string,
 		}
 		if err := transfer.CheckName(e.Name); err != nil {
 			f.Warn("%s: %v", client.Sanitize(joinRemote(rel, e.Name)), err)
+			*refused++
+			continue
+		}
+		if child := joinRemote(rel, e.Name); strings.Count(child, "/")+1 > transfer.MaxDepth {
+			f.Warn("%s: %v", client.Sanitize(child), transfer.ErrTooDeep)
 			*refused++
 			continue
 		}

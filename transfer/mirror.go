@@ -95,6 +95,9 @@ type mirror struct {
 	rep              *Report
 	learned          bool
 	canMFMT, canMDTM bool
+	// unknown holds the source paths whose contents are unknown (see
+	// unknownBelow); guarded by mu.
+	unknown map[string]bool
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -164,7 +167,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		src, dst = local, remote
 		keepsTimes = m.canMFMT
 	}
-	actions := plan(src, dst, &opt, keepsTimes)
+	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
 	actions = m.refine(ctx, actions, keepsTimes)
 	rep.Plan = actions
 	if opt.DryRun {

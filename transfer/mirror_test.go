@@ -466,3 +466,84 @@ func TestMirrorDoesNotFollowLocalSymlinks(t *testing.T) {
 		t.Fatalf("upload followed a link: %+v, %v", rep, err)
 	}
 }
+
+// A tree deeper than MaxDepth (a link loop the server follows) is
+// mirrored down to that depth; the folder below is reported, not entered.
+func TestMirrorStopsAtMaxDepth(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{})
+	deep := filepath.Join(srv.Root(), "src")
+	for range MaxDepth + 2 {
+		deep = filepath.Join(deep, "d")
+	}
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(deep, "bottom.txt"), []byte("x"), 0o644)
+	p := testPool(t, srv, PoolOptions{Size: 2})
+	dst := t.TempDir()
+	var failed []Event
+	var mu sync.Mutex
+	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{OnEvent: func(ev Event) {
+		if ev.Err != nil {
+			mu.Lock()
+			failed = append(failed, ev)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != 1 || len(failed) != 1 || !errors.Is(failed[0].Err, ErrTooDeep) || depth(failed[0].Action.Path) != MaxDepth+1 {
+		t.Fatalf("report %+v, failures %+v", rep, failed)
+	}
+	if fi, err := os.Stat(filepath.Join(dst, filepath.FromSlash(strings.Repeat("d/", MaxDepth)))); err != nil || !fi.IsDir() {
+		t.Errorf("the folder at the greatest depth is missing: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, filepath.FromSlash(strings.Repeat("d/", MaxDepth+1)))); !os.IsNotExist(err) {
+		t.Errorf("a folder below MaxDepth was made: %v", err)
+	}
+}
+
+// --delete spares the destination below a source folder whose listing
+// failed: what it holds is unknown, not gone.
+func TestMirrorDeleteSparesUnlistedFolders(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "MLSD" && c.Arg == "src/keep" {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	for _, f := range []string{"src/a.txt", "src/keep/b.txt"} {
+		writeTestFile(t, filepath.Join(srv.Root(), f), "server")
+	}
+	dst := t.TempDir()
+	for _, f := range []string{"keep/old.txt", "keep/deep/older.txt", "extra.txt"} {
+		writeTestFile(t, filepath.Join(dst, f), "local")
+	}
+	p := testPool(t, srv, PoolOptions{Size: 2})
+	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{Delete: true, Update: UpdateChanged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != 1 || rep.Deleted != 1 || rep.Copied != 1 {
+		t.Errorf("report %+v, want 1 copied, 1 deleted, 1 failed", rep)
+	}
+	for _, f := range []string{"keep/old.txt", "keep/deep/older.txt", "a.txt"} {
+		if _, err := os.Stat(filepath.Join(dst, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dst, "extra.txt")); !os.IsNotExist(err) {
+		t.Errorf("extra.txt, which the source lacks, was kept: %v", err)
+	}
+}
+
+func writeTestFile(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

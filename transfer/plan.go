@@ -208,7 +208,11 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 // they run: deletions in the way of a copy, folders to make (parents
 // first), copies, then deletions of what the source lacks (children
 // first). Skips are included, for the dry run's record.
-func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool) []Action {
+//
+// unknown holds source paths whose contents are unknown (a folder that
+// could not be listed, a refused name): Delete never touches the
+// destination at or below them.
+func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string]bool) []Action {
 	var before, dirs, copies, skips, after []Action
 	// doomed holds the destination paths of type conflicts: deleted as in
 	// the way with Delete, left alone (with all below) without.
@@ -265,10 +269,11 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool) []Action {
 		for i := len(paths) - 1; i >= 0; i-- {
 			p := paths[i]
 			d := dst[p]
-			if _, ok := src[p]; ok || underDoomed(doomed, p) || (d.typ != client.EntryDir && !opt.Filter.keeps(p)) {
+			if _, ok := src[p]; ok || underDoomed(doomed, p) || underDoomed(unknown, p) ||
+				(d.typ != client.EntryDir && !opt.Filter.keeps(p)) {
 				continue
 			}
-			if d.typ == client.EntryDir && keepsSomething(dst, p, opt.Filter) {
+			if d.typ == client.EntryDir && (keepsSomething(dst, p, opt.Filter) || holdsUnknown(unknown, p)) {
 				continue
 			}
 			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: "not in source", dst: d})
@@ -284,6 +289,17 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool) []Action {
 func underDoomed(doomed map[string]bool, p string) bool {
 	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
 		if doomed[q] {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsUnknown reports whether the folder dir holds a path in unknown,
+// which it must keep.
+func holdsUnknown(unknown map[string]bool, dir string) bool {
+	for p := range unknown {
+		if strings.HasPrefix(p, dir+"/") {
 			return true
 		}
 	}

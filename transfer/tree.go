@@ -3,10 +3,12 @@ package transfer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +40,17 @@ func (t tree) sortedPaths() []string {
 	sort.Strings(ps)
 	return ps
 }
+
+// MaxDepth is how many folder levels below its root a tree job enters.
+// A server that lists a folder inside itself (a link loop it follows, or
+// a hostile one) would otherwise lead it on without end.
+const MaxDepth = 64
+
+// ErrTooDeep reports a folder MaxDepth levels down, which is not entered.
+var ErrTooDeep = fmt.Errorf("folder more than %d levels deep: not entered (a link loop on the server?)", MaxDepth)
+
+// depth is the number of folder levels of a relative path: 1 for "a".
+func depth(rel string) int { return strings.Count(rel, "/") + 1 }
 
 // scanRemote lists the remote tree at root, up to workers folders at a
 // time over the pool. Names the server sends are checked with CheckName;
@@ -74,6 +87,7 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 						mu.Unlock()
 					} else {
 						m.itemFailed(Action{Kind: Skip, Path: rel, Dir: true, Reason: "cannot list"}, err)
+						m.unknownBelow(rel, !dest)
 					}
 					q.done()
 					continue
@@ -89,10 +103,16 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 					p := path.Join(rel, e.Name)
 					if err := CheckName(e.Name); err != nil {
 						m.itemFailed(Action{Kind: Skip, Path: path.Join(rel, client.Sanitize(e.Name)), Reason: "refused name"}, err)
+						m.unknownBelow(p, !dest)
 						continue
 					}
 					n := &node{rel: p, typ: e.Type, size: e.Size, mtime: e.ModTime, prec: e.Precision, listed: e}
 					if e.Type == client.EntryDir && m.filter.pruned(p) {
+						continue
+					}
+					if e.Type == client.EntryDir && depth(p) > MaxDepth {
+						m.itemFailed(Action{Kind: Skip, Path: p, Dir: true, Reason: "too deep"}, ErrTooDeep)
+						m.unknownBelow(p, !dest)
 						continue
 					}
 					mu.Lock()
@@ -132,6 +152,7 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 				return err
 			}
 			m.itemFailed(Action{Kind: Skip, Path: p, Dir: d != nil && d.IsDir(), Reason: "cannot read"}, localErr("read", p, err))
+			m.unknownBelow(p, m.opt.Direction == Upload)
 			return nil
 		}
 		if p == "." {
@@ -164,6 +185,21 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 		return nil, localErr("read", root.Name(), err)
 	}
 	return t, nil
+}
+
+// unknownBelow records, when source is set, that what the source holds
+// at and below rel is unknown (it could not be listed or was not
+// entered), so that --delete spares the destination there.
+func (m *mirror) unknownBelow(rel string, source bool) {
+	if !source {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.unknown == nil {
+		m.unknown = map[string]bool{}
+	}
+	m.unknown[rel] = true
 }
 
 // dirQueue hands folders to list to a fixed set of workers. pop blocks
