@@ -322,7 +322,10 @@ func outputFolder(out string, many bool) (string, error) {
 	fi, err := os.Stat(out)
 	isDir := err == nil && fi.IsDir()
 	if !isDir && (strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator))) {
-		return "", &transfer.LocalError{Op: "open folder", Path: out, Err: os.ErrNotExist}
+		if err == nil {
+			err = errors.New("not a folder")
+		}
+		return "", &transfer.LocalError{Op: "open folder", Path: out, Err: err}
 	}
 	if isDir {
 		return out, nil
