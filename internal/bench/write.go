@@ -103,8 +103,11 @@ func (r *report) scenarioSection(b *bytes.Buffer, res *result) {
 		if i > 0 {
 			ratio = fmt.Sprintf("%.2f", pairRatio(res.series[0], s))
 		}
-		fmt.Fprintf(b, "| %s | %.3f | %.3f | %.3f | %s | %.1f, %.1f |\n", s.tool, s.medianWall(), lo, hi,
-			ratio, s.medianRSS()/1e6, float64(s.maxRSS())/1e6)
+		memory := "not measured"
+		if s.maxRSS() > 0 {
+			memory = fmt.Sprintf("%.1f, %.1f", s.medianRSS()/1e6, float64(s.maxRSS())/1e6)
+		}
+		fmt.Fprintf(b, "| %s | %.3f | %.3f | %.3f | %s | %s |\n", s.tool, s.medianWall(), lo, hi, ratio, memory)
 	}
 	fmt.Fprintf(b, "\n```sh\n")
 	for _, s := range res.series {
