@@ -142,8 +142,8 @@ func (t *transfer) Write(p []byte) (int, error) {
 
 // Close ends the transfer and reads the server's final reply. A download
 // closed before the end of its data, a transfer whose data connection
-// failed, and any transfer whose context was cancelled, is aborted
-// instead.
+// failed, and any transfer whose context was cancelled (also while Close
+// waits for the final reply), is aborted instead.
 func (t *transfer) Close() error {
 	if t.closed {
 		return nil
@@ -181,8 +181,15 @@ func (t *transfer) Close() error {
 	}
 	c.setData(nil)
 	c.busy = false
-	reply, err := c.readFinal(context.WithoutCancel(t.ctx), t.verb)
+	reply, err := c.readFinal(t.ctx, t.verb)
 	if err != nil {
+		if t.ctx.Err() != nil && c.Err() == nil {
+			// Cancelled while the server finished (an upload's last
+			// data may still drain from the socket buffers): stop it
+			// with ABOR rather than wait for its reply.
+			c.abort(nil, t.upload, t.line)
+			return &Error{Kind: KindOther, Op: t.verb, Err: fmt.Errorf("transfer cancelled: %w", t.ctx.Err())}
+		}
 		return err
 	}
 	if reply.Code/100 != 2 {
