@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -257,68 +256,6 @@ func (m *mirror) count(a Action, err error) {
 	case a.Kind == Skip:
 		m.rep.Skipped++
 	}
-}
-
-// refine asks MDTM for the exact time of remote files whose copy rests
-// on a LIST time (to the minute or day, zone unknown), and skips those
-// the exact time shows to be the same.
-func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) []Action {
-	if !m.canMDTM {
-		return actions
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(m.pool.Limit(), 1))
-	for i := range actions {
-		a := &actions[i]
-		if a.Kind != Copy || !a.byTime || a.dst == nil {
-			continue
-		}
-		rn := a.src
-		if m.opt.Direction == Upload {
-			rn = a.dst
-		}
-		if rn.prec >= client.TimeExact {
-			continue
-		}
-		g.Go(func() error {
-			var t time.Time
-			m.pool.Do(gctx, "MDTM "+a.Path, func(c *client.Conn, _ int) error {
-				var err error
-				t, err = c.ModTime(gctx, remoteJoin(m.remoteDir, a.Path))
-				if err != nil && c.Err() == nil {
-					return nil // the listing's time stands
-				}
-				return err
-			})
-			if t.IsZero() {
-				return nil
-			}
-			exact := *rn
-			exact.mtime, exact.prec = t, client.TimeExact
-			src, dst := a.src, a.dst
-			if m.opt.Direction == Upload {
-				dst = &exact
-			} else {
-				src = &exact
-				if a.src.listed != nil {
-					l := *a.src.listed
-					l.ModTime, l.Precision = t, client.TimeExact
-					exact.listed = &l
-				}
-				a.src = src
-			}
-			if dec := decide(src, dst, m.opt.Update, keepsTimes); !dec.copy {
-				*a = Action{Kind: Skip, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
-			} else {
-				a.Reason = dec.reason + " (MDTM)"
-			}
-			return nil
-		})
-	}
-	g.Wait()
-	// Skips go last, as plan orders them.
-	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Kind != Skip && actions[j].Kind == Skip })
-	return actions
 }
 
 // makeRemoteRoot creates the remote root folder and its parents; errors

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
 
@@ -545,5 +547,42 @@ func writeTestFile(t *testing.T, p, content string) {
 	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Over LIST, a download asks the exact times of all its files in
+// pipelined batches before the copies, not with an MDTM of its own before
+// each RETR, and the local files get those times.
+func TestMirrorBatchesMDTM(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLSD", "MLST"}})
+	const n = client.MaxModTimes + 6 // two batches
+	times := map[string]time.Time{}
+	for i := range n {
+		name := fmt.Sprintf("f%03d", i)
+		p := filepath.Join(srv.Root(), "src", name)
+		write(t, p, name)
+		tm := time.Date(2024, 1, 1, 0, 0, i, 0, time.UTC)
+		os.Chtimes(p, tm, tm)
+		times[name] = tm
+	}
+	p := testPool(t, srv, PoolOptions{Size: 1})
+	dst := t.TempDir()
+	srv.ResetCommands()
+	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{Update: UpdateChanged})
+	if err != nil || rep.Copied != n {
+		t.Fatalf("Mirror = %+v, %v", rep, err)
+	}
+	cmds := srv.Commands()
+	if countVerb(cmds, "MDTM") != n || countVerb(cmds, "RETR") != n || countVerb(cmds, "SIZE") != 0 {
+		t.Errorf("%d MDTM, %d RETR, %d SIZE for %d files", countVerb(cmds, "MDTM"), countVerb(cmds, "RETR"), countVerb(cmds, "SIZE"), n)
+	}
+	if i := slices.IndexFunc(cmds, func(c string) bool { return strings.HasPrefix(c, "RETR") }); countVerb(cmds[:max(i, 0)], "MDTM") != n {
+		t.Errorf("not every MDTM came before the first RETR: %q", cmds)
+	}
+	for name, tm := range times {
+		fi, err := os.Stat(filepath.Join(dst, name))
+		if err != nil || !fi.ModTime().Equal(tm) {
+			t.Errorf("%s: %v, want time %v", name, err, tm)
+		}
 	}
 }

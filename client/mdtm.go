@@ -1,0 +1,69 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// MaxModTimes is the most paths ModTimes takes in one call.
+const MaxModTimes = 64
+
+// ModTimes issues an MDTM command (RFC 3659 section 3) for each path, all
+// in one write, and reads the replies in order, as lftp does for the
+// files of a folder: one round trip for all of them instead of one each.
+// It returns the times and, for each path, nil or the error the server's
+// reply makes of it (a *ReplyError, or a protocol error for a reply that
+// holds no time). err is set when the exchange as a whole failed: a path
+// with CR, LF or NUL (nothing is sent), more than MaxModTimes paths, or a
+// broken connection. A context that ends while replies are still due
+// leaves the connection unusable, since its replies would come out of
+// step.
+func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
+	if len(paths) > MaxModTimes {
+		return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: errors.New("too many paths in one call")}
+	}
+	if err := c.begin(ctx, "MDTM", ""); err != nil {
+		return nil, nil, err
+	}
+	lines := make([]string, len(paths))
+	for i, p := range paths {
+		if err := checkArg(p); err != nil {
+			return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: err}
+		}
+		lines[i] = "MDTM " + p
+	}
+	if len(lines) == 0 {
+		return nil, nil, nil
+	}
+	if err := c.sendLines(ctx, lines); err != nil {
+		return nil, nil, err
+	}
+	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
+	for i := range paths {
+		reply, err := c.readFinal(ctx, "MDTM")
+		if err != nil {
+			if c.Err() == nil {
+				// A cancelled wait: the replies still due would answer
+				// the next commands.
+				c.fail(&Error{Kind: KindConnection, Op: "MDTM", Err: errors.New("connection dropped: pipelined replies cut short")})
+			}
+			return nil, nil, err
+		}
+		if err := c.Err(); err != nil {
+			return nil, nil, err // a 421: the server is closing
+		}
+		if reply.Code != 213 {
+			errs[i] = c.replyError(lines[i], reply)
+			continue
+		}
+		t, perr := parseTimeVal(strings.TrimSpace(reply.Msg()))
+		if perr != nil {
+			errs[i] = &Error{Kind: KindProtocol, Op: "MDTM", Err: perr}
+			continue
+		}
+		times[i] = t
+	}
+	return times, errs, nil
+}

@@ -1,0 +1,100 @@
+package transfer
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// refine asks MDTM for the exact times that LIST could not give (it tells
+// the minute or the day, in an unknown zone): for the copies that rest on
+// such a time, which the exact time may turn into skips, and, in a
+// download, for every copy, so that the local file gets the exact time
+// without a round trip of its own (not in a dry run). The times are asked in batches of
+// client.MaxModTimes pipelined commands over the pool's connections, one
+// round trip a batch. A path whose MDTM fails keeps its listing's time.
+func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) []Action {
+	if !m.canMDTM {
+		return actions
+	}
+	var need []int // indexes of actions
+	for i, a := range actions {
+		if a.Kind != Copy {
+			continue
+		}
+		rn := a.src
+		if m.opt.Direction == Upload {
+			rn = a.dst
+		}
+		if rn == nil || rn.prec >= client.TimeExact {
+			continue
+		}
+		if (a.byTime && a.dst != nil) || (m.opt.Direction == Download && !m.opt.DryRun) {
+			need = append(need, i)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(m.pool.Limit(), 1))
+	for start := 0; start < len(need); start += client.MaxModTimes {
+		batch := need[start:min(start+client.MaxModTimes, len(need))]
+		g.Go(func() error {
+			paths := make([]string, len(batch))
+			for j, i := range batch {
+				paths[j] = remoteJoin(m.remoteDir, actions[i].Path)
+			}
+			var times []time.Time
+			var errs []error
+			m.pool.Do(gctx, "MDTM", func(c *client.Conn, _ int) error {
+				var err error
+				times, errs, err = c.ModTimes(gctx, paths)
+				return err
+			})
+			for j, i := range batch {
+				if j < len(times) && errs[j] == nil && !times[j].IsZero() {
+					m.exact(&actions[i], times[j], keepsTimes)
+				}
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	// Skips go last, as plan orders them.
+	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Kind != Skip && actions[j].Kind == Skip })
+	return actions
+}
+
+// exact updates a copy with the exact time t of its remote file: the
+// decision is made again when it rested on the listing's time, and a
+// download passes the time on to Get through the listing entry.
+func (m *mirror) exact(a *Action, t time.Time, keepsTimes bool) {
+	rn := a.src
+	if m.opt.Direction == Upload {
+		rn = a.dst
+	}
+	exact := *rn
+	exact.mtime, exact.prec = t, client.TimeExact
+	src, dst := a.src, a.dst
+	if m.opt.Direction == Upload {
+		dst = &exact
+	} else {
+		if rn.listed != nil {
+			l := *rn.listed
+			l.ModTime, l.Precision = t, client.TimeExact
+			exact.listed = &l
+		}
+		src = &exact
+		a.src = src
+	}
+	if !a.byTime || dst == nil {
+		return
+	}
+	if dec := decide(src, dst, m.opt.Update, keepsTimes); !dec.copy {
+		*a = Action{Kind: Skip, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
+	} else {
+		a.Reason = dec.reason + " (MDTM)"
+	}
+}
