@@ -36,7 +36,7 @@
 // Each server gets a folder from os.MkdirTemp holding its config, the
 // certificate of the run (crypto/x509, RSA 2048, self-signed, for
 // 127.0.0.1, ::1 and localhost, made once per process), its logs and the
-// user's home. Ports come in blocks of 32, one control port and 31 passive
+// user's home. Ports come in blocks of 64, one control port and 63 passive
 // ports, outside the kernel's ephemeral range and locked with flock in
 // $TMPDIR/ferry-realserver-ports, so servers of parallel tests, packages
 // and the command never collide. Active mode is allowed everywhere, from
