@@ -29,14 +29,22 @@ test-short:
 # FUZZTIME each, one after another: `make fuzz FUZZTIME=10m` for a long
 # run. A failing input is written to testdata/fuzz/FuzzX/ in the target's
 # package; commit it with the fix, as a regression seed. fuzz-short runs
-# each target for 2 s, as CI does. scripts/fuzz.sh explains the "flake"
-# lines of a loaded machine.
+# each target for 2 s (about a minute in all). scripts/fuzz.sh explains
+# the "flake" lines of a loaded machine.
 FUZZTIME ?= 60s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) sh scripts/fuzz.sh
 
 fuzz-short:
 	FUZZTIME=2s GO=$(GO) sh scripts/fuzz.sh
+
+# soak runs the full soak tests: ten rounds of a parallel mirror of 2,000
+# files both ways against the in-process server with dropped data
+# connections and 421 replies, and the same over 32 connections against
+# vsftpd; each checks the trees, goroutines, file descriptors and memory.
+# `make test` runs a short form of both (2 rounds of 300 files).
+soak: servers
+	FERRY_SOAK=full $(GO) test -race -count=1 -timeout 60m -run Soak -v ./transfer/ ./internal/interop/
 
 servers:
 	$(GO) run ./internal/realserver/cmd/realserver install
