@@ -8,7 +8,7 @@ PKGS     := ./...
 FERRY_INTEROP ?=
 export FERRY_INTEROP
 
-.PHONY: all build test test-short servers bench bench-smoke lint fmt clean demo
+.PHONY: all build test test-short servers bench bench-smoke lint fmt clean demo fuzz fuzz-short soak
 
 all: build
 
