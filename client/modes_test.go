@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,7 +75,17 @@ func listening(host string, port int) bool {
 // picked, released and hoped free again.
 func dialBusyNextPort(t *testing.T, srv *ftptest.Server, opts ...Option) *Conn {
 	t.Helper()
-	for i := 0; i < 50; i++ {
+	// SO_REUSEADDR lets P be bound while an earlier connection from it
+	// sits in TIME_WAIT, which a busy machine (a mirror of thousands of
+	// files in a parallel test) has plenty of.
+	reuse := func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+		})
+		return errors.Join(err, serr)
+	}
+	for i := 0; i < 500; i++ {
 		busy, err := net.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +95,7 @@ func dialBusyNextPort(t *testing.T, srv *ftptest.Server, opts ...Option) *Conn {
 			busy.Close()
 			continue
 		}
-		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p}}
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p}, Control: reuse}
 		c, err := Dial(testCtx(t), srv.Addr(), append(opts, WithDialer(d))...)
 		if err != nil { // P is taken
 			busy.Close()
