@@ -36,8 +36,10 @@
 // Each server gets a folder from os.MkdirTemp holding its config, the
 // certificate of the run (crypto/x509, RSA 2048, self-signed, for
 // 127.0.0.1, ::1 and localhost, made once per process), its logs and the
-// user's home. Ports come in blocks of 64, one control port and 63 passive
-// ports, outside the kernel's ephemeral range and locked with flock in
+// user's home. Ports come in blocks of 256, one control port and 255
+// passive ports (vsftpd picks a passive port at random and gives up after
+// a few that are in use or in TIME_WAIT, so 32 parallel transfers need
+// many), outside the kernel's ephemeral range and locked with flock in
 // $TMPDIR/ferry-realserver-ports, so servers of parallel tests, packages
 // and the command never collide. Active mode is allowed everywhere, from
 // ports other than 20. Readiness is a connection that reads the 220

@@ -19,7 +19,7 @@ import (
 // in the CLI never share ports. Blocks are taken outside the kernel's
 // ephemeral range so outgoing connections do not take them meanwhile.
 const (
-	blockSize   = 64 // 1 control port + 63 passive ports: room for 32 parallel data connections and their TIME_WAIT
+	blockSize   = 256 // 1 control port + 255 passive ports (see doc.go)
 	lowestPort  = 10000
 	highestPort = 65535
 )
