@@ -17,9 +17,13 @@ build:
 
 # test runs every test with the race detector, after vet and a gofmt
 # check, and after installing the real FTP servers the interop tests use
-# (unpacked from Debian packages into a cache folder; see README).
+# (unpacked from Debian packages into a cache folder; see README); then
+# every fuzz target briefly and every benchmark scenario once on small
+# data, so that neither rots.
 test: servers lint
 	$(GO) test -race -count=1 $(PKGS)
+	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory bench-smoke
 
 # test-short skips the interop and soak tests.
 test-short:
