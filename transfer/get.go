@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sync"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -220,9 +221,17 @@ func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Pr
 
 // copyData copies src to dst, reporting progress.
 func copyData(dst io.Writer, src io.Reader, fp FileProgress) (int64, error) {
-	buf := make([]byte, bufferSize)
-	return io.CopyBuffer(&countingWriter{w: dst, p: fp}, onlyReader{src}, buf)
+	buf := buffers.Get().(*[]byte)
+	defer buffers.Put(buf)
+	return io.CopyBuffer(&countingWriter{w: dst, p: fp}, onlyReader{src}, *buf)
 }
+
+// buffers holds copy buffers for reuse: a mirror of thousands of small
+// files would otherwise allocate (and collect) one of bufferSize each.
+var buffers = sync.Pool{New: func() any {
+	b := make([]byte, bufferSize)
+	return &b
+}}
 
 // onlyReader hides WriterTo so that io.CopyBuffer uses the buffer.
 type onlyReader struct{ io.Reader }
