@@ -90,6 +90,7 @@ type mirror struct {
 	filter           Filter
 	remoteDir        string
 	root             *os.Root
+	files            *dirRoots // root, with a root per folder for the copies
 	mu               sync.Mutex
 	rep              *Report
 	learned          bool
@@ -141,6 +142,8 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	}
 	if root != nil {
 		defer root.Close()
+		m.files = newDirRoots(root)
+		defer m.files.Close()
 	}
 	m.root = root
 

@@ -139,14 +139,14 @@ func (m *mirror) copyFile(ctx context.Context, a Action) (Result, error) {
 	}
 	remote := remoteJoin(m.remoteDir, a.Path)
 	if m.opt.Direction == Upload {
-		return m.pool.putFile(ctx, m.root, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
+		return m.pool.putFile(ctx, m.files, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
 			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
 	}
 	var listed *client.Entry
 	if a.src != nil {
 		listed = a.src.listed
 	}
-	return m.pool.getFile(ctx, m.root, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed,
+	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed,
 		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
 }
 
