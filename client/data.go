@@ -134,7 +134,7 @@ func (c *Conn) dialData(ctx context.Context, host string, port int) (net.Conn, e
 	dctx, cancel := context.WithTimeout(ctx, c.opts.connectTimeout)
 	defer cancel()
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	nc, err := c.opts.dialer.DialContext(dctx, "tcp", addr)
+	nc, err := c.opts.dataDialer.DialContext(dctx, "tcp", addr)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, &Error{Kind: KindOther, Op: "data connection", Err: cerr}

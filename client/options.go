@@ -66,7 +66,8 @@ type options struct {
 	idleTimeout    time.Duration
 	trace          io.Writer
 	dialer         Dialer
-	customDialer   bool // WithDialer: data connections go to the dialed host
+	dataDialer     Dialer // passive data connections: dialer, or one without TCP keep-alive
+	customDialer   bool   // WithDialer: data connections go to the dialed host
 	trustPASV      bool
 	account        string
 	now            func() time.Time
@@ -80,6 +81,9 @@ func defaultOptions() options {
 		connectTimeout: DefaultConnectTimeout,
 		idleTimeout:    DefaultIdleTimeout,
 		dialer:         &net.Dialer{},
+		// Data connections are short and have deadlines of their own:
+		// TCP keep-alive would cost four system calls each for nothing.
+		dataDialer: &net.Dialer{KeepAlive: -1},
 	}
 }
 
@@ -172,7 +176,7 @@ func WithTrace(w io.Writer) Option { return func(o *options) { o.trace = w } }
 func WithDialer(d Dialer) Option {
 	return func(o *options) {
 		if d != nil {
-			o.dialer, o.customDialer = d, true
+			o.dialer, o.dataDialer, o.customDialer = d, d, true
 		}
 	}
 }
