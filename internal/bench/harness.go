@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/bench/delayproxy"
@@ -61,11 +62,11 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	machine := describeMachine(ctx, ferry)
 
-	srv, err := realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{})
+	srv, err := realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{Parent: tmpfsDir()})
 	if errors.Is(err, realserver.ErrNotInstalled) {
 		fmt.Fprintln(cfg.Log, "installing the test servers (apt-get download, dpkg-deb -x)")
 		if err = realserver.Install(ctx); err == nil {
-			srv, err = realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{})
+			srv, err = realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{Parent: tmpfsDir()})
 		}
 	}
 	if err != nil {
@@ -190,6 +191,10 @@ func runScenario(ctx context.Context, cfg Config, sc scenario, e env, addr strin
 			if err := sc.reset(&e); err != nil {
 				return nil, err
 			}
+			// Write back what earlier runs left dirty (a 1 GiB upload's
+			// file on the server's disk), so that it does not slow down
+			// whichever tool runs next.
+			syscall.Sync()
 			out := ""
 			if t.stdout {
 				out = stdout
