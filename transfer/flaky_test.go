@@ -32,8 +32,14 @@ func TestGetFileRetriesAfterDrop(t *testing.T) {
 	if got, _ := os.ReadFile(local); !bytes.Equal(got, data) {
 		t.Fatal("file differs")
 	}
-	if res.Retries != 1 || p.Retries() != 1 || res.Offset == 0 {
-		t.Errorf("result %+v, pool retries %d; want one resumed retry", res, p.Retries())
+	// The cut is abrupt (a reset), which can discard what the client had
+	// not read yet: the retry resumes from whatever reached the .part
+	// file, possibly nothing.
+	if res.Retries != 1 || p.Retries() != 1 {
+		t.Errorf("result %+v, pool retries %d; want one retry", res, p.Retries())
+	}
+	if cmds := strings.Join(srv.Commands(), "\n"); res.Offset > 0 && !strings.Contains(cmds, "REST "+strconv.FormatInt(res.Offset, 10)+"\nRETR big") {
+		t.Errorf("resumed at %d without REST:\n%s", res.Offset, cmds)
 	}
 }
 
