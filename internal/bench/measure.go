@@ -15,6 +15,7 @@ import (
 // sample is one timed run of a command.
 type sample struct {
 	wall   time.Duration
+	cpu    time.Duration // user and system time of the tool (and GNU time)
 	maxRSS int64 // peak resident memory, bytes (wait4's ru_maxrss)
 }
 
@@ -54,7 +55,7 @@ func runOnce(ctx context.Context, argv, env []string, stdout, rssFile string) (s
 	if err != nil {
 		return sample{}, fmt.Errorf("bench: %s: %w\n%s", argv[0], err, tail(stderr.String(), 20))
 	}
-	s := sample{wall: wall}
+	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if rssFile != "" {
 		b, err := os.ReadFile(rssFile)
 		if err != nil {
@@ -95,6 +96,15 @@ func (s *series) walls() []float64 {
 
 // medianWall returns the median wall time in seconds.
 func (s *series) medianWall() float64 { return median(s.walls()) }
+
+// medianCPU returns the median CPU time (user and system) in seconds.
+func (s *series) medianCPU() float64 {
+	v := make([]float64, len(s.samples))
+	for i, x := range s.samples {
+		v[i] = x.cpu.Seconds()
+	}
+	return median(v)
+}
 
 // medianRSS returns the median peak memory in bytes.
 func (s *series) medianRSS() float64 {

@@ -90,9 +90,9 @@ func (r *report) targetTable(b *bytes.Buffer) {
 
 func (r *report) scenarioSection(b *bytes.Buffer, res *result) {
 	fmt.Fprintf(b, "## %s: %s\n\n", res.sc.id, res.sc.title)
-	fmt.Fprintf(b, "| tool | median s | min s | max s | %s / tool | peak memory MB (median, max) |\n",
+	fmt.Fprintf(b, "| tool | median s | min s | max s | %s / tool | CPU s (median) | peak memory MB (median, max) |\n",
 		res.series[0].tool)
-	fmt.Fprintf(b, "| --- | --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(b, "| --- | --- | --- | --- | --- | --- | --- |\n")
 	for i, s := range res.series {
 		w := s.walls()
 		lo, hi := w[0], w[0]
@@ -107,7 +107,7 @@ func (r *report) scenarioSection(b *bytes.Buffer, res *result) {
 		if s.maxRSS() > 0 {
 			memory = fmt.Sprintf("%.1f, %.1f", s.medianRSS()/1e6, float64(s.maxRSS())/1e6)
 		}
-		fmt.Fprintf(b, "| %s | %.3f | %.3f | %.3f | %s | %s |\n", s.tool, s.medianWall(), lo, hi, ratio, memory)
+		fmt.Fprintf(b, "| %s | %.3f | %.3f | %.3f | %s | %.3f | %s |\n", s.tool, s.medianWall(), lo, hi, ratio, s.medianCPU(), memory)
 	}
 	fmt.Fprintf(b, "\n```sh\n")
 	for _, s := range res.series {
