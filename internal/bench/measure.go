@@ -16,7 +16,7 @@ import (
 type sample struct {
 	wall   time.Duration
 	cpu    time.Duration // user and system time of the tool (and GNU time)
-	maxRSS int64 // peak resident memory, bytes (wait4's ru_maxrss)
+	maxRSS int64         // peak resident memory, bytes (wait4's ru_maxrss)
 }
 
 // gnuTime is GNU time, which reports a child's peak memory. wait4's own
