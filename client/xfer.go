@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"sync"
 	"time"
 )
@@ -140,74 +139,6 @@ func (t *transfer) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
-
-// sendChunk is the most ReadFrom hands to the data connection between two
-// extensions of its idle deadline.
-const sendChunk = 4 << 20
-
-// ReadFrom writes an upload's data from r. When r is an *os.File, or an
-// *io.LimitedReader of one, and the data connection is plain TCP, the
-// kernel copies the file to the socket (sendfile(2)) without passing it
-// through user space; anything else goes through Write. Errors are those
-// of Write: an error reading the file is reported as one of the data
-// connection.
-func (t *transfer) ReadFrom(r io.Reader) (int64, error) {
-	rf, ok := t.data.(io.ReaderFrom)
-	f, limit := fileOf(r)
-	if !ok || f == nil || !t.upload {
-		return io.Copy(writeOnly{t}, r)
-	}
-	var total int64
-	for limit != 0 {
-		switch {
-		case t.closed:
-			return total, errors.New("ftp: write to closed transfer")
-		case t.err != nil:
-			return total, t.err
-		}
-		if err := t.extend(); err != nil {
-			return total, t.dataErr(err)
-		}
-		want := int64(sendChunk)
-		if limit > 0 {
-			want = min(want, limit)
-		}
-		n, err := rf.ReadFrom(&io.LimitedReader{R: f, N: want})
-		total += n
-		if limit > 0 {
-			limit -= n
-			if lr, ok := r.(*io.LimitedReader); ok {
-				lr.N -= n
-			}
-		}
-		if err != nil {
-			return total, t.dataErr(err)
-		}
-		if n < want {
-			break // the end of the file
-		}
-	}
-	return total, nil
-}
-
-// fileOf returns the file r reads and how much of it (-1: to its end), or
-// nil when r is neither a file nor a limited reader of one.
-func fileOf(r io.Reader) (*os.File, int64) {
-	switch r := r.(type) {
-	case *os.File:
-		return r, -1
-	case *io.LimitedReader:
-		if f, ok := r.R.(*os.File); ok {
-			return f, r.N
-		}
-	}
-	return nil, 0
-}
-
-// writeOnly hides a transfer's ReadFrom from io.Copy.
-type writeOnly struct{ t *transfer }
-
-func (w writeOnly) Write(p []byte) (int, error) { return w.t.Write(p) }
 
 // Close ends the transfer and reads the server's final reply. A download
 // closed before the end of its data, a transfer whose data connection

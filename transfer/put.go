@@ -141,12 +141,7 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 		return 0, err
 	}
 	fp := progressOrDiscard(opt.Progress).Start(display, size, offset)
-	var n int64
-	if rf, ok := wc.(io.ReaderFrom); ok && opt.Limit == nil {
-		n, err = sendFile(rf, f, fp)
-	} else {
-		n, err = copyData(wc, opt.Limit.reader(ctx, &localReader{r: f, name: f.Name()}), fp)
-	}
+	n, err := copyData(wc, opt.Limit.reader(ctx, &localReader{r: f, name: f.Name()}), fp)
 	if err != nil {
 		// Close after a failed Write aborts the upload; its error
 		// carries the server's reply (a 552, say) with the data error.
@@ -158,25 +153,6 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 	}
 	fp.Finish(err)
 	return n, err
-}
-
-// sendChunk is how much of a file sendFile hands over at a time, between
-// progress reports.
-const sendChunk = 1 << 20
-
-// sendFile writes f from its offset to its end to an upload that can take
-// a file whole (client transfers over plain TCP: sendfile(2), no copy
-// through user space), telling fp as it goes.
-func sendFile(rf io.ReaderFrom, f *os.File, fp FileProgress) (int64, error) {
-	var total int64
-	for {
-		n, err := rf.ReadFrom(&io.LimitedReader{R: f, N: sendChunk})
-		total += n
-		fp.Add(n)
-		if err != nil || n < sendChunk {
-			return total, err
-		}
-	}
 }
 
 // replace renames from to to. Servers that refuse to rename over an
