@@ -28,8 +28,9 @@ type IOStreams struct {
 	// StdinTTY and StderrTTY say whether stdin and stderr are terminals:
 	// password prompts need the first, progress bars the second.
 	StdinTTY, StdoutTTY, StderrTTY bool
-	// ReadPassword reads a line from the terminal without echo.
-	ReadPassword func() (string, error)
+	// ReadPassword shows a prompt on ErrOut and reads a line from the
+	// terminal without echo.
+	ReadPassword func(prompt string) (string, error)
 }
 
 // SystemIO returns the process's streams.
@@ -41,10 +42,7 @@ func SystemIO(in io.Reader, out, errOut io.Writer) *IOStreams {
 	s := &IOStreams{In: in, Out: out, ErrOut: errOut,
 		StdinTTY: isTTY(in), StdoutTTY: isTTY(out), StderrTTY: isTTY(errOut)}
 	if f, ok := in.(*os.File); ok && s.StdinTTY {
-		s.ReadPassword = func() (string, error) {
-			b, err := term.ReadPassword(int(f.Fd()))
-			return string(b), err
-		}
+		s.ReadPassword = func(prompt string) (string, error) { return readPassword(f, errOut, prompt) }
 	}
 	return s
 }
@@ -188,8 +186,7 @@ func (f *Factory) credentials(t ftpurl.Target) (user, pass string, err error) {
 		return user, "", nil
 	}
 	if f.IO.StdinTTY && f.IO.ReadPassword != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Password for %s@%s: ", user, t.Host)
-		p, err := f.IO.ReadPassword()
+		p, err := f.IO.ReadPassword(fmt.Sprintf("Password for %s@%s: ", user, t.Host))
 		fmt.Fprintln(f.IO.ErrOut)
 		if err != nil {
 			return "", "", fmt.Errorf("reading password: %w", err)
