@@ -84,8 +84,9 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 
 const treeHelp = `Trees are compared by size and modification time. LIST times carry no zone
 and often no year: they are compared only as far as both sides know them (the
-minute or the day), and MDTM is asked where a copy would rest on such a time.
-MLSD and MDTM times are UTC. Downloaded files get the server's time, and
+minute or the day); MDTM, asked in batches of pipelined commands, gives the
+exact times of the files a download copies and of those whose copy would rest
+on such a time. MLSD and MDTM times are UTC. Downloaded files get the server's time, and
 uploaded ones the local time where the server offers MFMT, so that the next
 run skips them. Symbolic links are never followed or created: links in the
 source are skipped. Names from the server that could escape the target folder
@@ -95,7 +96,9 @@ refused and reported, and the rest is copied.
 --exclude and --include take path.Match globs (*, ?, [a-z]) matched against
 both the path relative to the folder ("logs/*.gz") and the base name
 ("*.tmp"). An excluded folder is not entered; with --include, only matching
-files are copied. Paths left out are never deleted.
+files are copied. Paths left out are never deleted, nor is anything at or
+below a source folder that could not be listed. Trees are entered at most 64
+folder levels deep.
 
 Failed files are retried (--retries) and resumed; the command goes on with the
 others and exits 8 when some failed. --verify compares digests; a mismatch is
