@@ -67,11 +67,18 @@ func (c *Conn) write(ctx context.Context, limit time.Time, lines ...string) (n i
 // send writes one command line. Arguments were checked by the caller. A
 // context that is done sends nothing.
 func (c *Conn) send(ctx context.Context, line string) error {
-	op := commandName(line)
+	return c.sendLines(ctx, []string{line})
+}
+
+// sendLines writes command lines in one write. A context that is done
+// sends nothing; one that ends during the write leaves the connection
+// unusable when part of the lines went out.
+func (c *Conn) sendLines(ctx context.Context, lines []string) error {
+	op := commandName(lines[0])
 	if err := ctx.Err(); err != nil {
 		return &Error{Kind: KindOther, Op: op, Err: err}
 	}
-	n, cerr, err := c.write(ctx, time.Time{}, line)
+	n, cerr, err := c.write(ctx, time.Time{}, lines...)
 	switch {
 	case err == nil:
 		return nil

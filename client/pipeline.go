@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // WithPipelining makes passive transfers and listings send EPSV, REST (when
@@ -101,25 +100,6 @@ func (c *Conn) startPipelined(ctx context.Context, line string, offset int64, up
 		}
 	}
 	return nc, false, nil
-}
-
-// sendLines writes command lines in one write, like send does one.
-func (c *Conn) sendLines(ctx context.Context, lines []string) error {
-	op := commandName(lines[0])
-	if err := ctx.Err(); err != nil {
-		return &Error{Kind: KindOther, Op: op, Err: err}
-	}
-	n, cerr, err := c.write(ctx, time.Time{}, lines...)
-	switch {
-	case err == nil:
-		return nil
-	case cerr != nil && n == 0:
-		return &Error{Kind: KindOther, Op: op, Err: cerr}
-	case cerr != nil:
-		c.fail(&Error{Kind: KindConnection, Op: op, Err: errors.New("connection dropped: cancelled commands were sent in part")})
-		return &Error{Kind: KindOther, Op: op, Err: cerr}
-	}
-	return c.fail(&Error{Kind: KindConnection, Op: op, Err: err})
 }
 
 // resync brings the connection back in step after a pipelined command
