@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -18,19 +17,7 @@ import (
 // cancelled midway (ABOR), in each combination of IP family, TLS mode and
 // data mode. It asserts the exact command sequences, and that a login made
 // of single steps still protects the data connections under TLS.
-func TestLoginStepsEveryMode(t *testing.T) {
-	for _, network := range []string{"tcp4", "tcp6"} {
-		for _, tlsMode := range []TLSMode{TLSNone, TLSExplicit, TLSImplicit} {
-			for _, mode := range []DataMode{Passive, Active} {
-				name := fmt.Sprintf("%s/%s/%s", network, []string{"plain", "explicit", "implicit"}[tlsMode], mode)
-				t.Run(name, func(t *testing.T) {
-					t.Parallel()
-					loginSteps(t, network, tlsMode, mode)
-				})
-			}
-		}
-	}
-}
+func TestLoginStepsEveryMode(t *testing.T) { eachCombination(t, loginSteps) }
 
 func loginSteps(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 	srv := ftptest.New(t, ftptest.Config{

@@ -14,14 +14,18 @@ import (
 // server in each combination of IP family, TLS mode and data mode, and
 // checks the replies, the files on the server and the exact command
 // sequence on the wire.
-func TestEveryVerb(t *testing.T) {
+func TestEveryVerb(t *testing.T) { eachCombination(t, everyVerb) }
+
+// eachCombination runs f in parallel subtests, one for each combination
+// of IP family (tcp4, tcp6), TLS mode and data mode.
+func eachCombination(t *testing.T, f func(t *testing.T, network string, tlsMode TLSMode, mode DataMode)) {
 	for _, network := range []string{"tcp4", "tcp6"} {
 		for _, tlsMode := range []TLSMode{TLSNone, TLSExplicit, TLSImplicit} {
 			for _, mode := range []DataMode{Passive, Active} {
 				name := fmt.Sprintf("%s/%s/%s", network, []string{"plain", "explicit", "implicit"}[tlsMode], mode)
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
-					everyVerb(t, network, tlsMode, mode)
+					f(t, network, tlsMode, mode)
 				})
 			}
 		}
