@@ -260,10 +260,6 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 		out = "."
 	}
 	o.Tree.Continue = o.Continue
-	update := transfer.UpdateChanged
-	if o.Tree.OnlyNewer {
-		update = transfer.UpdateNewer
-	}
 	var remotes []Remote
 	for _, a := range o.Addresses {
 		r, err := f.Resolve(a)
@@ -284,7 +280,7 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 			}
 			local = filepath.Join(out, base)
 		}
-		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Download, r, r.Path(), local, update)
+		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Download, r, r.Path(), local)
 		switch {
 		case err == nil:
 		case len(remotes) == 1 || ExitCode(err) == ExitInterrupted:

@@ -162,27 +162,13 @@ func mirrorRun(ctx context.Context, o *MirrorOptions) error {
 	if err != nil {
 		return err
 	}
-	update := transfer.UpdateChanged
-	if o.Tree.OnlyNewer {
-		update = transfer.UpdateNewer
-	}
-	return runTree(ctx, o.F, &o.Engine, &o.Tree, dir, r, r.Path(), local, update)
-}
-
-// treeTarget applies the rule of get -r and put -r: a target that ends in
-// a separator is the folder the source goes into, under its own name;
-// otherwise it is the copy itself.
-func treeTarget(target, sep, sourceBase string) string {
-	if strings.HasSuffix(target, sep) && sourceBase != "" {
-		return target + sourceBase
-	}
-	return target
+	return runTree(ctx, o.F, &o.Engine, &o.Tree, dir, r, r.Path(), local)
 }
 
 // runTree runs a tree job and reports it: progress with a total line on a
 // terminal, the plan of a dry run on stdout, the summary on stderr or as
 // JSON.
-func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir transfer.Direction, r Remote, remoteDir, localDir string, update transfer.Update) error {
+func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir transfer.Direction, r Remote, remoteDir, localDir string) error {
 	if err := e.check(); err != nil {
 		return err
 	}
@@ -201,6 +187,10 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 	if rep.bars != nil {
 		rep.overall = progress.NewOverall(rep.bars)
 		rep.progress = rep.overall
+	}
+	update := transfer.UpdateChanged
+	if t.OnlyNewer {
+		update = transfer.UpdateNewer
 	}
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,

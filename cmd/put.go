@@ -132,10 +132,6 @@ func putRun(ctx context.Context, o *PutOptions) error {
 			failed, last = failed+1, err
 		}
 	}
-	update := transfer.UpdateChanged
-	if o.Tree.OnlyNewer {
-		update = transfer.UpdateNewer
-	}
 	o.Tree.Continue = o.Continue
 	for _, d := range dirs {
 		total++
@@ -143,7 +139,7 @@ func putRun(ctx context.Context, o *PutOptions) error {
 		if base := filepath.Base(filepath.Clean(d)); intoDir && base != "." && base != string(filepath.Separator) {
 			remote = joinRemote(dest, base)
 		}
-		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Upload, r, remote, d, update)
+		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Upload, r, remote, d)
 		if err != nil {
 			if ExitCode(err) == ExitInterrupted {
 				return err

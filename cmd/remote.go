@@ -77,24 +77,6 @@ func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bo
 	return kept, nil
 }
 
-// expand returns the remote paths a pattern names: itself without glob
-// characters, else the matching entries of its folder (files only unless
-// dirs is set).
-func expand(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool) ([]string, error) {
-	if !hasGlob(p) {
-		return []string{p}, nil
-	}
-	entries, err := expandEntries(ctx, f, c, p, dirs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(entries))
-	for i, e := range entries {
-		out[i] = e.Name
-	}
-	return out, nil
-}
-
 // expandEntries returns the listing entries of p's folder that match the
 // pattern in p's last element (files and links, and folders when dirs is
 // set), each with Name set to its remote path.

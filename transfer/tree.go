@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -255,6 +254,3 @@ func (q *dirQueue) done() {
 	}
 	q.mu.Unlock()
 }
-
-// errNoSource reports a source tree that is not a folder.
-var errNoSource = errors.New("not a folder")
