@@ -252,3 +252,22 @@ func TestCodeMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestAnnouncedSize(t *testing.T) {
+	for text, want := range map[string]int64{
+		"Opening BINARY mode data connection for a.txt (1234 bytes).": 1234,
+		"Opening BINARY mode data connection for (x) (0 bytes)":       0,
+		"Opening BINARY mode data connection for a.txt":               -1,
+		"Data connection already open; transfer starting.":            -1,
+		"Opening data connection for f (12x bytes)":                   -1,
+		"Opening data connection for f (-5 bytes)":                    -1,
+		"Accepted data connection for f (99999999999999999999 bytes)": -1,
+	} {
+		if got := announcedSize(text); got != want {
+			t.Errorf("announcedSize(%q) = %d, want %d", text, got, want)
+		}
+	}
+	if got := AnnouncedSize(strings.NewReader("")); got != -1 {
+		t.Errorf("AnnouncedSize(other reader) = %d, want -1", got)
+	}
+}

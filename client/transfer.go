@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 )
 
 // Retr issues a RETR command for path, after REST offset when offset > 0,
@@ -148,9 +149,38 @@ func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64
 		}
 		return nil, false, withReply(KindOf(r.err), verb, reply, r.err)
 	}
-	t = &transfer{c: c, ctx: ctx, verb: verb, line: shown, data: r.nc, upload: upload}
+	t = &transfer{c: c, ctx: ctx, verb: verb, line: shown, data: r.nc, upload: upload, announced: announcedSize(reply.Msg())}
 	t.start()
 	c.setData(r.nc)
 	c.busy = true
 	return t, false, nil
+}
+
+// AnnouncedSize returns the size the server announced for a download in
+// its preliminary reply, as in "150 Opening BINARY mode data connection
+// for f (1234 bytes)", or -1 when it announced none. r is a reader that
+// Retr returned; for any other value it returns -1.
+func AnnouncedSize(r any) int64 {
+	if t, ok := r.(*transfer); ok && !t.upload {
+		return t.announced
+	}
+	return -1
+}
+
+// announcedSize reads "(N bytes)" from a preliminary reply's text (the
+// form of vsftpd, proftpd, pure-ftpd and wu-ftpd); -1 when there is none.
+func announcedSize(text string) int64 {
+	end := strings.LastIndex(text, " bytes)")
+	if end < 0 {
+		return -1
+	}
+	start := strings.LastIndexByte(text[:end], '(')
+	if start < 0 {
+		return -1
+	}
+	n, err := strconv.ParseInt(text[start+1:end], 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }

@@ -38,6 +38,8 @@ type transfer struct {
 
 	eof, closed bool
 	err         error // first data error
+
+	announced int64 // the size the preliminary reply announced, or -1
 }
 
 // start arranges for ctx's cancellation to interrupt Read and Write.

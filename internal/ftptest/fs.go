@@ -268,6 +268,12 @@ func cmdRETR(s *session, arg string) {
 		return
 	}
 	x := &xfer{ascii: !s.binary}
+	if s.xopts != nil && s.xopts.Source != nil {
+		x.src = s.xopts.Source()
+		x.mark = "Opening BINARY mode data connection for " + arg + "."
+		s.startTransfer(x)
+		return
+	}
 	if s.xopts != nil && s.xopts.Data != nil {
 		x.src = bytes.NewReader(s.xopts.Data)
 		x.mark = s.markText(arg, int64(len(s.xopts.Data)))

@@ -258,6 +258,10 @@ func (s *session) sendListing(build func() ([]byte, bool)) {
 	if !s.dataReady() {
 		return
 	}
+	if s.xopts != nil && s.xopts.Source != nil {
+		s.startTransfer(&xfer{src: s.xopts.Source(), mark: "Here comes the directory listing."})
+		return
+	}
 	var data []byte
 	if s.xopts != nil && s.xopts.Data != nil {
 		data = s.xopts.Data

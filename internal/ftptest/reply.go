@@ -3,6 +3,7 @@ package ftptest
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ type Transfer struct {
 	// Data replaces the file (RETR, converted in TYPE A like a file) or the
 	// listing (LIST, NLST, MLSD); the file need not exist.
 	Data []byte
+	// Source, when set, replaces the file or the listing like Data but
+	// with the bytes a reader yields: an endless or huge stream costs the server no memory. It is called once per transfer.
+	Source func() io.Reader
 	// DropAfter > 0 cuts this transfer's data connection abruptly after so
 	// many bytes, like Config.DropDataAfter.
 	DropAfter int64
