@@ -182,3 +182,9 @@ func withReply(kind Kind, op string, reply *ReplyError, cause error) error {
 	}
 	return &Error{Kind: kind, Op: op, Err: &transferError{reply: reply, cause: cause}}
 }
+
+// ErrDataUntrusted marks a download whose data cannot be shown to come
+// from the server's transfer: the server's final reply says that it never
+// opened the data connection (425), so whatever arrived came from someone
+// else. The caller must discard every byte of that attempt.
+var ErrDataUntrusted = errors.New("data did not come from the server's transfer")
