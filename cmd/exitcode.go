@@ -33,7 +33,8 @@ const exitCodeHelp = `Exit codes:
   5    remote file error (not found, permission, refused by the server)
   6    local file error
   7    TLS or certificate error
-  8    partial success (some items of a multi-item command failed)
+  8    partial success (some items of a multi-item command failed, or were
+       skipped: links, special files, unreadable listing lines)
   130  interrupted`
 
 // FlagError is a usage error: exit code 2.
@@ -47,12 +48,19 @@ func usageErrorf(format string, args ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, args...)}
 }
 
-// PartialError reports a multi-item command where some items failed; the
-// failures were already printed.
-type PartialError struct{ Failed, Total int }
+// PartialError reports a multi-item command where some items failed or
+// were skipped (asked for and not handled: a link, a listing line that
+// cannot be read); they were already printed.
+type PartialError struct{ Failed, Skipped, Total int }
 
 func (e *PartialError) Error() string {
-	return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
+	switch {
+	case e.Skipped == 0:
+		return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
+	case e.Failed == 0:
+		return fmt.Sprintf("%d item(s) skipped", e.Skipped)
+	}
+	return fmt.Sprintf("%d of %d items failed, %d skipped", e.Failed, e.Total, e.Skipped)
 }
 
 // ExitCode maps an error to the process exit code. It is the one place

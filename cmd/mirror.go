@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -69,6 +71,9 @@ type treeFlags struct {
 	DryRun    bool
 	Exclude   []string
 	Include   []string
+	// AllowEmptySource lets --delete empty the destination of an empty
+	// source.
+	AllowEmptySource bool
 }
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
@@ -78,7 +83,8 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
 	if mirror {
 		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
-		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files (NAME.part) left by an earlier run")
+		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files left by an earlier run of the same files")
+		fl.BoolVar(&t.AllowEmptySource, "allow-empty-source", false, "let --delete empty the destination when the source folder is empty (otherwise asked on a terminal, refused in scripts)")
 	}
 }
 
@@ -88,20 +94,30 @@ minute or the day); MDTM, asked in batches of pipelined commands, gives the
 exact times of the files a download copies and of those whose copy would rest
 on such a time. MLSD and MDTM times are UTC. Downloaded files get the server's time, and
 uploaded ones the local time where the server offers MFMT, so that the next
-run skips them. Symbolic links are never followed or created: links in the
-source are skipped. Names from the server that could escape the target folder
-(empty, ".", "..", with / or \, control characters, or a leading |) are
-refused and reported, and the rest is copied.
+run skips them. A file whose size is not known on both sides is copied, never
+called unchanged. Symbolic links are never followed or created. Names from the
+server that could escape the target folder (empty, ".", "..", with / or \,
+control characters, or a leading |) are refused and reported, and the rest is
+copied. What is asked for and not copied is skipped and reported on stderr
+with its reason (and in --json): links and special files in the source, a
+file on one side where the other has a folder (without --delete), listing
+lines that cannot be read; the command then exits 8.
 
 --exclude and --include take path.Match globs (*, ?, [a-z]) matched against
 both the path relative to the folder ("logs/*.gz") and the base name
 ("*.tmp"). An excluded folder is not entered; with --include, only matching
 files are copied. Paths left out are never deleted, nor is anything at or
-below a source folder that could not be listed. Trees are entered at most 64
-folder levels deep.
+below a source folder that could not be listed or whose listing had lines that
+cannot be read, nor ferry's own partial files (".NAME.ferry-TAG.part", kept
+for a later run to resume). When the source folder is empty and --delete
+would empty the destination, mirror asks on a terminal and refuses in a
+script (exit 1), unless --allow-empty-source says it is meant. Trees are
+entered at most 64 folder levels deep.
 
-Failed files are retried (--retries) and resumed; the command goes on with the
-others and exits 8 when some failed. --verify compares digests; a mismatch is
+Transient failures (a lost connection, a timeout, a 4xx reply such as 425)
+are retried with backoff and resumed, 5 times unless --retries says otherwise
+(--retries 0: never); the command goes on with the others and exits 8 when
+some failed. --verify compares digests; a mismatch is
 a failure (exit 1 for a single file) and the damaged file is not renamed into
 place.`
 
@@ -193,6 +209,7 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 		update = transfer.UpdateNewer
 	}
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
+		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -201,6 +218,8 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
+			case a.Kind == transfer.Skip && ev.Err == nil:
+				rep.skip(map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir], a.Reason)
 			case ev.Err != nil:
 				rep.fail(remote, local, ev.Err)
 			case a.Kind == transfer.Delete && !t.DryRun:
@@ -209,7 +228,7 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 		}}
 	res, err := p.Mirror(ctx, remoteDir, localDir, opt)
 	rep.mu.Lock()
-	rep.skipped, rep.made, rep.gone, rep.retries = res.Skipped, res.Made, res.Deleted, res.Retries
+	rep.unchanged, rep.skipped, rep.made, rep.gone, rep.retries = res.Unchanged, res.Skipped, res.Made, res.Deleted, res.Retries
 	rep.dryRun = t.DryRun
 	rep.mu.Unlock()
 	if err != nil {
@@ -234,7 +253,7 @@ func printPlan(f *Factory, rep *reporter, res *transfer.Report, dir transfer.Dir
 		}
 		counts[v]++
 		rep.plan = append(rep.plan, jsonAction{Action: v, Path: a.Path, Reason: a.Reason})
-		if a.Kind != transfer.Skip && !f.Opts.JSON {
+		if a.Kind != transfer.Keep && !f.Opts.JSON {
 			fmt.Fprintln(f.IO.Out, a.String(dir))
 		}
 	}
@@ -247,5 +266,25 @@ func printPlan(f *Factory, rep *reporter, res *transfer.Report, dir transfer.Dir
 	}
 	if !f.Opts.JSON {
 		f.Status("dry run: %s; nothing was changed", strings.Join(parts, ", "))
+	}
+}
+
+// confirmEmptySource returns the question a mirror with --delete asks
+// before it empties the destination of an empty source: on a terminal
+// the user answers; elsewhere (a script) nil refuses.
+func confirmEmptySource(f *Factory, remoteDir, localDir string, dir transfer.Direction) func(n int) bool {
+	if !f.IO.StdinTTY || !f.IO.StderrTTY {
+		return nil
+	}
+	src, dst := remoteDir, localDir
+	if dir == transfer.Upload {
+		src, dst = localDir, remoteDir
+	}
+	return func(n int) bool {
+		fmt.Fprintf(f.IO.ErrOut, "The source folder %s is empty: delete all %d path(s) of %s? [y/N] ",
+			client.Sanitize(src), n, client.Sanitize(dst))
+		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+		answer := strings.ToLower(strings.TrimSpace(line))
+		return answer == "y" || answer == "yes"
 	}
 }

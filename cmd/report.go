@@ -29,9 +29,11 @@ type reporter struct {
 	errs    []error
 	// retries counts retries of transfers and other commands; the tree
 	// counts are set by tree jobs (mirror, get -r, put -r).
-	retries              int
-	skipped, made, gone  int
-	plan                 []jsonAction
+	retries                        int
+	unchanged, skipped, made, gone int
+	plan                           []jsonAction
+	// skips lists what a tree job skipped, with the reasons.
+	skips                []jsonAction
 	dryRun, unverifiable bool
 	// verify is set when --verify asked for digests.
 	verify bool
@@ -66,13 +68,16 @@ type jsonSummary struct {
 	Bytes   int64        `json:"bytes"`
 	Seconds float64      `json:"seconds"`
 	Retries int          `json:"retries"`
-	// Tree jobs: files left as they were, folders made, paths deleted;
-	// with --dry-run, the plan instead of files.
-	Skipped int          `json:"skipped,omitempty"`
-	Folders int          `json:"folders,omitempty"`
-	Deleted int          `json:"deleted,omitempty"`
-	DryRun  bool         `json:"dry_run,omitempty"`
-	Plan    []jsonAction `json:"plan,omitempty"`
+	// Tree jobs: files compared and left as they were, paths skipped
+	// (asked for and not handled, with the reasons), folders made, paths
+	// deleted; with --dry-run, the plan instead of files.
+	Unchanged int          `json:"unchanged,omitempty"`
+	Skipped   int          `json:"skipped,omitempty"`
+	Skips     []jsonAction `json:"skips,omitempty"`
+	Folders   int          `json:"folders,omitempty"`
+	Deleted   int          `json:"deleted,omitempty"`
+	DryRun    bool         `json:"dry_run,omitempty"`
+	Plan      []jsonAction `json:"plan,omitempty"`
 }
 
 func newReporter(f *Factory, dataOnStdout bool) *reporter {
@@ -131,24 +136,27 @@ func (r *reporter) finish(earlier []error) error {
 		// remote path.
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
-			Retries: r.retries, Skipped: r.skipped, Folders: r.made, Deleted: r.gone, DryRun: r.dryRun, Plan: r.plan}
+			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone,
+			DryRun: r.dryRun, Plan: r.plan}
 		if s.Files == nil {
 			s.Files = []jsonResult{}
 		}
 		if err := writeJSON(r.f.IO.Out, s); err != nil {
 			return err
 		}
-	} else if !r.quietData && !r.dryRun && (failed < total || r.skipped+r.gone > 0) {
+	} else if !r.quietData && !r.dryRun && (failed < total || r.unchanged+r.skipped+r.gone > 0) {
 		rate := float64(bytes) / max(elapsed.Seconds(), 1e-9)
 		r.f.Status("%d file(s), %s in %s (%s)%s", total-failed, progress.FormatBytes(bytes),
 			elapsed.Round(time.Millisecond), progress.FormatRate(rate), r.extras(failed))
 	}
 	switch {
-	case failed == 0:
+	case failed == 0 && r.skipped == 0:
 		return nil
-	case total == 1 && len(r.errs) == 1:
+	case failed == 0:
+		return &PartialError{Skipped: r.skipped, Total: total + r.skipped}
+	case total == 1 && len(r.errs) == 1 && r.skipped == 0:
 		return silent{r.errs[0]}
-	case total == 1 && len(earlier) == 1:
+	case total == 1 && len(earlier) == 1 && r.skipped == 0:
 		return silent{earlier[0]}
 	}
 	for _, err := range r.errs {
@@ -156,7 +164,16 @@ func (r *reporter) finish(earlier []error) error {
 			return err
 		}
 	}
-	return &PartialError{Failed: failed, Total: total}
+	return &PartialError{Failed: failed, Skipped: r.skipped, Total: total}
+}
+
+// skip reports a path a tree job was asked to handle and did not, with
+// the reason, as it happens.
+func (r *reporter) skip(p, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skips = append(r.skips, jsonAction{Action: "skip", Path: p, Reason: reason})
+	r.f.Warn("skipped %s: %s", client.Sanitize(p), reason)
 }
 
 // silent wraps an error that was already printed: Run prints nothing more
@@ -175,7 +192,8 @@ func (r *reporter) extras(failed int) string {
 			s += fmt.Sprintf(", %d %s", n, what)
 		}
 	}
-	add(r.skipped, "unchanged")
+	add(r.unchanged, "unchanged")
+	add(r.skipped, "skipped")
 	add(r.made, "folder(s) made")
 	add(r.gone, "deleted")
 	add(failed, "failed")

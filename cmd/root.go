@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // Main runs ferry with the given arguments and streams and returns the
@@ -104,7 +106,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
-	fl.IntVar(&o.Retries, "retries", 0, "retry a failed transfer this many times")
+	fl.IntVar(&o.Retries, "retries", transfer.DefaultRetries, "retry a transfer that failed in a way that may pass (lost connection, 4xx reply) this many times, resuming it; 0 turns retries off")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print the protocol exchange on stderr (passwords masked)")
 	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "print no status messages or progress")
 	fl.BoolVar(&o.NoProgress, "no-progress", false, "show no progress bars")

@@ -223,7 +223,7 @@ func shellError(err error) error {
 	case errors.As(err, &ue):
 		return &FlagError{Err: err}
 	case errors.As(err, &pe):
-		return &PartialError{Failed: pe.Failed, Total: pe.Total}
+		return &PartialError{Failed: pe.Failed, Skipped: pe.Skipped, Total: pe.Total}
 	case errors.Is(err, shell.ErrNoMatch):
 		return fmt.Errorf("%w (%w)", err, errNoMatch)
 	case errors.Is(err, shell.ErrNotConnected):

@@ -88,8 +88,8 @@ func commandTable() []*command {
 			help: `Like put, but continue the REMOTE.part file an interrupted put left on the server.`},
 		{name: "mput", usage: "mput PATTERN...", short: "upload several files", args: []argKind{l}, min: 1, max: -1, conn: true, run: (*Shell).cmdMput,
 			help: `Upload the local files each pattern matches (relative to the local folder) into the remote folder, asking before each one when prompt is on (y, n, a for all, q to stop). In binary type, several files go up at once, each over a connection of its own (ferry shell --parallel, 4 by default).`},
-		{name: "mirror", usage: "mirror [-R] [--delete] [-n] [--dry-run] [-x GLOB] [-i GLOB] [-c] [-P N] [SOURCE [TARGET]]", short: "copy a folder tree, only what changed", args: []argKind{r, l}, max: -1, conn: true, run: (*Shell).cmdMirror,
-			help: `Make a local folder a copy of a remote one, or with -R a remote folder a copy of a local one, as lftp's mirror does. SOURCE is the current folder by default, and TARGET the source's name in the other side's current folder (a TARGET ending in "/" receives it under its own name). New files are copied, changed ones (another size or time) copied again, unchanged ones skipped, over -P (--parallel) connections at once. --delete removes what the source lacks, only inside the target; -n (--only-newer) keeps destination files that are newer; -x (--exclude) and -i (--include) take globs matched against the relative path and the base name; --dry-run prints the plan and changes nothing; -c (--continue) resumes .part files. Names from the server that could escape the target are refused, and symbolic links are never followed or made.`},
+		{name: "mirror", usage: "mirror [-R] [--delete [--allow-empty-source]] [-n] [--dry-run] [-x GLOB] [-i GLOB] [-c] [-P N] [SOURCE [TARGET]]", short: "copy a folder tree, only what changed", args: []argKind{r, l}, max: -1, conn: true, run: (*Shell).cmdMirror,
+			help: `Make a local folder a copy of a remote one, or with -R a remote folder a copy of a local one, as lftp's mirror does. SOURCE is the current folder by default, and TARGET the source's name in the other side's current folder (a TARGET ending in "/" receives it under its own name). New files are copied, changed ones (another size or time) copied again, unchanged ones skipped, over -P (--parallel) connections at once. --delete removes what the source lacks, only inside the target, and keeps ferry's own partial files for a later run; when the source is empty it asks first (a batch script refuses) unless --allow-empty-source is given; -n (--only-newer) keeps destination files that are newer; -x (--exclude) and -i (--include) take globs matched against the relative path and the base name; --dry-run prints the plan and changes nothing; -c (--continue) resumes partial files of the same source files. Names from the server that could escape the target are refused, and symbolic links are never followed or made: links, special files, type conflicts and listing lines that cannot be read are skipped, each reported with its reason, and the command then fails with exit code 8.`},
 		{name: "delete", aliases: []string{"rm"}, usage: "delete PATH", short: "delete a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdDelete,
 			help: `Delete a remote file (DELE).`},
 		{name: "mdelete", usage: "mdelete PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMdelete,
@@ -229,11 +229,17 @@ func usageErrorf(format string, args ...any) error {
 
 // PartialError reports an mget, mput or mdelete where some files failed;
 // the failures were printed as they happened.
-type PartialError struct{ Failed, Total int }
+type PartialError struct{ Failed, Skipped, Total int }
 
-// Error says how many items failed.
+// Error says how many items failed or were skipped.
 func (e *PartialError) Error() string {
-	return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
+	switch {
+	case e.Skipped == 0:
+		return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
+	case e.Failed == 0:
+		return fmt.Sprintf("%d item(s) skipped", e.Skipped)
+	}
+	return fmt.Sprintf("%d of %d items failed, %d skipped", e.Failed, e.Total, e.Skipped)
 }
 
 // ErrNotConnected is returned by commands that need a connection when

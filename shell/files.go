@@ -287,6 +287,8 @@ type report struct {
 	ok    int
 	bytes int64
 	errs  []error
+	// skipped counts what a tree job was asked to handle and did not.
+	skipped int
 }
 
 func (s *Shell) newReport(verb string) *report {
@@ -331,10 +333,10 @@ func (r *report) finish(ctx context.Context) error {
 	}
 	failed := len(r.errs)
 	switch {
-	case failed == 0:
+	case failed == 0 && r.skipped == 0:
 		return nil
-	case r.ok == 0 && failed == 1:
+	case r.ok == 0 && failed == 1 && r.skipped == 0:
 		return shownError{r.errs[0]}
 	}
-	return &PartialError{Failed: failed, Total: failed + r.ok}
+	return &PartialError{Failed: failed, Skipped: r.skipped, Total: failed + r.ok + r.skipped}
 }

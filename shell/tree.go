@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -68,6 +69,7 @@ func (s *Shell) transferMany(ctx context.Context, files []pair, upload bool, rep
 // mirrorFlags are the options of the shell's mirror command.
 type mirrorFlags struct {
 	reverse, del, newer, dry, resume bool
+	allowEmpty                       bool
 	parallel                         int
 	exclude, include                 []string
 }
@@ -82,6 +84,7 @@ func (s *Shell) parseMirror(args []string) (mirrorFlags, []string, error) {
 	fs.BoolVarP(&m.newer, "only-newer", "n", false, "")
 	fs.BoolVar(&m.dry, "dry-run", false, "")
 	fs.BoolVarP(&m.resume, "continue", "c", false, "")
+	fs.BoolVar(&m.allowEmpty, "allow-empty-source", false, "")
 	fs.IntVarP(&m.parallel, "parallel", "P", s.parallel(), "")
 	fs.StringArrayVarP(&m.exclude, "exclude", "x", nil, "")
 	fs.StringArrayVarP(&m.include, "include", "i", nil, "")
@@ -121,6 +124,7 @@ func (s *Shell) cmdMirror(ctx context.Context, args []string) error {
 	defer p.Close()
 	rep := s.newReport("copied")
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: m.del, Filter: filter,
+		AllowEmptySource: m.allowEmpty, ConfirmEmptySource: s.confirmEmptySource(remote, local, dir),
 		DryRun: m.dry, Resume: m.resume, Progress: s.newProgress(),
 		Notify: func(msg string) { s.warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -128,6 +132,8 @@ func (s *Shell) cmdMirror(ctx context.Context, args []string) error {
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(a.Path, ev.Result, ev.Err)
+			case a.Kind == transfer.Skip && ev.Err == nil:
+				s.warn("skipped %s: %s", client.Sanitize(a.Path), a.Reason)
 			case ev.Err != nil:
 				rep.done(a.Path, transfer.Result{}, ev.Err)
 			case a.Kind == transfer.Delete:
@@ -144,15 +150,22 @@ func (s *Shell) cmdMirror(ctx context.Context, args []string) error {
 	}
 	if m.dry {
 		for _, a := range res.Plan {
-			if a.Kind != transfer.Skip {
+			if a.Kind != transfer.Keep {
 				fmt.Fprintln(s.out, a.String(dir))
 			}
 		}
-		s.status("dry run: %d to copy, %d folder(s) to make, %d to delete, %d unchanged; nothing was changed",
-			res.Copied, res.Made, res.Deleted, res.Skipped)
+		s.status("dry run: %d to copy, %d folder(s) to make, %d to delete, %d unchanged, %d skipped; nothing was changed",
+			res.Copied, res.Made, res.Deleted, res.Unchanged, res.Skipped)
+		if res.Skipped > 0 {
+			return &PartialError{Skipped: res.Skipped, Total: len(res.Plan)}
+		}
 		return nil
 	}
-	rep.extra = fmt.Sprintf("; %d unchanged, %d folder(s) made, %d deleted", res.Skipped, res.Made, res.Deleted)
+	rep.extra = fmt.Sprintf("; %d unchanged, %d folder(s) made, %d deleted", res.Unchanged, res.Made, res.Deleted)
+	if res.Skipped > 0 {
+		rep.extra += fmt.Sprintf(", %d skipped", res.Skipped)
+	}
+	rep.skipped = res.Skipped
 	return rep.finish(ctx)
 }
 
@@ -212,4 +225,26 @@ func cmpOr(s, def string) string {
 // several of them, in binary type (the pool's connections use TYPE I).
 func (s *Shell) canPool(files int) bool {
 	return files > 1 && !s.ascii && s.parallel() > 1
+}
+
+// confirmEmptySource returns the question mirror --delete asks before it
+// empties the destination of an empty source: the user answers in an
+// interactive shell; a batch script gets nil, which refuses.
+func (s *Shell) confirmEmptySource(remote, local string, dir transfer.Direction) func(n int) bool {
+	if !s.interactive {
+		return nil
+	}
+	src, dst := remote, local
+	if dir == transfer.Upload {
+		src, dst = local, remote
+	}
+	return func(n int) bool {
+		ans, err := s.in.readLine(fmt.Sprintf("The source folder %s is empty: delete all %d path(s) of %s? [y/N] ",
+			client.Sanitize(src), n, client.Sanitize(dst)))
+		if err != nil {
+			return false
+		}
+		a := strings.ToLower(strings.TrimSpace(ans))
+		return a == "y" || a == "yes"
+	}
 }

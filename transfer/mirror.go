@@ -33,8 +33,21 @@ type MirrorOptions struct {
 	// Delete removes from the destination what the source lacks, and
 	// what is in the way of a copy (a folder where the source has a
 	// file). Only paths inside the mirrored tree that the filter keeps are
-	// deleted; symbolic links are deleted, never followed.
+	// deleted; symbolic links are deleted, never followed; files under
+	// ferry's temporary names (IsTempName) that the source lacks are
+	// kept for a later run to resume.
+	//
+	// A source that lists empty while the destination holds files to
+	// delete is taken for a mistake (a mistyped folder, a server that
+	// lists nothing): the job asks ConfirmEmptySource, or fails with
+	// ErrEmptySource, unless AllowEmptySource is set.
 	Delete bool
+	// AllowEmptySource lets Delete empty the destination when the source
+	// is empty.
+	AllowEmptySource bool
+	// ConfirmEmptySource, when set, is asked whether Delete may remove the
+	// n destination paths of an empty source; nil refuses.
+	ConfirmEmptySource func(n int) bool
 	// Filter selects the paths handled.
 	Filter Filter
 	// DryRun plans and changes nothing: Report.Plan says what would be
@@ -69,12 +82,14 @@ type Event struct {
 
 // Report sums up a job.
 type Report struct {
-	// Plan lists the actions decided, in order, skips last.
+	// Plan lists the actions decided, in order, skips and keeps last.
 	Plan []Action
-	// Copied files, Made folders, Deleted paths, Skipped files; Failed
-	// counts failed actions and paths that could not be handled (refused
-	// names, folders that cannot be listed).
-	Copied, Made, Deleted, Skipped, Failed int
+	// Copied files, Made folders, Deleted paths; Unchanged files (Keep);
+	// Skipped paths that were asked for and not handled (Skip: links,
+	// special files, type conflicts, listing lines that cannot be read);
+	// Failed counts failed actions and paths that could not be handled
+	// (refused names, folders that cannot be listed).
+	Copied, Made, Deleted, Unchanged, Skipped, Failed int
 	// Bytes is what the copies moved.
 	Bytes int64
 	// Retries counts retries of transfers, listings and other commands.
@@ -170,6 +185,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		keepsTimes = m.canMFMT
 	}
 	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
+	if err := m.guardEmptySource(src, actions); err != nil {
+		return rep, err
+	}
 	actions = m.refine(ctx, actions, keepsTimes)
 	rep.Plan = actions
 	if opt.DryRun {
@@ -231,6 +249,12 @@ func (m *mirror) note(format string, args ...any) {
 	}
 }
 
+// skip records a path that was asked for and is not handled.
+func (m *mirror) skip(a Action) {
+	m.count(a, nil)
+	m.event(Event{Action: a})
+}
+
 // itemFailed records a path that could not be handled.
 func (m *mirror) itemFailed(a Action, err error) {
 	m.count(a, err)
@@ -258,7 +282,39 @@ func (m *mirror) count(a Action, err error) {
 		m.rep.Deleted++
 	case a.Kind == Skip:
 		m.rep.Skipped++
+	case a.Kind == Keep:
+		m.rep.Unchanged++
 	}
+}
+
+// ErrEmptySource reports a mirror with Delete whose source is empty while
+// the destination is not (see MirrorOptions.Delete).
+var ErrEmptySource = errors.New("the source folder is empty")
+
+// guardEmptySource stops a job that would delete everything in the
+// destination because its source is empty, unless that was confirmed.
+// A dry run only warns.
+func (m *mirror) guardEmptySource(src tree, actions []Action) error {
+	if !m.opt.Delete || m.opt.AllowEmptySource || len(src) > 0 || len(m.unknown) > 0 {
+		return nil
+	}
+	n := 0
+	for _, a := range actions {
+		if a.Kind == Delete {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if m.opt.DryRun {
+		m.note("the source folder is empty: --delete would delete all %d path(s) of the destination", n)
+		return nil
+	}
+	if m.opt.ConfirmEmptySource != nil && m.opt.ConfirmEmptySource(n) {
+		return nil
+	}
+	return fmt.Errorf("%w: --delete would delete all %d path(s) of the destination; nothing was changed (a mistyped folder? --allow-empty-source says it is meant)", ErrEmptySource, n)
 }
 
 // makeRemoteRoot creates the remote root folder and its parents; errors

@@ -40,11 +40,11 @@ func (e *events) failed() []string {
 	return out
 }
 
-// planLines formats a plan, skips left out.
+// planLines formats a plan, skips and keeps left out.
 func planLines(rep *Report, dir Direction) []string {
 	var out []string
 	for _, a := range rep.Plan {
-		if a.Kind != Skip {
+		if a.Kind != Skip && a.Kind != Keep {
 			out = append(out, a.String(dir))
 		}
 	}
@@ -95,7 +95,7 @@ func TestMirror2000FilesBothWays(t *testing.T) {
 	for _, dir := range []Direction{Download, Upload} {
 		remote := map[Direction]string{Download: "tree", Upload: "back"}[dir]
 		rep, err := p.Mirror(testCtx(t), remote, local, MirrorOptions{Direction: dir, Update: UpdateChanged})
-		if err != nil || rep.Copied != 0 || rep.Skipped != 2000 {
+		if err != nil || rep.Copied != 0 || rep.Unchanged != 2000 {
 			t.Fatalf("second run %v: %+v, %v", dir, rep, err)
 		}
 	}
@@ -221,7 +221,7 @@ func TestMirrorOnlyNewer(t *testing.T) {
 
 			srv.ResetCommands()
 			rep, err := p.Mirror(testCtx(t), "src", dst, opt)
-			if err != nil || rep.Copied != 0 || rep.Skipped != 20 {
+			if err != nil || rep.Copied != 0 || rep.Unchanged != 20 {
 				t.Fatalf("second run: %+v, %v", rep, err)
 			}
 			if n := countVerb(srv.Commands(), "RETR"); n != 0 {
@@ -271,7 +271,7 @@ func TestMirrorChecksListTimeWithMDTM(t *testing.T) {
 	defer p.Close()
 	srv.ResetCommands()
 	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{Update: UpdateChanged})
-	if err != nil || rep.Copied != 0 || rep.Skipped != 1 {
+	if err != nil || rep.Copied != 0 || rep.Unchanged != 1 {
 		t.Fatalf("Mirror = %+v, %v", rep, err)
 	}
 	if got := srv.Commands(); !slices.Contains(got, "MDTM src/f") || countVerb(got, "RETR") != 0 {

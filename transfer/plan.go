@@ -20,8 +20,15 @@ const (
 	// Delete removes from the destination what the source lacks
 	// (MirrorOptions.Delete), or what is in the way of a copy.
 	Delete
-	// Skip leaves a path alone; Reason says why.
+	// Skip leaves a path alone that the job was asked to handle and did
+	// not: a symbolic link or special file, a type conflict, a listing
+	// line that cannot be read. Reason says why. A job with skips is not
+	// a full success (exit code 8).
 	Skip
+	// Keep leaves a file alone that was compared with its copy in the
+	// destination and found unchanged (or kept by --only-newer); Reason
+	// says on what grounds.
+	Keep
 )
 
 // Action is one step of a job's plan.
@@ -42,7 +49,7 @@ type Action struct {
 }
 
 // Verb names what the action does in a direction: "get", "put",
-// "mkdir", "delete" or "skip".
+// "mkdir", "delete", "rmdir", "keep" or "skip".
 func (a Action) Verb(dir Direction) string {
 	switch a.Kind {
 	case Copy:
@@ -57,6 +64,8 @@ func (a Action) Verb(dir Direction) string {
 			return "rmdir"
 		}
 		return "delete"
+	case Keep:
+		return "keep"
 	}
 	return "skip"
 }
@@ -179,7 +188,15 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 		return decision{copy: true, reason: "replace"}
 	}
 	sizeKnown := src.size >= 0 && dst.size >= 0
-	if sizeKnown && src.size != dst.size {
+	if !sizeKnown {
+		// Nothing is called unchanged that was not compared: a listing
+		// without sizes leaves only the time, which cannot tell.
+		if c, ok := cmpTimes(src, dst); mode == UpdateNewer && ok && c < 0 {
+			return decision{reason: "destination is newer"}
+		}
+		return decision{copy: true, reason: "size unknown"}
+	}
+	if src.size != dst.size {
 		if c, ok := cmpTimes(src, dst); mode == UpdateNewer && ok && c < 0 {
 			return decision{reason: "destination is newer"}
 		}
@@ -188,10 +205,8 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 	c, ok := cmpTimes(src, dst)
 	inexact := min(src.prec, dst.prec) < client.TimeExact
 	switch {
-	case !ok && sizeKnown:
-		return decision{reason: "same size"}
 	case !ok:
-		return decision{copy: true, reason: "size and time unknown"}
+		return decision{reason: "same size"}
 	case c == 0:
 		return decision{reason: "same size and time"}
 	case c > 0:
@@ -259,7 +274,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 		} else if dec := decide(s, d, opt.Update, keepsTimes); dec.copy {
 			a.Reason, a.byTime = dec.reason, dec.byTime
 		} else {
-			skips = append(skips, Action{Kind: Skip, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d})
+			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d})
 			continue
 		}
 		copies = append(copies, a)
@@ -270,7 +285,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 			p := paths[i]
 			d := dst[p]
 			if _, ok := src[p]; ok || underDoomed(doomed, p) || underDoomed(unknown, p) ||
-				(d.typ != client.EntryDir && !opt.Filter.keeps(p)) {
+				(d.typ != client.EntryDir && !opt.Filter.keeps(p)) || leftover(p, d) {
 				continue
 			}
 			if d.typ == client.EntryDir && (keepsSomething(dst, p, opt.Filter) || holdsUnknown(unknown, p)) {
@@ -285,6 +300,13 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 	return append(out, skips...)
 }
 
+// leftover reports a destination file that an interrupted run of ferry
+// left under a temporary name (see TempName), which the source lacks: a
+// later run resumes it, so --delete leaves it alone.
+func leftover(p string, d *node) bool {
+	return d.typ == client.EntryFile && IsTempName(path.Base(p))
+}
+
 // underDoomed reports whether p lies below (or at) a doomed path.
 func underDoomed(doomed map[string]bool, p string) bool {
 	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
@@ -292,7 +314,7 @@ func underDoomed(doomed map[string]bool, p string) bool {
 			return true
 		}
 	}
-	return false
+	return doomed[""]
 }
 
 // holdsUnknown reports whether the folder dir holds a path in unknown,

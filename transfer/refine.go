@@ -62,8 +62,9 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 		})
 	}
 	g.Wait()
-	// Skips go last, as plan orders them.
-	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Kind != Skip && actions[j].Kind == Skip })
+	// Skips and keeps go last, as plan orders them.
+	last := func(k ActionKind) bool { return k == Skip || k == Keep }
+	sort.SliceStable(actions, func(i, j int) bool { return !last(actions[i].Kind) && last(actions[j].Kind) })
 	return actions
 }
 
@@ -93,7 +94,7 @@ func (m *mirror) exact(a *Action, t time.Time, keepsTimes bool) {
 		return
 	}
 	if dec := decide(src, dst, m.opt.Update, keepsTimes); !dec.copy {
-		*a = Action{Kind: Skip, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
+		*a = Action{Kind: Keep, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
 	} else {
 		a.Reason = dec.reason + " (MDTM)"
 	}

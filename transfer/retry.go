@@ -3,21 +3,39 @@ package transfer
 import (
 	"context"
 	"errors"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 )
 
+// DefaultRetries is how often a failure that may pass (see Transient) is
+// retried when the user does not say (--retries): five times, after 1, 2,
+// 4, 8 and 16 seconds, each retry resuming where the last attempt stopped.
+// Like wget, a server that refuses the connection outright or a name
+// that does not resolve is not retried.
+const DefaultRetries = 5
+
 // Transient reports whether a failure may go away when tried again: a
 // lost or timed-out connection, a transient negative reply (4yz,
-// including 421), or a transfer that ended short (ErrIncomplete). Permanent refusals (5yz), login and TLS failures,
-// local errors and cancellation are not.
+// including 421 and 425), or a transfer that ended short (ErrIncomplete).
+// Permanent refusals (5yz), login and TLS failures, local errors,
+// cancellation, a connection refused outright and a host name that does
+// not resolve are not.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var le *LocalError
 	if errors.As(err, &le) {
+		return false
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && !dns.Temporary() {
+		return false
+	}
+	if unreachable(err) {
 		return false
 	}
 	if errors.Is(err, ErrIncomplete) {
@@ -112,4 +130,17 @@ func (s *Session) retryNote(name string) func(error, time.Duration) {
 			s.Notify(name + ": " + err.Error() + "; retrying in " + wait.String())
 		}
 	}
+}
+
+// unreachable reports a control connection that could not be made at all
+// because nothing listens there: the connection was refused when dialed.
+// A data connection refused by the server's port is another matter (the
+// server may have closed it early) and stays transient.
+func unreachable(err error) bool {
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "dial" || !errors.Is(err, syscall.ECONNREFUSED) {
+		return false
+	}
+	var ce *client.Error
+	return !errors.As(err, &ce) || ce.Op != "data connection"
 }

@@ -19,7 +19,7 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 	var before, dirs, copies, after []Action
 	for _, a := range actions {
 		switch {
-		case a.Kind == Skip:
+		case a.Kind == Skip || a.Kind == Keep:
 			m.count(a, nil)
 			m.event(Event{Action: a})
 		case a.Kind == Delete && strings.HasPrefix(a.Reason, "in the way"):

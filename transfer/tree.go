@@ -92,7 +92,12 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 					continue
 				}
 				for _, line := range unparsed {
-					m.note("%s: cannot parse listing line %q", remoteJoin(root, rel), line)
+					m.skip(Action{Kind: Skip, Path: rel, Dir: true, Reason: fmt.Sprintf("cannot parse listing line %q", client.Sanitize(line))})
+				}
+				if len(unparsed) > 0 {
+					// A line that cannot be read may name a file: what
+					// the folder holds is not known in full.
+					m.unknownBelow(rel, !dest)
 				}
 				for i := range entries {
 					e := &entries[i]

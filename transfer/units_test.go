@@ -101,6 +101,11 @@ func TestDecide(t *testing.T) {
 		{"older, no MFMT", node1(10, utc.Add(-time.Hour), client.TimeExact), local, UpdateChanged, false, false, false},
 		{"no times, same size", node1(10, time.Time{}, client.TimeUnknown), local, UpdateChanged, true, false, false},
 		{"no size, no time", node1(-1, time.Time{}, client.TimeUnknown), local, UpdateChanged, true, true, false},
+		// Nothing is unchanged that was not compared: the same time says
+		// nothing of a size the listing did not give.
+		{"no size, same time", node1(-1, utc, client.TimeExact), local, UpdateChanged, true, true, false},
+		{"no size, same minute", node1(-1, utc.Truncate(time.Minute), client.TimeMinute), local, UpdateChanged, true, true, false},
+		{"no size, older, only newer", node1(-1, utc.Add(-time.Hour), client.TimeExact), local, UpdateNewer, true, false, false},
 		{"all", node1(10, utc, client.TimeExact), local, UpdateAll, true, true, false},
 	} {
 		d := decide(tc.src, tc.dst, tc.mode, tc.keeps)

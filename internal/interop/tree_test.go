@@ -51,7 +51,7 @@ func TestMirrorTree(t *testing.T) {
 			sameTree(t, src, dst)
 
 			again, err := p.Mirror(ctx, remote, dst, transfer.MirrorOptions{Direction: transfer.Download, Update: transfer.UpdateChanged})
-			if err != nil || again.Copied != 0 || again.Skipped != files {
+			if err != nil || again.Copied != 0 || again.Unchanged != files {
 				t.Errorf("second download: %+v, %v; want nothing copied; first action: %s", summary(again), err, firstAction(again))
 			}
 			if err := os.RemoveAll(onDisk(s, remote)); err != nil {
@@ -66,8 +66,8 @@ func summary(r *transfer.Report) string {
 	if r == nil {
 		return "<nil>"
 	}
-	return fmt.Sprintf("copied %d, made %d, deleted %d, skipped %d, failed %d, retries %d",
-		r.Copied, r.Made, r.Deleted, r.Skipped, r.Failed, r.Retries)
+	return fmt.Sprintf("copied %d, made %d, deleted %d, unchanged %d, failed %d, retries %d",
+		r.Copied, r.Made, r.Deleted, r.Unchanged, r.Failed, r.Retries)
 }
 
 // makeTree writes files files of 1-20 KB of random bytes, spread over
