@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,18 +50,37 @@ func rmRun(ctx context.Context, o *RmOptions) error {
 			return err
 		}
 		if o.Recursive {
-			if dir, err := isRemoteDir(ctx, s, c, p); err != nil {
+			// Decide by what the parent lists: CWD and MLST follow a
+			// link, and a link to a folder must go as a link, never
+			// with the files of the folder it points to.
+			typ, err := s.Lstat(ctx, p)
+			if err != nil {
 				return err
-			} else if dir {
+			}
+			switch typ {
+			case client.EntryDir:
 				return removeTree(ctx, o.F, s, strings.TrimSuffix(p, "/"))
+			case client.EntryLink:
+				return removeLink(ctx, c, strings.TrimSuffix(p, "/"))
 			}
 		}
 		return c.Dele(ctx, p)
 	})
 }
 
+// removeLink deletes a symbolic link with DELE, which removes the link
+// itself on Unix servers. A server that refuses is reported as such: the
+// folder the link points to is never touched.
+func removeLink(ctx context.Context, c *client.Conn, p string) error {
+	if err := c.Dele(ctx, p); err != nil {
+		return fmt.Errorf("%s is a symbolic link, and the server refused to delete it (the folder it points to was left alone): %w", p, err)
+	}
+	return nil
+}
+
 // removeTree deletes a remote folder and everything below it, depth
-// first. Names from the listing that could leave the tree are refused.
+// first; symbolic links in it are deleted as links (removeLink), never
+// entered. Names from the listing that could leave the tree are refused.
 func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string) error {
 	if dir == "" || dir == "/" || dir == "." {
 		return usageErrorf("refusing to delete the login or root folder")
@@ -78,9 +98,19 @@ func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string
 			continue
 		}
 		p := joinRemote(dir, e.Name)
-		if e.Type == client.EntryDir {
+		typ := e.Type
+		if typ == client.EntryDir {
+			// Some listings show a link to a folder as the folder.
+			if typ, err = s.DirOrLink(ctx, p); err != nil {
+				return err
+			}
+		}
+		switch typ {
+		case client.EntryDir:
 			err = removeTree(ctx, f, s, p)
-		} else {
+		case client.EntryLink:
+			err = removeLink(ctx, c, p)
+		default:
 			err = c.Dele(ctx, p)
 		}
 		if err != nil {

@@ -187,15 +187,13 @@ func unixMode(m fs.FileMode) uint32 {
 }
 
 // mlsx formats the facts of one object and its name (RFC 3659 section
-// 7.2): "type=file;size=3;...; name". Symlinks are followed inside the
-// root; one that leads nowhere is "OS.unix=symlink".
+// 7.2): "type=file;size=3;...; name". A symbolic link is
+// "OS.unix=slink:TARGET", as pure-ftpd and proftpd list it (MLST of a link
+// by its own name, as in a folder's listing).
 func (s *session) mlsx(e entry, vpath string) string {
 	info, typ := e.info, e.typ
 	if typ == "" && info.Mode()&fs.ModeSymlink != 0 {
-		typ = "OS.unix=symlink"
-		if st, err := s.srv.root.Stat(rel(vpath)); err == nil {
-			info, typ = st, ""
-		}
+		typ = "OS.unix=slink:" + e.target
 	}
 	if typ == "" {
 		switch {

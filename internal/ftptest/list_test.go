@@ -119,7 +119,7 @@ func TestNLST(t *testing.T) {
 
 func TestMLSD(t *testing.T) {
 	s := listTree(t)
-	root, sub := lstat(t, s, "."), lstat(t, s, "sub")
+	root, sub, link := lstat(t, s, "."), lstat(t, s, "sub"), lstat(t, s, "link")
 	dirFacts := func(st fs.FileInfo, typ string) string {
 		return fmt.Sprintf("type=%s;modify=%s;perm=%s;unix.mode=%04o;", typ, st.ModTime().UTC().Format(timeFormat), permFact(st.Mode()), unixMode(st.Mode()))
 	}
@@ -129,7 +129,8 @@ func TestMLSD(t *testing.T) {
 		"type=file;size=2;modify=20240614090500;perm=adfwr;unix.mode=0644; .hidden",
 		"type=file;size=5;modify=20240601103000;perm=adfwr;unix.mode=0644; a.txt",
 		"type=file;size=1;modify=20240701000000;perm=adfwr;unix.mode=0755; future",
-		"type=file;size=5;modify=20240601103000;perm=adfwr;unix.mode=0644; link", // followed
+		// A link is listed as one, as pure-ftpd and proftpd do.
+		fmt.Sprintf("type=OS.unix=slink:a.txt;modify=%s;perm=adfwr;unix.mode=0777; link", link.ModTime().UTC().Format(timeFormat)),
 		"type=file;size=0;modify=20231224180000;perm=adfwr;unix.mode=0640; my file.txt",
 		"type=file;size=1234;modify=20200102030405;perm=adfwr;unix.mode=0600; old.bin",
 		dirFacts(sub, "dir") + " sub",
