@@ -92,7 +92,7 @@ func ExitCode(err error) int {
 	case client.KindProtocol:
 		return ExitFailure
 	}
-	if client.ReplyCode(err) != 0 || errors.Is(err, errNoMatch) || errors.Is(err, transfer.ErrNotFound) {
+	if client.ReplyCode(err) != 0 || errors.Is(err, errNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) {
 		return ExitRemote
 	}
 	if errors.Is(err, client.ErrBadArgument) {

@@ -2,12 +2,19 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"path"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 )
+
+// errNotFolder is a path where a folder is needed.
+var errNotFolder = errors.New("not a folder")
 
 // MvOptions are the options of `ferry mv`.
 type MvOptions struct {
@@ -26,9 +33,13 @@ func NewCmdMv(f *Factory, runF func(context.Context, *MvOptions) error) *cobra.C
 
 NEWPATH without a "/" is a new name in the same folder. A NEWPATH with a
 "/" is a path relative to the login folder, or absolute when it starts
-with "/". NEWPATH may also be a URL on the same server.`,
+with "/". NEWPATH may also be a URL on the same server. A NEWPATH that
+ends in "/" is a folder to move into, keeping the name (a single name
+such as "old/" is a folder beside the file); ferry checks that it is a
+folder first.`,
 		Example: `  ferry mv ftp://user@example.org/pub/draft.txt final.txt
-  ferry mv ftp://user@example.org/incoming/a.zip /archive/2026/a.zip`,
+  ferry mv ftp://user@example.org/incoming/a.zip /archive/2026/a.zip
+  ferry mv ftp://user@example.org/pub/draft.txt old/`,
 		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Address, o.NewPath = args[0], args[1]
@@ -47,6 +58,10 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 		return err
 	}
 	to := o.NewPath
+	into := strings.HasSuffix(to, "/") && strings.Trim(to, "/") != ""
+	if into {
+		to = strings.TrimRight(to, "/")
+	}
 	if ftpurl.IsRemote(to) {
 		r2, err := f.Resolve(to)
 		if err != nil {
@@ -69,6 +84,18 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
+	if into {
+		// Servers take "RNTO dir/" as the name "dir": check that the
+		// folder exists and move into it under the same name.
+		typ, err := s.Lstat(ctx, to)
+		if err != nil {
+			return err
+		}
+		if typ != client.EntryDir {
+			return fmt.Errorf("%s: %w: not a folder (a %s), so nothing can move into it", to, errNotFolder, typ)
+		}
+		to = joinRemote(to, path.Base(from))
+	}
 	c, err := s.Conn(ctx)
 	if err != nil {
 		return err
