@@ -45,8 +45,9 @@ After the server drops an idle session, the next command reconnects and
 returns to the remote folder.
 
 Batch mode: with -b FILE (-b - for stdin), or when stdin is not a
-terminal, ferry runs the commands of the script instead. Blank lines and
-lines starting with # are skipped; each command is echoed to stderr as
+terminal, ferry runs the commands of the script instead. Blank lines are
+skipped, and a "#" that starts a word (outside quotes) starts a comment
+that runs to the end of the line, as in sh; each command is echoed to stderr as
 "ftp> command" unless -q. The first failing command ends the script, and
 ferry exits with that command's exit code (see 'ferry --help'). A line
 starting with "-" may fail: ferry reports the error and goes on. Batch
@@ -55,7 +56,7 @@ scripts never ask before each file of mget, mput or mdelete.`,
   ferry shell work
 
   # nightly.ftp: the mkdir may fail when the folder exists.
-  -mkdir backups
+  -mkdir backups    # exists after the first night
   cd backups
   put backup.tar.gz
   bye

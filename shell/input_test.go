@@ -191,3 +191,20 @@ func splitForTest(line string) ([]string, int) {
 	i := strings.LastIndexByte(line, ' ')
 	return nil, i + 1
 }
+
+func TestStripComment(t *testing.T) {
+	for line, want := range map[string]string{
+		"-delete old.zip       # may fail":    "-delete old.zip       ",
+		"# a whole line":                      "",
+		"get a#b.txt":                         "get a#b.txt",
+		`get 'a #b.txt'`:                      `get 'a #b.txt'`,
+		`get "a #b.txt" # c`:                  `get "a #b.txt" `,
+		`get a\ \#b.txt`:                      `get a\ \#b.txt`,
+		"!echo hi # kept for the local shell": "!echo hi # kept for the local shell",
+		"ls\t#tab":                            "ls\t",
+	} {
+		if got := stripComment(line); got != want {
+			t.Errorf("stripComment(%q) = %q, want %q", line, got, want)
+		}
+	}
+}

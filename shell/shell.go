@@ -210,8 +210,8 @@ func (s *Shell) Run(ctx context.Context, addr string) error {
 		case err != nil:
 			return err
 		}
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+		line = strings.TrimSpace(stripComment(line))
+		if line == "" {
 			continue
 		}
 		if s.interactive && s.hist != nil {
@@ -292,6 +292,41 @@ func (s *Shell) runLine(line string) error {
 func (s *Shell) willRetry(err error) bool {
 	return s.mayRetry && s.sess != nil && s.conn != nil && s.conn.Err() != nil &&
 		client.KindOf(err) == client.KindConnection && !errors.Is(err, context.Canceled)
+}
+
+// stripComment cuts a comment off a command line, as sh does: a "#" that
+// starts a word, outside quotes and not escaped, and everything after it.
+// A line of "!cmd" is left whole for the local shell to read.
+func stripComment(line string) string {
+	if strings.HasPrefix(strings.TrimSpace(line), "!") {
+		return line
+	}
+	var quote byte
+	escape := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case escape:
+			escape = false
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case quote == '"':
+			if c == '"' {
+				quote = 0
+			} else if c == '\\' {
+				escape = true
+			}
+		case c == '\\':
+			escape = true
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			return line[:i]
+		}
+	}
+	return line
 }
 
 // parseLine splits a command line into the command name and its
