@@ -174,8 +174,9 @@ func cmpTimes(src, dst *node) (c int, ok bool) {
 type decision struct {
 	copy   bool
 	reason string
-	// byTime is set when the copy rests on a time comparison alone, made
-	// at less than exact precision: an exact time (MDTM) may change it.
+	// byTime is set when the copy, or the keep, rests on a time
+	// comparison made at less than exact precision (a LIST time, to the
+	// minute or the day, or none): an exact time (MDTM) may change it.
 	byTime bool
 }
 
@@ -206,9 +207,11 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 	inexact := min(src.prec, dst.prec) < client.TimeExact
 	switch {
 	case !ok:
-		return decision{reason: "same size"}
+		return decision{reason: "same size", byTime: true}
 	case c == 0:
-		return decision{reason: "same size and time"}
+		// The same minute (or day) of a LIST time may hide a change of
+		// the same size: MDTM tells.
+		return decision{reason: "same size and time", byTime: inexact}
 	case c > 0:
 		return decision{copy: true, reason: "newer", byTime: inexact}
 	case mode == UpdateNewer:
@@ -274,7 +277,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 		} else if dec := decide(s, d, opt.Update, keepsTimes); dec.copy {
 			a.Reason, a.byTime = dec.reason, dec.byTime
 		} else {
-			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d})
+			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d, byTime: dec.byTime})
 			continue
 		}
 		copies = append(copies, a)

@@ -11,8 +11,10 @@ import (
 )
 
 // refine asks MDTM for the exact times that LIST could not give (it tells
-// the minute or the day, in an unknown zone): for the copies that rest on
-// such a time, which the exact time may turn into skips, and, in a
+// the minute or the day, in an unknown zone): for the copies and keeps
+// that rest on such a time, which the exact time may turn around (a
+// change of the same size within the same minute, or the same day for an
+// old file, is a copy after all), and, in a
 // download, for every copy, so that the local file gets the exact time
 // without a round trip of its own (not in a dry run). The times are asked in batches of
 // client.MaxModTimes pipelined commands over the pool's connections, one
@@ -23,7 +25,7 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 	}
 	var need []int // indexes of actions
 	for i, a := range actions {
-		if a.Kind != Copy {
+		if a.Kind != Copy && !(a.Kind == Keep && a.byTime) {
 			continue
 		}
 		rn := a.src
@@ -96,6 +98,6 @@ func (m *mirror) exact(a *Action, t time.Time, keepsTimes bool) {
 	if dec := decide(src, dst, m.opt.Update, keepsTimes); !dec.copy {
 		*a = Action{Kind: Keep, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
 	} else {
-		a.Reason = dec.reason + " (MDTM)"
+		*a = Action{Kind: Copy, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
 	}
 }
