@@ -34,7 +34,8 @@ const exitCodeHelp = `Exit codes:
   6    local file error
   7    TLS or certificate error
   8    partial success (some items of a multi-item command failed, or were
-       skipped: links, special files, unreadable listing lines)
+       skipped: links, special files, unreadable listing lines); when
+       every item fails, the failure's own code instead
   130  interrupted`
 
 // FlagError is a usage error: exit code 2.

@@ -164,7 +164,29 @@ func (r *reporter) finish(earlier []error) error {
 			return err
 		}
 	}
+	if failed == total && r.skipped == 0 {
+		// Nothing succeeded: not a partial success, but the failure's
+		// own code (the commonest, when they differ).
+		return silent{commonest(append(append([]error(nil), earlier...), r.errs...))}
+	}
 	return &PartialError{Failed: failed, Skipped: r.skipped, Total: total}
+}
+
+// commonest returns the first of errs whose exit code is the most
+// frequent among them (the lowest code on a tie).
+func commonest(errs []error) error {
+	count := map[int]int{}
+	for _, err := range errs {
+		count[ExitCode(err)]++
+	}
+	var best error
+	for _, err := range errs {
+		c := ExitCode(err)
+		if best == nil || count[c] > count[ExitCode(best)] || (count[c] == count[ExitCode(best)] && c < ExitCode(best)) {
+			best = err
+		}
+	}
+	return best
 }
 
 // skip reports a path a tree job was asked to handle and did not, with
