@@ -36,12 +36,16 @@ func NewCmdChmod(f *Factory, runF func(context.Context, *ChmodOptions) error) *c
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return eachRemote(c.Context(), o.F, o.Addresses, true, true, func(ctx context.Context, s *transfer.Session, p string) error {
+			return eachRemote(c.Context(), o.F, o.Addresses, true, true, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 				c, err := s.Conn(ctx)
 				if err != nil {
 					return err
 				}
-				return c.Chmod(ctx, p, o.Mode)
+				if err := c.Chmod(ctx, p, o.Mode); err != nil {
+					return err
+				}
+				did("chmod", p)
+				return nil
 			})
 		},
 	}

@@ -223,7 +223,11 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 			case ev.Err != nil:
 				rep.fail(remote, local, ev.Err)
 			case a.Kind == transfer.Delete && !t.DryRun:
-				f.Status("deleted %s", map[transfer.Direction]string{transfer.Download: local, transfer.Upload: remote}[dir])
+				p := map[transfer.Direction]string{transfer.Download: local, transfer.Upload: remote}[dir]
+				rep.mu.Lock()
+				rep.deleted = append(rep.deleted, p)
+				rep.mu.Unlock()
+				f.Status("deleted %s", client.Sanitize(p))
 			}
 		}}
 	res, err := p.Mirror(ctx, remoteDir, localDir, opt)

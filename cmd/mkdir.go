@@ -38,14 +38,17 @@ func NewCmdMkdir(f *Factory, runF func(context.Context, *MkdirOptions) error) *c
 }
 
 func mkdirRun(ctx context.Context, o *MkdirOptions) error {
-	return eachRemote(ctx, o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string) error {
+	return eachRemote(ctx, o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 		c, err := s.Conn(ctx)
 		if err != nil {
 			return err
 		}
 		if !o.Parents {
-			_, err := c.Mkd(ctx, p)
-			return err
+			if _, err := c.Mkd(ctx, p); err != nil {
+				return err
+			}
+			did("mkdir", p)
+			return nil
 		}
 		// Create each missing level; an existing folder is fine.
 		trimmed := strings.Trim(p, "/")
@@ -63,45 +66,10 @@ func mkdirRun(ctx context.Context, o *MkdirOptions) error {
 				if dir, derr := isRemoteDir(ctx, s, c, sub); derr != nil || !dir {
 					return err
 				}
+				continue
 			}
+			did("mkdir", sub)
 		}
 		return nil
 	})
-}
-
-// eachRemote runs op on every remote path the addresses name (with glob,
-// patterns are expanded; dirs says whether they match folders), reporting
-// failures as the reporter does for transfers.
-func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool, op func(context.Context, *transfer.Session, string) error) error {
-	ss := newSessions(f)
-	defer ss.closeAll()
-	items, failed, err := expandAll(ctx, f, ss, addrs, glob, dirs)
-	if err != nil {
-		return err
-	}
-	total := len(items) + len(failed)
-	var errs []error
-	for _, it := range items {
-		s, err := ss.get(ctx, it.remote)
-		if err == nil {
-			err = op(ctx, s, it.path)
-		}
-		if err != nil {
-			if ExitCode(err) == ExitInterrupted {
-				return err
-			}
-			if total == 1 {
-				return err
-			}
-			f.Warn("%s: %v", it.path, err)
-			errs = append(errs, err)
-		}
-	}
-	if n := len(errs) + len(failed); n > 0 {
-		if total == 1 {
-			return silent{failed[0]}
-		}
-		return &PartialError{Failed: n, Total: total}
-	}
-	return nil
 }

@@ -32,8 +32,10 @@ type reporter struct {
 	retries                        int
 	unchanged, skipped, made, gone int
 	plan                           []jsonAction
-	// skips lists what a tree job skipped, with the reasons.
+	// skips lists what a tree job skipped, with the reasons; deleted
+	// what it deleted.
 	skips                []jsonAction
+	deleted              []string
 	dryRun, unverifiable bool
 	// verify is set when --verify asked for digests.
 	verify bool
@@ -74,10 +76,12 @@ type jsonSummary struct {
 	Unchanged int          `json:"unchanged,omitempty"`
 	Skipped   int          `json:"skipped,omitempty"`
 	Skips     []jsonAction `json:"skips,omitempty"`
-	Folders   int          `json:"folders,omitempty"`
-	Deleted   int          `json:"deleted,omitempty"`
-	DryRun    bool         `json:"dry_run,omitempty"`
-	Plan      []jsonAction `json:"plan,omitempty"`
+	// DeletedPaths lists the paths deleted (mirror --delete).
+	DeletedPaths []string     `json:"deleted_paths,omitempty"`
+	Folders      int          `json:"folders,omitempty"`
+	Deleted      int          `json:"deleted,omitempty"`
+	DryRun       bool         `json:"dry_run,omitempty"`
+	Plan         []jsonAction `json:"plan,omitempty"`
 }
 
 func newReporter(f *Factory, dataOnStdout bool) *reporter {
@@ -136,7 +140,7 @@ func (r *reporter) finish(earlier []error) error {
 		// remote path.
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
-			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone,
+			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
 			DryRun: r.dryRun, Plan: r.plan}
 		if s.Files == nil {
 			s.Files = []jsonResult{}

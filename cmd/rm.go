@@ -44,7 +44,7 @@ everything in them; symbolic links are deleted, never followed.`,
 }
 
 func rmRun(ctx context.Context, o *RmOptions) error {
-	return eachRemote(ctx, o.F, o.Addresses, true, o.Recursive, func(ctx context.Context, s *transfer.Session, p string) error {
+	return eachRemote(ctx, o.F, o.Addresses, true, o.Recursive, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 		c, err := s.Conn(ctx)
 		if err != nil {
 			return err
@@ -59,29 +59,34 @@ func rmRun(ctx context.Context, o *RmOptions) error {
 			}
 			switch typ {
 			case client.EntryDir:
-				return removeTree(ctx, o.F, s, strings.TrimSuffix(p, "/"))
+				return removeTree(ctx, o.F, s, strings.TrimSuffix(p, "/"), did)
 			case client.EntryLink:
-				return removeLink(ctx, c, strings.TrimSuffix(p, "/"))
+				return removeLink(ctx, c, strings.TrimSuffix(p, "/"), did)
 			}
 		}
-		return c.Dele(ctx, p)
+		if err := c.Dele(ctx, p); err != nil {
+			return err
+		}
+		did("delete", p)
+		return nil
 	})
 }
 
 // removeLink deletes a symbolic link with DELE, which removes the link
 // itself on Unix servers. A server that refuses is reported as such: the
 // folder the link points to is never touched.
-func removeLink(ctx context.Context, c *client.Conn, p string) error {
+func removeLink(ctx context.Context, c *client.Conn, p string, did func(action, path string)) error {
 	if err := c.Dele(ctx, p); err != nil {
 		return fmt.Errorf("%s is a symbolic link, and the server refused to delete it (the folder it points to was left alone): %w", p, err)
 	}
+	did("delete", p)
 	return nil
 }
 
 // removeTree deletes a remote folder and everything below it, depth
 // first; symbolic links in it are deleted as links (removeLink), never
 // entered. Names from the listing that could leave the tree are refused.
-func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string) error {
+func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string, did func(action, path string)) error {
 	if dir == "" || dir == "/" || dir == "." {
 		return usageErrorf("refusing to delete the login or root folder")
 	}
@@ -107,15 +112,21 @@ func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string
 		}
 		switch typ {
 		case client.EntryDir:
-			err = removeTree(ctx, f, s, p)
+			err = removeTree(ctx, f, s, p, did)
 		case client.EntryLink:
-			err = removeLink(ctx, c, p)
+			err = removeLink(ctx, c, p, did)
 		default:
-			err = c.Dele(ctx, p)
+			if err = c.Dele(ctx, p); err == nil {
+				did("delete", p)
+			}
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return c.Rmd(ctx, dir)
+	if err := c.Rmd(ctx, dir); err != nil {
+		return err
+	}
+	did("rmdir", dir)
+	return nil
 }

@@ -27,12 +27,16 @@ func NewCmdRmdir(f *Factory, runF func(context.Context, *RmdirOptions) error) *c
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return eachRemote(c.Context(), o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string) error {
+			return eachRemote(c.Context(), o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 				c, err := s.Conn(ctx)
 				if err != nil {
 					return err
 				}
-				return c.Rmd(ctx, p)
+				if err := c.Rmd(ctx, p); err != nil {
+					return err
+				}
+				did("rmdir", p)
+				return nil
 			})
 		},
 	}

@@ -1,0 +1,85 @@
+package cmd
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// jsonOp is the JSON shape of one thing a command on remote paths did
+// (rm, rmdir, mkdir, chmod), or failed to do.
+type jsonOp struct {
+	Action string `json:"action,omitempty"`
+	Path   string `json:"path"`
+	Error  string `json:"error,omitempty"`
+}
+
+// jsonOps is the JSON shape of such a command's result: every path acted
+// on (a whole tree for rm -r), and every failure.
+type jsonOps struct {
+	Done   []jsonOp `json:"done"`
+	Failed []jsonOp `json:"failed"`
+}
+
+// eachRemote runs op on every remote path the addresses name (with glob,
+// patterns are expanded; dirs says whether they match folders). op tells
+// did about each path it changed. Failures are printed as they happen;
+// with --json the paths done and failed are printed at the end. The
+// error follows the reporter's rules: a single item's own error, the
+// failure's own code when every item failed, else a PartialError.
+func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool, op func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error) error {
+	ss := newSessions(f)
+	defer ss.closeAll()
+	items, failed, err := expandAll(ctx, f, ss, addrs, glob, dirs)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	out := jsonOps{Done: []jsonOp{}, Failed: []jsonOp{}}
+	did := func(action, p string) {
+		mu.Lock()
+		out.Done = append(out.Done, jsonOp{Action: action, Path: p})
+		mu.Unlock()
+	}
+	for _, err := range failed {
+		out.Failed = append(out.Failed, jsonOp{Error: err.Error()})
+	}
+	total := len(items) + len(failed)
+	errs := append([]error(nil), failed...)
+	for _, it := range items {
+		s, err := ss.get(ctx, it.remote)
+		if err == nil {
+			err = op(ctx, s, it.path, did)
+		}
+		if err == nil {
+			continue
+		}
+		if ExitCode(err) == ExitInterrupted {
+			return err
+		}
+		out.Failed = append(out.Failed, jsonOp{Path: it.path, Error: err.Error()})
+		errs = append(errs, err)
+		if total > 1 {
+			f.Warn("%s: %v", client.Sanitize(it.path), err)
+		}
+	}
+	if f.Opts.JSON {
+		if err := writeJSON(f.IO.Out, out); err != nil {
+			return err
+		}
+	}
+	switch n := len(errs); {
+	case n == 0:
+		return nil
+	case total == 1 && len(failed) == 1:
+		return silent{failed[0]}
+	case total == 1:
+		return errs[0]
+	case n == total:
+		return silent{commonest(errs)}
+	default:
+		return &PartialError{Failed: n, Total: total}
+	}
+}
