@@ -174,8 +174,9 @@ func TestPutUsesTemporaryName(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(srv.Root(), "up.bin")); !bytes.Equal(got, data) {
 		t.Fatalf("remote file differs (%d bytes)", len(got))
 	}
+	tmp := uploadTemp(t, local, "up.bin")
 	cmds := strings.Join(srv.SessionCommands(1), "\n")
-	if !strings.Contains(cmds, "STOR up.bin.part") || !strings.Contains(cmds, "RNFR up.bin.part\nRNTO up.bin") {
+	if !strings.Contains(cmds, "STOR "+tmp) || !strings.Contains(cmds, "RNFR "+tmp+"\nRNTO up.bin") {
 		t.Errorf("commands:\n%s", cmds)
 	}
 }
