@@ -226,12 +226,7 @@ func TestPutServerWithoutRename(t *testing.T) {
 	if _, err := Put(testCtx(t), c, local, "a", PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(srv.Root(), "a")); string(got) != "hello" {
-		t.Fatalf("remote = %q", got)
-	}
-	if _, err := os.Stat(filepath.Join(srv.Root(), "a.part")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temporary file left: %v", err)
-	}
+	wantFiles(t, srv, map[string]string{"a": "hello"})
 }
 
 func TestSessionReconnectsAndRestoresFolder(t *testing.T) {
