@@ -21,11 +21,22 @@ func tempNameCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: tempname VAR LOCAL NAME")
 	}
-	local := ts.MkAbs(args[1])
-	fi, err := os.Stat(local)
+	name, err := uploadTempName(ts.MkAbs(args[1]), args[2])
 	ts.Check(err)
-	abs, err := filepath.Abs(local)
-	ts.Check(err)
-	name, _ := transfer.TempName(args[2], transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
 	ts.Setenv(args[0], name)
+}
+
+// uploadTempName returns the temporary base name on the server of an
+// upload of the local file local to the base name name.
+func uploadTempName(local, name string) (string, error) {
+	fi, err := os.Stat(local)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(local)
+	if err != nil {
+		return "", err
+	}
+	t, _ := transfer.TempName(name, transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
+	return t, nil
 }
