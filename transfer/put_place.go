@@ -28,9 +28,7 @@ type PlaceError struct {
 	Err error
 }
 
-func (e *PlaceError) Error() string {
-	return fmt.Sprintf("put %q: %v; %s", e.Remote, e.Err, e.State)
-}
+func (e *PlaceError) Error() string { return fmt.Sprintf("%v; %s", e.Err, e.State) }
 
 func (e *PlaceError) Unwrap() error { return e.Err }
 
