@@ -116,18 +116,27 @@ func (j *putJob) inPlace(ctx context.Context, tmp string, why error) error {
 	} else {
 		j.notify("%s: the server cannot rename (%v): uploading again under the final name", remote, why)
 	}
-	damaged := func(err error) error {
+	// damaged reports the final name left holding what (a copy short of
+	// the file, or one whose digest differs).
+	damaged := func(err error, what string) error {
 		if existed {
-			return j.placeErr(tmp, "", err, "the server cannot rename, and the old %q was overwritten in place with an incomplete copy; the complete new data is in %q", remote, tmp)
+			return j.placeErr(tmp, "", err, "the server cannot rename, and the old %q was overwritten in place with %s; the complete new data is in %q", remote, what, tmp)
 		}
-		return j.placeErr(tmp, "", err, "the server cannot rename, and %q holds an incomplete copy; the complete new data is in %q", remote, tmp)
+		return j.placeErr(tmp, "", err, "the server cannot rename, and %q holds %s; the complete new data is in %q", remote, what, tmp)
 	}
+	before := j.res.Bytes
 	if _, err := j.send(ctx, remote, false); err != nil {
-		return damaged(err)
+		if j.res.Bytes == before && existed {
+			return j.placeErr(tmp, "", err, "the server cannot rename, and the upload under %q failed before any data moved: the old file is intact unless the server truncated it; the complete new data is in %q", remote, tmp)
+		}
+		return damaged(err, "an incomplete copy")
 	}
 	if j.opt.Verify {
 		if _, err := j.verify(ctx, remote); err != nil {
-			return damaged(err)
+			if errors.As(err, new(*VerifyError)) {
+				return damaged(err, "a damaged copy")
+			}
+			return j.placeErr(tmp, "", err, "%q holds the new file, its size checked but not its digest; the temporary copy is left in %q", remote, tmp)
 		}
 	}
 	if err := c.Dele(ctx, tmp); err != nil {

@@ -371,3 +371,33 @@ func TestPutTwoUploadersSameName(t *testing.T) {
 		}
 	}
 }
+
+// A server that cannot rename refuses the upload under the final name
+// before any data moves: the error says so, and the complete temporary
+// copy is kept.
+func TestPutCannotRenameAndDirectUploadRefused(t *testing.T) {
+	srv := putServer(t, map[string]string{"a.txt": "old contents"}, func(string) func(ftptest.Command) *ftptest.Reply {
+		return func(c ftptest.Command) *ftptest.Reply {
+			switch {
+			case c.Verb == "RNFR":
+				return &ftptest.Reply{Code: 502, Text: "Command not implemented."}
+			case c.Verb == "STOR" && c.Arg == "a.txt":
+				return &ftptest.Reply{Code: 553, Text: "Permission denied."}
+			}
+			return nil
+		}
+	})
+	local := localFile(t, "new.txt", "new contents")
+	tmp := uploadTemp(t, local, "a.txt")
+	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
+	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
+	wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt")
+	var pe *PlaceError
+	if !errors.As(err, &pe) || client.ReplyCode(err) != 553 {
+		t.Fatalf("Put = %v; want a PlaceError with 553", err)
+	}
+	want := fmt.Sprintf(`the upload under "a.txt" failed before any data moved: the old file is intact unless the server truncated it; the complete new data is in %q`, tmp)
+	if !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error %q\ndoes not end %q", err, want)
+	}
+}
