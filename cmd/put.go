@@ -35,11 +35,19 @@ folder on the server, or several files are given), each file keeps its
 name inside it; otherwise URL is the remote file name. Several files are
 uploaded --parallel at a time, over as many connections.
 
-Each file is uploaded as NAME.part and renamed to NAME when complete and
-its size checked, so a failed upload never leaves a truncated file under
-the final name. After a failure, -c resumes from the .part file on the
-server; --retries retries and resumes on its own. --direct writes straight
-to NAME, for servers that cannot rename.
+Each file is uploaded under a temporary name beside NAME,
+.NAME.ferry-TAG.part, where TAG stands for the local file's path, size and
+time, and renamed to NAME when complete and its size checked, so a failed
+upload never leaves a truncated file under the final name. After a
+failure, -c resumes the partial upload of the same version of the same
+file (and only that); --retries retries and resumes on its own.
+
+The old NAME is kept until the new file is complete and in place. A server
+that refuses to rename over an existing file gets the old one moved aside
+first and deleted once the new one has its name (or put back when that
+fails); ferry deletes no file it did not create or move aside. A server
+that cannot rename at all gets the file again under NAME, overwriting the
+old one in place, with a warning. --direct writes straight to NAME.
 
 -r uploads folders: ferry put -r dir URL/ makes URL/dir; a URL that does
 not end in "/" (with a single folder) is the copy itself. Files already
@@ -66,7 +74,7 @@ are skipped, so running it again completes an interrupted upload.
 	}
 	fl := c.Flags()
 	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial upload")
-	fl.BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary .part name")
+	fl.BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary name")
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "upload folders and everything in them")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
@@ -190,7 +198,8 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 			return
 		}
 		res, err := p.PutFile(ctx, local, remote, transfer.PutOptions{Resume: o.Continue, Direct: o.Direct,
-			Progress: rep.progress, Limit: o.Engine.limit, Verify: o.Engine.Verify})
+			Progress: rep.progress, Limit: o.Engine.limit, Verify: o.Engine.Verify,
+			Notify: func(msg string) { f.Warn("%s", msg) }})
 		rep.done(remote, local, res, err)
 	})
 	if ferr := rep.finish(nil); err == nil {

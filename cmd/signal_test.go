@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -38,7 +39,8 @@ const pauseAt = 300_000
 var bigData = bytes.Repeat([]byte("0123456789abcdef"), 100_000)
 
 // pausedServer starts a server that pauses the first transfer with verb
-// whose argument ends in name after pauseAt bytes, and holds it until
+// whose argument ends in name (or, for an upload, is a temporary name of
+// ferry's for name) after pauseAt bytes, and holds it until
 // ABOR. Each ABOR is signalled on the channel returned; with stallAbor the
 // server never answers ABOR (nor anything after it).
 func pausedServer(t *testing.T, verb, name string, stallAbor bool) (*ftptest.Server, <-chan struct{}) {
@@ -48,7 +50,7 @@ func pausedServer(t *testing.T, verb, name string, stallAbor bool) (*ftptest.Ser
 	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
 		var r *ftptest.Reply
 		switch {
-		case c.Verb == verb && strings.HasSuffix(c.Arg, name):
+		case c.Verb == verb && (strings.HasSuffix(c.Arg, name) || strings.HasPrefix(path.Base(c.Arg), "."+name+".ferry-")):
 			once.Do(func() { r = &ftptest.Reply{Transfer: &ftptest.Transfer{Pause: true, PauseAfter: pauseAt}} })
 		case c.Verb == "ABOR":
 			select {
@@ -178,19 +180,24 @@ func TestInterruptPut(t *testing.T) {
 	}
 	for _, sig := range signals {
 		t.Run(sig.String(), func(t *testing.T) {
-			srv, abor := pausedServer(t, "STOR", "big.bin.part", false)
+			srv, abor := pausedServer(t, "STOR", "big.bin", false)
 			remote := filepath.Join(srv.Root(), "big.bin")
 			old := []byte("old remote contents")
 			os.WriteFile(remote, old, 0o644)
 			dir := t.TempDir()
 			os.WriteFile(filepath.Join(dir, "big.bin"), bigData, 0o644)
+			tmp, err := uploadTempName(filepath.Join(dir, "big.bin"), "big.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := filepath.Join(srv.Root(), tmp)
 			url := "ftp://user:pass@" + srv.Addr() + "/big.bin"
 
-			cmd, stderr := startFerry(t, dir, remote+".part", "put", "-q", "big.bin", url)
+			cmd, stderr := startFerry(t, dir, part, "put", "-q", "big.bin", url)
 			cmd.Process.Signal(sig)
 			waitExit130(t, cmd, stderr)
 			checkFile(t, "old remote file", remote, old)
-			checkFile(t, "partial upload", remote+".part", bigData[:pauseAt])
+			checkFile(t, "partial upload", part, bigData[:pauseAt])
 
 			runFerry(t, dir, "put", "-q", "-c", "big.bin", url)
 			checkFile(t, "resumed upload", remote, bigData)
@@ -217,7 +224,7 @@ func TestInterruptMirror(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			verb := map[bool]string{false: "RETR", true: "STOR"}[tt.reverse]
-			srv, abor := pausedServer(t, verb, "big.bin"+map[bool]string{false: "", true: ".part"}[tt.reverse], false)
+			srv, abor := pausedServer(t, verb, "big.bin", false)
 			work := t.TempDir()
 			src := filepath.Join(srv.Root(), "tree")
 			dst := filepath.Join(work, "copy")
@@ -233,10 +240,18 @@ func TestInterruptMirror(t *testing.T) {
 				os.WriteFile(filepath.Join(src, name), []byte(data), 0o644)
 			}
 
-			cmd, stderr := startFerry(t, work, filepath.Join(dst, "big.bin.part"), args...)
+			part := filepath.Join(dst, "big.bin.part")
+			if tt.reverse {
+				tmp, err := uploadTempName(filepath.Join(src, "big.bin"), "big.bin")
+				if err != nil {
+					t.Fatal(err)
+				}
+				part = filepath.Join(dst, tmp)
+			}
+			cmd, stderr := startFerry(t, work, part, args...)
 			cmd.Process.Signal(tt.sig)
 			waitExit130(t, cmd, stderr)
-			checkFile(t, "partial file", filepath.Join(dst, "big.bin.part"), bigData[:pauseAt])
+			checkFile(t, "partial file", part, bigData[:pauseAt])
 			if _, err := os.Lstat(filepath.Join(dst, "big.bin")); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("big.bin exists under its final name after the interrupt: %v", err)
 			}
@@ -247,7 +262,7 @@ func TestInterruptMirror(t *testing.T) {
 			for name, data := range small {
 				checkFile(t, "mirrored file", filepath.Join(dst, name), []byte(data))
 			}
-			if _, err := os.Lstat(filepath.Join(dst, "big.bin.part")); !errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Lstat(part); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("partial file left after the resumed mirror: %v", err)
 			}
 			checkAborted(t, srv, abor)

@@ -138,8 +138,8 @@ func (s *Shell) cmdReput(ctx context.Context, args []string) error {
 	return s.put(ctx, args, true)
 }
 
-// put uploads one file with transfer.Session.PutFile, resuming the remote
-// .part file when resume is set.
+// put uploads one file with transfer.Session.PutFile, resuming the partial
+// upload of the same file on the server when resume is set.
 func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
 	local := s.localPath(args[0])
 	remote := filepath.Base(local)
@@ -158,7 +158,7 @@ func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
 		}
 	}
 	rep := s.newReport("uploaded")
-	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Progress: s.newProgress()}, s.cfg.Retries)
+	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Progress: s.newProgress(), Notify: s.notifyWarn}, s.cfg.Retries)
 	s.changed(remote)
 	rep.done(remote, res, err)
 	return rep.finish(ctx)
@@ -212,7 +212,7 @@ func (s *Shell) cmdMput(ctx context.Context, args []string) error {
 		return rep.finish(ctx)
 	}
 	for _, f := range todo {
-		res, err := s.sess.PutFile(ctx, f.from, f.to, transfer.PutOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		res, err := s.sess.PutFile(ctx, f.from, f.to, transfer.PutOptions{Progress: s.newProgress(), Notify: s.notifyWarn}, s.cfg.Retries)
 		rep.done(f.to, res, err)
 		if ctx.Err() != nil {
 			break

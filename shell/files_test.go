@@ -56,8 +56,9 @@ func TestGetAndPut(t *testing.T) {
 			t.Errorf("%s holds %q", p, got)
 		}
 	}
-	h.mustSend("RETR hello.txt", "STOR up.txt.part", "RNFR up.txt.part", "RNTO up.txt",
-		"STOR renamed.txt.part", "STOR in/up.txt.part")
+	up := filepath.Join(h.local, "up.txt")
+	h.mustSend("RETR hello.txt", "STOR "+uploadTemp(t, up, "up.txt"), "RNFR "+uploadTemp(t, up, "up.txt"), "RNTO up.txt",
+		"STOR "+uploadTemp(t, up, "renamed.txt"), "STOR in/"+uploadTemp(t, up, "up.txt"))
 	if _, errOut := h.run("put nothing.txt"); !strings.Contains(errOut, "local open") {
 		t.Errorf("put of a missing file: %q", errOut)
 	}
@@ -75,12 +76,26 @@ func TestRegetAndReput(t *testing.T) {
 	h.mustSend("REST 4000", "RETR big.bin")
 
 	h.writeLocal("up.bin", string(data))
-	h.write("up.bin"+transfer.PartSuffix, string(data[:3000]))
+	tmp := uploadTemp(t, filepath.Join(h.local, "up.bin"), "up.bin")
+	h.write(tmp, string(data[:3000]))
 	h.runOK("reput up.bin")
 	if got := readFile(filepath.Join(h.srv.Root(), "up.bin")); got != string(data) {
 		t.Fatalf("reput gave %d bytes", len(got))
 	}
-	h.mustSend("REST 3000", "STOR up.bin.part", "RNFR up.bin.part", "RNTO up.bin")
+	h.mustSend("REST 3000", "STOR "+tmp, "RNFR "+tmp, "RNTO up.bin")
+}
+
+// uploadTemp returns the temporary name on the server of an upload of the
+// local file local to the base name remote.
+func uploadTemp(t *testing.T, local, remote string) string {
+	t.Helper()
+	fi, err := os.Stat(local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(local)
+	name, _ := transfer.TempName(remote, transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
+	return name
 }
 
 func TestMgetRefusesHostileNames(t *testing.T) {

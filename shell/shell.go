@@ -422,6 +422,9 @@ func (s *Shell) warn(format string, args ...any) {
 	fmt.Fprintf(s.errOut, "ferry: "+format+"\n", args...)
 }
 
+// notifyWarn prints a transfer's warning (PutOptions.Notify).
+func (s *Shell) notifyWarn(msg string) { s.warn("%s", msg) }
+
 // newProgress returns the progress display for the running command's
 // transfers; it is closed when the command ends.
 func (s *Shell) newProgress() transfer.Progress {

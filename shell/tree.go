@@ -57,7 +57,7 @@ func (s *Shell) transferMany(ctx context.Context, files []pair, upload bool, rep
 		var res transfer.Result
 		var err error
 		if upload {
-			res, err = p.PutFile(ctx, f.from, s.absRemote(f.to), transfer.PutOptions{Progress: prog, Name: path.Base(f.to)})
+			res, err = p.PutFile(ctx, f.from, s.absRemote(f.to), transfer.PutOptions{Progress: prog, Name: path.Base(f.to), Notify: s.notifyWarn})
 			rep.done(f.to, res, err)
 		} else {
 			res, err = p.GetFile(ctx, s.absRemote(f.from), f.to, transfer.GetOptions{Progress: prog, Name: path.Base(f.from)})

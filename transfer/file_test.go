@@ -174,8 +174,9 @@ func TestPutUsesTemporaryName(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(srv.Root(), "up.bin")); !bytes.Equal(got, data) {
 		t.Fatalf("remote file differs (%d bytes)", len(got))
 	}
+	tmp := uploadTemp(t, local, "up.bin")
 	cmds := strings.Join(srv.SessionCommands(1), "\n")
-	if !strings.Contains(cmds, "STOR up.bin.part") || !strings.Contains(cmds, "RNFR up.bin.part\nRNTO up.bin") {
+	if !strings.Contains(cmds, "STOR "+tmp) || !strings.Contains(cmds, "RNFR "+tmp+"\nRNTO up.bin") {
 		t.Errorf("commands:\n%s", cmds)
 	}
 }
@@ -225,12 +226,7 @@ func TestPutServerWithoutRename(t *testing.T) {
 	if _, err := Put(testCtx(t), c, local, "a", PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(srv.Root(), "a")); string(got) != "hello" {
-		t.Fatalf("remote = %q", got)
-	}
-	if _, err := os.Stat(filepath.Join(srv.Root(), "a.part")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temporary file left: %v", err)
-	}
+	wantFiles(t, srv, map[string]string{"a": "hello"})
 }
 
 func TestSessionReconnectsAndRestoresFolder(t *testing.T) {

@@ -63,7 +63,7 @@ func TestPutFileRetriesAfterDrop(t *testing.T) {
 		t.Errorf("result %+v; want one resumed retry", res)
 	}
 	cmds := strings.Join(srv.Commands(), "\n")
-	if !strings.Contains(cmds, "REST "+strconv.FormatInt(res.Offset, 10)+"\nSTOR up.part") {
+	if !strings.Contains(cmds, "REST "+strconv.FormatInt(res.Offset, 10)+"\nSTOR "+uploadTemp(t, local, "up")) {
 		t.Errorf("no REST+STOR resume:\n%s", cmds)
 	}
 }
@@ -118,9 +118,9 @@ func TestMirrorDownloadWithDrops(t *testing.T) {
 func TestMirrorUploadWithDrops(t *testing.T) {
 	src := t.TempDir()
 	makeTree(t, src, 5, 40, 20000, 12)
-	f := &flaky{verb: "STOR", seed: 4, permille: 150, sizeOf: fileSize(src, PartSuffix)}
-	f.sizeOf = func(arg string) int64 { // "dst/d00/f0001.bin.part" -> src/d00/f0001.bin
-		return fileSize(src, PartSuffix)(strings.TrimPrefix(arg, "dst/"))
+	f := &flaky{verb: "STOR", seed: 4, permille: 150}
+	f.sizeOf = func(arg string) int64 { // "dst/d00/.f0001.bin.ferry-TAG.part" -> src/d00/f0001.bin
+		return fileSize(src, "")(untemp(strings.TrimPrefix(arg, "dst/")))
 	}
 	srv := ftptest.New(t, ftptest.Config{Hook: f.hook})
 	p := testPool(t, srv, PoolOptions{Size: 4, Retries: 2})

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"path/filepath"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -13,8 +15,11 @@ import (
 
 // PutOptions configure an upload.
 type PutOptions struct {
-	// Resume continues a partial upload left under the temporary name
-	// (or, with Direct, under the final name) by an earlier attempt.
+	// Resume continues a partial upload left under the temporary name by
+	// an earlier attempt (or, with Direct, under the final name). The
+	// temporary name records which version of which local file it holds
+	// a prefix of (see TempName), so only a partial upload of the same
+	// version of the same file is continued.
 	Resume bool
 	// Direct writes straight to the final name instead of a temporary
 	// name renamed at the end. Use it for servers that cannot rename.
@@ -34,12 +39,41 @@ type PutOptions struct {
 	Verify bool
 	// Name is shown in progress reports; the remote base name by default.
 	Name string
+	// Avoid, when set, reports the base names that the remote target's
+	// folder is known to hold as real files (from a listing); none of
+	// them is taken as a temporary name, nor as the name the old file is
+	// moved aside to.
+	Avoid func(name string) bool
+	// Notify is told what deserves a warning but is no failure: a server
+	// that cannot rename, so that the old file is overwritten in place; an
+	// old copy that could not be deleted. Nil tells nobody.
+	Notify func(msg string)
+
+	// origin is the local file's absolute path, which identifies it in
+	// its temporary name; put works it out from the local name when it
+	// is empty (for files opened through a plain file system).
+	origin string
 }
 
-// Put uploads the local file local to remote. The data goes to
-// remote+PartSuffix, renamed to remote once complete and its size checked,
-// so that a failed upload never leaves a truncated file under the final
-// name. A server that cannot rename gets the file under its final name.
+// Put uploads the local file local to remote.
+//
+// The data goes to a temporary name beside remote (see TempName), whose
+// size is checked once the upload is complete; only then does it take the
+// final name. A failed or short upload never touches the final name, and
+// the old file under it is kept unless the new one is complete and in
+// place:
+//
+//   - A server that refuses to rename over an existing file gets the old
+//     one moved aside first (to a name of ferry's own beside it), the new
+//     one renamed into place, and only then the old one deleted; when the
+//     second rename fails, the old file is put back.
+//   - A server that cannot rename at all (RNFR or RNTO answered 500, 502
+//     or 504) gets the file again under its final name, overwriting the
+//     old one in place, which Notify is told.
+//
+// No file is deleted that this upload did not create or move aside.
+// When the server is left in another state than the intended one, the
+// error is a *PlaceError that says what it holds.
 func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptions) (Result, error) {
 	return put(ctx, c, osFS{}, local, remote, opt)
 }
@@ -60,54 +94,16 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 	if !fi.Mode().IsRegular() {
 		return res, localErr("open", local, errors.New("not a regular file"))
 	}
-	size := fi.Size()
-	res.Size, res.ModTime = size, fi.ModTime()
-
-	name := remote + PartSuffix
+	res.Size, res.ModTime = fi.Size(), fi.ModTime()
+	j := &putJob{c: c, fsys: fsys, f: f, local: local, remote: remote,
+		display: displayName(opt.Name, remote), size: fi.Size(), opt: opt, res: &res}
 	if opt.Direct {
-		name = remote
+		err = j.direct(ctx)
+	} else {
+		err = j.viaTemp(ctx, fi.ModTime())
 	}
-	var offset int64
-	if opt.Resume {
-		if n, err := c.Size(ctx, name); err == nil && n <= size {
-			offset = n
-		} else if err != nil && c.Err() != nil {
-			return res, err
-		}
-	}
-	res.Offset = offset
-	n, err := upload(ctx, c, f, name, displayName(opt.Name, remote), offset, size, opt)
-	res.Bytes = n
 	if err != nil {
 		return res, err
-	}
-	// Check what arrived before it takes the final name.
-	if got, err := c.Size(ctx, name); err == nil && got != size {
-		return res, fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", name, got, size, ErrIncomplete)
-	} else if err != nil && c.Err() != nil {
-		return res, err
-	}
-	if opt.Verify {
-		res.Digest, err = verify(ctx, c, name, remote, func() (io.ReadCloser, error) { return fsys.Open(local) })
-		if err != nil {
-			var ve *VerifyError
-			if errors.As(err, &ve) && !opt.Direct {
-				c.Dele(ctx, name) // damaged: never resume from it
-			}
-			return res, err
-		}
-	}
-	if !opt.Direct {
-		if err := replace(ctx, c, name, remote); err != nil {
-			if !refusedOutright(err) || c.Err() != nil {
-				return res, err
-			}
-			// The server cannot rename: upload again under the final
-			// name.
-			c.Dele(ctx, name)
-			opt.Direct, opt.Resume = true, false
-			return put(ctx, c, fsys, local, remote, opt)
-		}
 	}
 	if opt.KeepTime && c.HasFeature("MFMT") {
 		if err := c.SetModTime(ctx, remote, fi.ModTime()); err != nil && c.Err() != nil {
@@ -116,6 +112,107 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// putJob is one attempt at an upload.
+type putJob struct {
+	c       *client.Conn
+	fsys    localFS
+	f       *os.File
+	local   string
+	remote  string
+	display string
+	size    int64
+	opt     PutOptions
+	res     *Result
+}
+
+// direct uploads to the final name (PutOptions.Direct).
+func (j *putJob) direct(ctx context.Context) error {
+	offset, err := j.send(ctx, j.remote, j.opt.Resume)
+	j.res.Offset = offset
+	if err != nil {
+		return err
+	}
+	if j.opt.Verify {
+		j.res.Digest, err = j.verify(ctx, j.remote)
+	}
+	return err
+}
+
+// viaTemp uploads to the temporary name and puts the file in place.
+func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
+	origin, err := j.origin()
+	if err != nil {
+		return err
+	}
+	dir, base := path.Split(j.remote)
+	name, resumable := TempName(base, Source{Site: "local", Path: origin, Size: j.size, ModTime: mtime}, j.opt.Avoid)
+	tmp := dir + name
+	offset, err := j.send(ctx, tmp, j.opt.Resume && resumable)
+	j.res.Offset = offset
+	if err != nil {
+		return err
+	}
+	if j.opt.Verify {
+		j.res.Digest, err = j.verify(ctx, tmp)
+		if err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) {
+				j.c.Dele(ctx, tmp) // this upload's own, and damaged: never resume from it
+			}
+			return err
+		}
+	}
+	return j.place(ctx, tmp)
+}
+
+// origin returns the local file's absolute path.
+func (j *putJob) origin() (string, error) {
+	if j.opt.origin != "" {
+		return j.opt.origin, nil
+	}
+	p, err := filepath.Abs(j.local)
+	return p, localErr("open", j.local, err)
+}
+
+// send uploads the local file to name, resuming what name holds when
+// resume is set, and checks the size the server then reports. It returns
+// the offset it resumed from.
+func (j *putJob) send(ctx context.Context, name string, resume bool) (int64, error) {
+	c := j.c
+	var offset int64
+	if resume {
+		if n, err := c.Size(ctx, name); err == nil && n <= j.size {
+			offset = n
+		} else if err != nil && c.Err() != nil {
+			return 0, err
+		}
+	}
+	n, err := upload(ctx, c, j.f, name, j.display, offset, j.size, j.opt)
+	j.res.Bytes += n
+	if err != nil {
+		return offset, err
+	}
+	// Check what arrived before it takes the final name.
+	if got, err := c.Size(ctx, name); err == nil && got != j.size {
+		return offset, fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", name, got, j.size, ErrIncomplete)
+	} else if err != nil && c.Err() != nil {
+		return offset, err
+	}
+	return offset, nil
+}
+
+// verify compares the server's digest of name with the local file's.
+func (j *putJob) verify(ctx context.Context, name string) (string, error) {
+	return verify(ctx, j.c, name, j.remote, func() (io.ReadCloser, error) { return j.fsys.Open(j.local) })
+}
+
+// notify passes a warning to PutOptions.Notify.
+func (j *putJob) notify(format string, args ...any) {
+	if j.opt.Notify != nil {
+		j.opt.Notify(fmt.Sprintf(format, args...))
+	}
 }
 
 // upload sends f from offset to the remote name, with REST and STOR where
@@ -153,34 +250,6 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 	}
 	fp.Finish(err)
 	return n, err
-}
-
-// replace renames from to to. Servers that refuse to rename over an
-// existing file get the old one deleted first.
-func replace(ctx context.Context, c *client.Conn, from, to string) error {
-	err := c.Rename(ctx, from, to)
-	if err == nil || c.Err() != nil || refusedOutright(err) {
-		return err
-	}
-	if client.ReplyCode(err)/100 != 5 {
-		return err
-	}
-	if _, serr := c.Size(ctx, to); serr != nil {
-		return err // the target does not exist: the refusal is another matter
-	}
-	if derr := c.Dele(ctx, to); derr != nil {
-		return err
-	}
-	return c.Rename(ctx, from, to)
-}
-
-// refusedOutright reports a "not implemented" reply (500, 502, 504).
-func refusedOutright(err error) bool {
-	switch client.ReplyCode(err) {
-	case 500, 502, 504:
-		return true
-	}
-	return false
 }
 
 // localReader marks read errors as local ones.

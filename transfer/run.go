@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -40,7 +41,11 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 	if err := m.byLevel(ctx, dirs, false, m.makeDir); err != nil {
 		return err
 	}
-	if err := m.copyAll(ctx, copies); err != nil {
+	var taken map[string]bool
+	if m.opt.Direction == Upload {
+		taken = takenNames(actions, dst)
+	}
+	if err := m.copyAll(ctx, copies, taken); err != nil {
 		return err
 	}
 	var files, folders []Action
@@ -95,8 +100,9 @@ func (m *mirror) byLevel(ctx context.Context, actions []Action, deepFirst bool, 
 }
 
 // copyAll runs the copies with the pool's workers over a channel fed in
-// plan order.
-func (m *mirror) copyAll(ctx context.Context, copies []Action) error {
+// plan order. taken holds the remote paths an upload must not take as
+// temporary names (see takenNames).
+func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan Action)
 	g.Go(func() error {
@@ -113,7 +119,7 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action) error {
 	for range m.workers() {
 		g.Go(func() error {
 			for a := range work {
-				res, err := m.copyFile(gctx, a)
+				res, err := m.copyFile(gctx, a, taken)
 				m.count(a, err)
 				if err == nil {
 					m.mu.Lock()
@@ -132,15 +138,20 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action) error {
 }
 
 // copyFile copies one file, retried and resumed by the pool.
-func (m *mirror) copyFile(ctx context.Context, a Action) (Result, error) {
+func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) (Result, error) {
 	rel, err := localRel(a.Path)
 	if err != nil {
 		return Result{Size: -1}, err
 	}
 	remote := remoteJoin(m.remoteDir, a.Path)
 	if m.opt.Direction == Upload {
+		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
+		if err != nil {
+			return Result{Size: -1}, localErr("open", a.Path, err)
+		}
 		return m.pool.putFile(ctx, m.files, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
-			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
+			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path,
+			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin})
 	}
 	var listed *client.Entry
 	if a.src != nil {

@@ -161,7 +161,7 @@ func TestSoakMirror(t *testing.T) {
 			if verb == "RETR" {
 				return fileSize(root, "")(arg)
 			}
-			return fileSize(local, PartSuffix)(strings.TrimPrefix(arg, "up/"))
+			return fileSize(filepath.Join(local, "copy"), "")(untemp(strings.TrimPrefix(arg, "up/")))
 		}}
 		srv, err := ftptest.Start(ftptest.Config{Root: root, Hook: faults.hook})
 		if err != nil {

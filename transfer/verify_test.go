@@ -26,7 +26,7 @@ func TestVerifyMatches(t *testing.T) {
 	if err != nil || res.Digest != "SHA-256" {
 		t.Fatalf("PutFile = %+v, %v", res, err)
 	}
-	if !slices.Contains(srv.Commands(), "HASH g.part") {
+	if !slices.Contains(srv.Commands(), "HASH "+uploadTemp(t, local, "g")) {
 		t.Errorf("the upload was not hashed before its rename: %q", srv.Commands())
 	}
 }
@@ -58,7 +58,7 @@ func TestVerifyMismatch(t *testing.T) {
 	if !errors.As(err, &ve) {
 		t.Fatalf("PutFile = %v", err)
 	}
-	if exists(filepath.Join(srv.Root(), "up")) || exists(filepath.Join(srv.Root(), "up.part")) {
+	if exists(filepath.Join(srv.Root(), "up")) || exists(filepath.Join(srv.Root(), uploadTemp(t, local, "up"))) {
 		t.Error("a damaged upload is on the server")
 	}
 }

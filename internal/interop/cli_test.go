@@ -198,8 +198,10 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if _, _, err := c.expect(cmd.ExitOK, "put", local("data.bin"), c.url(dir+"/data.bin")); err != nil {
 			return err
 		}
+		tmpHello, herr := uploadTemp(local("hello.txt"), "hello.txt")
+		tmpData, derr := uploadTemp(local("data.bin"), "data.bin")
 		return errors.Join(sameFile(disk("hello.txt"), []byte(hello)), sameFile(disk("data.bin"), data),
-			absent(disk("hello.txt.part")), absent(disk("data.bin.part")))
+			herr, derr, absent(disk(tmpHello)), absent(disk(tmpData)))
 	})
 	c.run("ls", func() error {
 		out, _, err := c.expect(cmd.ExitOK, "ls", c.url(dir)+"/")

@@ -166,7 +166,9 @@ func (x *cell) put() error {
 		if err := sameFile(onDisk(x.s, remote), f.data); err != nil {
 			errs = append(errs, fmt.Errorf("after transfer.Put of %s: %w", f.label, err))
 		}
-		if err := absent(onDisk(x.s, remote+transfer.PartSuffix)); err != nil {
+		if tmp, err := uploadTemp(f.path, remote); err != nil {
+			errs = append(errs, err)
+		} else if err := absent(onDisk(x.s, tmp)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -269,8 +271,8 @@ func (x *cell) resumedGet() error {
 }
 
 // resumedPut completes uploads that hold the first bytes of the 1 MiB
-// file: with REST and STOR, with APPE, and with transfer.Put of a .part
-// file left on the server.
+// file: with REST and STOR, with APPE, and with transfer.Put of the
+// partial upload (under its temporary name) left on the server.
 func (x *cell) resumedPut() error {
 	const k = 400_003
 	data := x.mib.data
@@ -309,12 +311,16 @@ func (x *cell) resumedPut() error {
 	}
 
 	tput := x.remote("tput.bin")
-	if err := storAt(tput+transfer.PartSuffix, 0, data[:k]); err != nil {
-		return fmt.Errorf("STOR of the first %d bytes to the .part name: %w", k, err)
+	tmp, err := uploadTemp(x.mib.path, tput)
+	if err != nil {
+		return err
+	}
+	if err := storAt(tmp, 0, data[:k]); err != nil {
+		return fmt.Errorf("STOR of the first %d bytes to the temporary name: %w", k, err)
 	}
 	res, err := transfer.Put(ctx, x.c, x.mib.path, tput, transfer.PutOptions{Resume: true})
 	if err != nil {
-		return fmt.Errorf("transfer.Put resuming a %d-byte .part: %w", k, err)
+		return fmt.Errorf("transfer.Put resuming a %d-byte partial upload: %w", k, err)
 	}
 	if res.Offset != k {
 		return fmt.Errorf("transfer.Put resumed at %d, want %d", res.Offset, k)
@@ -322,7 +328,23 @@ func (x *cell) resumedPut() error {
 	if err := sameFile(onDisk(x.s, tput), data); err != nil {
 		return fmt.Errorf("after resumed transfer.Put: %w", err)
 	}
-	return absent(onDisk(x.s, tput+transfer.PartSuffix))
+	return absent(onDisk(x.s, tmp))
+}
+
+// uploadTemp returns the temporary path on the server of an upload of the
+// local file local to remote.
+func uploadTemp(local, remote string) (string, error) {
+	fi, err := os.Stat(local)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(local)
+	if err != nil {
+		return "", err
+	}
+	dir, base := path.Split(remote)
+	name, _ := transfer.TempName(base, transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
+	return dir + name, nil
 }
 
 // rename renames a file within the folder and into the sub-folder.
