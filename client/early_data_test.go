@@ -296,6 +296,51 @@ func TestActiveEarlyConnectionListing(t *testing.T) {
 	th.wait(t)
 }
 
+// TestFinal425Untrusted: a download whose final reply is 425 (the server
+// says it never opened the data connection) after its preliminary reply
+// and data: Close's error marks every byte read as untrusted, in both
+// modes, whether the data ended normally or broke. A 426 (the server's
+// own connection broke) does not.
+func TestFinal425Untrusted(t *testing.T) {
+	want := []byte("0123456789abcdefghij")
+	for _, mode := range []DataMode{Passive, Active} {
+		for _, tc := range []struct {
+			name      string
+			xfer      ftptest.Transfer
+			code      int
+			untrusted bool
+		}{
+			{"425", ftptest.Transfer{Final: &ftptest.Reply{Code: 425, Text: "Can't open data connection."}}, 425, true},
+			{"425 after a cut", ftptest.Transfer{DropAfter: 5, Final: &ftptest.Reply{Code: 425, Text: "Can't open data connection."}}, 425, true},
+			{"426", ftptest.Transfer{Final: &ftptest.Reply{Code: 426, Text: "Connection closed; transfer aborted."}}, 426, false},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", mode, tc.name), func(t *testing.T) {
+				srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("RETR", 1, &ftptest.Reply{Transfer: &tc.xfer})})
+				writeFile(t, srv, "f", want)
+				c := dialLogin(t, srv, WithDataMode(mode))
+				rc, err := c.Retr(testCtx(t), "f", 0)
+				if err != nil {
+					t.Fatalf("Retr: %v", err)
+				}
+				got, rerr := io.ReadAll(rc)
+				if !bytes.HasPrefix(want, got) || (rerr == nil && !bytes.Equal(got, want)) {
+					t.Errorf("read %q (%v)", got, rerr)
+				}
+				err = rc.Close()
+				if ReplyCode(err) != tc.code {
+					t.Errorf("Close = %v, want the %d", err, tc.code)
+				}
+				if errors.Is(err, ErrDataUntrusted) != tc.untrusted {
+					t.Errorf("Close = %v: errors.Is(err, ErrDataUntrusted) = %v, want %v", err, !tc.untrusted, tc.untrusted)
+				}
+				if err := c.Noop(testCtx(t)); err != nil {
+					t.Fatalf("Noop: %v", err)
+				}
+			})
+		}
+	}
+}
+
 // lockedBuffer is a trace sink safe for the concurrent writes of the
 // data-connection setup.
 type lockedBuffer struct {

@@ -16,9 +16,18 @@ import (
 // error of Close carries the server's negative reply (ReplyCode) as well
 // as the data connection's error.
 //
-// In active mode, connections made to the listener before RETR was sent
-// are closed unread, and one connection is accepted, from the server's
-// address.
+// Only the data connection made for this transfer is read: in active mode,
+// connections made to the listener before RETR was sent are closed unread,
+// and one connection is accepted, from the server's address. When the
+// server's final reply is nonetheless 425 (it says it never opened the data
+// connection), whatever was read did not come from it: the error of Close
+// (a KindConnection error whose ReplyCode is 425) then satisfies
+// errors.Is(err, ErrDataUntrusted), in either mode, whether the data ended
+// or broke, and also when the transfer was cancelled or closed early. The
+// caller must discard every byte of that attempt, and never keep or resume
+// from them. Any other negative reply (426, 451, 552...) concerns a
+// connection the server had: the bytes read are the start of the file,
+// cut short.
 func (c *Conn) Retr(ctx context.Context, path string, offset int64) (io.ReadCloser, error) {
 	return c.openTransfer(ctx, "RETR", path, offset, false)
 }
@@ -30,7 +39,7 @@ func (c *Conn) Retr(ctx context.Context, path string, offset int64) (io.ReadClos
 // returns an error; after a failed Write it carries the server's negative
 // reply (such as 552, quota exceeded) when the server sent one. In active
 // mode the data goes only to a connection made after STOR was sent, from
-// the server's address, as for Retr.
+// the server's address (see Retr).
 func (c *Conn) Stor(ctx context.Context, path string, offset int64) (io.WriteCloser, error) {
 	return c.openTransfer(ctx, "STOR", path, offset, true)
 }
