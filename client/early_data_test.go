@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -338,6 +339,43 @@ func TestFinal425Untrusted(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFinal425UntrustedCutShort: the 425 comes before the caller is done
+// (sent right after the 150, before the data), and the caller closes the
+// download early or cancels it: Close's error still marks the bytes read
+// as untrusted, and the session stays usable.
+func TestFinal425UntrustedCutShort(t *testing.T) {
+	for _, cancel := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cancel=%v", cancel), func(t *testing.T) {
+			srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("RETR", 1, &ftptest.Reply{Transfer: &ftptest.Transfer{
+				FinalFirst: true, Final: &ftptest.Reply{Code: 425, Text: "Can't open data connection."},
+				Pause: true, PauseAfter: 5}})})
+			writeFile(t, srv, "f", []byte("0123456789"))
+			c := dialLogin(t, srv)
+			ctx, stop := context.WithCancel(testCtx(t))
+			defer stop()
+			rc, err := c.Retr(ctx, "f", 0)
+			if err != nil {
+				t.Fatalf("Retr: %v", err)
+			}
+			b := make([]byte, 5)
+			if _, err := io.ReadFull(rc, b); err != nil || string(b) != "01234" {
+				t.Fatalf("read %q, %v", b, err)
+			}
+			if cancel {
+				stop()
+			}
+			err = rc.Close()
+			if !errors.Is(err, ErrDataUntrusted) || errors.Is(err, context.Canceled) != cancel {
+				t.Errorf("Close = %v, want ErrDataUntrusted (and context.Canceled: %v)", err, cancel)
+			}
+			if err := c.Noop(testCtx(t)); err != nil {
+				t.Fatalf("Noop: %v", err)
+			}
+			matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR f", "ABOR", "NOOP", "NOOP"})
+		})
 	}
 }
 
