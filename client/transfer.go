@@ -21,9 +21,9 @@ import (
 // and one connection is accepted, from the server's address. When the
 // server's final reply is nonetheless 425 (it says it never opened the data
 // connection), whatever was read did not come from it: the error of Close
-// (a KindConnection error whose ReplyCode is 425) then satisfies
-// errors.Is(err, ErrDataUntrusted), in either mode, whether the data ended
-// or broke, and also when the transfer was cancelled or closed early. The
+// then satisfies errors.Is(err, ErrDataUntrusted), in either mode, whether
+// the data ended or broke (a KindConnection error whose ReplyCode is 425),
+// and also when the transfer was closed early or cancelled. The
 // caller must discard every byte of that attempt, and never keep or resume
 // from them. Any other negative reply (426, 451, 552...) concerns a
 // connection the server had: the bytes read are the start of the file,

@@ -205,7 +205,8 @@ func (t *transfer) Close() error {
 		return err
 	}
 	if reply.Code/100 != 2 {
-		if re := (&ReplyError{Cmd: t.line, Code: reply.Code, Msg: reply.Msg()}); t.untrusted(re) {
+		re := &ReplyError{Cmd: t.line, Code: reply.Code, Msg: reply.Msg()}
+		if t.untrusted(re) {
 			return withReply(KindConnection, t.verb, re, ErrDataUntrusted)
 		}
 		return c.replyError(t.line, reply)
