@@ -287,6 +287,67 @@ func (c *Conn) accept(ctx context.Context, ln *net.TCPListener) (net.Conn, error
 	}
 }
 
+// maxQueued bounds the connections dropEarly closes at once; a listener
+// still holding more is not used.
+const maxQueued = 1 << 16
+
+// dropEarly closes, unread, every connection made to the active-mode
+// listener ln so far. It runs right before the transfer command is sent:
+// the server connects in answer to that command, so whoever connected
+// earlier (anyone on the server's host can: control port + 1 is easy to
+// guess, and the connection comes from the server's IP) is not the
+// server. The trace names each connection refused.
+func (c *Conn) dropEarly(ctx context.Context, ln *net.TCPListener, verb string) error {
+	from, err := c.takeQueued(ctx, ln)
+	for i, addr := range from {
+		if i == 4 {
+			c.tracef("refused %d more data connections made before %s was sent", len(from)-i, verb)
+			break
+		}
+		c.tracef("refused data connection from %s: it connected before %s was sent", addr, verb)
+	}
+	if err != nil {
+		return &Error{Kind: KindConnection, Op: "data connection", Err: fmt.Errorf("closing connections made before %s: %w", verb, err)}
+	}
+	return nil
+}
+
+// takeQueuedByDial is takeQueued where a listener's socket cannot be
+// accepted from without waiting: it connects to ln itself and accepts,
+// closing each connection unread, until its own comes out. A listener's
+// queue is first in, first out, so every connection accepted before its
+// own had been made before the dial. It returns the addresses of the
+// others.
+func (c *Conn) takeQueuedByDial(ctx context.Context, ln *net.TCPListener) ([]string, error) {
+	d := net.Dialer{Timeout: c.opts.connectTimeout}
+	self, err := d.DialContext(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		return nil, err
+	}
+	defer self.Close()
+	me := self.LocalAddr().(*net.TCPAddr)
+	ln.SetDeadline(time.Now().Add(c.opts.connectTimeout))
+	defer ln.SetDeadline(time.Time{})
+	var from []string
+	for range maxQueued + 1 {
+		nc, err := ln.AcceptTCP()
+		if err != nil {
+			return from, err
+		}
+		addr := nc.RemoteAddr().(*net.TCPAddr)
+		nc.Close()
+		if addr.Port == me.Port && addr.IP.Equal(me.IP) {
+			return from, nil
+		}
+		from = append(from, addr.String())
+	}
+	return from, errTooManyQueued
+}
+
+// errTooManyQueued reports a listener that still held connections after
+// maxQueued were closed.
+var errTooManyQueued = fmt.Errorf("more than %d connections waiting", maxQueued)
+
 // parseEPSV reads the port from a 229 reply text such as
 // "Entering Extended Passive Mode (|||6446|)" (RFC 2428 section 3).
 func parseEPSV(text string) (int, error) {

@@ -15,6 +15,19 @@ import (
 // it aborts the transfer with ABOR. When the data connection failed, the
 // error of Close carries the server's negative reply (ReplyCode) as well
 // as the data connection's error.
+//
+// Only the data connection made for this transfer is read: in active mode,
+// connections made to the listener before RETR was sent are closed unread,
+// and one connection is accepted, from the server's address. When the
+// server's final reply is nonetheless 425 (it says it never opened the data
+// connection), whatever was read did not come from it: the error of Close
+// then satisfies errors.Is(err, ErrDataUntrusted), in either mode, whether
+// the data ended or broke (a KindConnection error whose ReplyCode is 425),
+// and also when the transfer was closed early or cancelled. The
+// caller must discard every byte of that attempt, and never keep or resume
+// from them. Any other negative reply (426, 451, 552...) concerns a
+// connection the server had: the bytes read are the start of the file,
+// cut short.
 func (c *Conn) Retr(ctx context.Context, path string, offset int64) (io.ReadCloser, error) {
 	return c.openTransfer(ctx, "RETR", path, offset, false)
 }
@@ -24,7 +37,9 @@ func (c *Conn) Retr(ctx context.Context, path string, offset int64) (io.ReadClos
 // the data. Close ends the data and reads the server's final reply. After
 // a failed Write, or when ctx is cancelled, Close aborts the transfer and
 // returns an error; after a failed Write it carries the server's negative
-// reply (such as 552, quota exceeded) when the server sent one.
+// reply (such as 552, quota exceeded) when the server sent one. In active
+// mode the data goes only to a connection made after STOR was sent, from
+// the server's address (see Retr).
 func (c *Conn) Stor(ctx context.Context, path string, offset int64) (io.WriteCloser, error) {
 	return c.openTransfer(ctx, "STOR", path, offset, true)
 }
@@ -38,7 +53,10 @@ func (c *Conn) Appe(ctx context.Context, path string) (io.WriteCloser, error) {
 // openTransfer negotiates the data connection, sends the command, and
 // returns the open transfer once the server has answered 1yz and the data
 // connection is up. In active mode, a 425 reply (the server could not
-// connect) is retried once with a new port.
+// connect) is retried once with a new port and a new listener; each
+// attempt closes unread the connections made before its command was sent.
+// A command answered with a final reply and no preliminary one returns
+// that reply; any data connection made meanwhile is closed unread.
 func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64, upload bool) (*transfer, error) {
 	if err := c.begin(ctx, verb, arg); err != nil {
 		return nil, err
@@ -84,6 +102,14 @@ func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64
 			// REST must come right before the transfer command (RFC 3659
 			// section 5.3).
 			if _, err := c.exchange(ctx, 350, "REST", strconv.FormatInt(offset, 10)); err != nil {
+				p.close()
+				return nil, false, err
+			}
+		}
+		if p.ln != nil {
+			// Only a connection made after the command was sent can be
+			// the server's answer to it.
+			if err := c.dropEarly(ctx, p.ln, verb); err != nil {
 				p.close()
 				return nil, false, err
 			}

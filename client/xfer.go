@@ -155,8 +155,12 @@ func (t *transfer) Close() error {
 	c := t.c
 	switch {
 	case t.ctx.Err() != nil:
-		c.abort(t.data, t.upload, t.line)
-		return &Error{Kind: KindOther, Op: t.verb, Err: fmt.Errorf("transfer cancelled: %w", t.ctx.Err())}
+		reply, _ := c.abort(t.data, t.upload, t.line)
+		err := fmt.Errorf("transfer cancelled: %w", t.ctx.Err())
+		if t.untrusted(reply) {
+			err = fmt.Errorf("transfer cancelled: %w (%w)", t.ctx.Err(), ErrDataUntrusted)
+		}
+		return &Error{Kind: KindOther, Op: t.verb, Err: err}
 	case t.err != nil:
 		// The server's final reply may never come (a stalled server):
 		// abort, and report the first negative reply read meanwhile.
@@ -165,10 +169,16 @@ func (t *transfer) Close() error {
 		if reply != nil && (reply.Code == 425 || reply.Code == 426) {
 			kind = KindConnection
 		}
+		if t.untrusted(reply) {
+			return withReply(kind, t.verb, reply, fmt.Errorf("%w (%w)", t.err, ErrDataUntrusted))
+		}
 		return withReply(kind, t.verb, reply, t.err)
 	case !t.upload && !t.eof:
 		// The caller stopped reading early.
-		_, err := c.abort(t.data, false, t.line)
+		reply, err := c.abort(t.data, false, t.line)
+		if err == nil && t.untrusted(reply) {
+			return withReply(KindConnection, t.verb, reply, ErrDataUntrusted)
+		}
 		return err
 	}
 	// Closing the data connection ends an upload (with close_notify
@@ -195,12 +205,27 @@ func (t *transfer) Close() error {
 		return err
 	}
 	if reply.Code/100 != 2 {
+		re := &ReplyError{Cmd: t.line, Code: reply.Code, Msg: reply.Msg()}
+		if t.untrusted(re) {
+			return withReply(KindConnection, t.verb, re, ErrDataUntrusted)
+		}
 		return c.replyError(t.line, reply)
 	}
 	if cerr != nil && t.upload {
 		return &Error{Kind: KindConnection, Op: t.verb + " data connection", Err: cerr}
 	}
 	return nil
+}
+
+// untrusted reports whether reply, the transfer's own final reply (or the
+// first negative reply read while aborting it), says that the data a
+// download read did not come from the server: 425, "Can't open data
+// connection" (RFC 959 section 4.2), after the preliminary reply and the
+// data. Every other failure (426, the connection broke; 451, a local
+// error; 4yz and 5yz refusals) concerns a connection the server had, so
+// what came through it is the server's data, cut short.
+func (t *transfer) untrusted(reply *ReplyError) bool {
+	return !t.upload && reply != nil && reply.Code == 425
 }
 
 // abort stops a transfer with ABOR (RFC 959 section 4.1.3) and resyncs the

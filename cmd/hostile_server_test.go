@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -46,6 +47,9 @@ import (
 //	drop421:N     cut the data connection after N bytes, then 421 and close
 //	finalfirst    send 226 before any data
 //	coalesce      send 150 and 226 in one write before any data
+//	steal:TEXT    (PORT, EPRT) before answering as usual, connect to the
+//	              announced address, send TEXT (unquoted like FILE lines)
+//	              and close: anyone on the server's host can do that
 type hostileFlags struct {
 	mlsd, list, nlst       listingFlag
 	pasv, activeFrom, cert string
@@ -137,6 +141,10 @@ func (h *hostileFlags) apply(ts *testscript.TestScript, cfg *ftptest.Config) {
 		counts[c.Verb]++
 		for _, r := range h.rules {
 			if r.verb == c.Verb && (r.nth == 0 || r.nth == counts[c.Verb]) {
+				if text, ok := strings.CutPrefix(r.action, "steal:"); ok {
+					stealActive(c, text)
+					continue
+				}
 				reply, _ := parseAction(r.action)
 				return reply
 			}
@@ -152,6 +160,25 @@ func (h *hostileFlags) apply(ts *testscript.TestScript, cfg *ftptest.Config) {
 			return next(c)
 		}
 		return nil
+	}
+}
+
+// stealActive connects to the address of a PORT or EPRT command, sends
+// text and closes the connection. Failures are left for the script to see
+// in what the client received.
+func stealActive(c ftptest.Command, text string) {
+	var addr string
+	if f := strings.Split(c.Arg, ","); c.Verb == "PORT" && len(f) == 6 {
+		hi, _ := strconv.Atoi(f[4])
+		lo, _ := strconv.Atoi(f[5])
+		addr = net.JoinHostPort(strings.Join(f[:4], "."), strconv.Itoa(hi<<8|lo))
+	} else if f := strings.Split(c.Arg, "|"); c.Verb == "EPRT" && len(f) == 5 {
+		addr = net.JoinHostPort(f[2], f[3])
+	}
+	u, _ := unquote(text)
+	if nc, err := net.DialTimeout("tcp", addr, 5*time.Second); err == nil {
+		nc.Write([]byte(u))
+		nc.Close()
 	}
 }
 
@@ -197,6 +224,9 @@ func parseAction(a string) (*ftptest.Reply, error) {
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{FinalFirst: true}}, nil
 	case "coalesce":
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{Coalesce: true}}, nil
+	case "steal":
+		_, err := unquote(arg)
+		return nil, err
 	case "pause":
 		n, err := num()
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{Pause: true, PauseAfter: n}}, err
