@@ -41,7 +41,8 @@ type MirrorOptions struct {
 	// done and why. Only listings (and MDTM where a time must be exact)
 	// are sent.
 	DryRun bool
-	// Resume continues partial files (NAME.part) left by an earlier run.
+	// Resume continues the partial files an earlier run left (see
+	// GetOptions.Resume and PutOptions.Resume).
 	Resume bool
 	// Verify compares digests after each copy (see GetOptions.Verify).
 	Verify bool
@@ -98,6 +99,9 @@ type mirror struct {
 	// unknown holds the source paths whose contents are unknown (see
 	// unknownBelow); guarded by mu.
 	unknown map[string]bool
+	// src is the source tree once scanned: its names are never taken
+	// for temporary names (GetOptions.Avoid).
+	src tree
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -169,6 +173,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		src, dst = local, remote
 		keepsTimes = m.canMFMT
 	}
+	m.src = src
 	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
 	actions = m.refine(ctx, actions, keepsTimes)
 	rep.Plan = actions

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 
@@ -146,7 +147,9 @@ func (m *mirror) copyFile(ctx context.Context, a Action) (Result, error) {
 	if a.src != nil {
 		listed = a.src.listed
 	}
-	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed,
+	dir := path.Dir(a.Path)
+	avoid := func(name string) bool { return m.src[path.Join(dir, name)] != nil }
+	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed, Avoid: avoid,
 		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
 }
 

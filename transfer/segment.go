@@ -40,10 +40,12 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	var size int64
 	var mtime time.Time
 	var restart bool
+	var src Source
 	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
 		var err error
 		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
 		restart = c.HasFeature("REST")
+		src = source(c, remote, -1, time.Time{}, opt) // never resumed: see above
 		return err
 	})
 	if err != nil {
@@ -63,7 +65,7 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	n = int(min(int64(n), size/minSegment))
 	res.Size, res.ModTime = size, mtime
 
-	part := local + PartSuffix
+	part, _ := partPath(local, src, opt.Avoid)
 	f, err := openPart(fsys, part, false)
 	if err != nil {
 		return res, err
@@ -85,8 +87,10 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 		from, to := int64(i)*step, min(int64(i+1)*step, size)
 		g.Go(func() error {
 			r, err := p.Do(gctx, fmt.Sprintf("%s (bytes %d-%d)", remote, from, to-1), func(c *client.Conn, _ int) error {
-				m, err := fetchRange(gctx, c, remote, f, from+moved[i], to, to == size, opt.Limit, fp)
-				moved[i] += m
+				m, err := fetchRange(gctx, c, remote, f, from+moved[i], to, size, opt.Limit, fp)
+				if !discards(err) {
+					moved[i] += m // else fetched again, over what the attempt wrote
+				}
 				return err
 			})
 			segRetries[i] = r
@@ -136,11 +140,13 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	return res, nil
 }
 
-// fetchRange downloads bytes [from, to) of remote into f at their offsets.
-// The last range reads to the end of the data, so that the transfer ends
-// in order; any other is closed at its end, which aborts the rest of the
-// transfer with ABOR.
-func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, from, to int64, last bool, l *Limiter, fp FileProgress) (int64, error) {
+// fetchRange downloads bytes [from, to) of remote, a file of size bytes,
+// into f at their offsets. The last range (to == size) reads to the end
+// of the data, so that the transfer ends in order, and fails with
+// ErrTooLong at data past size; any other is closed at its end, which
+// aborts the rest of the transfer with ABOR.
+func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, from, to, size int64, l *Limiter, fp FileProgress) (int64, error) {
+	last := to == size
 	if from >= to && !last {
 		return 0, nil
 	}
@@ -148,11 +154,15 @@ func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, 
 	if err != nil {
 		return 0, err
 	}
+	if _, _, err := dataBounds(size, client.AnnouncedSize(rc), from, false); err != nil {
+		rc.Close() // aborts the transfer
+		return 0, err
+	}
 	var src io.Reader = rc
 	if !last {
 		src = io.LimitReader(rc, to-from)
 	}
-	w := &localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}
+	w := limitWriter(&localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}, from, size)
 	n, err := copyData(w, l.reader(ctx, src), fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
