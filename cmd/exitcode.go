@@ -21,6 +21,7 @@ const (
 	ExitLocal       = 6   // a local file error
 	ExitTLS         = 7   // TLS or certificate error
 	ExitPartial     = 8   // some items of a multi-item command failed
+	ExitTooLong     = 9   // the server sent more data than it announced
 	ExitInterrupted = 130 // interrupted by a signal
 )
 
@@ -34,6 +35,8 @@ const exitCodeHelp = `Exit codes:
   6    local file error
   7    TLS or certificate error
   8    partial success (some items of a multi-item command failed)
+  9    the server sent more data than it announced for a file (nothing past
+       the announced size was written)
   130  interrupted`
 
 // FlagError is a usage error: exit code 2.
@@ -73,6 +76,8 @@ func ExitCode(err error) int {
 		return ExitPartial
 	case errors.As(err, &le):
 		return ExitLocal
+	case errors.Is(err, transfer.ErrTooLong):
+		return ExitTooLong
 	}
 	switch client.KindOf(err) {
 	case client.KindConnection:

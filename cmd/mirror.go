@@ -78,7 +78,7 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
 	if mirror {
 		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
-		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files (NAME.part) left by an earlier run")
+		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files left by an earlier run")
 	}
 }
 
