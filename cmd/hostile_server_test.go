@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,6 +47,9 @@ import (
 //	drop421:N     cut the data connection after N bytes, then 421 and close
 //	finalfirst    send 226 before any data
 //	coalesce      send 150 and 226 in one write before any data
+//	data:N        send N bytes of "0123456789\n" lines as the file (endless:
+//	              no end), with a 150 reply that announces no size
+//	mark:TEXT     send "150 TEXT" as the preliminary reply of the transfer
 type hostileFlags struct {
 	mlsd, list, nlst       listingFlag
 	pasv, activeFrom, cert string
@@ -203,6 +207,14 @@ func parseAction(a string) (*ftptest.Reply, error) {
 	case "drop":
 		n, err := num()
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: n}}, err
+	case "data":
+		if arg == "endless" {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return &generated{} }}}, nil
+		}
+		n, err := num()
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return io.LimitReader(&generated{}, n) }}}, err
+	case "mark":
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Mark: &ftptest.Reply{Code: 150, Text: arg}}}, nil
 	case "drop421":
 		n, err := num()
 		final := &ftptest.Reply{Code: 421, Text: "Server shutting down."}
@@ -214,6 +226,17 @@ func parseAction(a string) (*ftptest.Reply, error) {
 		return nil, fmt.Errorf("unknown action %q", a)
 	}
 	return &ftptest.Reply{Code: n, Text: text}, nil
+}
+
+// generated is an endless stream of the line "0123456789\n".
+type generated struct{ n int }
+
+func (g *generated) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = "0123456789\n"[g.n%11]
+		g.n++
+	}
+	return len(b), nil
 }
 
 // servers holds the servers each script started, by name, for ftpcmds.

@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"ftpcmds":   ftpCmdsCmd,
 			"stopwatch": stopwatchCmd,
 			"lstree":    lsTreeCmd,
+			"tempname":  tempNameCmd,
 		},
 	})
 }

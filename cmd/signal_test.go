@@ -156,11 +156,12 @@ func TestInterruptGet(t *testing.T) {
 			os.WriteFile(local, old, 0o644)
 			url := "ftp://user:pass@" + srv.Addr() + "/big.bin"
 
-			cmd, stderr := startFerry(t, dir, local+".part", "get", "-q", url)
+			part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
+			cmd, stderr := startFerry(t, dir, part, "get", "-q", url)
 			cmd.Process.Signal(sig)
 			waitExit130(t, cmd, stderr)
 			checkFile(t, "old file", local, old)
-			checkFile(t, "partial file", local+".part", bigData[:pauseAt])
+			checkFile(t, "partial file", part, bigData[:pauseAt])
 
 			runFerry(t, dir, "get", "-q", "-c", url)
 			checkFile(t, "resumed file", local, bigData)
@@ -233,10 +234,14 @@ func TestInterruptMirror(t *testing.T) {
 				os.WriteFile(filepath.Join(src, name), []byte(data), 0o644)
 			}
 
-			cmd, stderr := startFerry(t, work, filepath.Join(dst, "big.bin.part"), args...)
+			part := filepath.Join(dst, "big.bin.part")
+			if !tt.reverse {
+				part = filepath.Join(dst, downloadTemp(t, srv, "tree/big.bin", "big.bin"))
+			}
+			cmd, stderr := startFerry(t, work, part, args...)
 			cmd.Process.Signal(tt.sig)
 			waitExit130(t, cmd, stderr)
-			checkFile(t, "partial file", filepath.Join(dst, "big.bin.part"), bigData[:pauseAt])
+			checkFile(t, "partial file", part, bigData[:pauseAt])
 			if _, err := os.Lstat(filepath.Join(dst, "big.bin")); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("big.bin exists under its final name after the interrupt: %v", err)
 			}
@@ -247,7 +252,7 @@ func TestInterruptMirror(t *testing.T) {
 			for name, data := range small {
 				checkFile(t, "mirrored file", filepath.Join(dst, name), []byte(data))
 			}
-			if _, err := os.Lstat(filepath.Join(dst, "big.bin.part")); !errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Lstat(part); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("partial file left after the resumed mirror: %v", err)
 			}
 			checkAborted(t, srv, abor)
@@ -268,8 +273,8 @@ func TestSecondInterruptEndsAtOnce(t *testing.T) {
 	srv, abor := pausedServer(t, "RETR", "big.bin", true)
 	os.WriteFile(filepath.Join(srv.Root(), "big.bin"), bigData, 0o644)
 	dir := t.TempDir()
-	local := filepath.Join(dir, "big.bin")
-	cmd, stderr := startFerry(t, dir, local+".part", "get", "-q", "ftp://user:pass@"+srv.Addr()+"/big.bin")
+	part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
+	cmd, stderr := startFerry(t, dir, part, "get", "-q", "ftp://user:pass@"+srv.Addr()+"/big.bin")
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
@@ -304,5 +309,5 @@ wait:
 	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
 		t.Fatalf("exit %v, want the end by SIGINT itself; stderr:\n%s", err, stderr.String())
 	}
-	checkFile(t, "partial file", local+".part", bigData[:pauseAt])
+	checkFile(t, "partial file", part, bigData[:pauseAt])
 }
