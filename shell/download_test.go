@@ -1,11 +1,17 @@
 package shell
 
 import (
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
 	"time"
 
+	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -25,4 +31,65 @@ func (h *harness) tempName(remote, local string) string {
 		h.t.Fatalf("no resumable temporary name for %s", remote)
 	}
 	return name
+}
+
+// TestMgetNeverTakesAFileForAPartialOne: the remote folder holds a.txt, a
+// real a.txt.part and a file named exactly as a.txt's temporary name.
+// mget's download of a.txt is cut: the other two arrive whole, and a.txt
+// leaves no partial file (its temporary name changed to avoid the other
+// file's, and a changed name is never resumed); reget then fetches a.txt
+// whole, from neither of the other files.
+func TestMgetNeverTakesAFileForAPartialOne(t *testing.T) {
+	for _, parallel := range []int{1, 4} {
+		t.Run(strconv.Itoa(parallel), func(t *testing.T) {
+			var mu sync.Mutex
+			cut := false
+			h := newHarness(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+				mu.Lock()
+				defer mu.Unlock()
+				if c.Verb == "RETR" && path.Base(c.Arg) == "a.txt" && !cut {
+					cut = true
+					return &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: 5}}
+				}
+				return nil
+			}}, func(c *Config) { c.Parallel = parallel })
+			files := map[string]string{"a.txt": "the real a.txt, longer than the others", "a.txt.part": "a foreign a.txt.part"}
+			for name, data := range files {
+				h.write("dir/"+name, data)
+			}
+			temp := h.tempName("/dir/a.txt", "a.txt")
+			files[temp] = "named as a.txt's partial"
+			h.write("dir/"+temp, files[temp])
+			os.Mkdir(filepath.Join(h.local, "out"), 0o755)
+			h.runOK("cd dir")
+			h.runOK("lcd out")
+			h.runOK("prompt") // no questions
+
+			if _, errOut := h.run("mget .* *"); !strings.Contains(errOut, "ferry: a.txt:") && !strings.Contains(errOut, "ferry: /dir/a.txt:") {
+				t.Fatalf("mget: the cut download of a.txt was not reported: %q", errOut)
+			}
+			partial := map[string]string{"a.txt.part": files["a.txt.part"], temp: files[temp]}
+			if got := localFiles(t, filepath.Join(h.local, "out")); !maps.Equal(got, partial) {
+				t.Fatalf("after mget: %q, want %q", got, partial)
+			}
+			h.runOK("reget a.txt")
+			if got := localFiles(t, filepath.Join(h.local, "out")); !maps.Equal(got, files) {
+				t.Fatalf("after reget: %q, want %q", got, files)
+			}
+		})
+	}
+}
+
+// localFiles returns the files of dir and their contents.
+func localFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		out[e.Name()] = readFile(filepath.Join(dir, e.Name()))
+	}
+	return out
 }

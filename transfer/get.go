@@ -90,7 +90,11 @@ type Result struct {
 //
 // After a failure, a partial file under a resumable name that holds data
 // is kept for Resume and named in Result.Partial; under any other name it
-// is removed. When the data cannot be trusted (client.ErrDataUntrusted)
+// is removed. A local file under the temporary name is taken for a
+// partial file only when the remote folder holds no file of that name
+// (one SIZE command, only when there is such a local file): a copy of a
+// remote file that looks like a temporary name is never resumed from,
+// truncated or renamed. When the data cannot be trusted (client.ErrDataUntrusted)
 // or went past the announced size, what the attempt wrote is discarded
 // first: the partial file is cut back to where the attempt began, or
 // removed when it began empty. The local modification time is set from
@@ -116,6 +120,11 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 		src.ModTime = time.Time{}
 	}
 	part, resumable := partPath(local, src, opt.Avoid)
+	if taken, err := takenName(ctx, c, fsys, remote, part); err != nil {
+		return res, err
+	} else if taken {
+		part, resumable = partPath(local, Source{}, nil) // a fresh, random name
+	}
 
 	var offset int64
 	if opt.Resume && resumable {
@@ -173,6 +182,26 @@ func partPath(local string, src Source, avoid func(string) bool) (string, bool) 
 	dir, base := filepath.Split(local)
 	name, resumable := TempName(base, src, avoid)
 	return dir + name, resumable
+}
+
+// takenName reports whether a local file under the temporary name part
+// is a real file rather than a partial download: a file of that name in
+// the remote folder means that it is one, copied here by an earlier job
+// (GetOptions.Avoid covers only the current job's names). Only a local
+// file under the name costs a SIZE command; a refusal other than "not
+// found" counts as taken.
+func takenName(ctx context.Context, c *client.Conn, fsys localFS, remote, part string) (bool, error) {
+	if fi, err := fsys.Lstat(part); err != nil || !fi.Mode().IsRegular() {
+		return false, nil
+	}
+	_, err := c.Size(ctx, path.Join(path.Dir(remote), filepath.Base(part)))
+	switch {
+	case err == nil:
+		return true, nil
+	case c.Err() != nil:
+		return false, err
+	}
+	return !IsNotFound(err), nil
 }
 
 // failAttempt settles the partial file part of a download attempt that

@@ -20,16 +20,26 @@ const minSegment = 1 << 20
 // GetSegmented downloads remote into local over up to n connections of
 // the pool at once, as lftp's pget does: the file is cut into n ranges;
 // each is fetched with REST and RETR on a connection of its own, read up
-// to the range's end and then aborted (ABOR), and written in place into
-// NAME.part with WriteAt. When every range is in and the size matches
-// the server's (and the digest, with opt.Verify), NAME.part is renamed to
-// local and gets the server's modification time.
+// to the range's end and then aborted (ABOR), and written in place with
+// WriteAt into a temporary file beside local. When every range is in and
+// the size matches the server's (and the digest, with opt.Verify), the
+// temporary file is renamed to local and gets the server's modification
+// time. The last range, which reads to the end of the data, never writes
+// past the file's size: more data fails with ErrTooLong, and a reply to
+// RETR that announces another size than the file's fails the range
+// before it writes (see Get).
 //
 // Each range is retried on its own (PoolOptions.Retries) and resumes
-// where it stopped. A segmented download does not resume across runs: on
-// failure NAME.part, which has holes, is removed (get -c continues a
-// .part written in order). Files of unknown size, files under 2 MiB,
-// n < 2, and servers without REST STREAM in FEAT get a plain GetFile.
+// where it stopped; an attempt whose data cannot be trusted
+// (client.ErrDataUntrusted) counts for nothing, and its range is fetched
+// again from where the attempt began. A segmented download does not
+// resume across runs: its temporary file, which has holes, has a name no
+// other download resumes (a random one, see TempName) and is removed on
+// failure. Files of unknown size, files under 2 MiB, n < 2, servers
+// without REST STREAM in FEAT, and connections in active mode get a plain
+// GetFile: a range stopped early with ABOR never reads the final reply,
+// which in active mode is what tells whether the data came from the
+// server (see client.ErrDataUntrusted).
 func (p *Pool) GetSegmented(ctx context.Context, remote, local string, n int, opt GetOptions) (Result, error) {
 	return p.getSegmented(ctx, osFS{}, remote, local, n, opt)
 }
@@ -39,12 +49,13 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	res := Result{Remote: remote, Local: local, Size: -1}
 	var size int64
 	var mtime time.Time
-	var restart bool
+	var restart, active bool
 	var src Source
 	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
 		var err error
 		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
 		restart = c.HasFeature("REST")
+		active = c.DataMode() == client.Active
 		src = source(c, remote, -1, time.Time{}, opt) // never resumed: see above
 		return err
 	})
@@ -52,7 +63,7 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 		res.Retries = retries
 		return res, err
 	}
-	if n < 2 || size < 2*minSegment || !restart {
+	if n < 2 || size < 2*minSegment || !restart || active {
 		o := opt
 		o.Listed = &client.Entry{Name: remote, Size: size, ModTime: mtime, Precision: client.TimeExact}
 		if mtime.IsZero() {
