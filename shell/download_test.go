@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"io"
 	"maps"
 	"os"
 	"path"
@@ -92,4 +93,30 @@ func localFiles(t *testing.T, dir string) map[string]string {
 		out[e.Name()] = readFile(filepath.Join(dir, e.Name()))
 	}
 	return out
+}
+
+// TestCatChecksAnnouncedSize: the shell's cat writes no more than the
+// size the server announced and says the file was not whole, when the
+// data runs long or ends short.
+func TestCatChecksAnnouncedSize(t *testing.T) {
+	h := newHarness(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb != "RETR" {
+			return nil
+		}
+		data := strings.Repeat("0123456789", 1<<20) // 10 MiB
+		if c.Arg == "short.txt" {
+			data = "0123456789"
+		}
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return strings.NewReader(data) }}}
+	}})
+	h.write("long.txt", "abcdefghij")
+	h.write("short.txt", strings.Repeat("x", 1000))
+	out, errOut := h.run("cat long.txt")
+	if out != "0123456789" || !strings.Contains(errOut, "stopped after the 10 bytes the server announced: file longer than announced") {
+		t.Errorf("cat of a file that runs long: %d bytes on stdout, stderr %q", len(out), errOut)
+	}
+	out, errOut = h.run("cat short.txt")
+	if out != "0123456789" || !strings.Contains(errOut, "received 10 bytes, but the server announced 1000: transfer incomplete") {
+		t.Errorf("cat of a file that ends short: %q on stdout, stderr %q", out, errOut)
+	}
 }
