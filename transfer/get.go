@@ -90,15 +90,15 @@ type Result struct {
 //
 // After a failure, a partial file under a resumable name that holds data
 // is kept for Resume and named in Result.Partial; under any other name it
-// is removed. A local file under the temporary name is taken for a
-// partial file only when the remote folder holds no file of that name
-// (one SIZE command, only when there is such a local file): a copy of a
-// remote file that looks like a temporary name is never resumed from,
-// truncated or renamed. When the data cannot be trusted (client.ErrDataUntrusted)
+// is removed. When the data cannot be trusted (client.ErrDataUntrusted)
 // or went past the announced size, what the attempt wrote is discarded
 // first: the partial file is cut back to where the attempt began, or
-// removed when it began empty. The local modification time is set from
-// the server's.
+// removed when it began empty. A local file under the temporary name is
+// taken for a partial file only when the remote folder holds no file of
+// that name (one SIZE command, only when there is such a local file): a
+// copy of a remote file that looks like a temporary name is never resumed
+// from, truncated or renamed. The local modification time is set from the
+// server's.
 func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptions) (Result, error) {
 	return get(ctx, c, osFS{}, remote, local, opt)
 }
@@ -120,9 +120,11 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 		src.ModTime = time.Time{}
 	}
 	part, resumable := partPath(local, src, opt.Avoid)
-	if taken, err := takenName(ctx, c, fsys, remote, part); err != nil {
+	taken, err := takenName(ctx, c, fsys, remote, part)
+	if err != nil {
 		return res, err
-	} else if taken {
+	}
+	if taken {
 		part, resumable = partPath(local, Source{}, nil) // a fresh, random name
 	}
 
