@@ -20,7 +20,14 @@ func NewCmdCat(f *Factory, runF func(context.Context, *CatOptions) error) *cobra
 	return &cobra.Command{
 		Use:   "cat URL...",
 		Short: "Print remote files on stdout",
-		Long:  `Print remote files on stdout, one after the other, in binary mode.`,
+		Long: `Print remote files on stdout, one after the other, in binary mode.
+
+The data must be as long as the server announced (with SIZE or in its
+reply to RETR). Nothing past the announced size is written, and a file
+that ends short or runs long makes cat fail with a message on stderr:
+exit code 1 for a short file, 9 for one that runs long. What was written
+before the failure stays written, so check the exit code before you trust
+the output (in a pipeline: set -o pipefail).`,
 		Example: `  ferry cat ftp://ftp.example.org/pub/README
   ferry cat ftp://example.org/data.csv.gz | gunzip | head`,
 		Args: minArgs(1),

@@ -21,6 +21,7 @@ const (
 	ExitLocal       = 6   // a local file error
 	ExitTLS         = 7   // TLS or certificate error
 	ExitPartial     = 8   // some items of a multi-item command failed
+	ExitTooLong     = 9   // the server sent more data than it announced
 	ExitInterrupted = 130 // interrupted by a signal
 )
 
@@ -36,6 +37,8 @@ const exitCodeHelp = `Exit codes:
   8    partial success (some items of a multi-item command failed, or were
        skipped: links, special files, unreadable listing lines); when
        every item fails, the failure's own code instead
+  9    the server sent more data than it announced for a file (nothing past
+       the announced size was written)
   130  interrupted`
 
 // FlagError is a usage error: exit code 2.
@@ -82,6 +85,8 @@ func ExitCode(err error) int {
 		return ExitPartial
 	case errors.As(err, &le):
 		return ExitLocal
+	case errors.Is(err, transfer.ErrTooLong):
+		return ExitTooLong
 	}
 	switch client.KindOf(err) {
 	case client.KindConnection:

@@ -36,11 +36,21 @@ func NewCmdGet(f *Factory, runF func(context.Context, *GetOptions) error) *cobra
 is matched against the folder's listing (quote it from your shell). Several
 files are downloaded --parallel at a time, over as many connections.
 
-The data goes to NAME.part beside the target, which is renamed to NAME
-only when complete, so an existing file is never replaced by a partial
-one. The local modification time is set from the server's. After a
-failure or an interrupt, -c resumes from the .part file; --retries retries
-and resumes on its own.
+The data goes to a hidden temporary file beside the target,
+.NAME.ferry-TAG.part, which is renamed to NAME only when complete, so an
+existing file is never replaced by a partial one. TAG names the server's
+file by its site, path, size and time: after a failure or an interrupt,
+-c resumes from the temporary file of the same version of the same file
+only, and --retries retries and resumes on its own. When the server does
+not tell the file's size and time, nothing is resumed and the temporary
+file is removed on failure. The local modification time is set from the
+server's.
+
+The data must be as long as the server announced (with SIZE, in the
+listing, or in its reply to RETR): a download that ends short fails and is
+retried; one that goes on past the size stops there, writes nothing more
+and fails with exit code 9. With -o - the bytes already written to stdout
+stay written, but the exit code says the file was not whole.
 
 --segments N fetches one large file over N connections at once, each
 reading a range of it (REST), as lftp's pget does.
@@ -179,6 +189,12 @@ func getRun(ctx context.Context, o *GetOptions) error {
 	}
 	ps := newPools(f, &o.Engine, ss, o.Segments)
 	defer ps.closeAll()
+	// The files' names are never taken for another's temporary name.
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = baseName(it.path)
+	}
+	avoid := transfer.AvoidNames(names)
 	rep := newManyReporter(f, &o.Engine, len(items))
 	if rep.overall != nil {
 		rep.overall.SetTotals(len(items), listedBytes(items))
@@ -202,7 +218,7 @@ func getRun(ctx context.Context, o *GetOptions) error {
 			return
 		}
 		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed,
-			Limit: o.Engine.limit, Verify: o.Engine.Verify}
+			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify}
 		var res transfer.Result
 		if o.Segments > 1 {
 			res, err = p.GetSegmented(ctx, it.path, local, o.Segments, opt)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -50,6 +51,9 @@ import (
 //	steal:TEXT    (PORT, EPRT) before answering as usual, connect to the
 //	              announced address, send TEXT (unquoted like FILE lines)
 //	              and close: anyone on the server's host can do that
+//	data:N        send N bytes of "0123456789\n" lines as the file (endless:
+//	              no end), with a 150 reply that announces no size
+//	mark:TEXT     send "150 TEXT" as the preliminary reply of the transfer
 type hostileFlags struct {
 	mlsd, list, nlst       listingFlag
 	pasv, activeFrom, cert string
@@ -233,6 +237,14 @@ func parseAction(a string) (*ftptest.Reply, error) {
 	case "drop":
 		n, err := num()
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: n}}, err
+	case "data":
+		if arg == "endless" {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return &generated{} }}}, nil
+		}
+		n, err := num()
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return io.LimitReader(&generated{}, n) }}}, err
+	case "mark":
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Mark: &ftptest.Reply{Code: 150, Text: arg}}}, nil
 	case "drop421":
 		n, err := num()
 		final := &ftptest.Reply{Code: 421, Text: "Server shutting down."}
@@ -244,6 +256,17 @@ func parseAction(a string) (*ftptest.Reply, error) {
 		return nil, fmt.Errorf("unknown action %q", a)
 	}
 	return &ftptest.Reply{Code: n, Text: text}, nil
+}
+
+// generated is an endless stream of the line "0123456789\n".
+type generated struct{ n int }
+
+func (g *generated) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = "0123456789\n"[g.n%11]
+		g.n++
+	}
+	return len(b), nil
 }
 
 // servers holds the servers each script started, by name, for ftpcmds.

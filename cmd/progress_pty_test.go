@@ -48,7 +48,7 @@ func TestProgressOnTerminal(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit: %v, want code 130", err)
 	}
-	if fi, err := os.Stat(filepath.Join(dir, "big.bin.part")); err != nil || fi.Size() == 0 {
+	if fi, err := os.Stat(filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))); err != nil || fi.Size() == 0 {
 		t.Errorf("the partial file is gone: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "big.bin")); !os.IsNotExist(err) {

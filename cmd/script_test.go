@@ -40,16 +40,17 @@ func TestScripts(t *testing.T) {
 			return os.MkdirAll(home, 0o700)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"ftpserver": ftpServerCmd(t),
-			"exitcode":  exitCodeCmd,
-			"chmodfile": chmodFileCmd,
-			"mkfile":    mkFileCmd,
-			"settime":   setTimeCmd,
-			"sametime":  sameTimeCmd,
-			"ftpcmds":   ftpCmdsCmd,
-			"stopwatch": stopwatchCmd,
-			"lstree":    lsTreeCmd,
-			"tempname":  tempNameCmd,
+			"ftpserver":   ftpServerCmd(t),
+			"exitcode":    exitCodeCmd,
+			"chmodfile":   chmodFileCmd,
+			"mkfile":      mkFileCmd,
+			"settime":     setTimeCmd,
+			"sametime":    sameTimeCmd,
+			"ftpcmds":     ftpCmdsCmd,
+			"stopwatch":   stopwatchCmd,
+			"lstree":      lsTreeCmd,
+			"tempname":    tempNameCmd,
+			"puttempname": putTempNameCmd,
 		},
 	})
 }

@@ -147,7 +147,8 @@ func TestShellOnTerminal(t *testing.T) {
 
 	// Ctrl-C stops the held download; the partial file stays and the
 	// session goes on.
-	part := filepath.Join(dir, "big.bin.part")
+	partName := downloadTemp(t, srv, "/pub/big.bin", "big.bin")
+	part := filepath.Join(dir, partName)
 	tm.send("get big.bin\r")
 	deadline := time.Now().Add(ptyWait)
 	for {
@@ -161,7 +162,7 @@ func TestShellOnTerminal(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	tm.send("\x03")
-	tm.expect(`ferry: interrupted; big\.bin\.part keeps 300000 bytes: reget resumes it`)
+	tm.expect(`ferry: interrupted; ` + regexp.QuoteMeta(partName) + ` keeps 300000 bytes: reget resumes it`)
 	tm.expect(`ftp 127\.0\.0\.1:/pub> `)
 	if fi, err := os.Stat(part); err != nil || fi.Size() != pauseAt {
 		t.Fatalf("the partial file was not kept: %v", err)
@@ -267,7 +268,7 @@ func TestShellBatchInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	part := filepath.Join(dir, "big.bin.part")
+	part := filepath.Join(dir, downloadTemp(t, srv, "/big.bin", "big.bin"))
 	deadline := time.Now().Add(ptyWait)
 	for {
 		fi, err := os.Stat(part)

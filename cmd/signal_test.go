@@ -158,11 +158,12 @@ func TestInterruptGet(t *testing.T) {
 			os.WriteFile(local, old, 0o644)
 			url := "ftp://user:pass@" + srv.Addr() + "/big.bin"
 
-			cmd, stderr := startFerry(t, dir, local+".part", "get", "-q", url)
+			part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
+			cmd, stderr := startFerry(t, dir, part, "get", "-q", url)
 			cmd.Process.Signal(sig)
 			waitExit130(t, cmd, stderr)
 			checkFile(t, "old file", local, old)
-			checkFile(t, "partial file", local+".part", bigData[:pauseAt])
+			checkFile(t, "partial file", part, bigData[:pauseAt])
 
 			runFerry(t, dir, "get", "-q", "-c", url)
 			checkFile(t, "resumed file", local, bigData)
@@ -240,13 +241,15 @@ func TestInterruptMirror(t *testing.T) {
 				os.WriteFile(filepath.Join(src, name), []byte(data), 0o644)
 			}
 
-			part := filepath.Join(dst, "big.bin.part")
+			var part string
 			if tt.reverse {
 				tmp, err := uploadTempName(filepath.Join(src, "big.bin"), "big.bin")
 				if err != nil {
 					t.Fatal(err)
 				}
 				part = filepath.Join(dst, tmp)
+			} else {
+				part = filepath.Join(dst, downloadTemp(t, srv, "tree/big.bin", "big.bin"))
 			}
 			cmd, stderr := startFerry(t, work, part, args...)
 			cmd.Process.Signal(tt.sig)
@@ -283,8 +286,8 @@ func TestSecondInterruptEndsAtOnce(t *testing.T) {
 	srv, abor := pausedServer(t, "RETR", "big.bin", true)
 	os.WriteFile(filepath.Join(srv.Root(), "big.bin"), bigData, 0o644)
 	dir := t.TempDir()
-	local := filepath.Join(dir, "big.bin")
-	cmd, stderr := startFerry(t, dir, local+".part", "get", "-q", "ftp://user:pass@"+srv.Addr()+"/big.bin")
+	part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
+	cmd, stderr := startFerry(t, dir, part, "get", "-q", "ftp://user:pass@"+srv.Addr()+"/big.bin")
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
@@ -319,5 +322,5 @@ wait:
 	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
 		t.Fatalf("exit %v, want the end by SIGINT itself; stderr:\n%s", err, stderr.String())
 	}
-	checkFile(t, "partial file", local+".part", bigData[:pauseAt])
+	checkFile(t, "partial file", part, bigData[:pauseAt])
 }

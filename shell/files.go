@@ -32,8 +32,8 @@ func (s *Shell) cmdReget(ctx context.Context, args []string) error {
 	return s.get(ctx, args, true)
 }
 
-// get downloads one file with transfer.Session.GetFile, resuming a .part
-// file when resume is set.
+// get downloads one file with transfer.Session.GetFile, resuming the
+// partial file an earlier attempt left when resume is set.
 func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
 	remote := args[0]
 	local, err := s.localTarget(remote, args[1:])
@@ -49,12 +49,11 @@ func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
 	if err := rep.finish(ctx); ctx.Err() == nil || err == nil {
 		return err
 	}
-	part := local + transfer.PartSuffix
-	if fi, err := os.Stat(part); err == nil && fi.Size() > 0 {
+	if part := res.Partial; part != "" {
 		if rel, err := filepath.Rel(s.lcwd, part); err == nil && filepath.IsLocal(rel) {
 			part = rel
 		}
-		return &interruptError{err: ctx.Err(), note: fmt.Sprintf("%s keeps %d bytes: reget resumes it", part, fi.Size())}
+		return &interruptError{err: ctx.Err(), note: fmt.Sprintf("%s keeps %d bytes: reget resumes it", part, res.PartialSize)}
 	}
 	return ctx.Err()
 }
@@ -120,14 +119,25 @@ func (s *Shell) cmdMget(ctx context.Context, args []string) error {
 		s.transferMany(ctx, files, false, rep)
 		return rep.finish(ctx)
 	}
+	avoid := avoidTargets(files)
 	for _, f := range files {
-		res, err := s.sess.GetFile(ctx, f.from, f.to, transfer.GetOptions{Progress: s.newProgress()}, s.cfg.Retries)
+		res, err := s.sess.GetFile(ctx, f.from, f.to, transfer.GetOptions{Progress: s.newProgress(), Avoid: avoid}, s.cfg.Retries)
 		rep.done(f.from, res, err)
 		if ctx.Err() != nil {
 			break
 		}
 	}
 	return rep.finish(ctx)
+}
+
+// avoidTargets returns the GetOptions.Avoid of an mget: the names of the
+// files it writes are never taken for another's temporary name.
+func avoidTargets(files []pair) func(string) bool {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f.to)
+	}
+	return transfer.AvoidNames(names)
 }
 
 func (s *Shell) cmdPut(ctx context.Context, args []string) error {

@@ -25,8 +25,8 @@ func TestGetAndPut(t *testing.T) {
 	if !strings.Contains(errOut, "1 file(s) downloaded") {
 		t.Errorf("no summary: %q", errOut)
 	}
-	if _, err := os.Stat(filepath.Join(h.local, "hello.txt"+transfer.PartSuffix)); !os.IsNotExist(err) {
-		t.Errorf("the .part file stayed: %v", err)
+	if entries, _ := os.ReadDir(h.local); len(entries) != 1 {
+		t.Errorf("files beside hello.txt: %v", entries)
 	}
 	h.runOK("get hello.txt other.txt")
 	if readFile(filepath.Join(h.local, "other.txt")) != "hello, world\n" {
@@ -68,7 +68,7 @@ func TestRegetAndReput(t *testing.T) {
 	h := newHarness(t, ftptest.Config{})
 	data := bytes.Repeat([]byte("0123456789"), 1000)
 	h.write("big.bin", string(data))
-	h.writeLocal("big.bin"+transfer.PartSuffix, string(data[:4000]))
+	h.writeLocal(h.tempName("/big.bin", "big.bin"), string(data[:4000]))
 	h.runOK("reget big.bin")
 	if got := readFile(filepath.Join(h.local, "big.bin")); got != string(data) {
 		t.Fatalf("reget gave %d bytes", len(got))
@@ -210,7 +210,8 @@ func TestInterruptTransfer(t *testing.T) {
 	}})
 	data := bytes.Repeat([]byte("0123456789abcdef"), 100_000)
 	h.write("big.bin", string(data))
-	part := filepath.Join(h.local, "big.bin"+transfer.PartSuffix)
+	partName := h.tempName("/big.bin", "big.bin")
+	part := filepath.Join(h.local, partName)
 
 	h.typeKeys("get big.bin\n")
 	waitFor(t, "the paused transfer", func() bool {
@@ -220,7 +221,7 @@ func TestInterruptTransfer(t *testing.T) {
 	h.sigs <- os.Interrupt
 	h.waitReady()
 	errOut := h.errOut.String()
-	if !strings.Contains(errOut, "ferry: interrupted; big.bin.part keeps 300000 bytes: reget resumes it\n") {
+	if !strings.Contains(errOut, "ferry: interrupted; "+partName+" keeps 300000 bytes: reget resumes it\n") {
 		t.Errorf("stderr after the interrupt: %q", errOut)
 	}
 	if fi, err := os.Stat(part); err != nil || fi.Size() != pauseAt {

@@ -52,6 +52,7 @@ func (s *Shell) transferMany(ctx context.Context, files []pair, upload bool, rep
 	defer p.Close()
 	prog := s.newProgress()
 	setTotals(prog, len(files), -1)
+	avoid := avoidTargets(files)
 	transfer.Each(ctx, len(files), s.parallel(), func(ctx context.Context, i int) {
 		f := files[i]
 		var res transfer.Result
@@ -60,7 +61,7 @@ func (s *Shell) transferMany(ctx context.Context, files []pair, upload bool, rep
 			res, err = p.PutFile(ctx, f.from, s.absRemote(f.to), transfer.PutOptions{Progress: prog, Name: path.Base(f.to), Notify: s.notifyWarn})
 			rep.done(f.to, res, err)
 		} else {
-			res, err = p.GetFile(ctx, s.absRemote(f.from), f.to, transfer.GetOptions{Progress: prog, Name: path.Base(f.from)})
+			res, err = p.GetFile(ctx, s.absRemote(f.from), f.to, transfer.GetOptions{Progress: prog, Name: path.Base(f.from), Avoid: avoid})
 			rep.done(f.from, res, err)
 		}
 	})

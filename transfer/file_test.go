@@ -80,7 +80,8 @@ func TestGetInterruptedKeepsOldFileAndResumes(t *testing.T) {
 	if got, _ := os.ReadFile(local); !bytes.Equal(got, old) {
 		t.Fatalf("old file changed to %d bytes", len(got))
 	}
-	part, _ := os.ReadFile(local + PartSuffix)
+	partName := partFor(t, srv, "f.bin", local)
+	part, _ := os.ReadFile(partName)
 	if len(part) == 0 || len(part) > 1<<20 || !bytes.Equal(part, data[:len(part)]) {
 		t.Fatalf("part file holds %d bytes, not a prefix of the file", len(part))
 	}
@@ -95,9 +96,7 @@ func TestGetInterruptedKeepsOldFileAndResumes(t *testing.T) {
 	if res.Offset != int64(len(part)) || res.Bytes != int64(len(data)-len(part)) {
 		t.Errorf("result %+v, want offset %d", res, len(part))
 	}
-	if _, err := os.Stat(local + PartSuffix); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("part file left behind: %v", err)
-	}
+	wantTree(t, dir, map[string]string{"f.bin": string(data)})
 	if fi, _ := os.Stat(local); !fi.ModTime().Equal(mtime) {
 		t.Errorf("mtime %v, want %v", fi.ModTime(), mtime)
 	}

@@ -3,19 +3,19 @@ package transfer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 )
 
-// PartSuffix is appended to a file's name while it is being transferred:
-// a download goes to NAME.part beside the target and an upload to
-// NAME.part beside the remote target, each renamed when complete.
+// PartSuffix is appended to a file's name while it is uploaded: the data
+// goes to NAME.part beside the remote target, renamed when complete.
+// Downloads use temporary names of their own (see TempName).
 const PartSuffix = ".part"
 
 // bufferSize is the copy buffer of one transfer.
@@ -23,8 +23,11 @@ const bufferSize = 256 << 10
 
 // GetOptions configure a download.
 type GetOptions struct {
-	// Resume continues a partial download left in NAME.part by an
-	// earlier attempt, with REST.
+	// Resume continues the partial file an earlier attempt left under the
+	// download's temporary name (see TempName), with REST. The name
+	// records the source's site, path, size and time, so only a prefix of
+	// this version of this file is resumed; a source whose size or time
+	// is unknown (or a download in ASCII mode) is never resumed.
 	Resume bool
 	// Progress is told about the transfer; nil reports nothing.
 	Progress Progress
@@ -33,6 +36,12 @@ type GetOptions struct {
 	// (MLSD: UTC to the second), which saves a round trip each. A LIST
 	// time, in the server's unknown zone, is used only when MDTM fails.
 	Listed *client.Entry
+	// Avoid reports the names that the destination folder holds, or will
+	// hold, as real files: for a job of many files, the names of the
+	// source's listing. A temporary name it reports is never used, so a
+	// source file that looks like one is copied like any other and never
+	// taken for a partial download. Nil avoids nothing.
+	Avoid func(name string) bool
 	// Limit caps the rate, shared with the other transfers that use it.
 	Limit *Limiter
 	// Verify compares the server's digest of the file (HASH, XSHA256,
@@ -42,6 +51,11 @@ type GetOptions struct {
 	Verify bool
 	// Name is shown in progress reports; the remote base name by default.
 	Name string
+
+	// sourcePath is the remote file's absolute path, when the caller
+	// knows it and remote is relative: it identifies the source in the
+	// temporary name (Session.GetFile sets it from its folder).
+	sourcePath string
 }
 
 // Result describes a finished transfer.
@@ -60,13 +74,31 @@ type Result struct {
 	Digest string
 	// Retries counts the attempts after the first (Pool transfers).
 	Retries int
+	// Partial names the partial file a failed download left for a later
+	// attempt to resume (get -c, reget, mirror -c), beside Local; it is
+	// "" when none was left. PartialSize is its size.
+	Partial     string
+	PartialSize int64
 }
 
-// Get downloads remote into the local file local. The data goes to
-// local+PartSuffix, which is renamed over local only when the transfer is
-// complete and its size matches the server's; so a failed or interrupted
-// download never replaces local. A partial file that holds data is kept
-// for Resume. The local modification time is set from the server's.
+// Get downloads remote into the local file local. The data goes to a
+// temporary name beside local (see TempName), which is renamed over local
+// only when the transfer is complete and its size matches every size the
+// server announced; so a failed or interrupted download never replaces
+// local. Data past an announced size is never written: the download
+// fails with ErrTooLong (see dataBounds for ASCII mode).
+//
+// After a failure, a partial file under a resumable name that holds data
+// is kept for Resume and named in Result.Partial; under any other name it
+// is removed. When the data cannot be trusted (client.ErrDataUntrusted)
+// or went past the announced size, what the attempt wrote is discarded
+// first: the partial file is cut back to where the attempt began, or
+// removed when it began empty. A local file under the temporary name is
+// taken for a partial file only when the remote folder holds no file of
+// that name (one SIZE command, only when there is such a local file): a
+// copy of a remote file that looks like a temporary name is never resumed
+// from, truncated or renamed. The local modification time is set from the
+// server's.
 func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptions) (Result, error) {
 	return get(ctx, c, osFS{}, remote, local, opt)
 }
@@ -80,15 +112,26 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 		return res, err
 	}
 	res.Size, res.ModTime = size, mtime
+	ascii := c.CurrentType() == client.TypeASCII
+	src := source(c, remote, size, mtime, opt)
+	if ascii {
+		// The data is not the file's bytes (line ends change): never
+		// resume it, nor resume a binary download from it.
+		src.ModTime = time.Time{}
+	}
+	part, resumable := partPath(local, src, opt.Avoid)
+	taken, err := takenName(ctx, c, fsys, remote, part)
+	if err != nil {
+		return res, err
+	}
+	if taken {
+		part, resumable = partPath(local, Source{}, nil) // a fresh, random name
+	}
 
-	part := local + PartSuffix
 	var offset int64
-	if opt.Resume {
-		if fi, err := fsys.Lstat(part); err == nil && fi.Mode().IsRegular() {
-			offset = fi.Size()
-		}
-		if size >= 0 && offset > size {
-			offset = 0 // the part is not a prefix of this file
+	if opt.Resume && resumable {
+		if fi, err := fsys.Lstat(part); err == nil && fi.Mode().IsRegular() && fi.Size() <= size {
+			offset = fi.Size() // longer is not a prefix of this file: start again
 		}
 	}
 	f, err := openPart(fsys, part, offset > 0)
@@ -96,26 +139,17 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 		return res, err
 	}
 	res.Offset = offset
-	n, err := download(ctx, c, remote, f, offset, size, opt)
+	n, err := download(ctx, c, remote, f, offset, size, ascii, opt)
 	res.Bytes = n
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = localErr("write", part, cerr)
-	}
-	if err == nil && size >= 0 && offset+n != size {
-		err = fmt.Errorf("%s: received %d bytes, but the server reported %d: %w", remote, offset+n, size, ErrIncomplete)
+	if err == nil {
+		err = localErr("write", part, f.Close())
+		f = nil
 	}
 	if err == nil && opt.Verify {
 		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(part) })
-		var ve *VerifyError
-		if errors.As(err, &ve) {
-			fsys.Remove(part) // damaged: never resume from it
-			return res, err
-		}
 	}
 	if err != nil {
-		if offset+n == 0 {
-			fsys.Remove(part)
-		}
+		res.Partial, res.PartialSize = failAttempt(fsys, f, part, offset, resumable, err)
 		return res, err
 	}
 	if size < 0 {
@@ -129,6 +163,76 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// source returns the identity of the remote file a download copies.
+func source(c *client.Conn, remote string, size int64, mtime time.Time, opt GetOptions) Source {
+	p := remote
+	if opt.sourcePath != "" {
+		p = opt.sourcePath
+	}
+	var site string
+	if a := c.RemoteAddr(); a != nil {
+		site = a.String()
+	}
+	return Source{Site: site, Path: p, Size: size, ModTime: mtime}
+}
+
+// partPath returns the temporary file of a download to local, beside it,
+// and whether it may be resumed (see TempName).
+func partPath(local string, src Source, avoid func(string) bool) (string, bool) {
+	dir, base := filepath.Split(local)
+	name, resumable := TempName(base, src, avoid)
+	return dir + name, resumable
+}
+
+// takenName reports whether a local file under the temporary name part
+// is a real file rather than a partial download: a file of that name in
+// the remote folder means that it is one, copied here by an earlier job
+// (GetOptions.Avoid covers only the current job's names). Only a local
+// file under the name costs a SIZE command; a refusal other than "not
+// found" counts as taken.
+func takenName(ctx context.Context, c *client.Conn, fsys localFS, remote, part string) (bool, error) {
+	if fi, err := fsys.Lstat(part); err != nil || !fi.Mode().IsRegular() {
+		return false, nil
+	}
+	_, err := c.Size(ctx, path.Join(path.Dir(remote), filepath.Base(part)))
+	switch {
+	case err == nil:
+		return true, nil
+	case c.Err() != nil:
+		return false, err
+	}
+	return !IsNotFound(err), nil
+}
+
+// failAttempt settles the partial file part of a download attempt that
+// began at offset and failed with err. When err discards the attempt's
+// data (see discards), the file is cut back to offset, or removed when
+// the attempt began it or the cut fails; after a digest mismatch it is
+// removed. Otherwise it is kept when it may be resumed (resumable) and
+// holds data, and removed when not. f, when not nil, is the partial file,
+// still open; failAttempt closes it. It returns the name and size of the
+// file kept, or "" and 0.
+func failAttempt(fsys localFS, f *os.File, part string, offset int64, resumable bool, err error) (string, int64) {
+	keep := resumable
+	var ve *VerifyError
+	switch {
+	case errors.As(err, &ve):
+		keep = false
+	case discards(err):
+		keep = keep && offset > 0 && f != nil && f.Truncate(offset) == nil
+	}
+	if f != nil {
+		f.Close()
+	}
+	if keep {
+		if fi, serr := fsys.Lstat(part); serr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			return part, fi.Size()
+		}
+	}
+	fsys.Remove(part)
+	return "", 0
 }
 
 // remoteInfo finds the size and modification time of a remote file, from
@@ -168,8 +272,11 @@ func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *clie
 	return size, mtime, nil
 }
 
-// download copies remote from offset into f, positioned at offset.
-func download(ctx context.Context, c *client.Conn, remote string, f *os.File, offset, size int64, opt GetOptions) (int64, error) {
+// download copies remote from offset into f, positioned at offset, and
+// checks the data's length against the sizes the server announced (see
+// dataBounds): it stops at the largest one allowed, and fails when the
+// data ends short of the smallest.
+func download(ctx context.Context, c *client.Conn, remote string, f *os.File, offset, size int64, ascii bool, opt GetOptions) (int64, error) {
 	if size >= 0 && offset == size && offset > 0 {
 		return 0, nil // already complete
 	}
@@ -180,10 +287,19 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 	if err != nil {
 		return 0, err
 	}
+	lo, hi, err := dataBounds(size, client.AnnouncedSize(rc), offset, ascii)
+	if err != nil {
+		rc.Close() // aborts the transfer
+		return 0, err
+	}
 	fp := progressOrDiscard(opt.Progress).Start(displayName(opt.Name, remote), size, offset)
-	n, err := copyData(&localWriter{w: f, name: f.Name()}, opt.Limit.reader(ctx, rc), fp)
+	dst := limitWriter(&localWriter{w: f, name: f.Name()}, offset, hi)
+	n, err := copyData(dst, opt.Limit.reader(ctx, rc), fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = checkShort(offset+n, lo)
 	}
 	fp.Finish(err)
 	return n, err
@@ -198,7 +314,10 @@ func displayName(name, remote string) string {
 }
 
 // Fetch downloads remote to w, for `cat` and `get -o -`. Nothing is
-// resumed or renamed.
+// resumed or renamed. The data's length is checked as Get checks it: no
+// more than the size the server announced is written to w, the transfer
+// then fails with ErrTooLong, and data that ends short of it fails with
+// ErrIncomplete. What was written to w before the failure stays written.
 func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Progress) (int64, error) {
 	size := int64(-1)
 	if n, err := c.Size(ctx, remote); err == nil {
@@ -210,10 +329,18 @@ func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Pr
 	if err != nil {
 		return 0, err
 	}
+	lo, hi, err := dataBounds(size, client.AnnouncedSize(rc), 0, c.CurrentType() == client.TypeASCII)
+	if err != nil {
+		rc.Close() // aborts the transfer
+		return 0, err
+	}
 	fp := progressOrDiscard(p).Start(path.Base(remote), size, 0)
-	n, err := copyData(&localWriter{w: w, name: "output"}, rc, fp)
+	n, err := copyData(limitWriter(&localWriter{w: w, name: "output"}, 0, hi), rc, fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = checkShort(n, lo)
 	}
 	fp.Finish(err)
 	return n, err

@@ -19,7 +19,7 @@ import (
 type fullDiskFS struct{ osFS }
 
 func (fullDiskFS) OpenFile(name string, flag int, perm os.FileMode) (*os.File, error) {
-	if strings.HasSuffix(name, PartSuffix) && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+	if IsTempName(filepath.Base(name)) && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
 		fd, err := syscall.Open("/dev/full", syscall.O_WRONLY|syscall.O_CLOEXEC, 0)
 		if err != nil {
 			return nil, &os.PathError{Op: "open", Path: "/dev/full", Err: err}
@@ -54,15 +54,10 @@ func TestGetDiskFull(t *testing.T) {
 	if !errors.As(err, &le) || !errors.Is(err, syscall.ENOSPC) || le.Op != "write" {
 		t.Fatalf("get = %v, want a local write error with ENOSPC", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, local+PartSuffix) || !strings.Contains(msg, "no space left on device") {
+	if msg := err.Error(); !strings.Contains(msg, partFor(t, srv, "f.bin", local)) || !strings.Contains(msg, "no space left on device") {
 		t.Errorf("message %q does not name the partial file and the full disk", msg)
 	}
-	if got, _ := os.ReadFile(local); !bytes.Equal(got, old) {
-		t.Fatalf("old file changed to %q", got)
-	}
-	if _, err := os.Lstat(local + PartSuffix); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("partial file left: %v", err)
-	}
+	wantTree(t, filepath.Dir(local), map[string]string{"f.bin": string(old)})
 	if err := c.Noop(testCtx(t)); err != nil {
 		t.Fatalf("connection unusable after the failed download: %v", err)
 	}
@@ -79,21 +74,25 @@ func TestGetDiskFullKeepsPartForResume(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
 	os.WriteFile(filepath.Join(srv.Root(), "f.bin"), data, 0o644)
 	local := filepath.Join(t.TempDir(), "f.bin")
-	os.WriteFile(local+PartSuffix, data[:1000], 0o644)
+	part := partFor(t, srv, "f.bin", local)
+	os.WriteFile(part, data[:1000], 0o644)
 	c := connect(t, srv)
 
-	_, err := get(testCtx(t), c, fullDiskFS{}, "f.bin", local, GetOptions{Resume: true})
+	res, err := get(testCtx(t), c, fullDiskFS{}, "f.bin", local, GetOptions{Resume: true})
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("get = %v, want ENOSPC", err)
 	}
-	if got, _ := os.ReadFile(local + PartSuffix); !bytes.Equal(got, data[:1000]) {
+	if res.Partial != part || res.PartialSize != 1000 {
+		t.Errorf("Result.Partial %q of %d bytes, want %q of 1000", res.Partial, res.PartialSize, part)
+	}
+	if got, _ := os.ReadFile(part); !bytes.Equal(got, data[:1000]) {
 		t.Fatalf("partial file holds %d bytes, want the first 1000 kept", len(got))
 	}
 	if _, err := os.Lstat(local); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("target created: %v", err)
 	}
 	// With room again, the download resumes from the kept data.
-	res, err := Get(testCtx(t), c, "f.bin", local, GetOptions{Resume: true})
+	res, err = Get(testCtx(t), c, "f.bin", local, GetOptions{Resume: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,17 +108,18 @@ func TestGetPartIsFolder(t *testing.T) {
 	os.WriteFile(filepath.Join(srv.Root(), "f"), []byte("new"), 0o644)
 	local := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(local, []byte("old"), 0o644)
-	os.Mkdir(local+PartSuffix, 0o755)
+	part := partFor(t, srv, "f", local)
+	os.Mkdir(part, 0o755)
 	c := connect(t, srv)
 	_, err := Get(testCtx(t), c, "f", local, GetOptions{})
 	var le *LocalError
-	if !errors.As(err, &le) || le.Op != "create" || le.Path != local+PartSuffix {
+	if !errors.As(err, &le) || le.Op != "create" || le.Path != part {
 		t.Fatalf("Get = %v, want a local create error for the partial file", err)
 	}
 	if got, _ := os.ReadFile(local); string(got) != "old" {
 		t.Errorf("old file changed to %q", got)
 	}
-	if fi, err := os.Lstat(local + PartSuffix); err != nil || !fi.IsDir() {
+	if fi, err := os.Lstat(part); err != nil || !fi.IsDir() {
 		t.Errorf("the folder in the way was touched: %v", err)
 	}
 	if n := countVerb(srv.SessionCommands(1), "RETR"); n != 0 {

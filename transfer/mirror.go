@@ -54,7 +54,8 @@ type MirrorOptions struct {
 	// done and why. Only listings (and MDTM where a time must be exact)
 	// are sent.
 	DryRun bool
-	// Resume continues partial files (NAME.part) left by an earlier run.
+	// Resume continues the partial files an earlier run left (see
+	// GetOptions.Resume and PutOptions.Resume).
 	Resume bool
 	// Verify compares digests after each copy (see GetOptions.Verify).
 	Verify bool
@@ -113,6 +114,9 @@ type mirror struct {
 	// unknown holds the source paths whose contents are unknown (see
 	// unknownBelow); guarded by mu.
 	unknown map[string]bool
+	// src is the source tree once scanned: its names are never taken
+	// for temporary names (GetOptions.Avoid).
+	src tree
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -184,6 +188,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		src, dst = local, remote
 		keepsTimes = m.canMFMT
 	}
+	m.src = src
 	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err

@@ -109,3 +109,13 @@ func IsTempName(name string) bool {
 	_, err := hex.DecodeString(tag)
 	return err == nil && strings.ToLower(tag) == tag
 }
+
+// AvoidNames returns a function for GetOptions.Avoid that reports the
+// given names: those of the files a job puts into one folder.
+func AvoidNames(names []string) func(string) bool {
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return func(name string) bool { return set[name] }
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path"
 	"syscall"
 	"time"
 
@@ -92,7 +93,9 @@ func retry(ctx context.Context, retries int, backoff func(int) time.Duration, op
 }
 
 // GetFile downloads with retries: each retry reconnects through the
-// session when needed and resumes from what the last attempt wrote.
+// session when needed and resumes from what the last attempt wrote. A
+// relative remote path is identified by the session's folder (see
+// TempName), so a partial file is resumed only from the same folder.
 func (s *Session) GetFile(ctx context.Context, remote, local string, opt GetOptions, retries int) (Result, error) {
 	var res Result
 	err := Retry(ctx, retries, func(attempt int) error {
@@ -102,6 +105,9 @@ func (s *Session) GetFile(ctx context.Context, remote, local string, opt GetOpti
 		}
 		o := opt
 		o.Resume = opt.Resume || attempt > 0
+		if s.dir != "" && !path.IsAbs(remote) {
+			o.sourcePath = path.Join(s.dir, remote) // the identity of a partial file
+		}
 		res, err = Get(ctx, c, remote, local, o)
 		return err
 	}, s.retryNote(remote))

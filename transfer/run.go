@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -157,7 +158,9 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 	if a.src != nil {
 		listed = a.src.listed
 	}
-	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed,
+	dir := path.Dir(a.Path)
+	avoid := func(name string) bool { return m.src[path.Join(dir, name)] != nil }
+	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed, Avoid: avoid,
 		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
 }
 

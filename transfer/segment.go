@@ -20,16 +20,26 @@ const minSegment = 1 << 20
 // GetSegmented downloads remote into local over up to n connections of
 // the pool at once, as lftp's pget does: the file is cut into n ranges;
 // each is fetched with REST and RETR on a connection of its own, read up
-// to the range's end and then aborted (ABOR), and written in place into
-// NAME.part with WriteAt. When every range is in and the size matches
-// the server's (and the digest, with opt.Verify), NAME.part is renamed to
-// local and gets the server's modification time.
+// to the range's end and then aborted (ABOR), and written in place with
+// WriteAt into a temporary file beside local. When every range is in and
+// the size matches the server's (and the digest, with opt.Verify), the
+// temporary file is renamed to local and gets the server's modification
+// time. The last range, which reads to the end of the data, never writes
+// past the file's size: more data fails with ErrTooLong, and a reply to
+// RETR that announces another size than the file's fails the range
+// before it writes (see Get).
 //
 // Each range is retried on its own (PoolOptions.Retries) and resumes
-// where it stopped. A segmented download does not resume across runs: on
-// failure NAME.part, which has holes, is removed (get -c continues a
-// .part written in order). Files of unknown size, files under 2 MiB,
-// n < 2, and servers without REST STREAM in FEAT get a plain GetFile.
+// where it stopped; an attempt whose data cannot be trusted
+// (client.ErrDataUntrusted) counts for nothing, and its range is fetched
+// again from where the attempt began. A segmented download does not
+// resume across runs: its temporary file, which has holes, has a name no
+// other download resumes (a random one, see TempName) and is removed on
+// failure. Files of unknown size, files under 2 MiB, n < 2, servers
+// without REST STREAM in FEAT, and connections in active mode get a plain
+// GetFile: a range stopped early with ABOR never reads the final reply,
+// which in active mode is what tells whether the data came from the
+// server (see client.ErrDataUntrusted).
 func (p *Pool) GetSegmented(ctx context.Context, remote, local string, n int, opt GetOptions) (Result, error) {
 	return p.getSegmented(ctx, osFS{}, remote, local, n, opt)
 }
@@ -39,18 +49,21 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	res := Result{Remote: remote, Local: local, Size: -1}
 	var size int64
 	var mtime time.Time
-	var restart bool
+	var restart, active bool
+	var src Source
 	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
 		var err error
 		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
 		restart = c.HasFeature("REST")
+		active = c.DataMode() == client.Active
+		src = source(c, remote, -1, time.Time{}, opt) // never resumed: see above
 		return err
 	})
 	if err != nil {
 		res.Retries = retries
 		return res, err
 	}
-	if n < 2 || size < 2*minSegment || !restart {
+	if n < 2 || size < 2*minSegment || !restart || active {
 		o := opt
 		o.Listed = &client.Entry{Name: remote, Size: size, ModTime: mtime, Precision: client.TimeExact}
 		if mtime.IsZero() {
@@ -63,7 +76,7 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	n = int(min(int64(n), size/minSegment))
 	res.Size, res.ModTime = size, mtime
 
-	part := local + PartSuffix
+	part, _ := partPath(local, src, opt.Avoid)
 	f, err := openPart(fsys, part, false)
 	if err != nil {
 		return res, err
@@ -85,8 +98,10 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 		from, to := int64(i)*step, min(int64(i+1)*step, size)
 		g.Go(func() error {
 			r, err := p.Do(gctx, fmt.Sprintf("%s (bytes %d-%d)", remote, from, to-1), func(c *client.Conn, _ int) error {
-				m, err := fetchRange(gctx, c, remote, f, from+moved[i], to, to == size, opt.Limit, fp)
-				moved[i] += m
+				m, err := fetchRange(gctx, c, remote, f, from+moved[i], to, size, opt.Limit, fp)
+				if !discards(err) {
+					moved[i] += m // else fetched again, over what the attempt wrote
+				}
 				return err
 			})
 			segRetries[i] = r
@@ -136,11 +151,13 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	return res, nil
 }
 
-// fetchRange downloads bytes [from, to) of remote into f at their offsets.
-// The last range reads to the end of the data, so that the transfer ends
-// in order; any other is closed at its end, which aborts the rest of the
-// transfer with ABOR.
-func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, from, to int64, last bool, l *Limiter, fp FileProgress) (int64, error) {
+// fetchRange downloads bytes [from, to) of remote, a file of size bytes,
+// into f at their offsets. The last range (to == size) reads to the end
+// of the data, so that the transfer ends in order, and fails with
+// ErrTooLong at data past size; any other is closed at its end, which
+// aborts the rest of the transfer with ABOR.
+func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, from, to, size int64, l *Limiter, fp FileProgress) (int64, error) {
+	last := to == size
 	if from >= to && !last {
 		return 0, nil
 	}
@@ -148,11 +165,15 @@ func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, 
 	if err != nil {
 		return 0, err
 	}
+	if _, _, err := dataBounds(size, client.AnnouncedSize(rc), from, false); err != nil {
+		rc.Close() // aborts the transfer
+		return 0, err
+	}
 	var src io.Reader = rc
 	if !last {
 		src = io.LimitReader(rc, to-from)
 	}
-	w := &localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}
+	w := limitWriter(&localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}, from, size)
 	n, err := copyData(w, l.reader(ctx, src), fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr

@@ -50,9 +50,7 @@ func TestVerifyMismatch(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Algo != "SHA-256" || res.Retries != 0 {
 		t.Fatalf("GetFile = %+v, %v; want a VerifyError, not retried", res, err)
 	}
-	if b, _ := os.ReadFile(local); string(b) != "old" || exists(local+PartSuffix) {
-		t.Errorf("local %q, part %v", b, exists(local+PartSuffix))
-	}
+	wantTree(t, filepath.Dir(local), map[string]string{"f": "old"})
 	// Upload: the temporary file is deleted, never renamed.
 	_, err = p.PutFile(testCtx(t), local, "up", PutOptions{Verify: true})
 	if !errors.As(err, &ve) {

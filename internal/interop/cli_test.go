@@ -235,7 +235,11 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	})
 	c.run("get -c", func() error {
 		const cut = 400_000
-		if err := writeFile(local("resumed.bin.part"), data[:cut]); err != nil {
+		part, err := downloadPart(s.Addr, dir+"/data.bin", disk("data.bin"), local("resumed.bin"))
+		if err != nil {
+			return err
+		}
+		if err := writeFile(part, data[:cut]); err != nil {
 			return err
 		}
 		_, stderr, err := c.expect(cmd.ExitOK, "get", "-v", "-c", c.url(dir+"/data.bin"), "-o", local("resumed.bin"))
@@ -251,7 +255,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		} else {
 			want = append(want, `^> (EPSV|PASV)$`)
 		}
-		return errors.Join(matchLines(stderr, want...), sameFile(local("resumed.bin"), data), absent(local("resumed.bin.part")))
+		return errors.Join(matchLines(stderr, want...), sameFile(local("resumed.bin"), data), absent(part))
 	})
 	c.run("get with a missing file", func() error {
 		// The second file must arrive although the first is refused.

@@ -241,12 +241,16 @@ func (x *cell) get() error {
 	return errors.Join(errs...)
 }
 
-// resumedGet completes a download from a .part file holding its start,
+// resumedGet completes a download from a partial file holding its start,
 // and reads a file from an offset with Retr.
 func (x *cell) resumedGet() error {
 	const cut, offset = 300_001, 777_777
 	remote, local := x.remote("put-"+x.mib.name), filepath.Join(x.local, "resumed.bin")
-	if err := os.WriteFile(local+transfer.PartSuffix, x.mib.data[:cut], 0o644); err != nil {
+	part, err := downloadPart(x.c.RemoteAddr().String(), remote, onDisk(x.s, remote), local)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(part, x.mib.data[:cut], 0o644); err != nil {
 		return err
 	}
 	res, err := transfer.Get(x.ctx(), x.c, remote, local, transfer.GetOptions{Resume: true})

@@ -43,7 +43,11 @@ func (x *cell) pooled() error {
 	}
 	const cut = 123_457
 	local := filepath.Join(x.local, "pool-resumed.bin")
-	if err := os.WriteFile(local+transfer.PartSuffix, x.mib.data[:cut], 0o644); err != nil {
+	part, err := downloadPart(x.c.RemoteAddr().String(), x.remote("put-"+x.mib.name), onDisk(x.s, x.remote("put-"+x.mib.name)), local)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(part, x.mib.data[:cut], 0o644); err != nil {
 		return err
 	}
 	res, err := p.GetFile(ctx, x.remote("put-"+x.mib.name), local, transfer.GetOptions{Resume: true})
