@@ -3,7 +3,7 @@
 // One command table (commands.go) drives dispatch, help and completion.
 // The shell keeps one transfer.Session, which reconnects after the server
 // drops it; transfers go through transfer.Session.GetFile and PutFile, so
-// that the .part and resume rules are those of the command line. What the
+// that the temporary-name and resume rules are those of the command line. What the
 // shell needs from the command line (resolving an address and its
 // credentials, the exit-code table, progress bars, the global flags) comes
 // in through Config, so that this package does not import package cmd.

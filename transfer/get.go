@@ -13,11 +13,6 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 )
 
-// PartSuffix is appended to a file's name while it is uploaded: the data
-// goes to NAME.part beside the remote target, renamed when complete.
-// Downloads use temporary names of their own (see TempName).
-const PartSuffix = ".part"
-
 // bufferSize is the copy buffer of one transfer.
 const bufferSize = 256 << 10
 

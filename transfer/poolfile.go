@@ -9,7 +9,7 @@ import (
 // GetFile downloads remote to the local file local over a pooled
 // connection, as Get does, retrying transient failures as Do does: each
 // retry reconnects when the connection broke and resumes from what the
-// last attempt left in NAME.part. Result.Retries counts the retries.
+// last attempt left under its temporary name (see TempName). Result.Retries counts the retries.
 func (p *Pool) GetFile(ctx context.Context, remote, local string, opt GetOptions) (Result, error) {
 	return p.getFile(ctx, osFS{}, remote, local, opt)
 }

@@ -234,7 +234,7 @@ func (x *cell) missing() error {
 	if !transfer.IsNotFound(err) {
 		return fmt.Errorf("transfer.IsNotFound(%v) is false", err)
 	}
-	if err := errors.Join(absent(local), absent(local+transfer.PartSuffix)); err != nil {
+	if err := errors.Join(absent(local), noTempFiles(filepath.Dir(local))); err != nil {
 		return fmt.Errorf("a failed download left a file: %w", err)
 	}
 	if err := wantReplyError("DELE of a missing file", x.c.Dele(ctx, remote), is550); err != nil {

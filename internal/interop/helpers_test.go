@@ -198,6 +198,21 @@ func absent(path string) error {
 	return nil
 }
 
+// noTempFiles reports a file under one of ferry's temporary names
+// (transfer.IsTempName) in the folder dir: a download left it behind.
+func noTempFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if transfer.IsTempName(e.Name()) {
+			return fmt.Errorf("%s holds the temporary file %s", dir, e.Name())
+		}
+	}
+	return nil
+}
+
 // readAllClose reads r to the end and closes it, returning the first
 // error.
 func readAllClose(r io.ReadCloser) ([]byte, error) {

@@ -212,7 +212,7 @@ func (x *cell) get() error {
 			err = fmt.Errorf("Result.Size %d", res.Size)
 		}
 		if err == nil {
-			err = absent(local + transfer.PartSuffix)
+			err = noTempFiles(filepath.Dir(local))
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("transfer.Get of %s from %q: %w", f.label, remote, err))
