@@ -15,6 +15,14 @@ import (
 type pendingData struct {
 	conn net.Conn
 	ln   *net.TCPListener
+	// early is, in active mode, the one connection the server made
+	// before it answered PORT or EPRT (pyftpdlib connects then), kept
+	// unread: it is used only when the server answers the transfer
+	// command with 125, "data connection already open".
+	early net.Conn
+	// refusedEarly counts the connections made before the PORT reply
+	// that were closed because they could not be told apart.
+	refusedEarly int
 }
 
 func (p *pendingData) close() {
@@ -23,6 +31,15 @@ func (p *pendingData) close() {
 	}
 	if p.ln != nil {
 		p.ln.Close()
+	}
+	p.dropEarly()
+}
+
+// dropEarly closes the connection kept from before the PORT reply.
+func (p *pendingData) dropEarly() {
+	if p.early != nil {
+		p.early.Close()
+		p.early = nil
 	}
 }
 
@@ -160,8 +177,40 @@ func (c *Conn) active(ctx context.Context) (*pendingData, error) {
 		ln.Close()
 		return nil, err
 	}
-	return &pendingData{ln: ln}, nil
+	p := &pendingData{ln: ln}
+	// A server may connect in answer to PORT, before its reply
+	// (pyftpdlib does). Keep such a connection, unread, for a 125 reply;
+	// more than one, or one from elsewhere, cannot be told from an
+	// intruder's, and all are closed.
+	from, kept, err := c.takeQueued(ctx, ln, true)
+	if err != nil {
+		p.close()
+		for _, nc := range kept {
+			nc.Close()
+		}
+		return nil, &Error{Kind: KindConnection, Op: "data connection", Err: err}
+	}
+	if len(kept) == 1 && c.fromServer(kept[0].RemoteAddr().(*net.TCPAddr).IP) {
+		p.early = kept[0]
+		c.tracef("data connection from %s made before the PORT reply: kept unread, for a 125 reply only", from[0])
+		return p, nil
+	}
+	for _, nc := range kept {
+		nc.Close()
+	}
+	p.refusedEarly = len(from)
+	for i, addr := range from {
+		if i == 4 {
+			break
+		}
+		c.tracef("refused data connection from %s: it connected before the transfer command was sent (one of %d)", addr, len(from))
+	}
+	return p, nil
 }
+
+// maxKept bounds the connections takeQueued keeps open; the rest are
+// closed.
+const maxKept = 4
 
 // announce sends EPRT or PORT for ip:port. IPv6 needs EPRT. IPv4 uses EPRT
 // only when the server lists it in FEAT, and PORT once EPRT was refused.
@@ -298,7 +347,7 @@ const maxQueued = 1 << 16
 // guess, and the connection comes from the server's IP) is not the
 // server. The trace names each connection refused.
 func (c *Conn) dropEarly(ctx context.Context, ln *net.TCPListener, verb string) error {
-	from, err := c.takeQueued(ctx, ln)
+	from, _, err := c.takeQueued(ctx, ln, false)
 	for i, addr := range from {
 		if i == 4 {
 			c.tracef("refused %d more data connections made before %s was sent", len(from)-i, verb)
@@ -313,35 +362,41 @@ func (c *Conn) dropEarly(ctx context.Context, ln *net.TCPListener, verb string) 
 }
 
 // takeQueuedByDial is takeQueued where a listener's socket cannot be
-// accepted from without waiting: it connects to ln itself and accepts,
-// closing each connection unread, until its own comes out. A listener's
-// queue is first in, first out, so every connection accepted before its
-// own had been made before the dial. It returns the addresses of the
-// others.
-func (c *Conn) takeQueuedByDial(ctx context.Context, ln *net.TCPListener) ([]string, error) {
+// accepted from without waiting: it connects to ln itself and accepts
+// until its own connection comes out, keeping (up to maxKept, with keep)
+// or closing the others unread. A listener's queue is first in, first
+// out, so every connection accepted before its own had been made before
+// the dial. It returns the addresses of the others.
+func (c *Conn) takeQueuedByDial(ctx context.Context, ln *net.TCPListener, keep bool) ([]string, []net.Conn, error) {
 	d := net.Dialer{Timeout: c.opts.connectTimeout}
 	self, err := d.DialContext(ctx, "tcp", ln.Addr().String())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer self.Close()
 	me := self.LocalAddr().(*net.TCPAddr)
 	ln.SetDeadline(time.Now().Add(c.opts.connectTimeout))
 	defer ln.SetDeadline(time.Time{})
 	var from []string
+	var kept []net.Conn
 	for range maxQueued + 1 {
 		nc, err := ln.AcceptTCP()
 		if err != nil {
-			return from, err
+			return from, kept, err
 		}
 		addr := nc.RemoteAddr().(*net.TCPAddr)
-		nc.Close()
 		if addr.Port == me.Port && addr.IP.Equal(me.IP) {
-			return from, nil
+			nc.Close()
+			return from, kept, nil
+		}
+		if keep && len(kept) < maxKept {
+			kept = append(kept, nc)
+		} else {
+			nc.Close()
 		}
 		from = append(from, addr.String())
 	}
-	return from, errTooManyQueued
+	return from, kept, errTooManyQueued
 }
 
 // errTooManyQueued reports a listener that still held connections after

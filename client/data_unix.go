@@ -10,30 +10,45 @@ import (
 	"syscall"
 )
 
-// takeQueued accepts and closes, unread, every connection waiting in ln's
-// queue, without waiting for more, and returns where they came from. It
-// calls accept on the listener's socket itself, which is non-blocking, so
-// accept fails with EAGAIN once the queue is empty. (Accept with a past
-// deadline would not do: it fails before it looks at the queue.)
-func (c *Conn) takeQueued(_ context.Context, ln *net.TCPListener) ([]string, error) {
+// takeQueued accepts every connection waiting in ln's queue, without
+// waiting for more, and returns them unread (keep true) or closes them
+// (keep false), with where they came from. It calls accept on the
+// listener's socket itself, which is non-blocking, so accept fails with
+// EAGAIN once the queue is empty. (Accept with a past deadline would not
+// do: it fails before it looks at the queue.)
+func (c *Conn) takeQueued(_ context.Context, ln *net.TCPListener, keep bool) ([]string, []net.Conn, error) {
 	rc, err := ln.SyscallConn()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var from []string
+	var kept []net.Conn
 	aerr := errTooManyQueued
 	cerr := rc.Control(func(fd uintptr) {
 		for len(from) < maxQueued {
-			// The new descriptor is closed before a fork can copy it.
+			// The new descriptor is closed, or made close-on-exec,
+			// before a fork can copy it.
 			syscall.ForkLock.RLock()
 			nfd, sa, err := syscall.Accept(int(fd))
 			if err == nil {
-				syscall.Close(nfd)
+				if keep && len(kept) < maxKept {
+					syscall.CloseOnExec(nfd)
+				} else {
+					syscall.Close(nfd)
+					nfd = -1
+				}
 			}
 			syscall.ForkLock.RUnlock()
 			switch {
 			case err == nil:
 				from = append(from, sockaddrString(sa))
+				if nfd >= 0 {
+					f := os.NewFile(uintptr(nfd), "data")
+					if nc, ferr := net.FileConn(f); ferr == nil {
+						kept = append(kept, nc)
+					}
+					f.Close()
+				}
 			case err == syscall.EAGAIN || err == syscall.EWOULDBLOCK:
 				aerr = nil
 				return
@@ -46,9 +61,9 @@ func (c *Conn) takeQueued(_ context.Context, ln *net.TCPListener) ([]string, err
 		}
 	})
 	if cerr != nil {
-		return from, cerr
+		return from, kept, cerr
 	}
-	return from, aerr
+	return from, kept, aerr
 }
 
 // sockaddrString formats the address of an accepted TCP connection.

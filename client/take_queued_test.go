@@ -15,8 +15,14 @@ func TestTakeQueued(t *testing.T) {
 		name string
 		take func(c *Conn, ln *net.TCPListener) ([]string, error)
 	}{
-		{"platform", func(c *Conn, ln *net.TCPListener) ([]string, error) { return c.takeQueued(testCtx(t), ln) }},
-		{"self-dial", func(c *Conn, ln *net.TCPListener) ([]string, error) { return c.takeQueuedByDial(testCtx(t), ln) }},
+		{"platform", func(c *Conn, ln *net.TCPListener) ([]string, error) {
+			from, _, err := c.takeQueued(testCtx(t), ln, false)
+			return from, err
+		}},
+		{"self-dial", func(c *Conn, ln *net.TCPListener) ([]string, error) {
+			from, _, err := c.takeQueuedByDial(testCtx(t), ln, false)
+			return from, err
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Conn{opts: defaultOptions()}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -152,6 +153,39 @@ func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64
 	if err == nil && reply.Code >= 200 {
 		err = c.replyError(shown, reply)
 		retry = reply.Code == 425 && p.ln != nil
+	}
+	if err == nil && reply.Code == 125 && p.early != nil {
+		// "Data connection already open": the server connected in
+		// answer to PORT (pyftpdlib), and that connection was the only
+		// one made before the PORT reply. Use it, not a new one.
+		cancelSetup()
+		if r := <-done; r.nc != nil {
+			r.nc.Close()
+		}
+		early := p.early
+		p.early = nil
+		p.close()
+		nc := c.secureData(early)
+		if herr := c.handshakeData(ctx, nc); herr != nil {
+			nc.Close()
+			done <- result{err: herr}
+		} else {
+			done <- result{nc: nc}
+		}
+	}
+	if err == nil && reply.Code == 125 && p.ln != nil && p.early == nil && p.refusedEarly > 0 {
+		// The connection the server calls open was among those refused:
+		// none will come. Fail now rather than at the accept deadline.
+		cancelSetup()
+		if r := <-done; r.nc != nil {
+			r.nc.Close()
+		}
+		done <- result{err: &Error{Kind: KindConnection, Op: "data connection",
+			Err: fmt.Errorf("the server says the data connection is open, but the %d connections made before the PORT reply could not be told from an intruder's and were refused", p.refusedEarly)}}
+	}
+	if p.early != nil {
+		c.tracef("refused data connection from %s: it connected before %s was sent, and the server did not answer 125", p.early.RemoteAddr(), verb)
+		p.dropEarly()
 	}
 	if err != nil {
 		cancelSetup()
