@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/ferry-ftp/ferry/client"
 )
 
 // Main runs ferry with the given arguments and streams and returns the
@@ -110,6 +112,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.BoolVar(&o.NoProgress, "no-progress", false, "show no progress bars")
 	fl.BoolVar(&o.JSON, "json", false, "print results as JSON")
 	fl.StringVar(&o.ConfigPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/ferry/config.toml)")
+	fl.Int64Var(&o.MaxEntries, "max-entries", client.DefaultMaxEntries, "keep at most `N` listing entries in memory (a mirror's tree, sorted listings)")
+	o.MaxListingSize = client.DefaultMaxListingSize
+	fl.Var(&o.MaxListingSize, "max-listing-size", "read at most `SIZE` of listings in all (K, M, G suffixes)")
 
 	root.AddCommand(
 		NewCmdLs(f, nil),

@@ -1,0 +1,226 @@
+//go:build linux
+
+package cmd_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ferry-ftp/ferry/internal/ftptest"
+)
+
+// The tests in this file run the ferry binary (the test binary, which
+// testscript.Main puts on $PATH as "ferry") against listings the server
+// generates from a reader, and measure the child's peak resident memory.
+// Whatever the server sends and whatever --parallel is, ferry must stay
+// under memoryBudget.
+
+// memoryBudget is the most resident memory a ferry process may take.
+const memoryBudget = 200 << 20
+
+// generated is a listing of n lines made by line (n < 0: endless), read
+// in chunks so that a huge or endless listing costs the server nothing.
+type generated struct {
+	n, i int
+	line func(b []byte, i int) []byte
+	buf  []byte
+	pos  int
+}
+
+func (g *generated) Read(p []byte) (int, error) {
+	if g.pos == len(g.buf) {
+		if g.n >= 0 && g.i >= g.n {
+			return 0, io.EOF
+		}
+		g.buf, g.pos = g.buf[:0], 0
+		for len(g.buf) < 32<<10 && (g.n < 0 || g.i < g.n) {
+			g.buf = g.line(g.buf, g.i)
+			g.i++
+		}
+	}
+	n := copy(p, g.buf[g.pos:])
+	g.pos += n
+	return n, nil
+}
+
+// Listing line makers: MLSD and Unix LIST lines for files and folders.
+func mlsdFile(b []byte, i int) []byte {
+	b = append(b, "type=file;size=1234;modify=20240301120000;perm=adfrw; f"...)
+	return append(strconv.AppendInt(b, int64(i), 10), '\r', '\n')
+}
+
+func mlsdDir(b []byte, i int) []byte {
+	b = append(b, "type=dir;modify=20240301120000;perm=flcdmpe; d"...)
+	return append(strconv.AppendInt(b, int64(i), 10), '\r', '\n')
+}
+
+func listFile(b []byte, i int) []byte {
+	b = append(b, "-rw-r--r--    1 ftp      ftp          1234 Mar 01  2024 f"...)
+	return append(strconv.AppendInt(b, int64(i), 10), '\r', '\n')
+}
+
+// listings maps a folder (cleaned, without leading or trailing "/") to the
+// listing the server sends for it, for MLSD, LIST and NLST alike.
+type listings func(dir string) io.Reader
+
+// bigServer starts a server whose listings come from l (a nil reader
+// means the real folder), with folders dirs made in its root so that MLST
+// and CWD find them.
+func bigServer(t *testing.T, l listings, dirs ...string) *ftptest.Server {
+	t.Helper()
+	root := t.TempDir()
+	for _, d := range dirs {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ftptest.New(t, ftptest.Config{Root: root, Hook: func(c ftptest.Command) *ftptest.Reply {
+		switch c.Verb {
+		case "MLSD", "LIST", "NLST":
+		default:
+			return nil
+		}
+		arg := strings.TrimSpace(strings.TrimPrefix(c.Arg, "-a"))
+		dir := strings.Trim(path.Clean("/"+arg), "/")
+		r := l(dir)
+		if r == nil {
+			return nil
+		}
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return r }}}
+	}})
+}
+
+// counter counts the lines and bytes written to it and keeps the first
+// and last lines.
+type counter struct {
+	lines, bytes int
+	first, last  []byte
+	partial      []byte
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.bytes += len(p)
+	c.lines += bytes.Count(p, []byte{'\n'})
+	if len(c.first) < 4096 {
+		c.first = append(c.first, p[:min(len(p), 4096-len(c.first))]...)
+	}
+	c.last = append(c.last, p...)
+	if len(c.last) > 8192 {
+		c.last = append(c.last[:0], c.last[len(c.last)-4096:]...)
+	}
+	return len(p), nil
+}
+
+// limited keeps the first 64 KiB written to it.
+type limited struct{ bytes.Buffer }
+
+func (l *limited) Write(p []byte) (int, error) {
+	if room := 64<<10 - l.Len(); room > 0 {
+		l.Buffer.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+// run is the outcome of one ferry process.
+type run struct {
+	code   int
+	out    *counter
+	stderr string
+	rss    int64 // peak resident memory in bytes
+	took   time.Duration
+}
+
+// runMeasured runs ferry with args (and stdin, when not empty) and reports
+// its exit code, output and peak resident memory.
+func runMeasured(t *testing.T, stdin string, args ...string) run {
+	t.Helper()
+	exe, err := exec.LookPath("ferry")
+	if err != nil {
+		t.Fatalf("ferry not on $PATH: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	home := t.TempDir()
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_STATE_HOME="+filepath.Join(home, ".state"), "FERRY_PASSWORD=")
+	cmd.Stdin = strings.NewReader(stdin)
+	out, errOut := &counter{}, &limited{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	start := time.Now()
+	err = cmd.Run()
+	r := run{out: out, stderr: errOut.String(), took: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("ferry %s: %v", strings.Join(args, " "), err)
+	}
+	r.rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	t.Logf("ferry %s: exit %d, %d lines, peak RSS %d MiB, %v", strings.Join(args, " "), r.code, out.lines, r.rss>>20, r.took.Round(time.Millisecond))
+	return r
+}
+
+// check reports a run that did not exit with code, went over the memory
+// budget, or whose stderr lacks each of want.
+func (r run) check(t *testing.T, code int, want ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, code, clipText(r.stderr))
+	}
+	if r.rss > memoryBudget {
+		t.Errorf("peak RSS %d MiB, want under %d MiB", r.rss>>20, memoryBudget>>20)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, clipText(r.stderr))
+		}
+	}
+}
+
+func clipText(s string) string {
+	if len(s) > 2000 {
+		return s[:1000] + "\n...\n" + s[len(s)-1000:]
+	}
+	return s
+}
+
+func url(srv *ftptest.Server, p string) string {
+	return fmt.Sprintf("ftp://user:pass@%s/%s", srv.Addr(), p)
+}
+
+func TestMemoryLsMillion(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		if dir == "big" {
+			return &generated{n: 1_000_000, line: mlsdFile}
+		}
+		return nil
+	}, "big")
+	r := runMeasured(t, "", "ls", url(srv, "big/"))
+	r.check(t, 0)
+	if r.out.lines != 1_000_000 {
+		t.Errorf("ls printed %d lines, want 1000000", r.out.lines)
+	}
+}
+
+func TestMemoryLsEndless(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		if dir == "endless" {
+			return &generated{n: -1, line: mlsdFile}
+		}
+		return nil
+	}, "endless")
+	r := runMeasured(t, "", "ls", url(srv, "endless/"))
+	r.check(t, 1, "--max-listing-size")
+}
