@@ -7,12 +7,15 @@ import (
 
 // Default limits of a Budget. They keep a command's listings well within
 // 200 MB of memory: a listing is read line by line, so its size costs
-// time, not memory; what a command keeps (the tree of a mirror, say)
-// costs a few hundred bytes an entry.
+// time, not memory; what a command keeps (the tree and the plan of a
+// mirror, say) costs a few hundred bytes an entry.
 const (
-	DefaultMaxEntries     = 250_000
+	DefaultMaxEntries     = 150_000
 	DefaultMaxListingSize = 128 << 20
 )
+
+// pathUnit is the length of path that KeepPath counts as one entry.
+const pathUnit = 128
 
 // Limits bound what the listings of one command may cost, over all its
 // connections and folders together.
@@ -20,8 +23,9 @@ type Limits struct {
 	// Entries is the most listing entries kept in memory: those that
 	// List, MLSD, ReadDir, NameList and ListLines return, and those that
 	// callers of the streamed listings (ReadDirFunc...) keep and charge
-	// with Budget.Keep. Zero means DefaultMaxEntries, a negative value no
-	// limit.
+	// with Budget.KeepPath. An entry whose name or path is long counts
+	// once more for every 128 bytes. Zero means DefaultMaxEntries, a
+	// negative value no limit.
 	Entries int64
 	// Bytes is the most listing data read, kept or not. Zero means
 	// DefaultMaxListingSize, a negative value no limit.
@@ -70,6 +74,25 @@ func (b *Budget) Keep(n int) error {
 		return &LimitError{What: "entries", Max: b.lim.Entries, Setting: b.lim.EntriesSetting}
 	}
 	return nil
+}
+
+// KeepPath charges an entry of name or path p that the caller keeps in
+// memory: one entry, and one more for every 128 bytes of p.
+func (b *Budget) KeepPath(p string) error {
+	return b.Keep(1 + len(p)/pathUnit)
+}
+
+// Release gives back n entries charged with Keep that the caller no longer
+// keeps (those of a listing it tries again, say).
+func (b *Budget) Release(n int) {
+	if b != nil {
+		b.entries.Add(-int64(n))
+	}
+}
+
+// ReleasePath gives back what KeepPath(p) charged.
+func (b *Budget) ReleasePath(p string) {
+	b.Release(1 + len(p)/pathUnit)
 }
 
 // read charges n bytes of listing data read.

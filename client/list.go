@@ -114,7 +114,7 @@ func (c *Conn) keepLines(ctx context.Context, verb, arg string) ([]string, error
 	block := make([]string, 0, 256)
 	budget := c.listBudget()
 	err := c.eachLine(ctx, verb, arg, func(line []byte) error {
-		if err := budget.Keep(1); err != nil {
+		if err := budget.Keep(1 + len(line)/pathUnit); err != nil {
 			return err
 		}
 		if len(block) == cap(block) {
@@ -256,7 +256,7 @@ func (c *Conn) collect(ctx context.Context, list func(context.Context, string, L
 	var kerr error
 	opt := ListOptions{Unparsed: func(line string) {
 		if kerr == nil {
-			if kerr = budget.Keep(1); kerr == nil {
+			if kerr = budget.KeepPath(line); kerr == nil {
 				unparsed = append(unparsed, line)
 			}
 		}
@@ -265,7 +265,8 @@ func (c *Conn) collect(ctx context.Context, list func(context.Context, string, L
 		if kerr != nil {
 			return kerr
 		}
-		if err := budget.Keep(1); err != nil {
+		// The facts of MLSD weigh like a longer name.
+		if err := budget.Keep(1 + (len(e.Name)+32*len(e.Facts))/pathUnit); err != nil {
 			return err
 		}
 		entries = append(entries, e)

@@ -175,7 +175,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		if !w.recursive || e.Type != client.EntryDir {
 			return nil
 		}
-		if err := budget.Keep(1); err != nil {
+		if err := budget.KeepPath(e.Name); err != nil {
 			return err
 		}
 		subs = append(subs, strings.Clone(e.Name))

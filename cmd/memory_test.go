@@ -29,6 +29,11 @@ import (
 // memoryBudget is the most resident memory a ferry process may take.
 const memoryBudget = 200 << 20
 
+// raceEnabled is set when the tests run with the race detector, whose
+// own memory and time would swamp what is measured: make test runs these
+// tests once more without it.
+var raceEnabled bool
+
 // generated is a listing of n lines made by line (n < 0: endless), read
 // in chunks so that a huge or endless listing costs the server nothing.
 type generated struct {
@@ -56,7 +61,7 @@ func (g *generated) Read(p []byte) (int, error) {
 
 // Listing line makers: MLSD and Unix LIST lines for files and folders.
 func mlsdFile(b []byte, i int) []byte {
-	b = append(b, "type=file;size=1234;modify=20240301120000;perm=adfrw; f"...)
+	b = append(b, "type=file;size=1234;modify=20240301120000;perm=adfrw;unique=803g1c2a5;UNIX.mode=0644;UNIX.owner=ftp;UNIX.group=ftp; f"...)
 	return append(strconv.AppendInt(b, int64(i), 10), '\r', '\n')
 }
 
@@ -145,6 +150,9 @@ type run struct {
 // its exit code, output and peak resident memory.
 func runMeasured(t *testing.T, stdin string, args ...string) run {
 	t.Helper()
+	if raceEnabled {
+		t.Skip("peak memory is measured without the race detector (make test runs these tests so)")
+	}
 	exe, err := exec.LookPath("ferry")
 	if err != nil {
 		t.Fatalf("ferry not on $PATH: %v", err)
@@ -155,7 +163,7 @@ func runMeasured(t *testing.T, stdin string, args ...string) run {
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_STATE_HOME="+filepath.Join(home, ".state"), "FERRY_PASSWORD=")
+		"XDG_STATE_HOME="+filepath.Join(home, ".state"), "FERRY_PASSWORD=", "GODEBUG="+os.Getenv("FERRY_GODEBUG"))
 	cmd.Stdin = strings.NewReader(stdin)
 	out, errOut := &counter{}, &limited{}
 	cmd.Stdout, cmd.Stderr = out, errOut
@@ -168,6 +176,9 @@ func runMeasured(t *testing.T, stdin string, args ...string) run {
 		t.Fatalf("ferry %s: %v", strings.Join(args, " "), err)
 	}
 	r.rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	if os.Getenv("FERRY_GODEBUG") != "" {
+		t.Log(r.stderr)
+	}
 	t.Logf("ferry %s: exit %d, %d lines, peak RSS %d MiB, %v", strings.Join(args, " "), r.code, out.lines, r.rss>>20, r.took.Round(time.Millisecond))
 	return r
 }
@@ -223,4 +234,117 @@ func TestMemoryLsEndless(t *testing.T) {
 	}, "endless")
 	r := runMeasured(t, "", "ls", url(srv, "endless/"))
 	r.check(t, 1, "--max-listing-size")
+}
+
+// mlsdLong makes MLSD lines of long names, so that a listing grows fast.
+func mlsdLong(b []byte, i int) []byte {
+	b = append(b, "type=file;size=1234;modify=20240301120000;perm=adfrw; "...)
+	b = append(b, strings.Repeat("x", 200)...)
+	return append(strconv.AppendInt(b, int64(i), 10), '\r', '\n')
+}
+
+// endlessServer serves an endless listing of long lines for the folder
+// "endless".
+func endlessServer(t *testing.T) *ftptest.Server {
+	return bigServer(t, func(dir string) io.Reader {
+		if dir == "endless" {
+			return &generated{n: -1, line: mlsdLong}
+		}
+		return nil
+	}, "endless")
+}
+
+// TestMemoryShellEndless: the shell's ls, dir and nlist of an endless
+// listing end with the limit named, within the budget.
+func TestMemoryShellEndless(t *testing.T) {
+	srv := endlessServer(t)
+	for _, cmd := range []string{"ls", "dir", "nlist"} {
+		t.Run(cmd, func(t *testing.T) {
+			r := runMeasured(t, cmd+" endless\n", "shell", "-b", "-", url(srv, ""))
+			r.check(t, 1, "--max-listing-size")
+		})
+	}
+}
+
+// TestMemoryMirrorEndless: a mirror over four connections of four
+// folders whose listings never end stops at the one budget of the
+// command.
+func TestMemoryMirrorEndless(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		switch {
+		case dir == "four":
+			return strings.NewReader("type=dir; e1\r\ntype=dir; e2\r\ntype=dir; e3\r\ntype=dir; e4\r\n")
+		case strings.HasPrefix(dir, "four/"):
+			return &generated{n: -1, line: mlsdLong}
+		}
+		return nil
+	}, "four")
+	r := runMeasured(t, "", "mirror", "--parallel", "4", url(srv, "four"), t.TempDir())
+	r.check(t, 1, "--max-entries")
+}
+
+// TestMemoryMirrorDryRunLarge: the plan of a folder just under the entry
+// limit fits the budget; a folder of a million entries ends at the limit.
+func TestMemoryMirrorDryRunLarge(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		switch dir {
+		case "large":
+			return &generated{n: 140_000, line: mlsdFile}
+		case "huge":
+			return &generated{n: 1_000_000, line: mlsdFile}
+		}
+		return nil
+	}, "large", "huge")
+	r := runMeasured(t, "", "mirror", "--dry-run", url(srv, "large"), filepath.Join(t.TempDir(), "large"))
+	r.check(t, 0)
+	if r.out.lines != 140_000 {
+		t.Errorf("the plan has %d lines, want 140000", r.out.lines)
+	}
+	r = runMeasured(t, "", "mirror", "--dry-run", url(srv, "huge"), filepath.Join(t.TempDir(), "huge"))
+	r.check(t, 1, "--max-entries")
+}
+
+// TestMemoryMirrorWide: a tree 10,000 folders wide, of 10 files each,
+// mirrors within the budget and the default limits.
+func TestMemoryMirrorWide(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		switch {
+		case dir == "wide":
+			return &generated{n: 10_000, line: mlsdDir}
+		case strings.HasPrefix(dir, "wide/"):
+			return &generated{n: 10, line: mlsdFile}
+		}
+		return nil
+	}, "wide")
+	r := runMeasured(t, "", "mirror", "--dry-run", "--parallel", "4", url(srv, "wide"), filepath.Join(t.TempDir(), "wide"))
+	r.check(t, 0)
+	if want := 10_000 + 10_000*10; r.out.lines != want {
+		t.Errorf("the plan has %d lines, want %d", r.out.lines, want)
+	}
+}
+
+// TestMemoryTreeTooWide: a tree whose every folder holds 20,000 folders
+// ends at the entry limit, in a mirror and in ls -R.
+func TestMemoryTreeTooWide(t *testing.T) {
+	srv := bigServer(t, func(dir string) io.Reader {
+		if dir == "deep" || strings.HasPrefix(dir, "deep/") {
+			return &generated{n: 20_000, line: mlsdDir}
+		}
+		return nil
+	}, "deep")
+	r := runMeasured(t, "", "mirror", "--dry-run", "--parallel", "4", url(srv, "deep"), filepath.Join(t.TempDir(), "deep"))
+	r.check(t, 1, "--max-entries")
+	r = runMeasured(t, "", "ls", "-R", url(srv, "deep/"))
+	r.check(t, 1, "--max-entries")
+}
+
+// TestMemoryCompletionEndless: Tab on an endless listing offers nothing,
+// within the budget.
+func TestMemoryCompletionEndless(t *testing.T) {
+	srv := endlessServer(t)
+	r := runMeasured(t, "", "__complete", "ls", url(srv, "endless/"))
+	r.check(t, 0)
+	if got := string(r.out.first); strings.Contains(got, "endless/x") {
+		t.Errorf("candidates offered: %.200s", got)
+	}
 }

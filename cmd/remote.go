@@ -53,7 +53,7 @@ func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bo
 		if !all && strings.HasPrefix(e.Name, ".") {
 			return nil
 		}
-		if err := budget.Keep(1); err != nil {
+		if err := budget.KeepPath(e.Name); err != nil {
 			return err
 		}
 		entries = append(entries, e)
@@ -88,10 +88,10 @@ func expandEntries(ctx context.Context, f *Factory, c *client.Conn, p string, di
 			(!hidden && strings.HasPrefix(e.Name, ".")) {
 			return nil
 		}
-		if err := budget.Keep(1); err != nil {
+		e.Name, e.Facts = joinRemote(dir, e.Name), nil
+		if err := budget.KeepPath(e.Name); err != nil {
 			return err
 		}
-		e.Name, e.Facts = joinRemote(dir, e.Name), nil
 		out = append(out, e)
 		return nil
 	})

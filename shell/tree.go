@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -22,6 +23,16 @@ func (s *Shell) newPool(size int) *transfer.Pool {
 	site.Options = append(slices.Clone(site.Options), s.options()...)
 	return transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: s.cfg.Retries,
 		Notify: func(msg string) { s.status("%s", msg) }})
+}
+
+// listBudget returns the budget the listings of the running command draw
+// on, over all the shell's connections (see client.Budget); runLine
+// resets it for each command.
+func (s *Shell) listBudget() *client.Budget {
+	if s.budget == nil {
+		s.budget = client.NewBudget(s.cfg.Limits)
+	}
+	return s.budget
 }
 
 // parallel is the number of files mget, mput and mirror move at once.
