@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"math"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,23 @@ func (f *Factory) listBudget() *client.Budget {
 		f.budget = client.NewBudget(f.Opts.limits())
 	}
 	return f.budget
+}
+
+// checkLimits refuses limits below one, and raises the runtime's memory
+// limit, when main set one as a backstop, in proportion to limits raised
+// above the defaults.
+func (o *GlobalOptions) checkLimits() error {
+	if o.MaxEntries < 1 {
+		return usageErrorf("%s must be at least 1, got %d", maxEntriesFlag, o.MaxEntries)
+	}
+	if o.MaxListingSize < 1 {
+		return usageErrorf("%s must be at least 1 byte", maxListingSizeFlag)
+	}
+	scale := max(float64(o.MaxEntries)/client.DefaultMaxEntries, float64(o.MaxListingSize)/client.DefaultMaxListingSize)
+	if limit := debug.SetMemoryLimit(-1); scale > 1 && limit < math.MaxInt64 {
+		debug.SetMemoryLimit(int64(min(float64(limit)*scale, math.MaxInt64/2)))
+	}
+	return nil
 }
 
 // limits returns the listing limits the flags set.

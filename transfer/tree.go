@@ -98,6 +98,10 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 				case errors.As(err, &limit):
 					q.done()
 					return err
+				case err != nil && gctx.Err() != nil:
+					// Stopped by another folder's failure, or by ctx.
+					q.done()
+					return gctx.Err()
 				case err != nil && rel == "":
 					mu.Lock()
 					rootErr = err
