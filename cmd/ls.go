@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,10 +73,11 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	}
 	if !isDir {
 		e, err := statEntry(ctx, f, c, dir)
+		if transfer.IsNotFound(err) {
+			// Neither a folder (isRemoteDir) nor a file.
+			return &noSuchPathError{path: dir, err: err}
+		}
 		if err != nil {
-			if code := client.ReplyCode(err); code/100 == 5 && code != 500 && code != 502 {
-				return fmt.Errorf("%q: no such file or folder: %w", dir, err)
-			}
 			return err
 		}
 		p.entry(e, e.Name)
@@ -153,8 +155,8 @@ type lsWalk struct {
 
 // walk lists dir and, when recursive, its sub-folders depth first,
 // calling emit with each entry, as it is read, and its path relative to
-// the listed root. The names of the sub-folders are kept (and count
-// against the command's budget) until the folder's listing ends.
+// the listed root. The names of the sub-folders are kept, and count
+// against the command's budget, until they have been walked.
 // Symbolic links are not followed. A sub-folder whose name
 // transfer.CheckName refuses (it could hold CR or LF, or lead elsewhere)
 // is not entered: walk warns and counts it in refused. With confirm, an
@@ -184,6 +186,11 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	if err != nil {
 		return err
 	}
+	defer func() {
+		for _, name := range subs {
+			budget.ReleasePath(name)
+		}
+	}()
 	for _, name := range subs {
 		child := joinRemote(rel, name)
 		if err := transfer.CheckName(name); err != nil {
@@ -202,3 +209,17 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	}
 	return nil
 }
+
+// noSuchPathError reports a remote path that is neither a folder nor a
+// file: the server refused to enter it and to describe it. It unwraps to
+// the server's reply, for the exit code.
+type noSuchPathError struct {
+	path string
+	err  error
+}
+
+func (e *noSuchPathError) Error() string {
+	return fmt.Sprintf("%s: no such file or folder", client.Sanitize(strconv.Quote(e.path)))
+}
+
+func (e *noSuchPathError) Unwrap() error { return e.err }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/transfer"
 )
@@ -57,4 +58,40 @@ func TestReadDirEndless(t *testing.T) {
 	if err := c.Noop(ctx); err != nil {
 		t.Fatalf("Noop after the stopped listing: %v", err)
 	}
+}
+
+// TestCacheBounded: the cache keeps at most maxCached entries over all
+// its folders, dropping older listings to keep a new one.
+func TestCacheBounded(t *testing.T) {
+	big := make([]client.Entry, MaxEntries)
+	for i := range big {
+		big[i] = client.Entry{Name: fmt.Sprint("f", i)}
+	}
+	calls := 0
+	c := NewCache(listerFunc(func(ctx context.Context, dir string) ([]client.Entry, error) {
+		calls++
+		return big, nil
+	}), time.Hour)
+	for _, d := range []string{"a", "b", "c"} {
+		if _, err := c.ReadDir(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for _, e := range c.dirs {
+		total += len(e.entries)
+	}
+	if total > maxCached {
+		t.Errorf("the cache keeps %d entries, want at most %d", total, maxCached)
+	}
+	if _, ok := c.dirs["c"]; !ok {
+		t.Errorf("the newest listing was not kept")
+	}
+}
+
+// listerFunc is a Lister made of a function.
+type listerFunc func(ctx context.Context, dir string) ([]client.Entry, error)
+
+func (f listerFunc) ReadDir(ctx context.Context, dir string) ([]client.Entry, error) {
+	return f(ctx, dir)
 }
