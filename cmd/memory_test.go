@@ -211,6 +211,8 @@ func url(srv *ftptest.Server, p string) string {
 	return fmt.Sprintf("ftp://user:pass@%s/%s", srv.Addr(), p)
 }
 
+// TestMemoryLsMillion: ls of a folder of a million entries works, and
+// costs no more memory than a small one.
 func TestMemoryLsMillion(t *testing.T) {
 	srv := bigServer(t, func(dir string) io.Reader {
 		if dir == "big" {
@@ -225,13 +227,10 @@ func TestMemoryLsMillion(t *testing.T) {
 	}
 }
 
+// TestMemoryLsEndless: ls of a listing that never ends prints as it
+// reads and stops at the listing size limit, which it names.
 func TestMemoryLsEndless(t *testing.T) {
-	srv := bigServer(t, func(dir string) io.Reader {
-		if dir == "endless" {
-			return &generated{n: -1, line: mlsdFile}
-		}
-		return nil
-	}, "endless")
+	srv := endlessServer(t)
 	r := runMeasured(t, "", "ls", url(srv, "endless/"))
 	r.check(t, 1, "--max-listing-size")
 }
