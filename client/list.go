@@ -154,7 +154,7 @@ func (c *Conn) ListLines(ctx context.Context, arg string) ([]string, error) {
 // lines that cannot be parsed among good ones and for empty listings.
 //
 // Only the listing's bytes are charged to the connection's budget: a
-// caller that keeps entries charges them with Budget.Keep.
+// caller that keeps entries charges them with Budget.KeepPath.
 func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) error {
 	if c.features == nil {
 		if _, err := c.Features(ctx); err != nil {
