@@ -151,15 +151,16 @@ func TestShortIdleTimeoutFlowingTransfer(t *testing.T) {
 	}
 }
 
-// TestListingLineLimit: a listing of more than maxListingLines lines is
-// refused (and aborted).
+// TestListingLineLimit: a listing that would keep more than
+// DefaultMaxEntries lines is refused with a LimitError (and aborted).
 func TestListingLineLimit(t *testing.T) {
-	listing := bytes.Repeat([]byte("a\n"), maxListingLines+1)
+	listing := bytes.Repeat([]byte("a\n"), DefaultMaxEntries+1)
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("NLST", 1, &ftptest.Reply{Transfer: &ftptest.Transfer{Data: listing}})})
 	c := dialLogin(t, srv)
 	names, err := c.NameList(testCtx(t), "")
-	if KindOf(err) != KindProtocol || !strings.Contains(err.Error(), "lines") {
-		t.Fatalf("NameList = %d names, %v; want a protocol error about lines", len(names), err)
+	var le *LimitError
+	if !errors.As(err, &le) || le.What != "entries" || le.Max != DefaultMaxEntries {
+		t.Fatalf("NameList = %d names, %v; want a LimitError on entries", len(names), err)
 	}
 	if err := c.Noop(testCtx(t)); err != nil {
 		t.Fatalf("Noop after the refused listing: %v", err)
@@ -169,7 +170,7 @@ func TestListingLineLimit(t *testing.T) {
 // TestListingMemory: a listing costs about its text plus a string header
 // a line; the old scanner-based reader cost several times that.
 func TestListingMemory(t *testing.T) {
-	const lines = maxListingLines
+	const lines = DefaultMaxEntries
 	listing := bytes.Repeat([]byte("a\n"), lines)
 	srv := ftptest.New(t, ftptest.Config{Hook: hookVerb("NLST", 1, &ftptest.Reply{Transfer: &ftptest.Transfer{Data: listing}})})
 	c := dialLogin(t, srv)

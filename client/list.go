@@ -11,39 +11,77 @@ import (
 	"strings"
 )
 
-// Limits on one listing read over a data connection.
-const (
-	maxListingBytes = 256 << 20
-	maxListingLines = 1_000_000
-	maxListingLine  = maxLineBytes * 8
-)
+// maxListingLine bounds one line of a listing.
+const maxListingLine = maxLineBytes * 8
 
-// readLines runs a listing command and returns its lines without line
-// endings. Empty lines are dropped. For NLST and LIST, the reply "450 No
-// files found" (proftpd, for an empty folder or a pattern that matches
-// nothing; wu-ftpd sends it with 550) is an empty listing.
-func (c *Conn) readLines(ctx context.Context, verb, arg string) ([]string, error) {
+// ListOptions say how ReadDirFunc reads a listing.
+type ListOptions struct {
+	// Hidden asks a LIST listing for names that start with "." too, with
+	// "LIST -a" (most servers hide them otherwise; MLSD shows them).
+	Hidden bool
+	// Unparsed, when not nil, is told each line that holds an entry in no
+	// format the parser knows. Such lines are held back (a few of them)
+	// until an entry is read: a listing of which no line can be parsed is
+	// an error instead, which names its first line.
+	Unparsed func(line string)
+	// Confirm makes sure that a listing without a single line is of a
+	// folder that exists: servers such as vsftpd answer a listing of a
+	// missing folder with an empty one. The folder is checked with
+	// CheckDir, whose *NoFolderError ReadDirFunc then returns.
+	Confirm bool
+}
+
+// eachLine runs a listing command and calls fn with each non-empty line,
+// without its line ending, as it is read; the slice is valid only during
+// the call. The bytes read are charged to the connection's budget, and a
+// line longer than maxListingLine is an error. An error of fn or of the
+// budget aborts the transfer and is returned. For NLST and LIST, the reply
+// "450 No files found" (proftpd, for an empty folder or a pattern that
+// matches nothing; wu-ftpd sends it with 550) is an empty listing.
+func (c *Conn) eachLine(ctx context.Context, verb, arg string, fn func(line []byte) error) error {
 	t, err := c.openTransfer(ctx, verb, arg, 0, false)
 	if err != nil {
 		if verb != "MLSD" && noFilesFound(err) {
-			return nil, nil
+			return nil
 		}
-		return nil, err
+		return err
 	}
-	lines, lerr := readListing(t)
-	if lerr != nil {
-		// Close aborts a listing cut short, and reports a failed data
-		// connection with the server's reply.
-		cerr := t.Close()
-		if t.err != nil {
-			return nil, cerr
+	budget := c.listBudget()
+	br := bufio.NewReaderSize(t, maxListingLine)
+	for {
+		line, rerr := br.ReadSlice('\n')
+		var stop error
+		switch {
+		case errors.Is(rerr, bufio.ErrBufferFull):
+			stop = &Error{Kind: KindProtocol, Op: verb, Err: fmt.Errorf("listing line longer than %d bytes", maxListingLine)}
+		case rerr != nil && rerr != io.EOF:
+			// Close aborts the listing and reports the failed data
+			// connection with the server's reply.
+			if cerr := t.Close(); cerr != nil {
+				return cerr
+			}
+			return &Error{Kind: KindConnection, Op: verb + " data connection", Err: rerr}
 		}
-		return nil, &Error{Kind: KindProtocol, Op: verb, Err: lerr}
+		if stop == nil {
+			stop = budget.read(len(line))
+		}
+		if stop == nil {
+			line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
+			if len(line) > 0 {
+				stop = fn(line)
+			}
+		}
+		if stop != nil {
+			// Close aborts a listing cut short.
+			if cerr := t.Close(); t.err != nil {
+				return cerr
+			}
+			return stop
+		}
+		if rerr == io.EOF {
+			return t.Close()
+		}
 	}
-	if err := t.Close(); err != nil {
-		return nil, err
-	}
-	return lines, nil
 }
 
 // noFilesFound reports the reply of some servers to a listing of nothing.
@@ -53,79 +91,193 @@ func noFilesFound(err error) bool {
 		strings.Contains(strings.ToLower(re.Msg), "no files found")
 }
 
-// readListing reads the lines of a listing, within maxListingBytes and
-// maxListingLines. Each line is a string of its own, exactly sized; the
-// lines are gathered in blocks and copied once into the result, so a
-// listing costs its text plus one string header a line.
-func readListing(t *transfer) ([]string, error) {
-	br := bufio.NewReaderSize(t, maxListingLine)
+// ListLinesFunc issues a LIST command with the given argument (a path, or
+// options such as "-a" where the server takes them) and calls fn with each
+// raw line as it is read, without its line ending. An error fn returns
+// stops the listing and is returned.
+func (c *Conn) ListLinesFunc(ctx context.Context, arg string, fn func(line string) error) error {
+	return c.eachLine(ctx, "LIST", arg, func(line []byte) error { return fn(string(line)) })
+}
+
+// NameListFunc issues an NLST command and calls fn with each name as it is
+// read. A reply "450 No files found" is an empty list.
+func (c *Conn) NameListFunc(ctx context.Context, path string, fn func(name string) error) error {
+	return c.eachLine(ctx, "NLST", path, func(line []byte) error { return fn(string(line)) })
+}
+
+// keepLines collects the lines of a listing, charging each to the budget.
+// Each line is a string of its own, exactly sized; the lines are gathered
+// in blocks and copied once into the result, so a listing costs its text
+// plus one string header a line.
+func (c *Conn) keepLines(ctx context.Context, verb, arg string) ([]string, error) {
 	var blocks [][]string
 	block := make([]string, 0, 256)
-	total, count := 0, 0
-	for {
-		line, err := br.ReadSlice('\n')
-		if total += len(line); total > maxListingBytes {
-			return nil, fmt.Errorf("listing longer than %d bytes", maxListingBytes)
+	budget := c.listBudget()
+	err := c.eachLine(ctx, verb, arg, func(line []byte) error {
+		if err := budget.Keep(1 + len(line)/pathUnit); err != nil {
+			return err
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("listing line longer than %d bytes", maxListingLine)
+		if len(block) == cap(block) {
+			blocks = append(blocks, block)
+			block = make([]string, 0, min(2*cap(block), 16<<10))
 		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
-		if len(line) > 0 {
-			if count++; count > maxListingLines {
-				return nil, fmt.Errorf("listing longer than %d lines", maxListingLines)
-			}
-			if len(block) == cap(block) {
-				blocks = append(blocks, block)
-				block = make([]string, 0, min(2*cap(block), 16<<10))
-			}
-			block = append(block, string(line))
-		}
-		if err == io.EOF {
-			return slices.Concat(append(blocks, block)...), nil
-		}
-		if err != nil {
-			return nil, err
-		}
+		block = append(block, string(line))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return slices.Concat(append(blocks, block)...), nil
 }
 
 // NameList issues an NLST command and returns the names it lists. A reply
-// "450 No files found" is an empty list.
+// "450 No files found" is an empty list. The names count against the
+// connection's budget (see Limits.Entries); NameListFunc streams them.
 func (c *Conn) NameList(ctx context.Context, path string) ([]string, error) {
-	return c.readLines(ctx, "NLST", path)
+	return c.keepLines(ctx, "NLST", path)
 }
 
 // ListLines issues a LIST command with the given argument (a path, or
 // options such as "-a" where the server takes them) and returns the raw
-// lines.
+// lines. The lines count against the connection's budget (see
+// Limits.Entries); ListLinesFunc streams them.
 func (c *Conn) ListLines(ctx context.Context, arg string) ([]string, error) {
-	return c.readLines(ctx, "LIST", arg)
+	return c.keepLines(ctx, "LIST", arg)
 }
 
-// List issues a LIST command for path and parses the lines (Unix ls -l,
-// Microsoft IIS/DOS, EPLF). Lines it cannot parse are returned in
-// unparsed, never dropped; "." and ".." are left out.
+// ReadDirFunc lists folder dir as ReadDir does, with MLSD where the server
+// offers MLST and with LIST otherwise, and calls fn with each entry as it
+// is read, in the server's order, leaving out the folder itself and its
+// parent ("." and "..", "cdir" and "pdir"). An error fn returns stops the
+// listing and is returned. A listing of which no line can be parsed is an
+// error (KindProtocol) that names the first line; see ListOptions for
+// lines that cannot be parsed among good ones and for empty listings.
+//
+// Only the listing's bytes are charged to the connection's budget: a
+// caller that keeps entries charges them with Budget.KeepPath.
+func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) error {
+	if c.features == nil {
+		if _, err := c.Features(ctx); err != nil {
+			return err
+		}
+	}
+	if c.HasFeature("MLST") {
+		return c.mlsdFunc(ctx, dir, opt, fn)
+	}
+	return c.listFunc(ctx, dir, opt, fn)
+}
+
+// listFunc issues a LIST command for path and parses the lines (Unix ls
+// -l, Microsoft IIS/DOS, EPLF) as they are read.
 //
 // A folder whose name holds white space is listed from inside (PWD, CWD,
 // LIST, CWD back): servers such as pure-ftpd split LIST's argument on
 // spaces into patterns and answer "226 0 matches" for it.
-func (c *Conn) List(ctx context.Context, path string) (entries []Entry, unparsed []string, err error) {
-	var lines []string
-	inside := false
-	if strings.ContainsAny(path, " \t") {
-		lines, inside, err = c.listInside(ctx, path)
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	if !inside {
-		if lines, err = c.readLines(ctx, "LIST", ListPath(path)); err != nil {
-			return nil, nil, err
-		}
-	}
+func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
-	entries, unparsed = p.Parse(lines)
+	r := newEntryReader("LIST", opt.Unparsed, fn, p.lineParser())
+	flag := ""
+	if opt.Hidden {
+		flag = "-a"
+	}
+	if strings.ContainsAny(path, " \t") {
+		inside, err := c.listInside(ctx, path, flag, r.line)
+		if err != nil {
+			return err
+		}
+		if inside {
+			// Entered, so the folder exists even when empty.
+			return r.end()
+		}
+	}
+	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), r.line); err != nil {
+		return err
+	}
+	if err := r.end(); err != nil {
+		return err
+	}
+	if r.lines == 0 && opt.Confirm {
+		return c.CheckDir(ctx, path)
+	}
+	return nil
+}
+
+// mlsdFunc issues an MLSD command (RFC 3659 section 7) for dir and parses
+// the lines as they are read.
+func (c *Conn) mlsdFunc(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) error {
+	parse := func(line string) (Entry, bool, error) {
+		e, err := ParseMLSxLine(line)
+		if err != nil {
+			return Entry{}, false, err
+		}
+		return e, SkipMLSx(e), nil
+	}
+	r := newEntryReader("MLSD", opt.Unparsed, fn, parse)
+	if err := c.eachLine(ctx, "MLSD", dir, r.line); err != nil {
+		return err
+	}
+	if err := r.end(); err != nil {
+		return err
+	}
+	if r.lines == 0 && opt.Confirm {
+		return c.CheckDir(ctx, dir)
+	}
+	return nil
+}
+
+// List issues a LIST command for path and returns the parsed entries
+// (Unix ls -l, Microsoft IIS/DOS, EPLF). Lines it cannot parse are
+// returned in unparsed, never dropped; a listing of which no line can be
+// parsed is an error. "." and ".." are left out. The entries count
+// against the connection's budget (see Limits.Entries).
+func (c *Conn) List(ctx context.Context, path string) (entries []Entry, unparsed []string, err error) {
+	return c.collect(ctx, c.listFunc, path)
+}
+
+// MLSD issues an MLSD command (RFC 3659 section 7) for dir and returns its
+// entries, without the "cdir" and "pdir" entries. Lines it cannot parse are
+// returned in unparsed. The entries count against the connection's budget.
+func (c *Conn) MLSD(ctx context.Context, dir string) (entries []Entry, unparsed []string, err error) {
+	return c.collect(ctx, c.mlsdFunc, dir)
+}
+
+// ReadDir lists dir with MLSD when the server offers MLST in FEAT, and with
+// LIST otherwise, and returns the entries, which count against the
+// connection's budget (see Limits.Entries); ReadDirFunc streams them. It
+// calls Features when it has not been called yet.
+func (c *Conn) ReadDir(ctx context.Context, dir string) (entries []Entry, unparsed []string, err error) {
+	return c.collect(ctx, c.ReadDirFunc, dir)
+}
+
+// collect gathers what a streamed listing yields, charging each entry and
+// unparsed line to the budget.
+func (c *Conn) collect(ctx context.Context, list func(context.Context, string, ListOptions, func(Entry) error) error, dir string) (entries []Entry, unparsed []string, err error) {
+	budget := c.listBudget()
+	var kerr error
+	opt := ListOptions{Unparsed: func(line string) {
+		if kerr == nil {
+			if kerr = budget.KeepPath(line); kerr == nil {
+				unparsed = append(unparsed, line)
+			}
+		}
+	}}
+	err = list(ctx, dir, opt, func(e Entry) error {
+		if kerr != nil {
+			return kerr
+		}
+		// The facts of MLSD weigh like a longer name.
+		if err := budget.Keep(1 + (len(e.Name)+32*len(e.Facts))/pathUnit); err != nil {
+			return err
+		}
+		entries = append(entries, e)
+		return nil
+	})
+	if err == nil {
+		err = kerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	return entries, unparsed, nil
 }
 
@@ -140,53 +292,32 @@ func ListPath(p string) string {
 	return p
 }
 
-// listInside lists folder dir from inside it and returns to the current
-// folder. ok is false, with no error, when dir cannot be entered (it is a
-// file, or missing): the caller then lists it by name.
-func (c *Conn) listInside(ctx context.Context, dir string) (lines []string, ok bool, err error) {
+// listInside lists folder dir from inside it, with LIST and flag, and
+// returns to the current folder. ok is false, with no error, when dir
+// cannot be entered (it is a file, or missing): the caller then lists it
+// by name.
+func (c *Conn) listInside(ctx context.Context, dir, flag string, fn func([]byte) error) (ok bool, err error) {
 	wd, err := c.Pwd(ctx)
 	if err != nil {
 		if c.Err() != nil {
-			return nil, false, err
+			return false, err
 		}
-		return nil, false, nil
+		return false, nil
 	}
 	if err := c.Cwd(ctx, dir); err != nil {
 		if c.Err() != nil {
-			return nil, false, err
+			return false, err
 		}
-		return nil, false, nil
+		return false, nil
 	}
-	lines, lerr := c.readLines(ctx, "LIST", "")
+	lerr := c.eachLine(ctx, "LIST", flag, fn)
 	if err := c.Cwd(ctx, wd); err != nil {
-		return nil, false, err
+		return false, err
 	}
 	if lerr != nil {
-		return nil, false, lerr
+		return false, lerr
 	}
-	return lines, true, nil
-}
-
-// MLSD issues an MLSD command (RFC 3659 section 7) for dir and returns its
-// entries, without the "cdir" and "pdir" entries. Lines it cannot parse are
-// returned in unparsed.
-func (c *Conn) MLSD(ctx context.Context, dir string) (entries []Entry, unparsed []string, err error) {
-	lines, err := c.readLines(ctx, "MLSD", dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, line := range lines {
-		e, err := ParseMLSxLine(line)
-		if err != nil {
-			unparsed = append(unparsed, line)
-			continue
-		}
-		if SkipMLSx(e) {
-			continue
-		}
-		entries = append(entries, e)
-	}
-	return entries, unparsed, nil
+	return true, nil
 }
 
 // MLST issues an MLST command (RFC 3659 section 7) and returns the facts
@@ -208,18 +339,4 @@ func (c *Conn) MLST(ctx context.Context, path string) (Entry, error) {
 		}
 	}
 	return Entry{}, &Error{Kind: KindProtocol, Op: "MLST", Err: fmt.Errorf("no entry in reply %q", clip(reply.Msg()))}
-}
-
-// ReadDir lists dir with MLSD when the server offers MLST in FEAT, and with
-// LIST otherwise. It calls Features when it has not been called yet.
-func (c *Conn) ReadDir(ctx context.Context, dir string) (entries []Entry, unparsed []string, err error) {
-	if c.features == nil {
-		if _, err := c.Features(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
-	if c.HasFeature("MLST") {
-		return c.MLSD(ctx, dir)
-	}
-	return c.List(ctx, dir)
 }

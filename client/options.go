@@ -72,7 +72,8 @@ type options struct {
 	account        string
 	now            func() time.Time
 	location       *time.Location
-	pipeline       bool // see WithPipelining
+	pipeline       bool    // see WithPipelining
+	budget         *Budget // see WithBudget
 }
 
 func defaultOptions() options {

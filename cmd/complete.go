@@ -22,8 +22,7 @@ const completionTimeout = 3 * time.Second
 type remoteLister struct{ c *client.Conn }
 
 func (l remoteLister) ReadDir(ctx context.Context, dir string) ([]client.Entry, error) {
-	entries, _, err := l.c.ReadDir(ctx, dir)
-	return entries, err
+	return completion.ReadDir(ctx, l.c, dir)
 }
 
 func (l remoteLister) Close() error {

@@ -64,6 +64,10 @@ type GlobalOptions struct {
 	NoProgress  bool
 	JSON        bool
 	ConfigPath  string
+	// MaxEntries and MaxListingSize limit what the listings of the
+	// command may cost (see client.Limits).
+	MaxEntries     int64
+	MaxListingSize byteSize
 }
 
 // Factory gives commands what they need: streams, options, configuration
@@ -75,7 +79,8 @@ type Factory struct {
 	// Home returns the user's home folder.
 	Home func() (string, error)
 
-	cfg *config.Config
+	cfg    *config.Config
+	budget *client.Budget // see listBudget
 }
 
 // Config loads the configuration once.
@@ -268,6 +273,7 @@ func (f *Factory) clientOptions(r Remote) ([]client.Option, error) {
 	if o.Verbose {
 		opts = append(opts, client.WithTrace(f.IO.ErrOut))
 	}
+	opts = append(opts, client.WithBudget(f.listBudget()))
 	return opts, nil
 }
 

@@ -239,10 +239,10 @@ func parseAction(a string) (*ftptest.Reply, error) {
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: n}}, err
 	case "data":
 		if arg == "endless" {
-			return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return &generated{} }}}, nil
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return &digits{} }}}, nil
 		}
 		n, err := num()
-		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return io.LimitReader(&generated{}, n) }}}, err
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return io.LimitReader(&digits{}, n) }}}, err
 	case "mark":
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{Mark: &ftptest.Reply{Code: 150, Text: arg}}}, nil
 	case "drop421":
@@ -258,10 +258,10 @@ func parseAction(a string) (*ftptest.Reply, error) {
 	return &ftptest.Reply{Code: n, Text: text}, nil
 }
 
-// generated is an endless stream of the line "0123456789\n".
-type generated struct{ n int }
+// digits is an endless stream of the line "0123456789\n".
+type digits struct{ n int }
 
-func (g *generated) Read(b []byte) (int, error) {
+func (g *digits) Read(b []byte) (int, error) {
 	for i := range b {
 		b[i] = "0123456789\n"[g.n%11]
 		g.n++

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,7 +34,8 @@ func NewCmdLs(f *Factory, runF func(context.Context, *LsOptions) error) *cobra.C
 
 ferry reads MLSD where the server offers it and parses LIST output
 otherwise (Unix, Windows/IIS and EPLF styles); -l prints one format
-whatever the server's style. Names starting with "." are shown with -a.`,
+whatever the server's style. Names starting with "." are shown with -a.
+Entries are printed as they arrive, in the server's order.`,
 		Example: `  ferry ls ftp://ftp.example.org/pub/
   ferry ls -l ftp://user@example.org/
   ferry ls -R --json ftp://example.org/pub/docs`,
@@ -57,21 +61,10 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
-	var out []jsonEntry
-	listed := 0
-	emit := func(e client.Entry, p string) {
-		listed++
-		switch {
-		case f.Opts.JSON:
-			out = append(out, toJSONEntry(e, p))
-		case o.Long:
-			fmt.Fprintln(f.IO.Out, client.Sanitize(longLine(e, p)))
-		default:
-			// Names come from the server: escape control characters so
-			// that they cannot drive the terminal.
-			fmt.Fprintln(f.IO.Out, client.Sanitize(p))
-		}
-	}
+	// The listing is printed as it is read, in the server's order, so
+	// that a folder of any size costs no memory.
+	out := bufio.NewWriterSize(f.IO.Out, 64<<10)
+	p := &lsPrinter{w: out, long: o.Long, json: f.Opts.JSON}
 	dir := r.Path()
 	var refused int // folders not entered because of their names
 	isDir, err := isRemoteDir(ctx, s, c, dir)
@@ -80,65 +73,153 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	}
 	if !isDir {
 		e, err := statEntry(ctx, f, c, dir)
+		if transfer.IsNotFound(err) {
+			// Neither a folder (isRemoteDir) nor a file.
+			return &noSuchPathError{path: dir, err: err}
+		}
 		if err != nil {
 			return err
 		}
-		emit(e, e.Name)
-	} else if err := walk(ctx, f, s, dir, "", o.All, o.Recursive, emit, &refused); err != nil {
-		return err
-	}
-	if f.Opts.JSON {
-		if out == nil {
-			out = []jsonEntry{}
+		p.entry(e, e.Name)
+	} else {
+		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, emit: p.entry, refused: &refused}
+		// Only a folder named with a final "/" is not known to exist:
+		// isRemoteDir took the name's word for it.
+		confirm := strings.HasSuffix(dir, "/") && dir != "/"
+		err := w.walk(ctx, dir, "", confirm)
+		if ferr := out.Flush(); err == nil {
+			err = ferr
 		}
-		if err := writeJSON(f.IO.Out, out); err != nil {
+		if err != nil {
 			return err
 		}
 	}
+	p.end()
+	if err := out.Flush(); err != nil {
+		return err
+	}
 	if refused > 0 {
-		return &PartialError{Failed: refused, Total: listed}
+		return &PartialError{Failed: refused, Total: p.n}
 	}
 	return nil
 }
 
+// lsPrinter prints the entries of ls as they come: names, long lines, or
+// the elements of a JSON array, which end closes.
+type lsPrinter struct {
+	w          io.Writer
+	long, json bool
+	n          int // entries printed
+}
+
+func (p *lsPrinter) entry(e client.Entry, path string) {
+	p.n++
+	switch {
+	case p.json:
+		b, _ := json.MarshalIndent(toJSONEntry(e, path), "  ", "  ")
+		sep := ",\n  "
+		if p.n == 1 {
+			sep = "[\n  "
+		}
+		io.WriteString(p.w, sep)
+		p.w.Write(b)
+	case p.long:
+		fmt.Fprintln(p.w, client.Sanitize(longLine(e, path)))
+	default:
+		// Names come from the server: escape control characters so
+		// that they cannot drive the terminal.
+		fmt.Fprintln(p.w, client.Sanitize(path))
+	}
+}
+
+// end closes the JSON array. It is not called after a failure, so that
+// a listing cut short is never taken for a whole one.
+func (p *lsPrinter) end() {
+	switch {
+	case !p.json:
+	case p.n == 0:
+		io.WriteString(p.w, "[]\n")
+	default:
+		io.WriteString(p.w, "\n]\n")
+	}
+}
+
+// lsWalk is one walk of ls over a remote tree.
+type lsWalk struct {
+	f              *Factory
+	s              *transfer.Session
+	all, recursive bool
+	emit           func(client.Entry, string)
+	refused        *int // folders not entered because of their names
+}
+
 // walk lists dir and, when recursive, its sub-folders depth first,
-// calling emit with each entry and its path relative to the listed root.
+// calling emit with each entry, as it is read, and its path relative to
+// the listed root. The names of the sub-folders are kept, and count
+// against the command's budget, until they have been walked.
 // Symbolic links are not followed. A sub-folder whose name
 // transfer.CheckName refuses (it could hold CR or LF, or lead elsewhere)
-// is not entered: walk warns and counts it in refused.
-func walk(ctx context.Context, f *Factory, s *transfer.Session, dir, rel string, all, recursive bool, emit func(client.Entry, string), refused *int) error {
-	c, err := s.Conn(ctx)
+// is not entered: walk warns and counts it in refused. With confirm, an
+// empty listing is checked to be of a folder that exists.
+func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error {
+	c, err := w.s.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	entries, err := listDir(ctx, f, c, dir, all)
-	if err != nil {
-		return err
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	for _, e := range entries {
-		emit(e, joinRemote(rel, e.Name))
-	}
-	if !recursive {
+	budget := w.f.listBudget()
+	var subs []string
+	opt := client.ListOptions{Hidden: w.all, Unparsed: w.f.warnUnparsed, Confirm: confirm}
+	err = c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
+		if !w.all && strings.HasPrefix(e.Name, ".") {
+			return nil
+		}
+		w.emit(e, joinRemote(rel, e.Name))
+		if !w.recursive || e.Type != client.EntryDir {
+			return nil
+		}
+		if err := budget.KeepPath(e.Name); err != nil {
+			return err
+		}
+		subs = append(subs, strings.Clone(e.Name))
 		return nil
+	})
+	if err != nil {
+		return err
 	}
-	for _, e := range entries {
-		if e.Type != client.EntryDir || e.Name == "." || e.Name == ".." {
+	defer func() {
+		for _, name := range subs {
+			budget.ReleasePath(name)
+		}
+	}()
+	for _, name := range subs {
+		child := joinRemote(rel, name)
+		if err := transfer.CheckName(name); err != nil {
+			w.f.Warn("%s: %v", client.Sanitize(child), err)
+			*w.refused++
 			continue
 		}
-		if err := transfer.CheckName(e.Name); err != nil {
-			f.Warn("%s: %v", client.Sanitize(joinRemote(rel, e.Name)), err)
-			*refused++
+		if strings.Count(child, "/")+1 > transfer.MaxDepth {
+			w.f.Warn("%s: %v", client.Sanitize(child), transfer.ErrTooDeep)
+			*w.refused++
 			continue
 		}
-		if child := joinRemote(rel, e.Name); strings.Count(child, "/")+1 > transfer.MaxDepth {
-			f.Warn("%s: %v", client.Sanitize(child), transfer.ErrTooDeep)
-			*refused++
-			continue
-		}
-		if err := walk(ctx, f, s, joinRemote(dir, e.Name), joinRemote(rel, e.Name), all, true, emit, refused); err != nil {
+		if err := w.walk(ctx, joinRemote(dir, name), child, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// noSuchPathError reports a remote path that is neither a folder nor a
+// file: the server refused to enter it and to describe it. It unwraps to
+// the server's reply, for the exit code.
+type noSuchPathError struct {
+	path string
+	err  error
+}
+
+func (e *noSuchPathError) Error() string {
+	return fmt.Sprintf("%s: no such file or folder", client.Sanitize(strconv.Quote(e.path)))
+}
+
+func (e *noSuchPathError) Unwrap() error { return e.err }

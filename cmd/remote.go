@@ -43,62 +43,60 @@ func joinRemote(dir, name string) string {
 	return dir + "/" + name
 }
 
-// listDir lists a remote folder, reporting unparseable lines as warnings.
+// listDir lists a remote folder and returns its entries (without names
+// that start with "." unless all), reporting unparseable lines as
+// warnings. The entries count against the command's budget.
 func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bool) ([]client.Entry, error) {
 	var entries []client.Entry
-	var unparsed []string
-	var err error
-	if !c.HasFeature("MLST") && all {
-		// LIST hides dot files on most servers unless asked.
-		var lines []string
-		lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir)))
-		if err == nil {
-			p := client.ListParser{}
-			entries, unparsed = p.Parse(lines)
+	budget := f.listBudget()
+	err := c.ReadDirFunc(ctx, dir, client.ListOptions{Hidden: all, Unparsed: f.warnUnparsed}, func(e client.Entry) error {
+		if !all && strings.HasPrefix(e.Name, ".") {
+			return nil
 		}
-	} else {
-		entries, unparsed, err = c.ReadDir(ctx, dir)
-	}
+		if err := budget.KeepPath(e.Name); err != nil {
+			return err
+		}
+		entries = append(entries, e)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, line := range unparsed {
-		f.Warn("cannot parse listing line %q", line)
-	}
-	if all {
-		return entries, nil
-	}
-	kept := entries[:0]
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name, ".") {
-			kept = append(kept, e)
-		}
-	}
-	return kept, nil
+	return entries, nil
+}
+
+// warnUnparsed reports a listing line that cannot be parsed.
+func (f *Factory) warnUnparsed(line string) {
+	f.Warn("cannot parse listing line %q", line)
 }
 
 // expandEntries returns the listing entries of p's folder that match the
 // pattern in p's last element (files and links, and folders when dirs is
-// set), each with Name set to its remote path.
+// set), each with Name set to its remote path. The listing is read as it
+// comes: only the matches are kept, and count against the command's
+// budget.
 func expandEntries(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool) ([]client.Entry, error) {
 	dir, pattern := splitRemote(p)
 	if _, err := path.Match(pattern, ""); err != nil {
 		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
 	}
-	entries, err := listDir(ctx, f, c, dir, strings.HasPrefix(pattern, "."))
+	hidden := strings.HasPrefix(pattern, ".")
+	budget := f.listBudget()
+	var out []client.Entry
+	err := c.ReadDirFunc(ctx, dir, client.ListOptions{Hidden: hidden, Unparsed: f.warnUnparsed}, func(e client.Entry) error {
+		if ok, _ := path.Match(pattern, e.Name); !ok || (e.Type == client.EntryDir && !dirs) ||
+			(!hidden && strings.HasPrefix(e.Name, ".")) {
+			return nil
+		}
+		e.Name, e.Facts = joinRemote(dir, e.Name), nil
+		if err := budget.KeepPath(e.Name); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var out []client.Entry
-	for _, e := range entries {
-		if ok, _ := path.Match(pattern, e.Name); !ok {
-			continue
-		}
-		if e.Type == client.EntryDir && !dirs {
-			continue
-		}
-		e.Name = joinRemote(dir, e.Name)
-		out = append(out, e)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w %q", errNoMatch, p)

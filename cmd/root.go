@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -91,7 +92,10 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
-			return applyConfigDefaults(f, c.Flags())
+			if err := applyConfigDefaults(f, c.Flags()); err != nil {
+				return err
+			}
+			return f.Opts.checkLimits()
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
@@ -112,6 +116,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.BoolVar(&o.NoProgress, "no-progress", false, "show no progress bars")
 	fl.BoolVar(&o.JSON, "json", false, "print results as JSON")
 	fl.StringVar(&o.ConfigPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/ferry/config.toml)")
+	fl.Int64Var(&o.MaxEntries, "max-entries", client.DefaultMaxEntries, "keep at most `N` listing entries in memory in all (a mirror's tree, ls -R's folders, pattern matches)")
+	o.MaxListingSize = client.DefaultMaxListingSize
+	fl.Var(&o.MaxListingSize, "max-listing-size", "read at most `SIZE` of listings in all (K, M, G suffixes)")
 
 	root.AddCommand(
 		NewCmdLs(f, nil),

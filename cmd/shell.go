@@ -108,6 +108,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		Parallel:    o.Parallel,
 		Getenv:      f.Getenv,
 		HistoryFile: historyPath(f),
+		Limits:      f.Opts.limits(),
 	}
 	switch {
 	case o.Batch == "-":

@@ -24,6 +24,9 @@ type Cache struct {
 	epoch uint64 // counts invalidations
 }
 
+// maxCached is the most entries a Cache keeps, over all its folders.
+const maxCached = 2 * MaxEntries
+
 // cached is one listing and the time its listing began.
 type cached struct {
 	entries []client.Entry
@@ -60,8 +63,17 @@ func (c *Cache) ReadDir(ctx context.Context, dir string) ([]client.Entry, error)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// A listing that began before an invalidation may miss its change.
-	if c.epoch == epoch && c.ttl > 0 {
+	if c.epoch == epoch && c.ttl > 0 && len(entries) <= maxCached {
 		c.prune(c.now())
+		// Keep at most maxCached entries in all: the listings of many
+		// large folders would add up.
+		total := len(entries)
+		for _, e := range c.dirs {
+			total += len(e.entries)
+		}
+		if total > maxCached {
+			clear(c.dirs)
+		}
 		c.dirs[key] = cached{entries: slices.Clone(entries), at: start}
 	}
 	return entries, nil

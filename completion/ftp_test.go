@@ -17,8 +17,7 @@ import (
 type connLister struct{ c *client.Conn }
 
 func (l connLister) ReadDir(ctx context.Context, dir string) ([]client.Entry, error) {
-	entries, _, err := l.c.ReadDir(ctx, dir)
-	return entries, err
+	return ReadDir(ctx, l.c, dir)
 }
 
 func (l connLister) Close() error { return l.c.Close() }

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,8 @@ func hasGlob(p string) bool {
 }
 
 // expandRemote returns the remote paths a pattern names: itself without
-// glob characters, else the files of its folder whose names match.
+// glob characters, else the files of its folder whose names match. The
+// listing is read as it comes; only the matches are kept.
 func (s *Shell) expandRemote(ctx context.Context, c *client.Conn, p string) ([]string, error) {
 	if !hasGlob(p) {
 		return []string{p}, nil
@@ -55,21 +57,23 @@ func (s *Shell) expandRemote(ctx context.Context, c *client.Conn, p string) ([]s
 	if dir == "/" {
 		list = "/"
 	}
-	entries, _, err := c.ReadDir(ctx, list)
+	budget := s.listBudget()
+	var out []string
+	err := c.ReadDirFunc(ctx, list, client.ListOptions{}, func(e client.Entry) error {
+		if e.Type == client.EntryDir || (strings.HasPrefix(e.Name, ".") && !strings.HasPrefix(pattern, ".")) {
+			return nil
+		}
+		if ok, _ := path.Match(pattern, e.Name); !ok {
+			return nil
+		}
+		if err := budget.KeepPath(dir + e.Name); err != nil {
+			return err
+		}
+		out = append(out, dir+e.Name)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		if e.Type == client.EntryDir {
-			continue
-		}
-		if strings.HasPrefix(e.Name, ".") && !strings.HasPrefix(pattern, ".") {
-			continue
-		}
-		if ok, _ := path.Match(pattern, e.Name); ok {
-			out = append(out, dir+e.Name)
-		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w %q", ErrNoMatch, p)
@@ -108,37 +112,29 @@ func (s *Shell) cmdLs(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var entries []client.Entry
-	var unparsed []string
-	if all && !c.HasFeature("MLST") {
-		// LIST hides dot files on most servers unless asked.
-		var lines []string
-		if lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir))); err == nil {
-			entries, unparsed = (&client.ListParser{}).Parse(lines)
-		}
-	} else {
-		entries, unparsed, err = c.ReadDir(ctx, dir)
-	}
-	if err != nil {
-		return err
-	}
-	for _, line := range unparsed {
-		s.warn("cannot parse listing line %q", line)
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	for _, e := range entries {
+	// The listing is printed as it is read, in the server's order, so
+	// that a folder of any size costs no memory; a folder given by name
+	// is checked to exist when its listing is empty.
+	out := bufio.NewWriterSize(s.out, 64<<10)
+	defer out.Flush()
+	opt := client.ListOptions{Hidden: all, Confirm: dir != "",
+		Unparsed: func(line string) {
+			out.Flush()
+			s.warn("cannot parse listing line %q", line)
+		}}
+	return c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
 		if !all && strings.HasPrefix(e.Name, ".") {
-			continue
+			return nil
 		}
 		// Names come from the server: escape control characters so that
 		// they cannot drive the terminal.
 		if long {
-			fmt.Fprintln(s.out, client.Sanitize(longLine(e)))
+			fmt.Fprintln(out, client.Sanitize(longLine(e)))
 		} else {
-			fmt.Fprintln(s.out, client.Sanitize(e.Name))
+			fmt.Fprintln(out, client.Sanitize(e.Name))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // longLine formats an entry in ferry's long format, as `ferry ls -l`
@@ -175,14 +171,12 @@ func (s *Shell) cmdDir(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	lines, err := c.ListLines(ctx, strings.Join(args, " "))
-	if err != nil {
+	out := bufio.NewWriterSize(s.out, 64<<10)
+	defer out.Flush()
+	return c.ListLinesFunc(ctx, strings.Join(args, " "), func(l string) error {
+		_, err := fmt.Fprintln(out, client.Sanitize(l)) // server text: no terminal control
 		return err
-	}
-	for _, l := range lines {
-		fmt.Fprintln(s.out, client.Sanitize(l)) // server text: no terminal control
-	}
-	return nil
+	})
 }
 
 func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
@@ -190,14 +184,12 @@ func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	names, err := c.NameList(ctx, strings.Join(args, " "))
-	if err != nil {
+	out := bufio.NewWriterSize(s.out, 64<<10)
+	defer out.Flush()
+	return c.NameListFunc(ctx, strings.Join(args, " "), func(n string) error {
+		_, err := fmt.Fprintln(out, client.Sanitize(n)) // server text: no terminal control
 		return err
-	}
-	for _, n := range names {
-		fmt.Fprintln(s.out, client.Sanitize(n)) // server text: no terminal control
-	}
-	return nil
+	})
 }
 
 func (s *Shell) cmdCd(ctx context.Context, args []string) error {

@@ -58,7 +58,7 @@ func (s *Shell) client(ctx context.Context) (*client.Conn, error) {
 // options returns the client options the shell adds to a site's: its
 // trace writer and the data mode chosen with passive or active.
 func (s *Shell) options() []client.Option {
-	opts := []client.Option{client.WithTrace(traceWriter{s})}
+	opts := []client.Option{client.WithTrace(traceWriter{s}), client.WithBudget(s.listBudget())}
 	if s.modeSet {
 		opts = append(opts, client.WithDataMode(s.mode))
 	}
@@ -409,6 +409,5 @@ func (l sessionLister) ReadDir(ctx context.Context, dir string) ([]client.Entry,
 	}
 	s.quietRun.Store(true)
 	defer s.quietRun.Store(false)
-	entries, _, err := s.conn.ReadDir(ctx, dir)
-	return entries, err
+	return completion.ReadDir(ctx, s.conn, dir)
 }

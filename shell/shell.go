@@ -89,6 +89,9 @@ type Config struct {
 	Getenv func(string) string
 	// Dir is the starting local folder; "" means the process's.
 	Dir string
+	// Limits bound what the listings of each command may cost (see
+	// client.Limits); the zero value has the defaults.
+	Limits client.Limits
 }
 
 // Shell is one run of the shell. Create it with New.
@@ -107,6 +110,7 @@ type Shell struct {
 	conn   *client.Conn // the connection last handed out, to notice new ones
 	cwd    string       // remote folder, for the prompt and the cache keys
 	cache  *completion.Cache
+	budget *client.Budget // see listBudget
 
 	lcwd      string // local folder
 	ascii     bool
@@ -268,6 +272,7 @@ func (s *Shell) runLine(line string) error {
 	defer s.busy.Store(false)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.listBudget().Reset()
 	defer s.closeProgress()
 	if c.conn && s.sess == nil {
 		return ErrNotConnected

@@ -25,6 +25,16 @@ func (s *Shell) newPool(size int) *transfer.Pool {
 		Notify: func(msg string) { s.status("%s", msg) }})
 }
 
+// listBudget returns the budget the listings of the running command draw
+// on, over all the shell's connections (see client.Budget); runLine
+// resets it for each command.
+func (s *Shell) listBudget() *client.Budget {
+	if s.budget == nil {
+		s.budget = client.NewBudget(s.cfg.Limits)
+	}
+	return s.budget
+}
+
 // parallel is the number of files mget, mput and mirror move at once.
 func (s *Shell) parallel() int {
 	if s.cfg.Parallel > 0 {

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,15 +17,28 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 )
 
-// node is one object of a tree being mirrored.
+// node is one object of a tree being mirrored. A tree holds one for each
+// path, so it is kept small: the listing's entry is not kept, only what
+// the plan and the copy need.
 type node struct {
 	rel   string // slash-separated path below the tree's root
 	typ   client.EntryType
 	size  int64 // -1 when unknown
 	mtime time.Time
 	prec  client.TimePrecision
-	// listed is the listing entry of a remote file.
+	// listed is what the listing told of a remote file (size and time),
+	// for the download; nil for everything else.
 	listed *client.Entry
+}
+
+// remoteNode returns the node of entry e of the remote folder parent.
+func remoteNode(parent string, e *client.Entry) *node {
+	p := path.Join(parent, e.Name) // a string of its own, not a part of the listing's line
+	n := &node{rel: p, typ: e.Type, size: e.Size, mtime: e.ModTime, prec: e.Precision}
+	if e.Type == client.EntryFile {
+		n.listed = &client.Entry{Name: path.Base(p), Type: e.Type, Size: e.Size, ModTime: e.ModTime, Precision: e.Precision}
+	}
+	return n
 }
 
 // tree is a scanned tree: its nodes by relative path.
@@ -52,11 +66,16 @@ var ErrTooDeep = fmt.Errorf("folder more than %d levels deep: not entered (a lin
 func depth(rel string) int { return strings.Count(rel, "/") + 1 }
 
 // scanRemote lists the remote tree at root, up to workers folders at a
-// time over the pool. Names the server sends are checked with CheckName;
-// refused ones and folders that cannot be listed are reported through
-// m.itemFailed, symbolic links and special files through m.note. A
-// missing root is an error for a source (dest false) and an empty tree
-// (missing true) for a destination.
+// time over the pool, reading each listing as it comes. Names the server
+// sends are checked with CheckName; refused ones and folders that cannot
+// be listed are reported through m.itemFailed, symbolic links and special
+// files through m.note. A missing root is an error for a source (dest
+// false), also when the server lists it as an empty folder, and an empty
+// tree (missing true) for a destination.
+//
+// Each node kept counts against the budget of the pool's connections
+// (see client.Budget): a tree too large for it ends the scan with the
+// budget's *client.LimitError.
 func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree, missing bool, err error) {
 	t = tree{}
 	var mu sync.Mutex
@@ -64,6 +83,8 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 	q.push("")
 	g, gctx := errgroup.WithContext(ctx)
 	var rootErr error
+	// The budget when the connections have none of their own.
+	own := client.NewBudget(client.Limits{})
 	for range max(m.pool.Limit(), 1) {
 		g.Go(func() error {
 			for {
@@ -71,25 +92,23 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 				if !ok {
 					return gctx.Err()
 				}
-				var entries []client.Entry
-				var unparsed []string
-				_, err := m.pool.Do(gctx, "listing "+remoteJoin(root, rel), func(c *client.Conn, _ int) error {
-					var err error
-					entries, unparsed, err = c.ReadDir(gctx, remoteJoin(root, rel))
-					m.learn(c)
-					return err
-				})
-				if err != nil {
-					if rel == "" {
-						mu.Lock()
-						rootErr = err
-						mu.Unlock()
-					} else {
-						m.itemFailed(Action{Kind: Skip, Path: rel, Dir: true, Reason: "cannot list"}, err)
-						m.unknownBelow(rel, !dest)
-					}
+				kids, refused, unparsed, err := m.listRemote(gctx, own, root, rel, !dest && rel == "")
+				var limit *client.LimitError
+				switch {
+				case errors.As(err, &limit):
 					q.done()
-					continue
+					return err
+				case err != nil && gctx.Err() != nil:
+					// Stopped by another folder's failure, or by ctx.
+					q.done()
+					return gctx.Err()
+				case err != nil && rel == "":
+					mu.Lock()
+					rootErr = err
+					mu.Unlock()
+				case err != nil:
+					m.itemFailed(Action{Kind: Skip, Path: rel, Dir: true, Reason: "cannot list"}, err)
+					m.unknownBelow(rel, !dest)
 				}
 				for _, line := range unparsed {
 					m.skip(Action{Kind: Skip, Path: rel, Dir: true, Reason: fmt.Sprintf("cannot parse listing line %q", client.Sanitize(line))})
@@ -99,31 +118,22 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 					// the folder holds is not known in full.
 					m.unknownBelow(rel, !dest)
 				}
-				for i := range entries {
-					e := &entries[i]
-					if client.SkipMLSx(*e) {
-						continue
-					}
-					p := path.Join(rel, e.Name)
-					if err := CheckName(e.Name); err != nil {
-						m.itemFailed(Action{Kind: Skip, Path: path.Join(rel, client.Sanitize(e.Name)), Reason: "refused name"}, err)
-						m.unknownBelow(p, !dest)
-						continue
-					}
-					n := &node{rel: p, typ: e.Type, size: e.Size, mtime: e.ModTime, prec: e.Precision, listed: e}
-					if e.Type == client.EntryDir && m.filter.pruned(p) {
-						continue
-					}
-					if e.Type == client.EntryDir && depth(p) > MaxDepth {
-						m.itemFailed(Action{Kind: Skip, Path: p, Dir: true, Reason: "too deep"}, ErrTooDeep)
-						m.unknownBelow(p, !dest)
+				for _, r := range refused {
+					p := path.Join(rel, r.name)
+					m.itemFailed(Action{Kind: Skip, Path: path.Join(rel, client.Sanitize(r.name)), Reason: "refused name"}, r.err)
+					m.unknownBelow(p, !dest)
+				}
+				for _, n := range kids {
+					if n.typ == client.EntryDir && depth(n.rel) > MaxDepth {
+						m.itemFailed(Action{Kind: Skip, Path: n.rel, Dir: true, Reason: "too deep"}, ErrTooDeep)
+						m.unknownBelow(n.rel, !dest)
 						continue
 					}
 					mu.Lock()
-					t[p] = n
+					t[n.rel] = n
 					mu.Unlock()
-					if e.Type == client.EntryDir {
-						q.push(p)
+					if n.typ == client.EntryDir {
+						q.push(n.rel)
 					}
 				}
 				q.done()
@@ -140,6 +150,85 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 		return nil, false, rootErr
 	}
 	return t, false, nil
+}
+
+// refusedName is a name from a listing that CheckName refused.
+type refusedName struct {
+	name string
+	err  error
+}
+
+// listRemote lists the remote folder rel below root, over the pool with
+// its retries, and returns its nodes, charged to the connection's budget
+// (or to own, when the connection has none), without the folders the
+// filter prunes. confirm checks that the folder exists when its listing
+// is empty.
+//
+// unparsed holds the listing's lines that cannot be read (at most
+// maxUnparsed of them; more counts one "and N more" line).
+func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel string, confirm bool) (kids []*node, refused []refusedName, unparsed []string, err error) {
+	dir := remoteJoin(root, rel)
+	var budget *client.Budget
+	_, err = m.pool.Do(ctx, "listing "+dir, func(c *client.Conn, _ int) error {
+		m.learn(c)
+		// A listing tried again starts over.
+		release(budget, kids, refused)
+		if budget = c.Budget(); budget == nil {
+			budget = own
+		}
+		kids, refused, unparsed = kids[:0], refused[:0], unparsed[:0]
+		more := 0
+		defer func() {
+			if more > 0 {
+				unparsed = append(unparsed, fmt.Sprintf("(and %d more lines)", more))
+			}
+		}()
+		opt := client.ListOptions{Confirm: confirm, Unparsed: func(line string) {
+			if len(unparsed) < maxUnparsed {
+				unparsed = append(unparsed, strings.Clone(line))
+			} else {
+				more++
+			}
+		}}
+		return c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
+			if err := CheckName(e.Name); err != nil {
+				if err := budget.KeepPath(e.Name); err != nil {
+					return err
+				}
+				refused = append(refused, refusedName{strings.Clone(e.Name), err})
+				return nil
+			}
+			n := remoteNode(rel, &e)
+			if n.typ == client.EntryDir && m.filter.pruned(n.rel) {
+				return nil
+			}
+			if err := budget.KeepPath(n.rel); err != nil {
+				return err
+			}
+			kids = append(kids, n)
+			return nil
+		})
+	})
+	if err != nil {
+		release(budget, kids, refused)
+		return nil, nil, nil, err
+	}
+	return kids, refused, unparsed, nil
+}
+
+// maxUnparsed bounds the unreadable lines of one listing that a mirror
+// reports one by one.
+const maxUnparsed = 100
+
+// release gives back to budget what a listing's nodes and refused names
+// were charged.
+func release(budget *client.Budget, kids []*node, refused []refusedName) {
+	for _, k := range kids {
+		budget.ReleasePath(k.rel)
+	}
+	for _, r := range refused {
+		budget.ReleasePath(r.name)
+	}
 }
 
 // scanLocal walks the local tree of root without following symbolic

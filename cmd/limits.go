@@ -1,0 +1,94 @@
+package cmd
+
+import (
+	"fmt"
+	"math"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// Flags that raise the limits on listings, as LimitError names them.
+const (
+	maxEntriesFlag     = "--max-entries"
+	maxListingSizeFlag = "--max-listing-size"
+)
+
+// listBudget returns the budget the listings of the command draw on, over
+// all its connections (see client.Budget), made on first use from
+// --max-entries and --max-listing-size.
+func (f *Factory) listBudget() *client.Budget {
+	if f.budget == nil {
+		f.budget = client.NewBudget(f.Opts.limits())
+	}
+	return f.budget
+}
+
+// checkLimits refuses limits below one, and raises the runtime's memory
+// limit, when main set one as a backstop, in proportion to limits raised
+// above the defaults.
+func (o *GlobalOptions) checkLimits() error {
+	if o.MaxEntries < 1 {
+		return usageErrorf("%s must be at least 1, got %d", maxEntriesFlag, o.MaxEntries)
+	}
+	if o.MaxListingSize < 1 {
+		return usageErrorf("%s must be at least 1 byte", maxListingSizeFlag)
+	}
+	scale := max(float64(o.MaxEntries)/client.DefaultMaxEntries, float64(o.MaxListingSize)/client.DefaultMaxListingSize)
+	if limit := debug.SetMemoryLimit(-1); scale > 1 && limit < math.MaxInt64 {
+		debug.SetMemoryLimit(int64(min(float64(limit)*scale, math.MaxInt64/2)))
+	}
+	return nil
+}
+
+// limits returns the listing limits the flags set.
+func (o *GlobalOptions) limits() client.Limits {
+	return client.Limits{Entries: o.MaxEntries, Bytes: int64(o.MaxListingSize),
+		EntriesSetting: maxEntriesFlag, BytesSetting: maxListingSizeFlag}
+}
+
+// byteSize is a flag value of bytes: a number with an optional suffix K,
+// M or G (powers of 1024) and an optional "B" or "iB": "128M", "1GiB".
+type byteSize int64
+
+func (b *byteSize) String() string {
+	switch n := int64(*b); {
+	case n > 0 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "G"
+	case n > 0 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "M"
+	case n > 0 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "K"
+	default:
+		return strconv.FormatInt(n, 10)
+	}
+}
+
+func (b *byteSize) Set(s string) error {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "i")
+	mult := int64(1)
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		}
+		if mult != 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	v, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || v < 1 || v > math.MaxInt64/mult {
+		return fmt.Errorf("want a positive size in bytes with an optional K, M or G suffix, got %q", s)
+	}
+	*b = byteSize(v * mult)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "size" }
