@@ -159,12 +159,13 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err != nil {
 		return rep, err
 	}
-	if root != nil {
-		defer root.Close()
-		m.files = newDirRoots(root)
-		defer m.files.Close()
-	}
-	m.root = root
+	defer func() {
+		if m.root != nil {
+			m.files.Close()
+			m.root.Close()
+		}
+	}()
+	m.setRoot(root)
 
 	var remote, local tree
 	var missing bool
@@ -201,6 +202,14 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 		return rep, ctx.Err()
 	}
+	if m.root == nil {
+		// A download's folder is made once the source is known to
+		// exist, so that a missing source leaves nothing behind.
+		if root, err = m.makeLocal(localDir); err != nil {
+			return rep, err
+		}
+		m.setRoot(root)
+	}
 	if opt.Direction == Upload && (missing || len(remote) == 0) {
 		m.makeRemoteRoot(ctx)
 	}
@@ -216,25 +225,46 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	return rep, m.run(ctx, actions, dst)
 }
 
-// openLocal opens the local tree's root: made first for a download (not
-// in a dry run, where a missing folder is an empty tree).
+// openLocal opens the local tree's root. For a download, a missing
+// folder is an empty tree (nil), made by makeLocal once the source has
+// been listed.
 func (m *mirror) openLocal(dir string) (*os.Root, error) {
 	if dir == "" {
 		dir = "."
 	}
-	if m.opt.Direction == Download && !m.opt.DryRun {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, localErr("create folder", dir, err)
-		}
-	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		if m.opt.Direction == Download && m.opt.DryRun && errors.Is(err, os.ErrNotExist) {
+		if m.opt.Direction == Download && errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, localErr("open folder", dir, err)
 	}
 	return root, nil
+}
+
+// makeLocal makes a download's local folder, with its parents, and opens
+// it.
+func (m *mirror) makeLocal(dir string) (*os.Root, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, localErr("create folder", dir, err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, localErr("open folder", dir, err)
+	}
+	return root, nil
+}
+
+// setRoot makes root the local tree's root, with a root per folder for
+// the copies.
+func (m *mirror) setRoot(root *os.Root) {
+	m.root = root
+	if root != nil {
+		m.files = newDirRoots(root)
+	}
 }
 
 // learn records what the server offers, from the first connection seen.
