@@ -289,7 +289,8 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 	}
 	fp := progressOrDiscard(opt.Progress).Start(displayName(opt.Name, remote), size, offset)
 	dst := limitWriter(&localWriter{w: f, name: f.Name()}, offset, hi)
-	n, err := copyData(dst, opt.Limit.reader(ctx, rc), fp)
+	src, lo := asciiDownload(rc, lo, ascii)
+	n, err := copyData(dst, opt.Limit.reader(ctx, src), fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
 	}
@@ -330,7 +331,8 @@ func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Pr
 		return 0, err
 	}
 	fp := progressOrDiscard(p).Start(path.Base(remote), size, 0)
-	n, err := copyData(limitWriter(&localWriter{w: w, name: "output"}, 0, hi), rc, fp)
+	src, lo := asciiDownload(rc, lo, c.CurrentType() == client.TypeASCII)
+	n, err := copyData(limitWriter(&localWriter{w: w, name: "output"}, 0, hi), src, fp)
 	if cerr := rc.Close(); err == nil {
 		err = cerr
 	}

@@ -95,12 +95,18 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 		return res, localErr("open", local, errors.New("not a regular file"))
 	}
 	res.Size, res.ModTime = fi.Size(), fi.ModTime()
+	tag := fi.ModTime()
+	if c.CurrentType() == client.TypeASCII {
+		// The server's bytes are not the file's (line ends change): never
+		// resume, and give the temporary file a name no upload resumes.
+		opt.Resume, tag = false, time.Time{}
+	}
 	j := &putJob{c: c, fsys: fsys, f: f, local: local, remote: remote,
 		display: displayName(opt.Name, remote), size: fi.Size(), opt: opt, res: &res}
 	if opt.Direct {
 		err = j.direct(ctx)
 	} else {
-		err = j.viaTemp(ctx, fi.ModTime())
+		err = j.viaTemp(ctx, tag)
 	}
 	if err != nil {
 		return res, err
@@ -152,6 +158,9 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 	offset, err := j.send(ctx, tmp, j.opt.Resume && resumable)
 	j.res.Offset = offset
 	if err != nil {
+		if j.c.CurrentType() == client.TypeASCII {
+			j.c.Dele(ctx, tmp) // this upload's own, under a name never resumed
+		}
 		return err
 	}
 	if j.opt.Verify {
@@ -196,7 +205,7 @@ func (j *putJob) send(ctx context.Context, name string, resume bool) (int64, err
 	}
 	// Check what arrived before it takes the final name.
 	if got, err := c.Size(ctx, name); err == nil && got != j.size {
-		return offset, fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", name, got, j.size, ErrIncomplete)
+		return offset, j.checkStored(name, got)
 	} else if err != nil && c.Err() != nil {
 		return offset, err
 	}
@@ -238,7 +247,7 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 		return 0, err
 	}
 	fp := progressOrDiscard(opt.Progress).Start(display, size, offset)
-	n, err := copyData(wc, opt.Limit.reader(ctx, &localReader{r: f, name: f.Name()}), fp)
+	n, err := copyData(asciiUpload(wc, c), opt.Limit.reader(ctx, &localReader{r: f, name: f.Name()}), fp)
 	if err != nil {
 		// Close after a failed Write aborts the upload; its error
 		// carries the server's reply (a 552, say) with the data error.

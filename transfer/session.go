@@ -26,12 +26,16 @@ type Site struct {
 	// Options configure each control connection (TLS, data mode,
 	// timeouts, trace).
 	Options []client.Option
+	// ASCII sets ASCII type (TYPE A) instead of binary on each
+	// connection: downloads then write the data's CRLF line ends as LF,
+	// and uploads send LF as CRLF (see Get and Put). For text files only.
+	ASCII bool
 }
 
 // Session is a logged-in control connection that comes back after the
-// server drops it: the next call to Conn dials again, logs in, sets binary
-// type and returns to the folder the session was in. A Session is not safe
-// for concurrent use.
+// server drops it: the next call to Conn dials again, logs in, sets the
+// site's transfer type and returns to the folder the session was in. A
+// Session is not safe for concurrent use.
 type Session struct {
 	site Site
 	conn *client.Conn
@@ -85,8 +89,9 @@ func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
 }
 
 // Connect dials the site, logs in, reads the features, turns on UTF-8
-// names where the server offers them, sets binary type (once: transfers
-// on the connection do not set it again) and selects SHA-256 for HASH
+// names where the server offers them, sets binary type, or ASCII type when
+// site.ASCII is set (once: transfers on the connection do not set it
+// again, and follow the connection's type) and selects SHA-256 for HASH
 // where the server offers it but selected another algorithm.
 func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 	c, err := client.Dial(ctx, site.Addr, site.Options...)
@@ -123,7 +128,11 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 			return fail(err)
 		}
 	}
-	if err := c.Type(ctx, client.TypeBinary); err != nil {
+	typ := client.TypeBinary
+	if site.ASCII {
+		typ = client.TypeASCII
+	}
+	if err := c.Type(ctx, typ); err != nil {
 		return fail(err)
 	}
 	if h, ferr := c.Features(ctx); ferr == nil && strings.Contains(h["HASH"], "SHA-256") && !strings.Contains(h["HASH"], "SHA-256*") {
