@@ -17,10 +17,12 @@ type CatOptions struct {
 // NewCmdCat returns `ferry cat`.
 func NewCmdCat(f *Factory, runF func(context.Context, *CatOptions) error) *cobra.Command {
 	o := &CatOptions{F: f}
-	return &cobra.Command{
-		Use:   "cat URL...",
+	c := &cobra.Command{
+		Use:   "cat URL... [-a]",
 		Short: "Print remote files on stdout",
-		Long: `Print remote files on stdout, one after the other, in binary mode.
+		Long: `Print remote files on stdout, one after the other, in binary mode, or
+with -a (--ascii) in ASCII mode (TYPE A), for text: each CRLF line end the
+server sends is written as LF.
 
 The data must be as long as the server announced (with SIZE or in its
 reply to RETR). Nothing past the announced size is written, and a file
@@ -29,7 +31,8 @@ exit code 1 for a short file, 9 for one that runs long. What was written
 before the failure stays written, so check the exit code before you trust
 the output (in a pipeline: set -o pipefail).`,
 		Example: `  ferry cat ftp://ftp.example.org/pub/README
-  ferry cat ftp://example.org/data.csv.gz | gunzip | head`,
+  ferry cat ftp://example.org/data.csv.gz | gunzip | head
+  ferry cat -a ftp://example.org/notes.txt`,
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Addresses = args
@@ -39,6 +42,8 @@ the output (in a pipeline: set -o pipefail).`,
 			return catRun(c.Context(), o)
 		},
 	}
+	c.Flags().BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
+	return c
 }
 
 func catRun(ctx context.Context, o *CatOptions) error {

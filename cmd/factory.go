@@ -68,6 +68,9 @@ type GlobalOptions struct {
 	// command may cost (see client.Limits).
 	MaxEntries     int64
 	MaxListingSize byteSize
+	// ASCII transfers in ASCII type (TYPE A), converting line ends: the
+	// -a flag of get, put and cat sets it.
+	ASCII bool
 }
 
 // Factory gives commands what they need: streams, options, configuration
@@ -160,7 +163,7 @@ func (f *Factory) Site(r Remote) (transfer.Site, error) {
 	if err != nil {
 		return transfer.Site{}, err
 	}
-	return transfer.Site{Addr: t.Addr(), User: user, Password: pass, Options: opts}, nil
+	return transfer.Site{Addr: t.Addr(), User: user, Password: pass, Options: opts, ASCII: f.Opts.ASCII}, nil
 }
 
 // credentials finds the login, in order: the URL's userinfo; --user with

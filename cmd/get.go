@@ -30,7 +30,7 @@ type GetOptions struct {
 func NewCmdGet(f *Factory, runF func(context.Context, *GetOptions) error) *cobra.Command {
 	o := &GetOptions{F: f}
 	c := &cobra.Command{
-		Use:   "get URL... [-o PATH|-] [-c] [-r] [--segments N]",
+		Use:   "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N]",
 		Short: "Download files",
 		Long: `Download remote files. A pattern in the last path element ('*.txt')
 is matched against the folder's listing (quote it from your shell). Several
@@ -55,6 +55,15 @@ stay written, but the exit code says the file was not whole.
 --segments N fetches one large file over N connections at once, each
 reading a range of it (REST), as lftp's pget does.
 
+-a (--ascii) downloads text files in ASCII mode (TYPE A), as lftp's get -a
+and ftp's ascii command do: line ends cross the network as CRLF, and ferry
+writes each CRLF as LF (a CR that ends no line is kept). The file then
+differs from the server's bytes, so its size is checked against what the
+server announced as far as line ends allow: no longer than any size
+announced, and the data received, before conversion, no shorter. Offsets
+differ between the two sides, so nothing is resumed: -a does not go with
+-c, --segments, -r or --verify.
+
 -r downloads folders: ferry get -r URL/dir makes ./dir; with -o PATH the
 copy is PATH, or PATH/dir when PATH ends in a separator (or several folders
 are given). Files already there with the same size and time are skipped,
@@ -65,6 +74,7 @@ so running it again completes an interrupted download.
   ferry get -c ftp://ftp.example.org/pub/file.iso
   ferry get 'ftp://example.org/logs/*.gz' -o logs/
   ferry get ftp://example.org/notes.txt -o - | less
+  ferry get -a ftp://example.org/pub/README.txt
   ferry get --segments 4 ftp://example.org/big.img
   ferry get -r --parallel 8 ftp://example.org/pub/docs -o mirror/
   ferry get -r --exclude '*.tmp' --dry-run ftp://example.org/site`,
@@ -85,6 +95,7 @@ so running it again completes an interrupted download.
 	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial download")
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "download folders and everything in them")
 	fl.IntVar(&o.Segments, "segments", 1, "download one file over `N` connections at once, a range each")
+	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
 	return c
@@ -104,6 +115,12 @@ func (o *GetOptions) check(c *cobra.Command) error {
 		return usageErrorf("-r cannot write to stdout")
 	case o.Output == "-" && o.Continue:
 		return usageErrorf("-c cannot resume output to stdout")
+	}
+	if err := checkASCII(o.F.Opts.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
+		return err
+	}
+	if o.F.Opts.ASCII && o.Segments > 1 {
+		return usageErrorf("-a cannot go with --segments: ranges are byte offsets, which ASCII mode changes")
 	}
 	if !o.Recursive {
 		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {

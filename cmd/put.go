@@ -28,7 +28,7 @@ type PutOptions struct {
 func NewCmdPut(f *Factory, runF func(context.Context, *PutOptions) error) *cobra.Command {
 	o := &PutOptions{F: f}
 	c := &cobra.Command{
-		Use:   "put PATH... URL [-c] [-r]",
+		Use:   "put PATH... URL [-c] [-r] [-a]",
 		Short: "Upload files",
 		Long: `Upload local files. When URL names a folder (it ends in "/", or is a
 folder on the server, or several files are given), each file keeps its
@@ -54,10 +54,17 @@ not end in "/" (with a single folder) is the copy itself. Files already
 there with the same size (and time, where the server sets times with MFMT)
 are skipped, so running it again completes an interrupted upload.
 
+-a (--ascii) uploads text files in ASCII mode (TYPE A), as lftp's put -a and
+ftp's ascii command do: ferry sends each LF line end as CRLF (a CRLF the
+file already has is sent as it is), and the server stores the line ends of
+its system. The size the server then reports is checked as far as line ends
+allow. Nothing is resumed: -a does not go with -c, -r or --verify.
+
 ` + treeHelp,
 		Example: `  ferry put backup.tar.gz ftp://user@example.org/backups/
   ferry put -c big.iso ftp://user@example.org/incoming/big.iso
   ferry put *.log ftp://user@example.org/logs/
+  ferry put -a notes.txt ftp://user@example.org/docs/
   ferry put -r --parallel 8 ./site ftp://user@example.org/www/
   ferry put -r --only-newer ./site ftp://user@example.org/www/site`,
 		Args: minArgs(2),
@@ -76,6 +83,7 @@ are skipped, so running it again completes an interrupted upload.
 	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial upload")
 	fl.BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary name")
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "upload folders and everything in them")
+	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: LF line ends are sent as CRLF")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
 	return c
@@ -90,6 +98,9 @@ func (o *PutOptions) check(c *cobra.Command) error {
 		if l == "-" {
 			return usageErrorf("put reads files, not stdin")
 		}
+	}
+	if err := checkASCII(o.F.Opts.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
+		return err
 	}
 	if !o.Recursive {
 		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {

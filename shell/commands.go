@@ -113,7 +113,7 @@ func commandTable() []*command {
 		{name: "binary", aliases: []string{"bin", "image"}, usage: "binary", short: "transfer files byte for byte", max: 0, conn: true, retry: true, run: (*Shell).cmdBinary,
 			help: `Set the transfer type to binary (TYPE I), the default: files arrive byte for byte.`},
 		{name: "ascii", usage: "ascii", short: "convert line endings in transfers", max: 0, conn: true, retry: true, run: (*Shell).cmdASCII,
-			help: `Set the transfer type to ASCII (TYPE A): the server converts line endings. Use it only for text files; sizes may then differ between the two sides.`},
+			help: `Set the transfer type to ASCII (TYPE A), for text files, as ftp's ascii and lftp's get -a do. Line ends cross the network as CRLF: ferry writes each CRLF of a download as LF, and sends each LF of an upload as CRLF (a CRLF the file already has goes as it is, and a CR that ends no line is kept both ways); the server converts its own side. Sizes then differ between the two sides and are checked as far as line ends allow. Offsets differ too, so reget and reput start from the beginning, and mget and mput move one file at a time. binary switches back.`},
 		{name: "passive", usage: "passive", short: "use passive mode", max: 0, run: (*Shell).cmdPassive,
 			help: `Use passive mode for data connections: the server listens and ferry connects (EPSV or PASV). It applies from the next transfer on, also after reconnecting.`},
 		{name: "active", usage: "active", short: "use active mode", max: 0, run: (*Shell).cmdActive,
