@@ -127,7 +127,7 @@ func TestGetASCIISizeChecks(t *testing.T) {
 		if !errors.Is(err, ErrIncomplete) || res.Partial != "" {
 			t.Fatalf("Get = %+v, %v; want ErrIncomplete and no partial file", res, err)
 		}
-		if !strings.Contains(err.Error(), "received 360 bytes (with CRLF line ends), but the server announced 600") {
+		if !strings.Contains(err.Error(), "received 360 bytes in ASCII mode, but the server announced 600") {
 			t.Errorf("error %q does not say what arrived and what was announced", err)
 		}
 		wantTree(t, dir, map[string]string{})
@@ -294,4 +294,28 @@ func TestASCIINeverResumes(t *testing.T) {
 		}
 		wantTree(t, srv.Root(), map[string]string{})
 	})
+}
+
+// TestSegmentedGetASCII: ranges are byte offsets, which line ends change,
+// so a segmented download over connections in ASCII mode is a plain one:
+// one RETR, no REST, and the file with LF line ends.
+func TestSegmentedGetASCII(t *testing.T) {
+	file := textFile(5<<20, true)
+	srv := ftptest.New(t, ftptest.Config{})
+	os.WriteFile(filepath.Join(srv.Root(), "t.txt"), file, 0o644)
+	s := site(srv)
+	s.ASCII = true
+	p := NewPool(s, PoolOptions{Size: 4, Backoff: noWait})
+	t.Cleanup(func() { p.Close() })
+	dir := t.TempDir()
+	if _, err := p.GetSegmented(testCtx(t), "t.txt", filepath.Join(dir, "t.txt"), 4, GetOptions{}); err != nil {
+		t.Fatalf("GetSegmented: %v", err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "t.txt"))
+	if !bytes.Equal(got, file) {
+		t.Fatalf("downloaded %d bytes, want the file's %d", len(got), len(file))
+	}
+	if cmds := srv.Commands(); countVerb(cmds, "REST") != 0 || countVerb(cmds, "RETR") != 1 {
+		t.Errorf("commands %q: want one RETR and no REST", cmds)
+	}
 }

@@ -81,7 +81,9 @@ type Result struct {
 // only when the transfer is complete and its size matches every size the
 // server announced; so a failed or interrupted download never replaces
 // local. Data past an announced size is never written: the download
-// fails with ErrTooLong (see dataBounds for ASCII mode).
+// fails with ErrTooLong (see dataBounds for ASCII mode). In ASCII mode (c
+// in TYPE A) each CRLF of the data is written as LF, and nothing is
+// resumed.
 //
 // After a failure, a partial file under a resumable name that holds data
 // is kept for Resume and named in Result.Partial; under any other name it

@@ -71,6 +71,10 @@ type PutOptions struct {
 //     or 504) gets the file again under its final name, overwriting the
 //     old one in place, which Notify is told.
 //
+// In ASCII mode (c in TYPE A) each LF of the file is sent as CRLF, the
+// size the server then reports is checked as far as line ends allow (see
+// putJob.checkStored), and nothing is resumed.
+//
 // No file is deleted that this upload did not create or move aside.
 // When the server is left in another state than the intended one, the
 // error is a *PlaceError that says what it holds.

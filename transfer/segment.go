@@ -36,8 +36,9 @@ const minSegment = 1 << 20
 // resume across runs: its temporary file, which has holes, has a name no
 // other download resumes (a random one, see TempName) and is removed on
 // failure. Files of unknown size, files under 2 MiB, n < 2, servers
-// without REST STREAM in FEAT, and connections in active mode get a plain
-// GetFile: a range stopped early with ABOR never reads the final reply,
+// without REST STREAM in FEAT, connections in ASCII mode (ranges are byte
+// offsets, which line ends change) and connections in active mode get a
+// plain GetFile: a range stopped early with ABOR never reads the final reply,
 // which in active mode is what tells whether the data came from the
 // server (see client.ErrDataUntrusted).
 func (p *Pool) GetSegmented(ctx context.Context, remote, local string, n int, opt GetOptions) (Result, error) {
@@ -54,7 +55,7 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
 		var err error
 		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
-		restart = c.HasFeature("REST")
+		restart = c.HasFeature("REST") && c.CurrentType() != client.TypeASCII
 		active = c.DataMode() == client.Active
 		src = source(c, remote, -1, time.Time{}, opt) // never resumed: see above
 		return err

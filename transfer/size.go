@@ -30,27 +30,28 @@ var ErrTooLong = errors.New("file longer than announced")
 // transfer announces more than the file holds and ErrIncomplete (which is
 // retried, and asks SIZE again) when less.
 //
-// In ASCII type (TYPE A) the data crosses the network with CRLF line ends
+// In ASCII mode (TYPE A) the data crosses the network with CRLF line ends
 // (RFC 959 section 3.1.1.1), and ferry writes each CRLF as LF (see
 // client.NewASCIIReader). The sizes announced are the server's: the file's
-// as it is stored (vsftpd, pure-ftpd and proftpd give that size in the 150
-// reply, and the first two for SIZE), or the data's as it is sent (SIZE in
-// other servers, such as the in-process test server). The data written is
-// never longer than either (every CRLF of the data, whether it was the
-// file's or the server's conversion, becomes one byte), and the data sent
-// is never shorter than either (the server only adds CRs, or sends the
-// file as it is). So every size announced must lie between the bytes
-// written and the bytes received: the data received must reach the largest
-// (lo, counted before conversion, see asciiDownload), and the data written
-// stops at the smallest (hi). Resuming is never offered in ASCII type,
-// since the two sides' offsets differ (see Get), so offset plays no part.
+// as it is stored (vsftpd and proftpd in the 150 reply, vsftpd and
+// pure-ftpd for SIZE; proftpd and pyftpdlib refuse SIZE in ASCII mode), or
+// the data's as it is sent (SIZE in other servers, such as the in-process
+// test server). The data written is never longer than either (every CRLF
+// of the data, the file's own or the server's conversion, becomes one
+// byte), and the data received is never shorter than either (the server
+// only adds CRs, or sends the file as it is). So every size announced must
+// lie between the bytes written and the bytes received: the data received
+// must reach the largest (lo, counted before conversion, see
+// asciiDownload), and the data written stops at the smallest (hi).
+// Resuming is never offered in ASCII mode, since the two sides' offsets
+// differ (see Get), so offset plays no part.
 
 // dataBounds returns the lowest and highest total size (from the start of
 // the file) the data of a download may reach, given size (-1 when
 // unknown), announced (-1 when none), the offset the transfer resumes
-// from and whether it is in ASCII type; in ASCII type lo bounds the bytes
+// from and whether it is in ASCII mode; in ASCII mode lo bounds the bytes
 // received and hi the bytes written. hi is -1 when nothing bounds it.
-// It returns an error when size and announced disagree in binary type.
+// It returns an error when size and announced disagree in binary mode.
 func dataBounds(size, announced, offset int64, ascii bool) (lo, hi int64, err error) {
 	if ascii {
 		lo, hi = 0, -1
@@ -161,7 +162,7 @@ type asciiData struct {
 func (a *asciiData) Read(p []byte) (int, error) {
 	n, err := a.r.Read(p)
 	if err == io.EOF && a.in.n < a.lo {
-		err = fmt.Errorf("received %d bytes (with CRLF line ends), but the server announced %d: %w", a.in.n, a.lo, ErrIncomplete)
+		err = fmt.Errorf("received %d bytes in ASCII mode, but the server announced %d: %w", a.in.n, a.lo, ErrIncomplete)
 	}
 	return n, err
 }
