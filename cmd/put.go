@@ -57,7 +57,8 @@ are skipped, so running it again completes an interrupted upload.
 -a (--ascii) uploads text files in ASCII mode (TYPE A), as lftp's put -a and
 ftp's ascii command do: ferry sends each LF line end as CRLF (a CRLF the
 file already has is sent as it is), and the server stores the line ends of
-its system. The size the server then reports is checked as far as line ends
+its system (vsftpd only with ascii_upload_enable set: without it, it keeps
+the CRLFs). The size the server then reports is checked as far as line ends
 allow. Nothing is resumed: -a does not go with -c, -r or --verify.
 
 ` + treeHelp,
