@@ -238,6 +238,8 @@ func TestLoadErrors(t *testing.T) {
 		{"number for a duration", "[defaults]\ntimeout = 30\n", []string{`line 2: [defaults] timeout = 30: must be a duration in quotes, such as "30s"`}},
 		{"string for a bool", "[defaults]\ntls = 'yes'\n", []string{`line 2: [defaults] tls = 'yes': must be true or false, without quotes`}},
 		{"number too large", "[defaults]\nretries = 99999999999999999999\n", []string{`line 2: [defaults] retries = 99999999999999999999: must be a whole number of 0 or more`}},
+		{"keys in another case", "[Defaults]\nActive = 1\nRetries = -2\n", []string{`line 2: [defaults] Active = 1: must be true or false`}},
+		{"validated key in another case", "[Defaults]\nRetries = -2\n", []string{`line 2: [defaults] retries = -2: must be 0 or more`}},
 		{"defaults not a table", "defaults = 1\n", []string{"line 1: defaults is a table: write [defaults]"}},
 		{"array of sites", "[[site]]\nhost = 'h'\n", []string{"line 1: each site is a table of its own: write [site.NAME]"}},
 		{"duplicate site", "[site.w]\nhost = 'a'\n[site.w]\nhost = 'b'\n", []string{"line 3: [site.w]: the table appears twice", "keep one"}},

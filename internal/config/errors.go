@@ -116,14 +116,24 @@ func keysOf(table string) []string {
 
 // generic returns the key's table kind and name: "site.w.port" is
 // "site.port".
+// The TOML library matches tables and keys without regard to case, as
+// generic does.
 func generic(key []string) string {
 	switch {
-	case len(key) == 2 && key[0] == "defaults":
-		return "defaults." + key[1]
-	case len(key) == 3 && key[0] == "site":
-		return "site." + key[2]
+	case len(key) == 2 && strings.EqualFold(key[0], "defaults"):
+		return "defaults." + strings.ToLower(key[1])
+	case len(key) == 3 && strings.EqualFold(key[0], "site"):
+		return "site." + strings.ToLower(key[2])
 	}
 	return strings.Join(key, ".")
+}
+
+// goTypes matches the library's messages that name Go types.
+var goTypes = regexp.MustCompile(`^cannot decode (TOML \w+|a key) into .*$`)
+
+// plain rewrites a message of the library that names Go types.
+func plain(msg string) string {
+	return goTypes.ReplaceAllString(msg, "a value of the wrong kind for this key ($1)")
 }
 
 // tableName formats a site's table as the file writes it.
@@ -177,7 +187,7 @@ func decodeError(data []byte, err error) *Error {
 	if _, ok := wants[generic(key)]; ok {
 		// A value of another kind than the key takes, or out of range.
 		ve := &valueError{key: key[len(key)-1], value: text, tail: mustBe(generic(key))}
-		if key[0] == "site" {
+		if len(key) == 3 {
 			ve.site = key[1]
 		}
 		if _, v, ok := strings.Cut(text, "="); ok {
@@ -189,27 +199,26 @@ func decodeError(data []byte, err error) *Error {
 	case strings.HasSuffix(msg, "already exists"):
 		return &Error{Line: line, Msg: fmt.Sprintf("%s: the table appears twice (%s): keep one, with all its settings", text, msg)}
 	case !strings.HasPrefix(msg, "cannot ") || len(key) == 0:
-	case len(key) == 1 && key[0] == "defaults":
+	case len(key) == 1 && strings.EqualFold(key[0], "defaults"):
 		return &Error{Line: line, Msg: "defaults is a table: write [defaults] on a line of its own, and its settings (key = value) below it"}
-	case key[0] == "site" && len(key) < 3:
+	case strings.EqualFold(key[0], "site") && len(key) < 3:
 		return &Error{Line: line, Msg: "each site is a table of its own: write [site.NAME] on a line of its own, and the site's settings (host = ..., user = ...) below it"}
 	}
 	if len(key) > 0 {
-		return &Error{Line: line, Msg: fmt.Sprintf("%s: %s (column %d)", text, msg, col)}
+		return &Error{Line: line, Msg: fmt.Sprintf("%s: %s (column %d)", text, plain(msg), col)}
 	}
 	msg = regexp.MustCompile(`U\+[0-9A-F]{4,} `).ReplaceAllString(msg, "")
 	if k, v, ok := strings.Cut(text, "="); ok {
 		// A setting of a known key: say what its value must be.
 		k = strings.Trim(strings.TrimSpace(k), `"'`)
 		t := tableAt(data, line)
-		g := t + "." + k
-		site, isSite := strings.CutPrefix(t, "site.")
-		if isSite {
-			g = "site." + k
-		} else {
-			site = ""
+		g := "defaults." + strings.ToLower(k)
+		site, isSite := "", false
+		if len(t) > len("site.") && strings.EqualFold(t[:len("site.")], "site.") {
+			site, isSite = t[len("site."):], true
+			g = "site." + strings.ToLower(k)
 		}
-		if _, known := wants[g]; known && (t == "defaults" || isSite) {
+		if _, known := wants[g]; known && (strings.EqualFold(t, "defaults") || isSite) {
 			ve := &valueError{site: site, key: k, value: strings.TrimSpace(v),
 				tail: fmt.Sprintf("not valid TOML (%s): %s", msg, mustBe(g))}
 			return &Error{Line: line, Msg: ve.Error()}
@@ -226,17 +235,17 @@ func decodeError(data []byte, err error) *Error {
 // which one it may be a misspelling of.
 func unknownKey(key []string) string {
 	switch {
-	case len(key) == 2 && key[0] == "defaults":
+	case len(key) == 2 && strings.EqualFold(key[0], "defaults"):
 		return fmt.Sprintf("unknown key %q in [defaults]%s; it takes %s", key[1], didYouMean(key[1], keysOf("defaults")),
 			strings.Join(keysOf("defaults"), ", "))
-	case len(key) == 3 && key[0] == "site":
+	case len(key) == 3 && strings.EqualFold(key[0], "site"):
 		hint := ""
 		if strings.EqualFold(key[2], "url") || strings.EqualFold(key[2], "address") {
 			hint = fmt.Sprintf(" (ferry bookmark add %s URL writes a site from a URL)", key[1])
 		}
 		return fmt.Sprintf("unknown key %q in [%s]%s; a site takes %s%s", key[2], tableName(key[1]),
 			didYouMean(key[2], keysOf("site")), strings.Join(keysOf("site"), ", "), hint)
-	case len(key) > 0 && key[0] != "defaults" && key[0] != "site":
+	case len(key) > 0 && !strings.EqualFold(key[0], "defaults") && !strings.EqualFold(key[0], "site"):
 		return fmt.Sprintf("unknown table or key %q%s: the file holds [defaults] and [site.NAME] tables",
 			strings.Join(key, "."), didYouMean(key[0], []string{"defaults", "site"}))
 	}
@@ -311,13 +320,13 @@ func lineOf(data []byte, table, key string) int {
 				continue
 			}
 			current = normalTable(strings.Trim(l[:end+1], "[]"))
-			if key == "" && current == table {
+			if key == "" && strings.EqualFold(current, table) {
 				return i + 1
 			}
 			continue
 		}
 		k, _, ok := strings.Cut(l, "=")
-		if ok && current == table && key != "" && strings.Trim(strings.TrimSpace(k), `"'`) == key {
+		if ok && strings.EqualFold(current, table) && key != "" && strings.EqualFold(strings.Trim(strings.TrimSpace(k), `"'`), key) {
 			return i + 1
 		}
 	}
