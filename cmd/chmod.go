@@ -15,15 +15,19 @@ type ChmodOptions struct {
 	F         *Factory
 	Mode      os.FileMode
 	Addresses []string
+	Patterns  patternFlags
 }
 
 // NewCmdChmod returns `ferry chmod`.
 func NewCmdChmod(f *Factory, runF func(context.Context, *ChmodOptions) error) *cobra.Command {
 	o := &ChmodOptions{F: f}
-	return &cobra.Command{
-		Use:   "chmod MODE URL...",
+	c := &cobra.Command{
+		Use:   "chmod [--literal|--glob] MODE URL...",
 		Short: "Change permissions of remote files (SITE CHMOD)",
-		Long:  `Change the permissions of remote files with SITE CHMOD. MODE is octal, such as 644.`,
+		Long: `Change the permissions of remote files and folders with SITE CHMOD. MODE
+is octal, such as 644.
+
+` + patternHelp,
 		Example: `  ferry chmod 644 ftp://user@example.org/www/index.html
   ferry chmod 600 'ftp://user@example.org/private/*'`,
 		Args: minArgs(2),
@@ -33,10 +37,14 @@ func NewCmdChmod(f *Factory, runF func(context.Context, *ChmodOptions) error) *c
 				return usageErrorf("mode %q is not an octal mode such as 644", args[0])
 			}
 			o.Mode, o.Addresses = os.FileMode(m), args[1:]
+			mode, err := o.Patterns.mode()
+			if err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return eachRemote(c.Context(), o.F, o.Addresses, true, true, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
+			return eachRemote(c.Context(), o.F, o.Addresses, expandOptions{mode: mode, dirs: true}, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 				c, err := s.Conn(ctx)
 				if err != nil {
 					return err
@@ -49,4 +57,6 @@ func NewCmdChmod(f *Factory, runF func(context.Context, *ChmodOptions) error) *c
 			})
 		},
 	}
+	o.Patterns.add(c.Flags())
+	return c
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -24,6 +23,7 @@ type GetOptions struct {
 	Segments  int
 	Engine    engineFlags
 	Tree      treeFlags
+	Patterns  patternFlags
 }
 
 // NewCmdGet returns `ferry get`.
@@ -33,7 +33,7 @@ func NewCmdGet(f *Factory, runF func(context.Context, *GetOptions) error) *cobra
 		Use:   "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N]",
 		Short: "Download files",
 		Long: `Download remote files. A pattern in the last path element ('*.txt')
-is matched against the folder's listing (quote it from your shell). Several
+is matched against the folder's listing (see Patterns below). Several
 files are downloaded --parallel at a time, over as many connections.
 
 The data goes to a hidden temporary file beside the target,
@@ -64,10 +64,19 @@ announced, and the data received, before conversion, no shorter. Offsets
 differ between the two sides, so nothing is resumed: -a does not go with
 -c, --segments, -r or --verify.
 
+A folder needs -r: without it, get of a folder fails (exit code 5), and
+the folders a pattern matches are each reported as skipped (exit code 8).
+
 -r downloads folders: ferry get -r URL/dir makes ./dir; with -o PATH the
 copy is PATH, or PATH/dir when PATH ends in a separator (or several folders
 are given). Files already there with the same size and time are skipped,
-so running it again completes an interrupted download.
+so running it again completes an interrupted download. With a pattern,
+-r downloads each folder it matches so, into ./NAME (or PATH/NAME), and
+each file as get does without -r, into . (or PATH); --exclude and
+--include apply to the names matched too. Symbolic links are skipped and
+reported: -r follows none.
+
+` + patternHelp + `
 
 ` + treeHelp,
 		Example: `  ferry get ftp://ftp.example.org/pub/file.iso
@@ -77,6 +86,8 @@ so running it again completes an interrupted download.
   ferry get -a ftp://example.org/pub/README.txt
   ferry get --segments 4 ftp://example.org/big.img
   ferry get -r --parallel 8 ftp://example.org/pub/docs -o mirror/
+  ferry get -r 'ftp://example.org/pub/release-*' -o releases/
+  ferry get --literal 'ftp://example.org/pub/report-[draft].txt'
   ferry get -r --exclude '*.tmp' --dry-run ftp://example.org/site`,
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -98,6 +109,7 @@ so running it again completes an interrupted download.
 	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
+	o.Patterns.add(fl)
 	return c
 }
 
@@ -132,79 +144,45 @@ func (o *GetOptions) check(c *cobra.Command) error {
 	return nil
 }
 
-// item is one remote file of a multi-file command.
-type item struct {
-	remote Remote
-	path   string
-	// listed is the file's listing entry, when a pattern found it.
-	listed *client.Entry
-}
-
-// expandAll resolves the addresses and expands their patterns, opening
-// sessions as needed. Failures to expand are reported and counted.
-func expandAll(ctx context.Context, f *Factory, ss *sessions, addrs []string, glob, dirs bool) ([]item, []error, error) {
-	var items []item
-	var failed []error
-	for _, a := range addrs {
-		r, err := f.Resolve(a)
-		if err != nil {
-			return nil, nil, err
-		}
-		s, err := ss.get(ctx, r)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !glob || !hasGlob(r.Path()) {
-			items = append(items, item{remote: r, path: r.Path()})
-			continue
-		}
-		c, err := s.Conn(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		entries, err := expandEntries(ctx, f, c, r.Path(), dirs)
-		if err != nil {
-			var fe *FlagError
-			if errors.As(err, &fe) || c.Err() != nil {
-				return nil, nil, err
-			}
-			f.Warn("%s: %v", r.Target, err)
-			failed = append(failed, err)
-			continue
-		}
-		for _, e := range entries {
-			it := item{remote: r, path: e.Name}
-			if e.Type == client.EntryFile {
-				it.listed = &e // a link's size is its own, not its target's
-			}
-			items = append(items, it)
-		}
-	}
-	return items, failed, nil
-}
-
 func getRun(ctx context.Context, o *GetOptions) error {
 	if o.Recursive {
 		return getTreeRun(ctx, o)
 	}
+	mode, err := o.Patterns.mode()
+	if err != nil {
+		return err
+	}
 	f := o.F
 	ss := newSessions(f)
 	defer ss.closeAll()
-	items, failed, err := expandAll(ctx, f, ss, o.Addresses, true, false)
+	x, err := expandAll(ctx, f, ss, o.Addresses, mode, false)
 	if err != nil {
 		return err
 	}
 	if o.Output == "-" {
-		return fetchAll(ctx, f, ss, items, failed)
+		return fetchAll(ctx, f, ss, x, "only files can go to stdout")
 	}
-	if o.Segments > 1 && len(items)+len(failed) > 1 {
-		return usageErrorf("--segments downloads one file; %d match", len(items)+len(failed))
+	n := len(x.items) + len(x.failed)
+	if o.Segments > 1 && n > 1 {
+		return usageErrorf("--segments downloads one file; %d match", n)
 	}
-	outDir, err := outputFolder(o.Output, len(items)+len(failed) > 1)
+	outDir, err := outputFolder(o.Output, n > 1)
 	if err != nil {
 		return err
 	}
-	ps := newPools(f, &o.Engine, ss, o.Segments)
+	rep := newManyReporter(f, &o.Engine, len(x.items))
+	skipFolders(rep, x.folders, "get -r downloads folders")
+	err = downloadFiles(ctx, o, ss, x.items, outDir, rep)
+	if ferr := rep.finish(x.failed); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// downloadFiles downloads the items, --parallel at a time, into outDir,
+// or to -o's file, or into the current folder, reporting each to rep.
+func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []item, outDir string, rep *reporter) error {
+	ps := newPools(o.F, &o.Engine, ss, o.Segments)
 	defer ps.closeAll()
 	// The files' names are never taken for another's temporary name.
 	names := make([]string, len(items))
@@ -212,11 +190,10 @@ func getRun(ctx context.Context, o *GetOptions) error {
 		names[i] = baseName(it.path)
 	}
 	avoid := transfer.AvoidNames(names)
-	rep := newManyReporter(f, &o.Engine, len(items))
 	if rep.overall != nil {
 		rep.overall.SetTotals(len(items), listedBytes(items))
 	}
-	err = transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
+	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
 		it := items[i]
 		name := baseName(it.path)
 		if err := transfer.CheckName(name); err != nil {
@@ -234,7 +211,7 @@ func getRun(ctx context.Context, o *GetOptions) error {
 			rep.fail(it.path, local, err)
 			return
 		}
-		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed,
+		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
 			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify}
 		var res transfer.Result
 		if o.Segments > 1 {
@@ -242,12 +219,20 @@ func getRun(ctx context.Context, o *GetOptions) error {
 		} else {
 			res, err = p.GetFile(ctx, it.path, local, opt)
 		}
+		err = explainFolder(ctx, it, err, "add -r to download it", withPool(ctx, p))
 		rep.done(it.path, local, res, err)
 	})
-	if ferr := rep.finish(failed); err == nil {
-		err = ferr
+}
+
+// skipFolders reports the folders that patterns matched for a command on
+// files, each as skipped: asked for and not handled (exit code 8).
+func skipFolders(rep *reporter, folders []item, hint string) {
+	for _, it := range folders {
+		rep.skip(it.path, "a folder ("+hint+")")
+		rep.mu.Lock()
+		rep.skipped++
+		rep.mu.Unlock()
 	}
-	return err
 }
 
 // listedBytes sums the sizes the listing gave, or returns -1 when some
@@ -255,80 +240,38 @@ func getRun(ctx context.Context, o *GetOptions) error {
 func listedBytes(items []item) int64 {
 	var n int64
 	for _, it := range items {
-		if it.listed == nil || it.listed.Size < 0 {
+		l := it.listed()
+		if l == nil || l.Size < 0 {
 			return -1
 		}
-		n += it.listed.Size
+		n += l.Size
 	}
 	return n
 }
 
-// fetchAll writes the files to stdout one after the other, for get -o -.
-func fetchAll(ctx context.Context, f *Factory, ss *sessions, items []item, failed []error) error {
+// fetchAll writes the files to stdout one after the other, for get -o -
+// and cat. The folders patterns matched are reported as skipped, and a
+// folder named as a file is explained, with hint.
+func fetchAll(ctx context.Context, f *Factory, ss *sessions, x expansion, hint string) error {
 	rep := newReporter(f, true)
-	for _, it := range items {
+	skipFolders(rep, x.folders, hint)
+	for _, it := range x.items {
 		s, err := ss.get(ctx, it.remote)
 		if err != nil {
 			return err
 		}
 		c, err := s.Conn(ctx)
+		var n int64
 		if err == nil {
-			_, err = transfer.Fetch(ctx, c, it.path, f.IO.Out, rep.progress)
+			n, err = transfer.Fetch(ctx, c, it.path, f.IO.Out, rep.progress)
 		}
-		rep.done(it.path, "-", transfer.Result{Remote: it.path, Local: "-"}, err)
+		err = explainFolder(ctx, it, err, hint, withSession(ctx, s))
+		rep.done(it.path, "-", transfer.Result{Remote: it.path, Local: "-", Size: n, Bytes: n}, err)
 		if err != nil && ExitCode(err) == ExitInterrupted {
 			return err
 		}
 	}
-	return rep.finish(failed)
-}
-
-// getTreeRun downloads folders, as get -r.
-func getTreeRun(ctx context.Context, o *GetOptions) error {
-	f := o.F
-	out := o.Output
-	into := out == "" || len(o.Addresses) > 1 || strings.HasSuffix(out, "/") ||
-		strings.HasSuffix(out, string(filepath.Separator))
-	if out == "" {
-		out = "."
-	}
-	o.Tree.Continue = o.Continue
-	var remotes []Remote
-	for _, a := range o.Addresses {
-		r, err := f.Resolve(a)
-		if err != nil {
-			return err
-		}
-		if hasGlob(r.Path()) {
-			return usageErrorf("-r takes folders, not patterns: %s", a)
-		}
-		remotes = append(remotes, r)
-	}
-	var failed int
-	for _, r := range remotes {
-		local := out
-		if base := remoteBase(r.Path()); into && base != "" {
-			if err := transfer.CheckName(base); err != nil {
-				return err
-			}
-			local = filepath.Join(out, base)
-		}
-		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Download, r, r.Path(), local)
-		switch {
-		case err == nil:
-		case len(remotes) == 1 || ExitCode(err) == ExitInterrupted:
-			return err
-		default:
-			failed++
-			if !errors.As(err, new(silent)) {
-				f.Warn("%s: %v", r.Target, err)
-			}
-		}
-	}
-	if failed > 0 {
-		return &PartialError{Failed: failed, Total: len(remotes)}
-	}
-	return nil
+	return rep.finish(x.failed)
 }
 
 // remoteBase returns the last element of a remote folder's path, or ""

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -38,7 +39,7 @@ func NewCmdMkdir(f *Factory, runF func(context.Context, *MkdirOptions) error) *c
 }
 
 func mkdirRun(ctx context.Context, o *MkdirOptions) error {
-	return eachRemote(ctx, o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
+	return eachRemote(ctx, o.F, o.Addresses, expandOptions{mode: pattern.Literal}, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 		c, err := s.Conn(ctx)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -13,6 +14,7 @@ import (
 type jsonOp struct {
 	Action string `json:"action,omitempty"`
 	Path   string `json:"path"`
+	Reason string `json:"reason,omitempty"`
 	Error  string `json:"error,omitempty"`
 }
 
@@ -21,21 +23,33 @@ type jsonOp struct {
 type jsonOps struct {
 	Done   []jsonOp `json:"done"`
 	Failed []jsonOp `json:"failed"`
+	// Skipped lists the folders patterns matched for a command on files.
+	Skipped []jsonOp `json:"skipped,omitempty"`
 }
 
-// eachRemote runs op on every remote path the addresses name (with glob,
-// patterns are expanded; dirs says whether they match folders). op tells
-// did about each path it changed. Failures are printed as they happen;
-// with --json the paths done and failed are printed at the end. The
-// error follows the reporter's rules: a single item's own error, the
-// failure's own code when every item failed, else a PartialError.
-func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool, op func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error) error {
+// expandOptions say how eachRemote expands its addresses.
+type expandOptions struct {
+	mode pattern.Mode
+	// dirs lets patterns match folders; else the folders they match are
+	// skipped and reported, with folderHint.
+	dirs       bool
+	folderHint string
+}
+
+// eachRemote runs op on every remote path the addresses name, their
+// patterns expanded as x says. op tells did about each path it changed.
+// Failures and skipped folders are printed as they happen; with --json
+// the paths done, failed and skipped are printed at the end. The error
+// follows the reporter's rules: a single item's own error, the failure's
+// own code when every item failed, else a PartialError.
+func eachRemote(ctx context.Context, f *Factory, addrs []string, x expandOptions, op func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error) error {
 	ss := newSessions(f)
 	defer ss.closeAll()
-	items, failed, err := expandAll(ctx, f, ss, addrs, glob, dirs)
+	exp, err := expandAll(ctx, f, ss, addrs, x.mode, x.dirs)
 	if err != nil {
 		return err
 	}
+	items, failed := exp.items, exp.failed
 	var mu sync.Mutex
 	out := jsonOps{Done: []jsonOp{}, Failed: []jsonOp{}}
 	did := func(action, p string) {
@@ -46,7 +60,13 @@ func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool
 	for _, err := range failed {
 		out.Failed = append(out.Failed, jsonOp{Error: err.Error()})
 	}
-	total := len(items) + len(failed)
+	for _, it := range exp.folders {
+		reason := "a folder (" + x.folderHint + ")"
+		f.Warn("skipped %s: %s", client.Sanitize(it.path), reason)
+		out.Skipped = append(out.Skipped, jsonOp{Action: "skip", Path: it.path, Reason: reason})
+	}
+	skipped := len(exp.folders)
+	total := len(items) + len(failed) + skipped
 	errs := append([]error(nil), failed...)
 	for _, it := range items {
 		s, err := ss.get(ctx, it.remote)
@@ -71,8 +91,10 @@ func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool
 		}
 	}
 	switch n := len(errs); {
-	case n == 0:
+	case n == 0 && skipped == 0:
 		return nil
+	case n == 0:
+		return &PartialError{Skipped: skipped, Total: total}
 	case total == 1 && len(failed) == 1:
 		return silent{failed[0]}
 	case total == 1:
@@ -80,6 +102,6 @@ func eachRemote(ctx context.Context, f *Factory, addrs []string, glob, dirs bool
 	case n == total:
 		return silent{commonest(errs)}
 	default:
-		return &PartialError{Failed: n, Total: total}
+		return &PartialError{Failed: n, Skipped: skipped, Total: total}
 	}
 }

@@ -5,43 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
-// hasGlob reports whether a path's last element holds glob characters.
-func hasGlob(p string) bool {
-	return strings.ContainsAny(path.Base(p), "*?[")
-}
-
 // splitRemote splits a remote path into folder and name; the folder is ""
 // for the login folder.
-func splitRemote(p string) (dir, name string) {
-	p = strings.TrimSuffix(p, "/")
-	i := strings.LastIndexByte(p, '/')
-	if i < 0 {
-		return "", p
-	}
-	if i == 0 {
-		return "/", p[1:]
-	}
-	return p[:i], p[i+1:]
-}
+func splitRemote(p string) (dir, name string) { return pattern.Split(p) }
 
 // joinRemote joins a remote folder ("" for the login folder) and a name.
-func joinRemote(dir, name string) string {
-	switch {
-	case dir == "":
-		return name
-	case strings.HasSuffix(dir, "/"):
-		return dir + name
-	}
-	return dir + "/" + name
-}
+func joinRemote(dir, name string) string { return pattern.Join(dir, name) }
 
 // listDir lists a remote folder and returns its entries (without names
 // that start with "." unless all), reporting unparseable lines as
@@ -68,40 +45,6 @@ func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bo
 // warnUnparsed reports a listing line that cannot be parsed.
 func (f *Factory) warnUnparsed(line string) {
 	f.Warn("cannot parse listing line %q", line)
-}
-
-// expandEntries returns the listing entries of p's folder that match the
-// pattern in p's last element (files and links, and folders when dirs is
-// set), each with Name set to its remote path. The listing is read as it
-// comes: only the matches are kept, and count against the command's
-// budget.
-func expandEntries(ctx context.Context, f *Factory, c *client.Conn, p string, dirs bool) ([]client.Entry, error) {
-	dir, pattern := splitRemote(p)
-	if _, err := path.Match(pattern, ""); err != nil {
-		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
-	}
-	hidden := strings.HasPrefix(pattern, ".")
-	budget := f.listBudget()
-	var out []client.Entry
-	err := c.ReadDirFunc(ctx, dir, client.ListOptions{Hidden: hidden, Unparsed: f.warnUnparsed}, func(e client.Entry) error {
-		if ok, _ := path.Match(pattern, e.Name); !ok || (e.Type == client.EntryDir && !dirs) ||
-			(!hidden && strings.HasPrefix(e.Name, ".")) {
-			return nil
-		}
-		e.Name, e.Facts = joinRemote(dir, e.Name), nil
-		if err := budget.KeepPath(e.Name); err != nil {
-			return err
-		}
-		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w %q", errNoMatch, p)
-	}
-	return out, nil
 }
 
 // isRemoteDir reports whether p names a folder on the server (see

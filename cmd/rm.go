@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,23 +17,32 @@ type RmOptions struct {
 	F         *Factory
 	Addresses []string
 	Recursive bool
+	Patterns  patternFlags
 }
 
 // NewCmdRm returns `ferry rm`.
 func NewCmdRm(f *Factory, runF func(context.Context, *RmOptions) error) *cobra.Command {
 	o := &RmOptions{F: f}
 	c := &cobra.Command{
-		Use:   "rm [-r] URL...",
+		Use:   "rm [-r] [--literal|--glob] URL...",
 		Short: "Delete remote files",
 		Long: `Delete remote files. A pattern in the last path element ('*.tmp') is
-matched against the folder's listing. With -r, folders are deleted with
-everything in them; symbolic links are deleted, never followed.`,
+matched against the folder's listing (see Patterns below). With -r,
+folders are deleted with everything in them; symbolic links are deleted,
+never followed. Without -r, a folder named is not deleted (exit code 5),
+and those a pattern matches are reported as skipped (exit code 8).
+
+` + patternHelp,
 		Example: `  ferry rm ftp://user@example.org/incoming/old.zip
   ferry rm 'ftp://user@example.org/tmp/*.tmp'
+  ferry rm --literal 'ftp://user@example.org/tmp/report-[draft].txt'
   ferry rm -r ftp://user@example.org/old-release/`,
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Addresses = args
+			if _, err := o.Patterns.mode(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -40,11 +50,17 @@ everything in them; symbolic links are deleted, never followed.`,
 		},
 	}
 	c.Flags().BoolVarP(&o.Recursive, "recursive", "r", false, "delete folders and their contents")
+	o.Patterns.add(c.Flags())
 	return c
 }
 
 func rmRun(ctx context.Context, o *RmOptions) error {
-	return eachRemote(ctx, o.F, o.Addresses, true, o.Recursive, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
+	mode, err := o.Patterns.mode()
+	if err != nil {
+		return err
+	}
+	x := expandOptions{mode: mode, dirs: o.Recursive, folderHint: "rm -r deletes folders"}
+	return eachRemote(ctx, o.F, o.Addresses, x, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 		c, err := s.Conn(ctx)
 		if err != nil {
 			return err
@@ -65,6 +81,10 @@ func rmRun(ctx context.Context, o *RmOptions) error {
 			}
 		}
 		if err := c.Dele(ctx, p); err != nil {
+			err = explainFolder(ctx, item{path: p}, err, "add -r to delete it with everything in it", withSession(ctx, s))
+			if errors.As(err, new(*folderError)) {
+				err = fmt.Errorf("%s: %w", client.Sanitize(p), err)
+			}
 			return err
 		}
 		did("delete", p)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -27,7 +28,7 @@ func NewCmdRmdir(f *Factory, runF func(context.Context, *RmdirOptions) error) *c
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return eachRemote(c.Context(), o.F, o.Addresses, false, false, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
+			return eachRemote(c.Context(), o.F, o.Addresses, expandOptions{mode: pattern.Literal}, func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error {
 				c, err := s.Conn(ctx)
 				if err != nil {
 					return err

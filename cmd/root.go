@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/config"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -59,7 +60,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		// Printed where it happened.
 	case code == ExitInterrupted:
 		fmt.Fprintln(f.IO.ErrOut, "ferry: interrupted")
-	case errors.As(err, &pe):
+	case errors.As(err, &pe), errors.As(err, new(*config.Error)):
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
@@ -92,6 +93,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			if !usesConfig(c) {
+				return nil
+			}
 			if err := applyConfigDefaults(f, c.Flags()); err != nil {
 				return err
 			}
@@ -161,6 +165,19 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 		}
 	}
 	return root
+}
+
+// usesConfig reports whether a command reads the configuration file.
+// Those that print help, the version or completion scripts do not, so
+// that they work whatever the file holds.
+func usesConfig(c *cobra.Command) bool {
+	for ; c != nil; c = c.Parent() {
+		switch c.Name() {
+		case "version", "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return false
+		}
+	}
+	return true
 }
 
 // applyConfigDefaults fills flags the user did not set from the

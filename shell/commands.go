@@ -80,8 +80,8 @@ func commandTable() []*command {
 			help: `Download REMOTE to LOCAL, by default its name in the local folder. The data goes to a hidden temporary file beside LOCAL (.LOCAL.ferry-TAG.part, TAG naming the server's file by its site, path, size and time), renamed to LOCAL only when complete, so an existing file is never replaced by a partial one; no more than the size the server announced is written. After Ctrl-C or a failure the temporary file is kept when the server told the file's size and time: reget resumes it.`},
 		{name: "reget", usage: "reget REMOTE [LOCAL]", short: "resume a download", args: []argKind{r, l}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdReget,
 			help: `Like get, but continue from the temporary file an interrupted get of the same version of the same file left (REST), instead of starting again.`},
-		{name: "mget", usage: "mget PATTERN...", short: "download several files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMget,
-			help: `Download the remote files each pattern matches ("*.txt", matched against the folder's listing) into the local folder, asking before each one when prompt is on (y, n, a for all, q to stop). Names from the server that hold a path separator, "..", a control character or a leading "|" are refused. In binary type, several files come down at once, each over a connection of its own (ferry shell --parallel, 4 by default).`},
+		{name: "mget", usage: "mget [--literal|--glob] PATTERN...", short: "download several files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMget,
+			help: `Download the remote files each pattern matches ("*.txt", matched against the folder's listing) into the local folder, asking before each one when prompt is on (y, n, a for all, q to stop). ` + patternRule + ` Folders a pattern matches are skipped and reported. Names from the server that hold a path separator, "..", a control character or a leading "|" are refused. In binary type, several files come down at once, each over a connection of its own (ferry shell --parallel, 4 by default).`},
 		{name: "put", usage: "put LOCAL [REMOTE]", short: "upload a file", args: []argKind{l, r}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdPut,
 			help: `Upload LOCAL to REMOTE, by default its name in the remote folder (a REMOTE ending in "/" is a folder). The data goes to a temporary name beside REMOTE (.REMOTE.ferry-TAG.part, TAG standing for the local file's path, size and time), renamed when complete and its size checked, so a failed upload never leaves a truncated file under the final name, and the old file is kept until the new one is in place.`},
 		{name: "reput", usage: "reput LOCAL [REMOTE]", short: "resume an upload", args: []argKind{l, r}, min: 1, max: 2, conn: true, retry: true, run: (*Shell).cmdReput,
@@ -92,8 +92,8 @@ func commandTable() []*command {
 			help: `Make a local folder a copy of a remote one, or with -R a remote folder a copy of a local one, as lftp's mirror does. SOURCE is the current folder by default, and TARGET the source's name in the other side's current folder (a TARGET ending in "/" receives it under its own name). New files are copied, changed ones (another size or time) copied again, unchanged ones skipped, over -P (--parallel) connections at once. --delete removes what the source lacks, only inside the target, and keeps ferry's own partial files for a later run; when the source is empty it asks first (a batch script refuses) unless --allow-empty-source is given; -n (--only-newer) keeps destination files that are newer; -x (--exclude) and -i (--include) take globs matched against the relative path and the base name; --dry-run prints the plan and changes nothing; -c (--continue) resumes partial files of the same source files. Names from the server that could escape the target are refused, and symbolic links are never followed or made: links, special files, type conflicts and listing lines that cannot be read are skipped, each reported with its reason, and the command then fails with exit code 8.`},
 		{name: "delete", aliases: []string{"rm"}, usage: "delete PATH", short: "delete a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdDelete,
 			help: `Delete a remote file (DELE).`},
-		{name: "mdelete", usage: "mdelete PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMdelete,
-			help: `Delete the remote files each pattern matches, asking before each one when prompt is on (y, n, a for all, q to stop).`},
+		{name: "mdelete", usage: "mdelete [--literal|--glob] PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMdelete,
+			help: `Delete the remote files each pattern matches, asking before each one when prompt is on (y, n, a for all, q to stop). ` + patternRule + ` Folders a pattern matches are skipped and reported.`},
 		{name: "mkdir", usage: "mkdir PATH", short: "create a remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdMkdir,
 			help: `Create a remote folder (MKD).`},
 		{name: "rmdir", usage: "rmdir PATH", short: "remove an empty remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdRmdir,
@@ -138,6 +138,10 @@ func commandTable() []*command {
 			help: `Close the connection and leave the shell; Ctrl-D at the prompt does the same.`},
 	}
 }
+
+// patternRule says, in the help of mget and mdelete, when a name is a
+// pattern.
+const patternRule = `A name the remote folder holds exactly as written ("qm?.txt", "report-[draft].txt") is that file, never a pattern; "\" takes the character after it as it is. --literal takes every name as it is, without reading the listing; --glob expands a pattern even where a file has that very name.`
 
 // lookup returns the command named name or one of its aliases, or nil.
 func lookup(name string) *command {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -37,49 +38,58 @@ func (s *Shell) changed(paths ...string) {
 	}
 }
 
-// hasGlob reports whether a path's last element holds glob characters.
-func hasGlob(p string) bool {
-	return strings.ContainsAny(path.Base(p), "*?[")
+// expandRemote returns the remote paths p stands for (see
+// pattern.Expand), and the folders it matched, which the shell's commands
+// on files skip. A name the remote folder holds as it is stands for
+// itself, and the paths a pattern matches are sorted.
+func (s *Shell) expandRemote(ctx context.Context, c *client.Conn, p string, mode pattern.Mode) (paths, folders []string, err error) {
+	res, err := pattern.Expand(ctx, c, p, pattern.Options{Mode: mode, Budget: s.listBudget(),
+		Unparsed: func(line string) { s.warn("cannot parse listing line %q", line) }})
+	if errors.Is(err, pattern.ErrBadPattern) {
+		return nil, nil, &UsageError{Err: err}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(res.Matches) == 0 && len(res.Folders) == 0 {
+		return nil, nil, fmt.Errorf("%w %q", ErrNoMatch, p)
+	}
+	if res.Literal && res.Also > 0 {
+		s.status("%q names a file that exists: taken as that name, not as a pattern (--glob matches %d more)", p, res.Also)
+	}
+	for _, m := range res.Matches {
+		paths = append(paths, m.Path)
+	}
+	for _, m := range res.Folders {
+		folders = append(folders, m.Path)
+	}
+	sort.Strings(paths)
+	sort.Strings(folders)
+	return paths, folders, nil
 }
 
-// expandRemote returns the remote paths a pattern names: itself without
-// glob characters, else the files of its folder whose names match. The
-// listing is read as it comes; only the matches are kept.
-func (s *Shell) expandRemote(ctx context.Context, c *client.Conn, p string) ([]string, error) {
-	if !hasGlob(p) {
-		return []string{p}, nil
-	}
-	dir, pattern := path.Split(p)
-	if _, err := path.Match(pattern, ""); err != nil {
-		return nil, usageErrorf("bad pattern %q: %v", pattern, err)
-	}
-	list := strings.TrimSuffix(dir, "/")
-	if dir == "/" {
-		list = "/"
-	}
-	budget := s.listBudget()
-	var out []string
-	err := c.ReadDirFunc(ctx, list, client.ListOptions{}, func(e client.Entry) error {
-		if e.Type == client.EntryDir || (strings.HasPrefix(e.Name, ".") && !strings.HasPrefix(pattern, ".")) {
-			return nil
+// patternArgs takes the leading --literal or --glob (and "--", after
+// which every word is a pattern) off the arguments of mget and mdelete.
+func patternArgs(args []string) (pattern.Mode, []string, error) {
+	mode := pattern.Auto
+	for len(args) > 0 {
+		switch args[0] {
+		case "--literal", "--glob":
+			m := map[string]pattern.Mode{"--literal": pattern.Literal, "--glob": pattern.Glob}[args[0]]
+			if mode != pattern.Auto && mode != m {
+				return 0, nil, usageErrorf("--literal and --glob exclude each other")
+			}
+			mode, args = m, args[1:]
+			continue
+		case "--":
+			args = args[1:]
 		}
-		if ok, _ := path.Match(pattern, e.Name); !ok {
-			return nil
-		}
-		if err := budget.KeepPath(dir + e.Name); err != nil {
-			return err
-		}
-		out = append(out, dir+e.Name)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		break
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w %q", ErrNoMatch, p)
+	if len(args) == 0 {
+		return 0, nil, usageErrorf("no pattern given")
 	}
-	sort.Strings(out)
-	return out, nil
+	return mode, args, nil
 }
 
 func (s *Shell) cmdLs(ctx context.Context, args []string) error {
@@ -269,13 +279,19 @@ func (s *Shell) cmdMdelete(ctx context.Context, args []string) error {
 	return rep.finish(ctx)
 }
 
-// expandAll expands remote patterns; patterns that match nothing are
-// reported and counted as failures. A broken connection or an interrupt
-// stops it.
-func (s *Shell) expandAll(ctx context.Context, c *client.Conn, patterns []string, rep *report) ([]string, error) {
+// expandAll expands remote patterns, after a leading --literal or
+// --glob (see patternArgs); patterns that match nothing are reported and
+// counted as failures, and the folders they match as skipped. A broken
+// connection or an interrupt stops it.
+func (s *Shell) expandAll(ctx context.Context, c *client.Conn, args []string, rep *report) ([]string, error) {
+	mode, patterns, err := patternArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	hint := map[string]string{"downloaded": "mirror downloads folders", "deleted": "rmdir removes empty folders"}[rep.verb]
 	var items []string
 	for _, p := range patterns {
-		paths, err := s.expandRemote(ctx, c, p)
+		paths, folders, err := s.expandRemote(ctx, c, p, mode)
 		if err != nil {
 			if c.Err() != nil || ctx.Err() != nil {
 				return nil, err
@@ -286,7 +302,14 @@ func (s *Shell) expandAll(ctx context.Context, c *client.Conn, patterns []string
 			rep.done(p, transfer.Result{}, err)
 			continue
 		}
+		for _, f := range folders {
+			s.warn("skipped %s: a folder (%s)", client.Sanitize(f), hint)
+			rep.skipped++
+		}
 		items = append(items, paths...)
+	}
+	if rep.skipped > 0 {
+		rep.extra += fmt.Sprintf(", %d skipped", rep.skipped)
 	}
 	return items, nil
 }

@@ -98,9 +98,9 @@ func DefaultPath() (string, error) {
 }
 
 // Load reads the configuration at path. A missing file is an empty
-// configuration. Errors name the file, and the line where the TOML library
-// tells it: syntax errors, wrong types, unknown keys, passwords, and
-// invalid values.
+// configuration. A file that cannot be used is an *Error that names the
+// file and the line, and says what to fix: syntax errors, values of the
+// wrong kind, unknown keys, passwords, and invalid values.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -111,19 +111,20 @@ func Load(path string) (*Config, error) {
 	}
 	c, err := parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("config: %q%w", path, err)
+		e := err.(*Error)
+		e.Path = path
+		return nil, e
 	}
 	return c, nil
 }
 
-// parse decodes a file. Its errors start with the position, such as
-// ", line 3: ...", for Load to put after the file's name.
+// parse decodes a file. Its errors are *Error, without the Path.
 func parse(data []byte) (*Config, error) {
 	var doc document
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, decodeError(err)
+		return nil, decodeError(data, err)
 	}
 	c := &Config{Defaults: doc.Defaults}
 	for name, s := range doc.Sites {
@@ -132,7 +133,11 @@ func parse(data []byte) (*Config, error) {
 	}
 	sortSites(c.Sites)
 	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf(": %w", err)
+		var ve *valueError
+		if errors.As(err, &ve) {
+			return nil, &Error{Line: ve.line(data), Msg: ve.Error()}
+		}
+		return nil, &Error{Msg: err.Error()}
 	}
 	return c, nil
 }
@@ -145,35 +150,6 @@ func isPasswordKey(k string) bool {
 		return true
 	}
 	return false
-}
-
-// decodeError turns the library's errors into ones that give the line and
-// say plainly what is wrong.
-func decodeError(err error) error {
-	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) {
-		var msgs []string
-		for i := range strict.Errors {
-			e := &strict.Errors[i]
-			key := e.Key()
-			line, _ := e.Position()
-			if len(key) > 0 && isPasswordKey(key[len(key)-1]) {
-				return fmt.Errorf(", line %d: key %q holds a password, and ferry keeps no passwords in its configuration: put it in ~/.netrc and remove it here",
-					line, strings.Join(key, "."))
-			}
-			msgs = append(msgs, fmt.Sprintf("line %d: unknown key %q", line, strings.Join(key, ".")))
-		}
-		return errors.New(", " + strings.Join(msgs, "; "))
-	}
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, col := de.Position()
-		if key := de.Key(); len(key) > 0 {
-			return fmt.Errorf(", line %d column %d: key %q: %w", line, col, strings.Join(key, "."), err)
-		}
-		return fmt.Errorf(", line %d column %d: %w", line, col, err)
-	}
-	return fmt.Errorf(": %w", err)
 }
 
 // validate checks the defaults and every site, and that no two sites share
@@ -197,26 +173,27 @@ func (c *Config) validate() error {
 
 // Validate checks the values that have a fixed form: ActiveAddr is an IP
 // address, ActivePorts a range, Timeout a positive duration, Retries not
-// negative and Parallel at least 1.
+// negative and Parallel at least 1. Its errors say what the value must be.
 func (d Defaults) Validate() error {
 	if d.ActiveAddr != "" && net.ParseIP(d.ActiveAddr) == nil {
-		return fmt.Errorf("defaults: active-addr %q is not an IP address", d.ActiveAddr)
+		return &valueError{key: "active-addr", value: strconv.Quote(d.ActiveAddr), tail: mustBe("defaults.active-addr")}
 	}
 	if d.ActivePorts != "" {
 		if _, _, err := ParsePortRange(d.ActivePorts); err != nil {
-			return fmt.Errorf("defaults: active-ports: %w", err)
+			return &valueError{key: "active-ports", value: strconv.Quote(d.ActivePorts),
+				tail: "must be a port range LOW-HIGH within 1-65535 in quotes, such as \"50000-50100\""}
 		}
 	}
 	if d.Timeout != "" {
 		if t, err := time.ParseDuration(d.Timeout); err != nil || t <= 0 {
-			return fmt.Errorf("defaults: timeout %q: want a positive duration such as \"30s\"", d.Timeout)
+			return &valueError{key: "timeout", value: strconv.Quote(d.Timeout), tail: "must be a positive duration with its unit, in quotes, such as \"30s\" or \"2m\""}
 		}
 	}
 	if d.Retries != nil && *d.Retries < 0 {
-		return fmt.Errorf("defaults: retries %d is negative", *d.Retries)
+		return &valueError{key: "retries", value: strconv.Itoa(*d.Retries), tail: "must be 0 or more (0 turns retries off)"}
 	}
 	if d.Parallel != nil && *d.Parallel < 1 {
-		return fmt.Errorf("defaults: parallel %d: want 1 or more", *d.Parallel)
+		return &valueError{key: "parallel", value: strconv.Itoa(*d.Parallel), tail: "must be 1 or more"}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -162,7 +163,7 @@ func TestSaveInvalidSaysNotSaved(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
 	c := &Config{Sites: []Site{{Name: "w"}}}
 	err := c.Save(path)
-	if err == nil || !strings.Contains(err.Error(), "not saved") || !strings.Contains(err.Error(), "empty host") {
+	if err == nil || !strings.Contains(err.Error(), "not saved") || !strings.Contains(err.Error(), "no host") {
 		t.Fatalf("Save of an invalid site: %v", err)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
@@ -218,31 +219,43 @@ func TestLoadErrors(t *testing.T) {
 		in   string
 		want []string // substrings of the error, after the file name
 	}{
-		{"unknown default", "[defaults]\nparalel = 4\n", []string{`line 2: unknown key "defaults.paralel"`}},
-		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "site.w.hots"`}},
-		{"unknown table", "[sites.w]\nhost = 'h'\n", []string{`unknown key "sites`}},
-		{"all unknown keys", "[defaults]\na = 1\n[site.w]\nhost = 'h'\nb = 2\n", []string{`line 2: unknown key "defaults.a"`, `line 5: unknown key "site.w.b"`}},
+		{"unknown default", "[defaults]\nparalel = 4\n", []string{`line 2: unknown key "paralel" in [defaults] (did you mean "parallel"?); it takes active, `}},
+		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "hots" in [site.w] (did you mean "host"?); a site takes host, mode, path, port, tls, user`}},
+		{"url in a site", "[site.w]\nurl = 'ftp://h/x'\n", []string{`line 2: unknown key "url" in [site.w]`, "ferry bookmark add w URL"}},
+		{"unknown table", "[sites.w]\nhost = 'h'\n", []string{`line 1: unknown table or key "sites.w" (did you mean "site"?): the file holds [defaults] and [site.NAME] tables`}},
+		{"all unknown keys", "[defaults]\na = 1\n[site.w]\nhost = 'h'\nb = 2\n", []string{`line 2: unknown key "a" in [defaults]`, `; line 5: unknown key "b" in [site.w]`}},
 		{"site password", "[site.w]\nhost = 'h'\npassword = 'hunter2'\n", []string{`line 3: key "site.w.password" holds a password`, "~/.netrc"}},
 		{"site pass", "[site.w]\nhost = 'h'\npass = 'hunter2'\n", []string{"holds a password"}},
 		{"password upper case", "[site.w]\nhost = 'h'\nPassword = 'hunter2'\n", []string{"holds a password"}},
 		{"default password", "[defaults]\npassword = 'hunter2'\n", []string{`key "defaults.password" holds a password`}},
 		{"password beside typo", "[defaults]\nusr = 'a'\n[site.w]\nhost = 'h'\npasswd = 'x'\n", []string{"holds a password"}},
-		{"syntax", "[defaults\n", []string{"line 1 column"}},
-		{"wrong type", "[site.w]\nhost = 'h'\nport = '21'\n", []string{"line 3 column", `key "site.w.port"`}},
-		{"array of sites", "[[site]]\nhost = 'h'\n", []string{"line 1"}},
-		{"duplicate site", "[site.w]\nhost = 'a'\n[site.w]\nhost = 'b'\n", []string{"line 3", "already exists"}},
-		{"bad site name", "[site.'my site']\nhost = 'h'\n", []string{`bad site name "my site"`}},
+		{"syntax", "[defaults\n", []string{"line 1: [defaults: not valid TOML at column 10", "[defaults] or [site.NAME]"}},
+		{"syntax in a value", "[defaults]\nparallel = 4 4\n", []string{"line 2: [defaults] parallel = 4 4: not valid TOML (expected newline but got '4'): must be a whole number of 1 or more"}},
+		{"syntax in a site", "[site.w]\nhost = h\n", []string{`line 2: [site.w] host = h: not valid TOML (`, `must be the server's name or IP address in quotes, such as "ftp.example.com"`}},
+		{"syntax in an unknown key", "[defaults]\nfoo = 4 4\n", []string{"line 2: foo = 4 4: not valid TOML at column 9", "key = value"}},
+		{"wrong type", "[site.w]\nhost = 'h'\nport = '21'\n", []string{`line 3: [site.w] port = '21': must be a port number from 1 to 65535, without quotes`}},
+		{"string for a number", "[defaults]\nparallel = \"four\"\n", []string{`line 2: [defaults] parallel = "four": must be a whole number of 1 or more, without quotes, such as 4`}},
+		{"number for a duration", "[defaults]\ntimeout = 30\n", []string{`line 2: [defaults] timeout = 30: must be a duration in quotes, such as "30s"`}},
+		{"string for a bool", "[defaults]\ntls = 'yes'\n", []string{`line 2: [defaults] tls = 'yes': must be true or false, without quotes`}},
+		{"number too large", "[defaults]\nretries = 99999999999999999999\n", []string{`line 2: [defaults] retries = 99999999999999999999: must be a whole number of 0 or more`}},
+		{"keys in another case", "[Defaults]\nActive = 1\nRetries = -2\n", []string{`line 2: [defaults] Active = 1: must be true or false`}},
+		{"validated key in another case", "[Defaults]\nRetries = -2\n", []string{`line 2: [defaults] retries = -2: must be 0 or more`}},
+		{"defaults not a table", "defaults = 1\n", []string{"line 1: defaults is a table: write [defaults]"}},
+		{"array of sites", "[[site]]\nhost = 'h'\n", []string{"line 1: each site is a table of its own: write [site.NAME]"}},
+		{"duplicate site", "[site.w]\nhost = 'a'\n[site.w]\nhost = 'b'\n", []string{"line 3: [site.w]: the table appears twice", "keep one"}},
+		{"bad site name", "[site.'my site']\nhost = 'h'\n", []string{`line 1: [site."my site"]: bad site name "my site": a name starts with a letter`}},
 		{"scheme as site name", "[site.ftp]\nhost = 'h'\n", []string{`bad site name "ftp"`}},
-		{"empty host", "[site.w]\nuser = 'u'\n", []string{`site "w": empty host`}},
-		{"host with user", "[site.w]\nhost = 'bob:pw@h'\n", []string{`site "w"`, "host"}},
-		{"bad tls", "[site.w]\nhost = 'h'\ntls = 'yes'\n", []string{`tls "yes"`}},
-		{"bad mode", "[site.w]\nhost = 'h'\nmode = 'PASV'\n", []string{`mode "PASV"`}},
-		{"bad port", "[site.w]\nhost = 'h'\nport = 70000\n", []string{"port 70000"}},
-		{"bad timeout", "[defaults]\ntimeout = '30'\n", []string{`timeout "30"`}},
-		{"bad parallel", "[defaults]\nparallel = 0\n", []string{"parallel 0"}},
-		{"bad retries", "[defaults]\nretries = -1\n", []string{"retries -1"}},
-		{"bad active addr", "[defaults]\nactive-addr = 'home'\n", []string{`active-addr "home"`}},
-		{"bad active ports", "[defaults]\nactive-ports = '9-1'\n", []string{`bad port range "9-1"`}},
+		{"empty host", "[site.w]\nuser = 'u'\n", []string{`line 1: [site.w]: no host: add host = "ftp.example.com"`}},
+		{"host with user", "[site.w]\nhost = 'bob:hunter2@h'\n", []string{`line 2: [site.w] host = "...@h": must be the server's name alone: put the login name in user`}},
+		{"host is a URL", "[site.w]\nuser = 'u'\nhost = 'ftpes://bob:hunter2@example.com:2121/pub'\n", []string{`line 3: [site.w] host = "...@example.com:2121/pub": is a URL, but host takes the server's name alone: write host = "example.com", port = 2121, user = "bob", tls = "explicit", path = "pub"`}},
+		{"bad tls", "[site.w]\nhost = 'h'\ntls = 'yes'\n", []string{`line 3: [site.w] tls = "yes": must be "explicit" or "implicit"`}},
+		{"bad mode", "[site.w]\nhost = 'h'\nmode = 'PASV'\n", []string{`line 3: [site.w] mode = "PASV": must be "passive" or "active"`}},
+		{"bad port", "[site.w]\nhost = 'h'\nport = 70000\n", []string{"line 3: [site.w] port = 70000: must be a port number from 1 to 65535"}},
+		{"bad timeout", "[defaults]\ntimeout = '30'\n", []string{`line 2: [defaults] timeout = "30": must be a positive duration with its unit, in quotes, such as "30s"`}},
+		{"bad parallel", "[defaults]\nparallel = 0\n", []string{"line 2: [defaults] parallel = 0: must be 1 or more"}},
+		{"bad retries", "[defaults]\n# comment\nretries = -1\n", []string{"line 3: [defaults] retries = -1: must be 0 or more (0 turns retries off)"}},
+		{"bad active addr", "[defaults]\nactive-addr = 'home'\n", []string{`line 2: [defaults] active-addr = "home": must be an IP address`}},
+		{"bad active ports", "[defaults]\nactive-ports = '9-1'\n", []string{`line 2: [defaults] active-ports = "9-1": must be a port range LOW-HIGH`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,6 +274,16 @@ func TestLoadErrors(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+			// The user's words, not Go's.
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is no *Error", err)
+			}
+			for _, g := range []string{"struct", "config.", "int64", "of type", "U+"} {
+				if strings.Contains(e.Msg, g) {
+					t.Errorf("error %q speaks Go (%q)", e.Msg, g)
 				}
 			}
 			if strings.Contains(msg, "hunter2") {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,8 +38,14 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		c, err := parse([]byte(in))
 		if err != nil {
-			if msg := err.Error(); !strings.HasPrefix(msg, ", ") && !strings.HasPrefix(msg, ": ") {
-				t.Fatalf("parse(%q): error %q starts with neither \", \" nor \": \"", in, msg)
+			var e *Error
+			if !errors.As(err, &e) || e.Msg == "" || e.Line < 0 {
+				t.Fatalf("parse(%q): error %#v is no *Error with a message", in, err)
+			}
+			for _, g := range []string{"struct field", "config.Defaults", "config.Site", "config.document", "map[string]"} {
+				if strings.Contains(e.Msg, g) && !strings.Contains(in, g) {
+					t.Fatalf("parse(%q): error %q names Go types", in, e.Msg)
+				}
 			}
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
@@ -120,53 +121,96 @@ func (c *Config) Resolve(t ftpurl.Target) (ftpurl.Target, error) {
 // and no CR, LF or NUL in the user or path.
 func (s Site) Validate() error {
 	if !ftpurl.IsBookmarkName(s.Name) {
-		return fmt.Errorf("bad site name %q: want a letter, then letters, digits, '_', '.' or '-', and not ftp, ftps or ftpes", s.Name)
+		return &valueError{site: s.Name, tail: fmt.Sprintf("bad site name %q: a name starts with a letter, then letters, digits, '_', '.' or '-', and is not ftp, ftps or ftpes", s.Name)}
+	}
+	if s.Host == "" {
+		return &valueError{site: s.Name, tail: "no host: add host = \"ftp.example.com\", the server's name or IP address"}
 	}
 	if err := checkHost(s.Host); err != nil {
-		return fmt.Errorf("site %q: %w", s.Name, err)
+		return &valueError{site: s.Name, key: "host", value: strconv.Quote(redactUser(s.Host)), tail: err.Error()}
 	}
 	if s.Port < 0 || s.Port > 65535 {
-		return fmt.Errorf("site %q: port %d out of range 0 to 65535", s.Name, s.Port)
+		return &valueError{site: s.Name, key: "port", value: strconv.Itoa(s.Port), tail: mustBe("site.port")}
 	}
 	switch s.TLS {
 	case TLSNone, TLSExplicit, TLSImplicit:
 	default:
-		return fmt.Errorf("site %q: tls %q: want %q or %q (or leave it out for plain FTP)", s.Name, s.TLS, TLSExplicit, TLSImplicit)
+		return &valueError{site: s.Name, key: "tls", value: strconv.Quote(s.TLS), tail: mustBe("site.tls")}
 	}
 	switch s.Mode {
 	case ModeDefault, ModePassive, ModeActive:
 	default:
-		return fmt.Errorf("site %q: mode %q: want %q or %q", s.Name, s.Mode, ModePassive, ModeActive)
+		return &valueError{site: s.Name, key: "mode", value: strconv.Quote(s.Mode), tail: mustBe("site.mode")}
 	}
 	if strings.ContainsAny(s.User, "\r\n\x00") {
-		return fmt.Errorf("site %q: the user holds CR, LF or NUL", s.Name)
+		return &valueError{site: s.Name, key: "user", tail: "holds CR, LF or NUL: remove them"}
 	}
 	if strings.ContainsAny(s.Path, "\r\n\x00") {
-		return fmt.Errorf("site %q: the path holds CR, LF or NUL", s.Name)
+		return &valueError{site: s.Name, key: "path", tail: "holds CR, LF or NUL: remove them"}
 	}
 	return nil
 }
 
-// checkHost accepts what ftpurl accepts as a URL's host.
+// redactUser hides what comes before an "@" in a host, which may be a
+// user and password that do not belong there.
+func redactUser(h string) string {
+	if i := strings.LastIndexByte(h, '@'); i >= 0 {
+		return "..." + h[i:]
+	}
+	return h
+}
+
+// checkHost accepts what ftpurl accepts as a URL's host. Its errors say
+// what the host must be.
 func checkHost(h string) error {
-	if h == "" {
-		return errors.New("empty host")
+	if strings.Contains(h, "://") {
+		return hostFromURL(h)
+	}
+	if strings.Contains(h, "@") {
+		return errors.New(`must be the server's name alone: put the login name in user = "...", and the password in ~/.netrc`)
 	}
 	if strings.HasPrefix(h, "[") {
-		return fmt.Errorf("host %q: write an IPv6 address without brackets", h)
+		return errors.New("must be an IPv6 address without brackets, such as \"2001:db8::1\"")
 	}
 	u := h
 	if strings.Contains(h, ":") {
 		u = "[" + strings.Replace(h, "%", "%25", 1) + "]"
 	}
 	t, err := ftpurl.Parse("ftp://" + u + "/")
-	if err != nil {
-		return fmt.Errorf("host %q: %w", h, err)
-	}
-	if t.Host != h || t.User != "" || t.HasPassword {
-		return fmt.Errorf("bad host %q", h)
+	if err != nil || t.Host != h || t.User != "" || t.HasPassword {
+		why := ""
+		if err != nil {
+			why = " (" + strings.TrimPrefix(err.Error(), fmt.Sprintf("bad address %q: ", "ftp://"+u+"/")) + ")"
+		}
+		return fmt.Errorf("must be the server's name or IP address alone, such as \"ftp.example.com\", with the port in port = N%s", why)
 	}
 	return nil
+}
+
+// hostFromURL explains a URL given as a site's host, with the settings
+// that say the same.
+func hostFromURL(h string) error {
+	t, err := ftpurl.Parse(h)
+	if err != nil || t.Host == "" {
+		return errors.New("is a URL, but host takes the server's name alone, such as \"ftp.example.com\"; the folder goes in path, the port in port, TLS in tls")
+	}
+	sets := []string{fmt.Sprintf("host = %q", t.Host)}
+	if t.Port != ftpurl.DefaultPort(t.Scheme) {
+		sets = append(sets, fmt.Sprintf("port = %d", t.Port))
+	}
+	if t.User != "" {
+		sets = append(sets, fmt.Sprintf("user = %q", t.User))
+	}
+	switch t.Scheme {
+	case ftpurl.SchemeFTPES:
+		sets = append(sets, fmt.Sprintf("tls = %q", TLSExplicit))
+	case ftpurl.SchemeFTPS:
+		sets = append(sets, fmt.Sprintf("tls = %q", TLSImplicit))
+	}
+	if t.Path != "" {
+		sets = append(sets, fmt.Sprintf("path = %q", t.Path))
+	}
+	return fmt.Errorf("is a URL, but host takes the server's name alone: write %s", strings.Join(sets, ", "))
 }
 
 // scheme returns the URL scheme for the site's TLS mode.
