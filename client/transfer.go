@@ -209,7 +209,7 @@ func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64
 		}
 		return nil, false, withReply(KindOf(r.err), verb, reply, r.err)
 	}
-	t = &transfer{c: c, ctx: ctx, verb: verb, line: shown, data: r.nc, upload: upload, announced: announcedSize(reply.Msg())}
+	t = &transfer{c: c, ctx: ctx, verb: verb, line: shown, data: r.nc, upload: upload, announced: announcedSize(reply.Msg()), active: p.ln != nil}
 	t.start()
 	c.setData(r.nc)
 	c.busy = true

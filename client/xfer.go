@@ -40,6 +40,9 @@ type transfer struct {
 	err         error // first data error
 
 	announced int64 // the size the preliminary reply announced, or -1
+	// active is set for a data connection ferry accepted (active mode),
+	// whose bytes only the server's final 2yz proves to be its own.
+	active bool
 }
 
 // start arranges for ctx's cancellation to interrupt Read and Write.
@@ -147,6 +150,18 @@ func (t *transfer) Write(p []byte) (int, error) {
 // failed, and any transfer whose context was cancelled (also while Close
 // waits for the final reply), is aborted instead.
 func (t *transfer) Close() error {
+	err := t.close()
+	if err != nil && t.active && !t.upload && t.ctx.Err() == nil && !errors.Is(err, ErrDataUntrusted) {
+		// In active mode anyone on the server's host may have been
+		// first to connect after the command; without the server's
+		// final 2yz nothing shows that the bytes were its own.
+		err = fmt.Errorf("%w (%w: an active-mode download that did not end with the server's success reply)", err, ErrDataUntrusted)
+	}
+	return err
+}
+
+// close is Close without the active-mode rule.
+func (t *transfer) close() error {
 	if t.closed {
 		return nil
 	}

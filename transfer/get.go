@@ -293,7 +293,7 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 	dst := limitWriter(&localWriter{w: f, name: f.Name()}, offset, hi)
 	src, lo := asciiDownload(rc, lo, ascii)
 	n, err := copyData(dst, opt.Limit.reader(ctx, src), fp)
-	if cerr := rc.Close(); err == nil {
+	if cerr := rc.Close(); err == nil || errors.Is(cerr, client.ErrDataUntrusted) {
 		err = cerr
 	}
 	if err == nil {
@@ -335,7 +335,7 @@ func Fetch(ctx context.Context, c *client.Conn, remote string, w io.Writer, p Pr
 	fp := progressOrDiscard(p).Start(path.Base(remote), size, 0)
 	src, lo := asciiDownload(rc, lo, c.CurrentType() == client.TypeASCII)
 	n, err := copyData(limitWriter(&localWriter{w: w, name: "output"}, 0, hi), src, fp)
-	if cerr := rc.Close(); err == nil {
+	if cerr := rc.Close(); err == nil || errors.Is(cerr, client.ErrDataUntrusted) {
 		err = cerr
 	}
 	if err == nil {

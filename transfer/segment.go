@@ -176,7 +176,7 @@ func fetchRange(ctx context.Context, c *client.Conn, remote string, f *os.File, 
 	}
 	w := limitWriter(&localWriter{w: io.NewOffsetWriter(f, from), name: f.Name()}, from, size)
 	n, err := copyData(w, l.reader(ctx, src), fp)
-	if cerr := rc.Close(); err == nil {
+	if cerr := rc.Close(); err == nil || errors.Is(cerr, client.ErrDataUntrusted) {
 		err = cerr
 	}
 	if err == nil && n != to-from {
