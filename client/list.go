@@ -79,10 +79,32 @@ func (c *Conn) eachLine(ctx context.Context, verb, arg string, fn func(line []by
 			return stop
 		}
 		if rerr == io.EOF {
-			return t.Close()
+			if err := t.Close(); err != nil {
+				return err
+			}
+			return incompleteListing(verb, t.final)
 		}
 	}
 }
+
+// incompleteListing reports a listing whose final reply, though a
+// success, says that it is not whole: pure-ftpd's "226 Output truncated
+// to 10000 matches", vsftpd's "226 Transfer done (but failed to open
+// directory)". Such a listing must not be taken for the folder's
+// contents (a mirror would delete what it left out).
+func incompleteListing(verb, final string) error {
+	msg := strings.ToLower(final)
+	for _, s := range []string{"truncated", "failed to open", "cannot open", "could not open", "permission denied", "incomplete"} {
+		if strings.Contains(msg, s) {
+			return &Error{Kind: KindProtocol, Op: verb, Err: fmt.Errorf("%w: the server replied %q", ErrListingIncomplete, clip(final))}
+		}
+	}
+	return nil
+}
+
+// ErrListingIncomplete marks a listing that the server itself says is not
+// whole (see incompleteListing).
+var ErrListingIncomplete = errors.New("listing incomplete")
 
 // noFilesFound reports the reply of some servers to a listing of nothing.
 func noFilesFound(err error) bool {
@@ -190,6 +212,17 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 			return r.end()
 		}
 	}
+	var only *Entry // the one entry, while there is only one
+	count := 0
+	check := func(e Entry) error {
+		if count++; count == 1 {
+			only = &e
+		} else {
+			only = nil
+		}
+		return fn(e)
+	}
+	r = newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), r.line); err != nil {
 		return err
 	}
@@ -199,7 +232,30 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 	if r.lines == 0 && opt.Confirm {
 		return c.CheckDir(ctx, path)
 	}
+	if only != nil && only.Type == EntryDir && path != "" && only.Name == pathBase(path) {
+		// vsftpd answers LIST of a folder it may enter but not read
+		// with the folder's own line, as "ls -d" would: a folder "a"
+		// that seems to hold only a folder "a" may be that. Enter the
+		// inner one to tell.
+		if err := c.CheckDir(ctx, strings.TrimSuffix(path, "/")+"/"+only.Name); err != nil {
+			var nf *NoFolderError
+			if errors.As(err, &nf) {
+				return &Error{Kind: KindProtocol, Op: "LIST", Err: fmt.Errorf("%w: %s cannot be read (the server listed the folder itself)", ErrListingIncomplete, path)}
+			}
+			return err
+		}
+	}
 	return nil
+}
+
+// pathBase returns the last element of a slash-separated path, without
+// a trailing slash.
+func pathBase(p string) string {
+	p = strings.TrimRight(p, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
 }
 
 // mlsdFunc issues an MLSD command (RFC 3659 section 7) for dir and parses

@@ -110,7 +110,7 @@ type NoFolderError struct {
 
 // Error says that the folder does not exist and why.
 func (e *NoFolderError) Error() string {
-	return sanitize(fmt.Sprintf("ftp: %q: no such folder (%s)", e.Path, strings.TrimPrefix(e.Err.Error(), "ftp: ")), true)
+	return sanitize(fmt.Sprintf("ftp: %q: no such folder, or not a folder (%s)", e.Path, strings.TrimPrefix(e.Err.Error(), "ftp: ")), true)
 }
 
 // Unwrap returns the server's refusal, so that ReplyCode finds its code.

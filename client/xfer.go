@@ -40,6 +40,8 @@ type transfer struct {
 	err         error // first data error
 
 	announced int64 // the size the preliminary reply announced, or -1
+	// final is the text of the server's final 2yz reply, once read.
+	final string
 	// active is set for a data connection ferry accepted (active mode),
 	// whose bytes only the server's final 2yz proves to be its own.
 	active bool
@@ -229,6 +231,7 @@ func (t *transfer) close() error {
 	if cerr != nil && t.upload {
 		return &Error{Kind: KindConnection, Op: t.verb + " data connection", Err: cerr}
 	}
+	t.final = reply.Msg()
 	return nil
 }
 

@@ -46,6 +46,7 @@ import (
 //	pause:N       move N bytes of data, then hold the data connection
 //	drop:N        cut the data connection after N bytes (then 426)
 //	drop421:N     cut the data connection after N bytes, then 421 and close
+//	final:TEXT    run the transfer as usual, then reply "226 TEXT"
 //	finalfirst    send 226 before any data
 //	coalesce      send 150 and 226 in one write before any data
 //	steal:TEXT    (PORT, EPRT) before answering as usual, connect to the
@@ -224,6 +225,9 @@ func parseAction(a string) (*ftptest.Reply, error) {
 		return &ftptest.Reply{Endless: true}, nil
 	case "stall":
 		return &ftptest.Reply{Stall: true}, nil
+	case "final":
+		// The transfer runs as usual; its final reply is 226 with TEXT.
+		return &ftptest.Reply{Transfer: &ftptest.Transfer{Final: &ftptest.Reply{Code: 226, Text: arg}}}, nil
 	case "finalfirst":
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{FinalFirst: true}}, nil
 	case "coalesce":

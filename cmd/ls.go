@@ -168,7 +168,12 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	}
 	budget := w.f.listBudget()
 	var subs []string
-	opt := client.ListOptions{Hidden: w.all, Unparsed: w.f.warnUnparsed, Confirm: confirm}
+	opt := client.ListOptions{Hidden: w.all, Confirm: confirm, Unparsed: func(line string) {
+		// A line that cannot be read may be an entry: not listed,
+		// so not a full success (exit 8).
+		w.f.warnUnparsed(line)
+		*w.refused++
+	}}
 	err = c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
 		if !w.all && strings.HasPrefix(e.Name, ".") {
 			return nil

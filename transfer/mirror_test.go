@@ -399,7 +399,7 @@ func TestMirrorHostileNames(t *testing.T) {
 				switch {
 				case c.Verb == "MLSD" && c.Arg == "src":
 					return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(mlsd)}}
-				case c.Verb == "LIST" && c.Arg == "src":
+				case c.Verb == "LIST" && strings.TrimPrefix(c.Arg, "-a ") == "src":
 					return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(ls)}}
 				}
 				return nil

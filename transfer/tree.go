@@ -183,7 +183,17 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 				unparsed = append(unparsed, fmt.Sprintf("(and %d more lines)", more))
 			}
 		}()
-		opt := client.ListOptions{Confirm: confirm, Unparsed: func(line string) {
+		if confirm {
+			// A LIST of a file lists the file (and vsftpd lists a
+			// missing folder as empty): a tree's source root is made
+			// sure of before anything is compared, or deleted.
+			if err := c.CheckDir(ctx, dir); err != nil {
+				return err
+			}
+		}
+		// Hidden: LIST without -a leaves out dot files on most servers,
+		// and a mirror that did not see .htaccess would delete its copy.
+		opt := client.ListOptions{Confirm: confirm, Hidden: true, Unparsed: func(line string) {
 			if len(unparsed) < maxUnparsed {
 				unparsed = append(unparsed, strings.Clone(line))
 			} else {

@@ -19,7 +19,7 @@ import (
 // fails with the server's 550. A destination root is not checked.
 func TestMirrorSourceMustExist(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLST", "MLSD"}, Hook: func(c ftptest.Command) *ftptest.Reply {
-		if c.Verb == "LIST" && c.Arg == "nope" {
+		if c.Verb == "LIST" && strings.TrimPrefix(c.Arg, "-a ") == "nope" {
 			return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte{}}}
 		}
 		return nil
