@@ -286,9 +286,9 @@ func canDirect(err error) bool {
 // temporary file part could not be made (err).
 func directNote(local, part string, err error, replaces bool) string {
 	why := err
-	var le *LocalError
-	if errors.As(err, &le) {
-		why = le.Err
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err
 	}
 	what := "writing straight to it"
 	if replaces {
