@@ -195,5 +195,16 @@ func TestPutParksOrDeletesItsOwn(t *testing.T) {
 		t.Fatal("cut-off upload succeeded")
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": "old contents", parked: data[:5]})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SIZE "+parked, "DELE "+tmp)
+	// Whether the cut shows as a failed write (then ABOR and NOOP) or as
+	// the server's reply depends on the socket buffers.
+	var cmds []string
+	for _, c := range srv.SessionCommands(1) {
+		if c != "ABOR" && c != "NOOP" && c != "QUIT" {
+			cmds = append(cmds, c)
+		}
+	}
+	want := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp, "SIZE " + parked, "DELE " + tmp}
+	if got := strings.Join(cmds, "\n"); !strings.HasSuffix(got, "TYPE I\n"+strings.Join(want, "\n")) {
+		t.Errorf("commands:\n%s\nwant after TYPE I:\n%s", got, strings.Join(want, "\n"))
+	}
 }
