@@ -15,14 +15,18 @@ import (
 
 // PutOptions configure an upload.
 type PutOptions struct {
-	// Resume continues a partial upload left under the temporary name by
-	// an earlier attempt (or, with Direct, under the final name). The
-	// temporary name records which version of which local file it holds
-	// a prefix of (see TempName), so only a partial upload of the same
-	// version of the same file is continued.
+	// Resume continues a partial upload: this process's own, left by an
+	// earlier attempt, or one a failed upload of any process handed on
+	// under the source's temporary name, which it takes over by renaming
+	// it (or, with Direct, what the final name holds). The temporary name
+	// records which version of which local file it holds a prefix of (see
+	// TempName), so only a partial upload of the same version of the same
+	// file is continued.
 	Resume bool
 	// Direct writes straight to the final name instead of a temporary
-	// name renamed at the end. Use it for servers that cannot rename.
+	// name renamed at the end: for servers that cannot rename, or a
+	// folder where only the file itself may be written. The old file is
+	// overwritten in place, and keeps its permissions.
 	Direct bool
 	// KeepTime sets the remote modification time to the local one (MFMT)
 	// when the server offers it.
@@ -78,6 +82,15 @@ type PutOptions struct {
 // No file is deleted that this upload did not create or move aside.
 // When the server is left in another state than the intended one, the
 // error is a *PlaceError that says what it holds.
+//
+// The temporary name is this process's own (Source.ProcessName): two
+// ferry processes uploading the same file to the same name never write
+// one file. A failed upload hands its partial file on under the source's
+// temporary name (TempName), where Resume, in this process or a later
+// one, takes it over (see put_own.go). A server that refuses the
+// temporary name outright (550 or 553) gets the file under its final
+// name, which Notify is told. The replaced file's permissions are kept
+// (see put_mode.go).
 func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptions) (Result, error) {
 	return put(ctx, c, osFS{}, local, remote, opt)
 }

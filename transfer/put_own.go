@@ -103,7 +103,10 @@ func refusedTemp(err error) bool {
 }
 
 // fallBack uploads straight to the final name after the server refused
-// the temporary name tmp (why), and tells Notify.
+// the temporary name tmp (why). Notify is told once data goes to the
+// final name (the old file, if any, is then overwritten in place); when
+// the server refuses the final name too, before any data, nothing was
+// changed and its refusal is the error.
 func (j *putJob) fallBack(ctx context.Context, tmp string, why error) error {
 	c := j.c
 	_, serr := c.Size(ctx, j.remote)
@@ -119,8 +122,11 @@ func (j *putJob) fallBack(ctx context.Context, tmp string, why error) error {
 	if serr == nil {
 		what = "uploading straight to it, overwriting the old file in place"
 	}
-	j.notify("%s: the server refused the temporary name %s (%s): %s", j.remote, path.Base(tmp), reason, what)
+	before := j.res.Bytes
 	err := j.send(ctx, j.remote, 0)
+	if err == nil || j.res.Bytes > before || !refusedTemp(err) {
+		j.notify("%s: the server refused the temporary name %s (%s): %s", j.remote, path.Base(tmp), reason, what)
+	}
 	if err == nil && j.opt.Verify {
 		j.res.Digest, err = j.verify(ctx, j.remote)
 	}
