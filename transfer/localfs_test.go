@@ -1,3 +1,5 @@
+//go:build linux
+
 package transfer
 
 import (
@@ -23,17 +25,6 @@ func umask() fs.FileMode {
 	m := syscall.Umask(0)
 	syscall.Umask(m)
 	return fs.FileMode(m)
-}
-
-// modeOf returns the permission bits of p, failing the test when p
-// cannot be read.
-func modeOf(t testing.TB, p string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Lstat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
 
 // partModes returns a hook that records, at each RETR, the permissions of

@@ -1,3 +1,5 @@
+//go:build unix
+
 package transfer
 
 import (
@@ -12,7 +14,18 @@ import (
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
 
-// stormodes returns a hook that records, at each STOR of a temporary
+// modeOf returns the permission bits of p, failing the test when p
+// cannot be read.
+func modeOf(t testing.TB, p string) fs.FileMode {
+	t.Helper()
+	fi, err := os.Lstat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
+}
+
+// storModes returns a hook that records, at each STOR of a temporary
 // name, the permissions that file has on the server (or -1 when it is not
 // there yet): what the data is written into.
 func storModes(root string) (func(ftptest.Command) *ftptest.Reply, func() []int) {
