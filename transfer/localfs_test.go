@@ -364,3 +364,31 @@ func TestGetFallsBackToDirect(t *testing.T) {
 		t.Errorf("notes %q", n.msgs)
 	}
 }
+
+// With Direct and Resume, a download continues the local file itself
+// from its size, as wget -c does; a longer local file is not a prefix
+// and is written again from the start.
+func TestGetDirectResumes(t *testing.T) {
+	data := randomData(1<<20 + 9)
+	srv := ftptest.New(t, ftptest.Config{})
+	write(t, filepath.Join(srv.Root(), "f.bin"), string(data))
+	local := filepath.Join(t.TempDir(), "f.bin")
+	c := connect(t, srv)
+	for _, tt := range []struct {
+		have       []byte
+		wantOffset int64
+	}{
+		{data[:1000], 1000},
+		{append(append([]byte{}, data...), "more"...), 0},
+	} {
+		write(t, local, string(tt.have))
+		res, err := Get(testCtx(t), c, "f.bin", local, GetOptions{Direct: true, Resume: true})
+		if err != nil || res.Offset != tt.wantOffset {
+			t.Fatalf("Get = %+v, %v; want offset %d", res, err, tt.wantOffset)
+		}
+		wantTree(t, filepath.Dir(local), map[string]string{"f.bin": string(data)})
+	}
+	if cmds := strings.Join(srv.Commands(), "\n"); !strings.Contains(cmds, "REST 1000\nRETR f.bin") {
+		t.Errorf("no REST 1000:\n%s", cmds)
+	}
+}
