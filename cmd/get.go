@@ -19,6 +19,7 @@ type GetOptions struct {
 	Addresses []string
 	Output    string
 	Continue  bool
+	Direct    bool
 	Recursive bool
 	Segments  int
 	Engine    engineFlags
@@ -30,7 +31,7 @@ type GetOptions struct {
 func NewCmdGet(f *Factory, runF func(context.Context, *GetOptions) error) *cobra.Command {
 	o := &GetOptions{F: f}
 	c := &cobra.Command{
-		Use:   "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N]",
+		Use:   "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N] [--direct]",
 		Short: "Download files",
 		Long: `Download remote files. A pattern in the last path element ('*.txt')
 is matched against the folder's listing (see Patterns below). Several
@@ -45,6 +46,20 @@ only, and --retries retries and resumes on its own. When the server does
 not tell the file's size and time, nothing is resumed and the temporary
 file is removed on failure. The local modification time is set from the
 server's.
+
+A file that replaces another keeps the old one's permissions (and, where
+ferry may give them, its owner and group); its temporary file never lets
+group or others read more than the old file did. New files get 0666 less
+the umask. The temporary file is locked while it is written: a second
+ferry downloading to the same name writes to a temporary file of its own,
+so the two never mix. A device, a FIFO or a socket as the target is
+written into, never replaced: ferry get URL /dev/null is a speed test.
+
+--direct writes straight to the file, without a temporary file, as wget
+and lftp do: a failed download leaves it partly overwritten, and -c then
+continues it from its size, whatever it holds. ferry does so on its own,
+with a warning, when the temporary file cannot be made: a folder that may
+not be written while the file may, say.
 
 The data must be as long as the server announced (with SIZE, in the
 listing, or in its reply to RETR): a download that ends short fails and is
@@ -81,6 +96,7 @@ reported: -r follows none.
 ` + treeHelp,
 		Example: `  ferry get ftp://ftp.example.org/pub/file.iso
   ferry get -c ftp://ftp.example.org/pub/file.iso
+  ferry get ftp://ftp.example.org/pub/file.iso -o /dev/null
   ferry get 'ftp://example.org/logs/*.gz' -o logs/
   ferry get ftp://example.org/notes.txt -o - | less
   ferry get -a ftp://example.org/pub/README.txt
@@ -107,6 +123,7 @@ reported: -r follows none.
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "download folders and everything in them")
 	fl.IntVar(&o.Segments, "segments", 1, "download one file over `N` connections at once, a range each")
 	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
+	fl.BoolVar(&o.Direct, "direct", false, "write straight to the file, without a temporary file")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
 	o.Patterns.add(fl)
@@ -125,6 +142,8 @@ func (o *GetOptions) check(c *cobra.Command) error {
 		return usageErrorf("--segments downloads one file to a file; it cannot go with -r or -o -")
 	case o.Recursive && o.Output == "-":
 		return usageErrorf("-r cannot write to stdout")
+	case o.Direct && (o.Recursive || o.Segments > 1):
+		return usageErrorf("--direct downloads single files; it cannot go with -r or --segments")
 	case o.Output == "-" && o.Continue:
 		return usageErrorf("-c cannot resume output to stdout")
 	}
@@ -190,6 +209,7 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 		names[i] = baseName(it.path)
 	}
 	avoid := transfer.AvoidNames(names)
+	notify := transfer.NotifyOnce(func(msg string) { o.F.Warn("%s", msg) })
 	if rep.overall != nil {
 		rep.overall.SetTotals(len(items), listedBytes(items))
 	}
@@ -212,7 +232,7 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 			return
 		}
 		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
-			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify}
+			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify, Direct: o.Direct, Notify: notify}
 		var res transfer.Result
 		if o.Segments > 1 {
 			res, err = p.GetSegmented(ctx, it.path, local, o.Segments, opt)

@@ -28,7 +28,7 @@ type PutOptions struct {
 func NewCmdPut(f *Factory, runF func(context.Context, *PutOptions) error) *cobra.Command {
 	o := &PutOptions{F: f}
 	c := &cobra.Command{
-		Use:   "put PATH... URL [-c] [-r] [-a]",
+		Use:   "put PATH... URL [-c] [-r] [-a] [--direct]",
 		Short: "Upload files",
 		Long: `Upload local files. When URL names a folder (it ends in "/", or is a
 folder on the server, or several files are given), each file keeps its
@@ -36,18 +36,30 @@ name inside it; otherwise URL is the remote file name. Several files are
 uploaded --parallel at a time, over as many connections.
 
 Each file is uploaded under a temporary name beside NAME,
-.NAME.ferry-TAG.part, where TAG stands for the local file's path, size and
-time, and renamed to NAME when complete and its size checked, so a failed
-upload never leaves a truncated file under the final name. After a
-failure, -c resumes the partial upload of the same version of the same
-file (and only that); --retries retries and resumes on its own.
+.NAME.ferry-TAG.part, and renamed to NAME when complete and its size
+checked, so a failed upload never leaves a truncated file under the final
+name. The name is this process's own: two ferry processes uploading the
+same file to the same name never write one file. A failed upload leaves
+its partial file under the name whose TAG stands for the local file's
+path, size and time; -c (in any later run) takes it over and resumes it,
+and only a partial upload of the same version of the same file;
+--retries retries and resumes on its own.
 
 The old NAME is kept until the new file is complete and in place. A server
 that refuses to rename over an existing file gets the old one moved aside
 first and deleted once the new one has its name (or put back when that
 fails); ferry deletes no file it did not create or move aside. A server
 that cannot rename at all gets the file again under NAME, overwriting the
-old one in place, with a warning. --direct writes straight to NAME.
+old one in place, with a warning. --direct writes straight to NAME, as
+ferry does on its own, with a warning, when the server refuses the
+temporary name (550 or 553: a folder where only NAME may be written).
+
+A file that replaces another gets the old one's permissions (from MLST,
+or from the server's STAT listing) with SITE CHMOD, given to the
+temporary file before it takes NAME, and before any data when the old
+permissions keep others from reading it; a server that does not tell
+permissions or has no SITE CHMOD gets a warning, once. New files get the
+server's default permissions.
 
 -r uploads folders: ferry put -r dir URL/ makes URL/dir; a URL that does
 not end in "/" (with a single folder) is the copy itself. Files already
@@ -102,6 +114,9 @@ func (o *PutOptions) check(c *cobra.Command) error {
 	}
 	if err := checkASCII(o.F.Opts.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
 		return err
+	}
+	if o.Direct && o.Recursive {
+		return usageErrorf("--direct uploads single files; it cannot go with -r")
 	}
 	if !o.Recursive {
 		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
@@ -189,6 +204,7 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 	if rep.overall != nil {
 		rep.overall.SetTotals(len(locals), localBytes(locals))
 	}
+	notify := transfer.NotifyOnce(func(msg string) { f.Warn("%s", msg) })
 	err := transfer.Each(ctx, len(locals), o.Engine.Parallel, func(ctx context.Context, i int) {
 		local := locals[i]
 		remote := r.Path()
@@ -211,7 +227,7 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 		}
 		res, err := p.PutFile(ctx, local, remote, transfer.PutOptions{Resume: o.Continue, Direct: o.Direct,
 			Progress: rep.progress, Limit: o.Engine.limit, Verify: o.Engine.Verify,
-			Notify: func(msg string) { f.Warn("%s", msg) }})
+			Notify: notify})
 		rep.done(remote, local, res, err)
 	})
 	if ferr := rep.finish(nil); err == nil {

@@ -67,8 +67,9 @@ func pausedServer(t *testing.T, verb, name string, stallAbor bool) (*ftptest.Ser
 }
 
 // startFerry starts ferry in dir with args and waits (up to 20 s) until
-// the file part holds pauseAt bytes: the paused transfer has moved all it
-// will.
+// the file part (a glob pattern: an upload writes to a temporary name of
+// its own process) holds pauseAt bytes: the paused transfer has moved all
+// it will.
 func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(ferryBinary(t), args...)
@@ -81,9 +82,15 @@ func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *byt
 	t.Cleanup(func() { cmd.Process.Kill() })
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		fi, err := os.Stat(part)
-		if err == nil && fi.Size() == pauseAt {
-			return cmd, &stderr
+		var err error
+		matches, _ := filepath.Glob(part)
+		if len(matches) == 0 {
+			err = os.ErrNotExist
+		}
+		for _, m := range matches {
+			if fi, serr := os.Stat(m); serr == nil && fi.Size() == pauseAt {
+				return cmd, &stderr
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("ferry %s: %s never reached %d bytes (%v); stderr:\n%s", args[0], part, pauseAt, err, stderr.String())
@@ -174,7 +181,8 @@ func TestInterruptGet(t *testing.T) {
 
 // TestInterruptPut sends SIGINT or SIGTERM during an upload: ferry sends
 // ABOR and exits 130; the old remote file is intact, the partial upload
-// is kept under its temporary name, and put -c completes it.
+// is kept, parked under the source's temporary name (the upload wrote to
+// a name of its own process), and put -c completes it.
 func TestInterruptPut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
@@ -194,11 +202,14 @@ func TestInterruptPut(t *testing.T) {
 			part := filepath.Join(srv.Root(), tmp)
 			url := "ftp://user:pass@" + srv.Addr() + "/big.bin"
 
-			cmd, stderr := startFerry(t, dir, part, "put", "-q", "big.bin", url)
+			cmd, stderr := startFerry(t, dir, filepath.Join(srv.Root(), ".big.bin.ferry-*.part"), "put", "-q", "big.bin", url)
 			cmd.Process.Signal(sig)
 			waitExit130(t, cmd, stderr)
 			checkFile(t, "old remote file", remote, old)
 			checkFile(t, "partial upload", part, bigData[:pauseAt])
+			if m, _ := filepath.Glob(filepath.Join(srv.Root(), ".big.bin.ferry-*.part")); len(m) != 1 {
+				t.Errorf("temporary files on the server: %q, want the parked one", m)
+			}
 
 			runFerry(t, dir, "put", "-q", "-c", "big.bin", url)
 			checkFile(t, "resumed upload", remote, bigData)
@@ -251,7 +262,11 @@ func TestInterruptMirror(t *testing.T) {
 			} else {
 				part = filepath.Join(dst, downloadTemp(t, srv, "tree/big.bin", "big.bin"))
 			}
-			cmd, stderr := startFerry(t, work, part, args...)
+			pattern := part
+			if tt.reverse {
+				pattern = filepath.Join(dst, ".big.bin.ferry-*.part")
+			}
+			cmd, stderr := startFerry(t, work, pattern, args...)
 			cmd.Process.Signal(tt.sig)
 			waitExit130(t, cmd, stderr)
 			checkFile(t, "partial file", part, bigData[:pauseAt])

@@ -35,6 +35,10 @@ func (s *Shell) cmdReget(ctx context.Context, args []string) error {
 // get downloads one file with transfer.Session.GetFile, resuming the
 // partial file an earlier attempt left when resume is set.
 func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
+	args, direct, err := directFlag(args, map[bool]string{false: "get", true: "reget"}[resume], "REMOTE [LOCAL]")
+	if err != nil {
+		return err
+	}
 	remote := args[0]
 	local, err := s.localTarget(remote, args[1:])
 	if err != nil {
@@ -44,7 +48,8 @@ func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
 		return err
 	}
 	rep := s.newReport("downloaded")
-	res, err := s.sess.GetFile(ctx, remote, local, transfer.GetOptions{Resume: resume, Progress: s.newProgress()}, s.cfg.Retries)
+	res, err := s.sess.GetFile(ctx, remote, local, transfer.GetOptions{Resume: resume, Progress: s.newProgress(),
+		Direct: direct, Notify: s.notifyWarn}, s.cfg.Retries)
 	rep.done(remote, res, err)
 	if err := rep.finish(ctx); ctx.Err() == nil || err == nil {
 		return err
@@ -56,6 +61,20 @@ func (s *Shell) get(ctx context.Context, args []string, resume bool) error {
 		return &interruptError{err: ctx.Err(), note: fmt.Sprintf("%s keeps %d bytes: reget resumes it", part, res.PartialSize)}
 	}
 	return ctx.Err()
+}
+
+// directFlag takes a leading --direct off the arguments of the command
+// verb (get, reget, put or reput), and checks that one or two arguments,
+// its operands, remain.
+func directFlag(args []string, verb, operands string) ([]string, bool, error) {
+	direct := len(args) > 0 && args[0] == "--direct"
+	if direct {
+		args = args[1:]
+	}
+	if len(args) < 1 || len(args) > 2 {
+		return nil, false, usageErrorf("usage: %s [--direct] %s", verb, operands)
+	}
+	return args, direct, nil
 }
 
 // interruptError is an interrupted command with a note on what is left.
@@ -120,8 +139,9 @@ func (s *Shell) cmdMget(ctx context.Context, args []string) error {
 		return rep.finish(ctx)
 	}
 	avoid := avoidTargets(files)
+	notify := transfer.NotifyOnce(s.notifyWarn)
 	for _, f := range files {
-		res, err := s.sess.GetFile(ctx, f.from, f.to, transfer.GetOptions{Progress: s.newProgress(), Avoid: avoid}, s.cfg.Retries)
+		res, err := s.sess.GetFile(ctx, f.from, f.to, transfer.GetOptions{Progress: s.newProgress(), Avoid: avoid, Notify: notify}, s.cfg.Retries)
 		rep.done(f.from, res, err)
 		if ctx.Err() != nil {
 			break
@@ -151,6 +171,10 @@ func (s *Shell) cmdReput(ctx context.Context, args []string) error {
 // put uploads one file with transfer.Session.PutFile, resuming the partial
 // upload of the same file on the server when resume is set.
 func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
+	args, direct, err := directFlag(args, map[bool]string{false: "put", true: "reput"}[resume], "LOCAL [REMOTE]")
+	if err != nil {
+		return err
+	}
 	local := s.localPath(args[0])
 	remote := filepath.Base(local)
 	if _, err := s.client(ctx); err != nil {
@@ -168,7 +192,8 @@ func (s *Shell) put(ctx context.Context, args []string, resume bool) error {
 		}
 	}
 	rep := s.newReport("uploaded")
-	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Progress: s.newProgress(), Notify: s.notifyWarn}, s.cfg.Retries)
+	res, err := s.sess.PutFile(ctx, local, remote, transfer.PutOptions{Resume: resume, Direct: direct,
+		Progress: s.newProgress(), Notify: s.notifyWarn}, s.cfg.Retries)
 	s.changed(remote)
 	rep.done(remote, res, err)
 	return rep.finish(ctx)
@@ -221,8 +246,9 @@ func (s *Shell) cmdMput(ctx context.Context, args []string) error {
 		s.transferMany(ctx, todo, true, rep)
 		return rep.finish(ctx)
 	}
+	notify := transfer.NotifyOnce(s.notifyWarn)
 	for _, f := range todo {
-		res, err := s.sess.PutFile(ctx, f.from, f.to, transfer.PutOptions{Progress: s.newProgress(), Notify: s.notifyWarn}, s.cfg.Retries)
+		res, err := s.sess.PutFile(ctx, f.from, f.to, transfer.PutOptions{Progress: s.newProgress(), Notify: notify}, s.cfg.Retries)
 		rep.done(f.to, res, err)
 		if ctx.Err() != nil {
 			break

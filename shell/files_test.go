@@ -76,26 +76,42 @@ func TestRegetAndReput(t *testing.T) {
 	h.mustSend("REST 4000", "RETR big.bin")
 
 	h.writeLocal("up.bin", string(data))
+	parked := parkedTemp(t, filepath.Join(h.local, "up.bin"), "up.bin")
 	tmp := uploadTemp(t, filepath.Join(h.local, "up.bin"), "up.bin")
-	h.write(tmp, string(data[:3000]))
+	h.write(parked, string(data[:3000]))
 	h.runOK("reput up.bin")
 	if got := readFile(filepath.Join(h.srv.Root(), "up.bin")); got != string(data) {
 		t.Fatalf("reput gave %d bytes", len(got))
 	}
-	h.mustSend("REST 3000", "STOR "+tmp, "RNFR "+tmp, "RNTO up.bin")
+	h.mustSend("RNFR "+parked, "RNTO "+tmp, "REST 3000", "STOR "+tmp, "RNFR "+tmp, "RNTO up.bin")
 }
 
-// uploadTemp returns the temporary name on the server of an upload of the
-// local file local to the base name remote.
+// uploadTemp returns the temporary name on the server under which this
+// process uploads the local file local to the base name remote.
 func uploadTemp(t *testing.T, local, remote string) string {
+	t.Helper()
+	name, _ := localSource(t, local).ProcessName(remote, nil)
+	return name
+}
+
+// parkedTemp returns the temporary name on the server under which a
+// partial upload of the local file local to the base name remote waits
+// for a later process to resume it.
+func parkedTemp(t *testing.T, local, remote string) string {
+	t.Helper()
+	name, _ := transfer.TempName(remote, localSource(t, local), nil)
+	return name
+}
+
+// localSource returns the identity of the local file local.
+func localSource(t *testing.T, local string) transfer.Source {
 	t.Helper()
 	fi, err := os.Stat(local)
 	if err != nil {
 		t.Fatal(err)
 	}
 	abs, _ := filepath.Abs(local)
-	name, _ := transfer.TempName(remote, transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
-	return name
+	return transfer.Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}
 }
 
 func TestMgetRefusesHostileNames(t *testing.T) {

@@ -78,7 +78,7 @@ func TestHelp(t *testing.T) {
 	if _, errOut := h.run("frob"); !strings.Contains(errOut, `unknown command "frob"`) {
 		t.Errorf("frob: %q", errOut)
 	}
-	if _, errOut := h.run("get"); !strings.Contains(errOut, "usage: get REMOTE [LOCAL]") {
+	if _, errOut := h.run("get"); !strings.Contains(errOut, "usage: get [--direct] REMOTE [LOCAL]") {
 		t.Errorf("get without arguments: %q", errOut)
 	}
 }

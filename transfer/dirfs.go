@@ -83,6 +83,14 @@ func (d *dirRoots) Lstat(name string) (fs.FileInfo, error) {
 	return r.Lstat(base)
 }
 
+func (d *dirRoots) Stat(name string) (fs.FileInfo, error) {
+	r, base, err := d.at(name)
+	if err != nil {
+		return nil, err
+	}
+	return r.Stat(base)
+}
+
 func (d *dirRoots) Remove(name string) error {
 	r, base, err := d.at(name)
 	if err != nil {

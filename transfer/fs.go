@@ -14,6 +14,7 @@ type localFS interface {
 	Open(name string) (*os.File, error)
 	OpenFile(name string, flag int, perm os.FileMode) (*os.File, error)
 	Lstat(name string) (fs.FileInfo, error)
+	Stat(name string) (fs.FileInfo, error)
 	Remove(name string) error
 	Rename(oldname, newname string) error
 	Chtimes(name string, atime, mtime time.Time) error
@@ -27,6 +28,7 @@ func (osFS) OpenFile(name string, flag int, perm os.FileMode) (*os.File, error) 
 	return os.OpenFile(name, flag, perm)
 }
 func (osFS) Lstat(name string) (fs.FileInfo, error)    { return os.Lstat(name) }
+func (osFS) Stat(name string) (fs.FileInfo, error)     { return os.Stat(name) }
 func (osFS) Remove(name string) error                  { return os.Remove(name) }
 func (osFS) Rename(oldname, newname string) error      { return os.Rename(oldname, newname) }
 func (osFS) Chtimes(name string, a, m time.Time) error { return os.Chtimes(name, a, m) }
@@ -35,27 +37,3 @@ var (
 	_ localFS = osFS{}
 	_ localFS = (*os.Root)(nil)
 )
-
-// openPart opens the partial file of a download for writing, truncated
-// unless keep is set. A symbolic link in its place is removed first, never
-// written through.
-func openPart(fsys localFS, part string, keep bool) (*os.File, error) {
-	if fi, err := fsys.Lstat(part); err == nil && !fi.Mode().IsRegular() {
-		if fi.IsDir() {
-			return nil, localErr("create", part, fs.ErrExist)
-		}
-		if err := fsys.Remove(part); err != nil {
-			return nil, localErr("remove", part, err)
-		}
-		keep = false
-	}
-	flags := os.O_WRONLY | os.O_CREATE
-	if !keep {
-		flags |= os.O_TRUNC
-	}
-	f, err := fsys.OpenFile(part, flags, 0o644)
-	if err != nil {
-		return nil, localErr("create", part, err)
-	}
-	return f, nil
-}

@@ -46,6 +46,17 @@ type GetOptions struct {
 	Verify bool
 	// Name is shown in progress reports; the remote base name by default.
 	Name string
+	// Direct writes straight into the local file, with no temporary file
+	// renamed at the end (wget's and lftp's habit): a failed download
+	// leaves the local file partly overwritten. Resume then continues the
+	// local file from its size, whatever it holds. Without Direct, a
+	// download whose temporary file cannot be made (a name too long for
+	// the file system, or a folder that may not be written while the file
+	// may) writes directly all the same, and Notify is told.
+	Direct bool
+	// Notify is told what deserves a warning but is no failure: a
+	// download that overwrites the old file in place. Nil tells nobody.
+	Notify func(msg string)
 
 	// sourcePath is the remote file's absolute path, when the caller
 	// knows it and remote is relative: it identifies the source in the
@@ -96,6 +107,20 @@ type Result struct {
 // copy of a remote file that looks like a temporary name is never resumed
 // from, truncated or renamed. The local modification time is set from the
 // server's.
+//
+// The temporary file is locked (flock) from before its first byte is
+// written until it is renamed or removed: a second process downloading
+// to the same name finds it locked and writes to a random temporary name
+// of its own instead, never resumed, so that the two never mix. A file
+// that replaces another gets the old file's permissions (less setuid,
+// setgid and sticky) and, where the process may give them, its owner and
+// group; its temporary file never grants group or others more than the
+// old file did, even while it is written. A new file gets 0666 less the
+// umask.
+//
+// A local name that is a device, a FIFO or a socket is written into, never
+// replaced (see getInto). With GetOptions.Direct, or when no temporary
+// file can be made, the data goes straight to local (see openLocal).
 func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptions) (Result, error) {
 	return get(ctx, c, osFS{}, remote, local, opt)
 }
@@ -110,6 +135,57 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 	}
 	res.Size, res.ModTime = size, mtime
 	ascii := c.CurrentType() == client.TypeASCII
+	tgt := inspectTarget(fsys, local)
+	if tgt.special {
+		return getInto(ctx, c, fsys, remote, local, tgt, size, ascii, opt, res)
+	}
+	pf, err := openLocal(ctx, c, fsys, remote, local, size, mtime, ascii, tgt, opt)
+	if err != nil {
+		return res, err
+	}
+	defer pf.release()
+	res.Offset = pf.offset
+	n, err := download(ctx, c, remote, pf.f, pf.offset, size, ascii, opt)
+	res.Bytes = n
+	if err == nil {
+		err = pf.finish()
+	}
+	if err == nil && opt.Verify {
+		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(pf.name) })
+	}
+	if err != nil {
+		if pf.direct {
+			failDirect(pf, err)
+		} else {
+			res.Partial, res.PartialSize = failAttempt(fsys, pf.f, pf.name, pf.offset, pf.resumable, err)
+			pf.f = nil // closed; the lock stays until the file is settled
+		}
+		return res, err
+	}
+	if size < 0 {
+		res.Size = pf.offset + n
+	}
+	if !mtime.IsZero() {
+		fsys.Chtimes(pf.name, mtime, mtime)
+	}
+	if !pf.direct {
+		if err := fsys.Rename(pf.name, local); err != nil {
+			return res, localErr("rename", pf.name, err)
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// openLocal opens the file a download writes to, locked (see partFile):
+// its temporary file, or with opt.Direct the local file itself. When the
+// temporary file cannot be made because its name is too long or the
+// folder may not be written (see canDirect), the download writes to the
+// local file directly, and opt.Notify is told.
+func openLocal(ctx context.Context, c *client.Conn, fsys localFS, remote, local string, size int64, mtime time.Time, ascii bool, tgt localTarget, opt GetOptions) (*partFile, error) {
+	if opt.Direct {
+		return openDirect(fsys, local, opt.Resume, size)
+	}
 	src := source(c, remote, size, mtime, opt)
 	if ascii {
 		// The data is not the file's bytes (line ends change): never
@@ -119,47 +195,32 @@ func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string
 	part, resumable := partPath(local, src, opt.Avoid)
 	taken, err := takenName(ctx, c, fsys, remote, part)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if taken {
-		part, resumable = partPath(local, Source{}, nil) // a fresh, random name
+		part, resumable = randomPart(local), false
 	}
+	pf, err := createPart(fsys, local, part, resumable, opt.Resume, size, tgt)
+	if err == nil || !canDirect(err) {
+		return pf, err
+	}
+	pf, derr := openDirect(fsys, local, false, size)
+	if derr != nil {
+		return nil, err // the first failure says more
+	}
+	if opt.Notify != nil {
+		opt.Notify(directNote(local, part, err, tgt.exists))
+	}
+	return pf, nil
+}
 
-	var offset int64
-	if opt.Resume && resumable {
-		if fi, err := fsys.Lstat(part); err == nil && fi.Mode().IsRegular() && fi.Size() <= size {
-			offset = fi.Size() // longer is not a prefix of this file: start again
-		}
+// failDirect settles the local file of a direct download that failed
+// with err: the data of an attempt that must be discarded (see discards)
+// is cut off; the rest stays, since the old file is gone anyway.
+func failDirect(pf *partFile, err error) {
+	if discards(err) && pf.f != nil {
+		pf.f.Truncate(pf.offset)
 	}
-	f, err := openPart(fsys, part, offset > 0)
-	if err != nil {
-		return res, err
-	}
-	res.Offset = offset
-	n, err := download(ctx, c, remote, f, offset, size, ascii, opt)
-	res.Bytes = n
-	if err == nil {
-		err = localErr("write", part, f.Close())
-		f = nil
-	}
-	if err == nil && opt.Verify {
-		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(part) })
-	}
-	if err != nil {
-		res.Partial, res.PartialSize = failAttempt(fsys, f, part, offset, resumable, err)
-		return res, err
-	}
-	if size < 0 {
-		res.Size = offset + n
-	}
-	if !mtime.IsZero() {
-		fsys.Chtimes(part, mtime, mtime)
-	}
-	if err := fsys.Rename(part, local); err != nil {
-		return res, localErr("rename", part, err)
-	}
-	res.Duration = time.Since(start)
-	return res, nil
 }
 
 // source returns the identity of the remote file a download copies.
@@ -277,8 +338,10 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 	if size >= 0 && offset == size && offset > 0 {
 		return 0, nil // already complete
 	}
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return 0, localErr("seek", f.Name(), err)
+	if offset > 0 { // a special file, written from 0, cannot seek
+		if _, err := f.Seek(offset, io.SeekStart); err != nil {
+			return 0, localErr("seek", f.Name(), err)
+		}
 	}
 	rc, err := c.Retr(ctx, remote, offset)
 	if err != nil {

@@ -148,6 +148,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := opt.Filter.Check(); err != nil {
 		return rep, err
 	}
+	opt.Notify = NotifyOnce(opt.Notify) // the same warning for every file is said once
 	m := &mirror{pool: p, opt: opt, filter: opt.Filter, remoteDir: remoteDir, rep: rep}
 	retries0 := p.Retries()
 	defer func() {

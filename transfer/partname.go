@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Temporary names. A transfer writes to a temporary name beside its
@@ -26,6 +27,15 @@ import (
 // temporary name is an ordinary file: callers that know the names of the
 // folder (a listing) pass them as Avoid, and a name in it is never used as
 // a temporary name.
+//
+// A temporary name is never longer than maxNameBytes: for a NAME of more
+// than 235 bytes, the temporary name holds only as much of NAME as fits
+// (cut at a character boundary), so that a file whose own name is close
+// to the file system's limit can still be copied under a temporary name.
+// TAG, which covers the whole path, tells such names apart.
+//
+// Uploads write to a name of their own process (see Source.ProcessName):
+// the server offers no lock, and two processes must never write one file.
 
 // Source identifies the version of a file a transfer copies.
 type Source struct {
@@ -64,6 +74,10 @@ const (
 	tempSuffix = ".part"
 )
 
+// maxNameBytes is the longest name most file systems (and FTP servers on
+// them) accept: NAME_MAX on Linux, the BSDs and macOS.
+const maxNameBytes = 255
+
 // TempName returns the temporary name for a copy of src to the base name
 // name, avoiding every name for which avoid (when not nil) reports true:
 // a name the folder holds as a real file is never taken for a partial
@@ -71,17 +85,67 @@ const (
 // be resumed (see Source.Resumable); it is false when the name had to
 // change to avoid a collision.
 func TempName(name string, src Source, avoid func(string) bool) (string, bool) {
-	tag := src.tag()
-	t := tempPrefix + name + tempInfix + tag + tempSuffix
+	return tempName(name, src.tag(), src.Resumable(), avoid)
+}
+
+// ProcessName returns the temporary name under which this process
+// uploads src to the base name name: a name of the same form as TempName's
+// whose TAG is derived from src's identity and from a value drawn at
+// random when the process starts. Another process never uploads to it, so
+// that two ferry processes copying one file to one name never write the
+// same file, while this process's retries find their own partial upload.
+// A source that cannot be identified gets a random name, as with TempName;
+// the second result is false then, and when the name had to change to
+// avoid a collision.
+func (s Source) ProcessName(name string, avoid func(string) bool) (string, bool) {
+	if !s.Resumable() {
+		return TempName(name, s, avoid)
+	}
+	own := s
+	own.Site = s.Site + "\x00" + processNonce
+	return tempName(name, own.tag(), true, avoid)
+}
+
+// processNonce sets this process's upload names apart (ProcessName). It
+// is drawn once and never changes.
+var processNonce = func() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}()
+
+// tempName builds a temporary name from name and tag (see TempName).
+func tempName(name, tag string, resumable bool, avoid func(string) bool) (string, bool) {
+	t := tempPrefix + fitName(name, tag) + tempInfix + tag + tempSuffix
 	if avoid == nil || !avoid(t) {
-		return t, src.Resumable()
+		return t, resumable
 	}
 	for i := 1; ; i++ {
-		t = tempPrefix + name + tempInfix + tag + "-" + strconv.Itoa(i) + tempSuffix
+		n := tag + "-" + strconv.Itoa(i)
+		t = tempPrefix + fitName(name, n) + tempInfix + n + tempSuffix
 		if !avoid(t) {
 			return t, false
 		}
 	}
+}
+
+// fitName returns as much of name as fits in a temporary name with the
+// given tag, cut at a character boundary (see maxNameBytes).
+func fitName(name, tag string) string {
+	room := maxNameBytes - len(tempPrefix) - len(tempInfix) - len(tag) - len(tempSuffix)
+	if len(name) <= room {
+		return name
+	}
+	// Cut before the start of a character: back up over at most three
+	// continuation bytes. A name that is not UTF-8 is cut at the byte.
+	cut := room
+	for cut > room-(utf8.UTFMax-1) && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	if !utf8.RuneStart(name[cut]) {
+		cut = room
+	}
+	return name[:cut]
 }
 
 // IsTempName reports whether name has the form of ferry's temporary names

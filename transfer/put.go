@@ -15,14 +15,18 @@ import (
 
 // PutOptions configure an upload.
 type PutOptions struct {
-	// Resume continues a partial upload left under the temporary name by
-	// an earlier attempt (or, with Direct, under the final name). The
-	// temporary name records which version of which local file it holds
-	// a prefix of (see TempName), so only a partial upload of the same
-	// version of the same file is continued.
+	// Resume continues a partial upload: this process's own, left by an
+	// earlier attempt, or one a failed upload of any process handed on
+	// under the source's temporary name, which it takes over by renaming
+	// it (or, with Direct, what the final name holds). The temporary name
+	// records which version of which local file it holds a prefix of (see
+	// TempName), so only a partial upload of the same version of the same
+	// file is continued.
 	Resume bool
 	// Direct writes straight to the final name instead of a temporary
-	// name renamed at the end. Use it for servers that cannot rename.
+	// name renamed at the end: for servers that cannot rename, or a
+	// folder where only the file itself may be written. The old file is
+	// overwritten in place, and keeps its permissions.
 	Direct bool
 	// KeepTime sets the remote modification time to the local one (MFMT)
 	// when the server offers it.
@@ -53,6 +57,10 @@ type PutOptions struct {
 	// its temporary name; put works it out from the local name when it
 	// is empty (for files opened through a plain file system).
 	origin string
+	// fresh says that the target is known not to exist (a mirror's
+	// listing of the destination lacks it): no permissions to keep, and
+	// no command to look for them.
+	fresh bool
 }
 
 // Put uploads the local file local to remote.
@@ -78,6 +86,15 @@ type PutOptions struct {
 // No file is deleted that this upload did not create or move aside.
 // When the server is left in another state than the intended one, the
 // error is a *PlaceError that says what it holds.
+//
+// The temporary name is this process's own (Source.ProcessName): two
+// ferry processes uploading the same file to the same name never write
+// one file. A failed upload hands its partial file on under the source's
+// temporary name (TempName), where Resume, in this process or a later
+// one, takes it over (see put_own.go). A server that refuses the
+// temporary name outright (550 or 553) gets the file under its final
+// name, which Notify is told. The replaced file's permissions are kept
+// (see put_mode.go).
 func Put(ctx context.Context, c *client.Conn, local, remote string, opt PutOptions) (Result, error) {
 	return put(ctx, c, osFS{}, local, remote, opt)
 }
@@ -139,32 +156,61 @@ type putJob struct {
 
 // direct uploads to the final name (PutOptions.Direct).
 func (j *putJob) direct(ctx context.Context) error {
-	offset, err := j.send(ctx, j.remote, j.opt.Resume)
-	j.res.Offset = offset
-	if err != nil {
-		return err
+	var offset int64
+	if j.opt.Resume {
+		var err error
+		if offset, err = j.partialSize(ctx, j.remote); err != nil {
+			return err
+		}
 	}
-	if j.opt.Verify {
+	j.res.Offset = offset
+	err := j.send(ctx, j.remote, offset)
+	if err == nil && j.opt.Verify {
 		j.res.Digest, err = j.verify(ctx, j.remote)
 	}
 	return err
 }
 
-// viaTemp uploads to the temporary name and puts the file in place.
+// viaTemp uploads to this process's temporary name and puts the file in
+// place (see Put and park). When the server refuses the temporary name
+// outright (see refusedTemp), the file goes straight to its final name,
+// which Notify is told.
 func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 	origin, err := j.origin()
 	if err != nil {
 		return err
 	}
+	src := Source{Site: "local", Path: origin, Size: j.size, ModTime: mtime}
 	dir, base := path.Split(j.remote)
-	name, resumable := TempName(base, Source{Site: "local", Path: origin, Size: j.size, ModTime: mtime}, j.opt.Avoid)
-	tmp := dir + name
-	offset, err := j.send(ctx, tmp, j.opt.Resume && resumable)
-	j.res.Offset = offset
+	parked, resumable := TempName(base, src, j.opt.Avoid)
+	own, ownResumable := src.ProcessName(base, j.opt.Avoid)
+	resumable = resumable && ownResumable // neither name is taken by a real file
+	tmp := dir + own
+	parked = dir + parked
+	old, err := j.oldMode(ctx)
 	if err != nil {
+		return err
+	}
+	var offset int64
+	if j.opt.Resume && resumable {
+		if offset, err = j.claim(ctx, tmp, parked); err != nil {
+			return err
+		}
+	}
+	j.res.Offset = offset
+	err = j.restrict(ctx, tmp, offset, old)
+	if err == nil {
+		err = j.send(ctx, tmp, offset)
+	}
+	if err != nil {
+		if offset == 0 && j.res.Bytes == 0 && refusedTemp(err) {
+			return j.fallBack(ctx, tmp, err)
+		}
 		if j.c.CurrentType() == client.TypeASCII {
 			j.c.Dele(ctx, tmp) // this upload's own, under a name never resumed
+			return err
 		}
+		j.settle(ctx, tmp, parked, resumable)
 		return err
 	}
 	if j.opt.Verify {
@@ -176,6 +222,9 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 			}
 			return err
 		}
+	}
+	if err := j.keepMode(ctx, tmp, old); err != nil {
+		return err
 	}
 	return j.place(ctx, tmp)
 }
@@ -189,31 +238,35 @@ func (j *putJob) origin() (string, error) {
 	return p, localErr("open", j.local, err)
 }
 
-// send uploads the local file to name, resuming what name holds when
-// resume is set, and checks the size the server then reports. It returns
-// the offset it resumed from.
-func (j *putJob) send(ctx context.Context, name string, resume bool) (int64, error) {
-	c := j.c
-	var offset int64
-	if resume {
-		if n, err := c.Size(ctx, name); err == nil && n <= j.size {
-			offset = n
-		} else if err != nil && c.Err() != nil {
-			return 0, err
-		}
+// partialSize returns the size of the remote file name when it can be
+// the start of the local file (no longer than it), and 0 otherwise.
+func (j *putJob) partialSize(ctx context.Context, name string) (int64, error) {
+	n, err := j.c.Size(ctx, name)
+	switch {
+	case err == nil && n <= j.size:
+		return n, nil
+	case err != nil && j.c.Err() != nil:
+		return 0, err
 	}
+	return 0, nil
+}
+
+// send uploads the local file to name from offset (what name holds
+// already, or 0) and checks the size the server then reports.
+func (j *putJob) send(ctx context.Context, name string, offset int64) error {
+	c := j.c
 	n, err := upload(ctx, c, j.f, name, j.display, offset, j.size, j.opt)
 	j.res.Bytes += n
 	if err != nil {
-		return offset, err
+		return err
 	}
 	// Check what arrived before it takes the final name.
 	if got, err := c.Size(ctx, name); err == nil && got != j.size {
-		return offset, j.checkStored(name, got)
+		return j.checkStored(name, got)
 	} else if err != nil && c.Err() != nil {
-		return offset, err
+		return err
 	}
-	return offset, nil
+	return nil
 }
 
 // verify compares the server's digest of name with the local file's.

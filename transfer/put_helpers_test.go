@@ -16,9 +16,28 @@ import (
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
 
-// uploadTemp returns the temporary name on the server of an upload of the
-// local file local to the remote path remote.
+// uploadTemp returns the temporary name on the server under which this
+// process uploads the local file local to the remote path remote (see
+// Source.ProcessName).
 func uploadTemp(t testing.TB, local, remote string) string {
+	t.Helper()
+	dir, base := path.Split(remote)
+	name, _ := localSource(t, local).ProcessName(base, nil)
+	return dir + name
+}
+
+// parkedTemp returns the temporary name on the server under which a
+// partial upload of the local file local to the remote path remote is
+// left for a later process to resume (see TempName).
+func parkedTemp(t testing.TB, local, remote string) string {
+	t.Helper()
+	dir, base := path.Split(remote)
+	name, _ := TempName(base, localSource(t, local), nil)
+	return dir + name
+}
+
+// localSource returns the identity of the local file local.
+func localSource(t testing.TB, local string) Source {
 	t.Helper()
 	fi, err := os.Stat(local)
 	if err != nil {
@@ -28,9 +47,7 @@ func uploadTemp(t testing.TB, local, remote string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, base := path.Split(remote)
-	name, _ := TempName(base, Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}, nil)
-	return dir + name
+	return Source{Site: "local", Path: abs, Size: fi.Size(), ModTime: fi.ModTime()}
 }
 
 // untemp returns the final path of a temporary path ("d/.f.ferry-TAG.part"

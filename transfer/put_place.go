@@ -125,7 +125,7 @@ func (j *putJob) inPlace(ctx context.Context, tmp string, why error) error {
 		return j.placeErr(tmp, "", err, "the server cannot rename, and %q holds %s; the complete new data is in %q", remote, what, tmp)
 	}
 	before := j.res.Bytes
-	if _, err := j.send(ctx, remote, false); err != nil {
+	if err := j.send(ctx, remote, 0); err != nil {
 		if j.res.Bytes == before && existed {
 			return j.placeErr(tmp, "", err, "the server cannot rename, and the upload under %q failed before any data moved: the old file is intact unless the server truncated it; the complete new data is in %q", remote, tmp)
 		}

@@ -27,7 +27,7 @@ func TestPutOntoExistingWhereRenameCannotOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{"up/a.txt": "new contents"})
-	wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp,
+	wantCommands(t, srv, "MLST up/a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp,
 		"RNFR "+tmp, "RNTO up/a.txt", // 553: exists
 		"SIZE up/a.txt",
 		"RNFR up/a.txt", "RNTO up/ASIDE",
@@ -52,11 +52,12 @@ func TestPutRenameAlwaysRefused(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		files map[string]string
+		chmod []string
 		cmds  []string
 	}{
-		{"over an existing file", map[string]string{"a.txt": "old contents"},
+		{"over an existing file", map[string]string{"a.txt": "old contents"}, []string{"SITE CHMOD 644 "},
 			[]string{"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE"}},
-		{"a new file", map[string]string{}, []string{"SIZE a.txt"}},
+		{"a new file", map[string]string{}, nil, []string{"SIZE a.txt"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := putServer(t, tt.files, refuse)
@@ -66,7 +67,12 @@ func TestPutRenameAlwaysRefused(t *testing.T) {
 			want := maps.Clone(tt.files)
 			want[tmp] = "new contents"
 			wantFiles(t, srv, want)
-			wantCommands(t, srv, append([]string{"EPSV", "STOR " + tmp, "SIZE " + tmp, "RNFR " + tmp, "RNTO a.txt"}, tt.cmds...)...)
+			cmds := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp}
+			for _, c := range tt.chmod {
+				cmds = append(cmds, c+tmp)
+			}
+			cmds = append(cmds, "RNFR "+tmp, "RNTO a.txt")
+			wantCommands(t, srv, append(cmds, tt.cmds...)...)
 			var pe *PlaceError
 			if !errors.As(err, &pe) || pe.Temp != tmp || pe.Aside != "" || client.ReplyCode(err) != 553 {
 				t.Fatalf("Put = %v; want a PlaceError for %q with 553", err, tmp)
@@ -104,7 +110,7 @@ func TestPutAsideRenameFails(t *testing.T) {
 			tmp := uploadTemp(t, local, "a.txt")
 			_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 			wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-			wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt",
+			wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 				"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE")
 			var pe *PlaceError
 			if !errors.As(err, &pe) {
@@ -139,7 +145,7 @@ func TestPutFinalRenameFailsPutsOldBack(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt",
+	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 		"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE",
 		"RNFR "+tmp, "RNTO a.txt",
 		"RNFR ASIDE", "RNTO a.txt")
@@ -167,7 +173,7 @@ func TestPutRestoreFails(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"ASIDE": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt",
+	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 		"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE",
 		"RNFR "+tmp, "RNTO a.txt",
 		"RNFR ASIDE", "RNTO a.txt")
@@ -214,7 +220,11 @@ func TestPutServerCannotRename(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantFiles(t, srv, map[string]string{"a.txt": "new contents"})
-			cmds := []string{"EPSV", "STOR " + tmp, "SIZE " + tmp, "RNFR " + tmp}
+			cmds := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp}
+			if len(tt.files) > 0 {
+				cmds = append(cmds, "SITE CHMOD 644 "+tmp)
+			}
+			cmds = append(cmds, "RNFR "+tmp)
 			if tt.verb == "RNTO" {
 				cmds = append(cmds, "RNTO a.txt")
 			}
@@ -273,19 +283,22 @@ func TestPutCutKeepsOldAndResumes(t *testing.T) {
 		return dropFirst("STOR", 100_000)
 	})
 	local := localFile(t, "new.bin", data)
-	tmp := uploadTemp(t, local, "a.txt")
+	tmp, parked := uploadTemp(t, local, "a.txt"), parkedTemp(t, local, "a.txt")
 	if _, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{}); err == nil {
 		t.Fatal("cut-off upload succeeded")
 	}
-	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: data[:100_000]})
+	// The partial upload is parked under the source's own temporary
+	// name, for any later process to take.
+	wantFiles(t, srv, map[string]string{"a.txt": "old contents", parked: data[:100_000]})
 	srv.ResetCommands()
 	res, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{Resume: true})
 	if err != nil || res.Offset != 100_000 || res.Bytes != 200_000 {
 		t.Fatalf("Put = %+v, %v", res, err)
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": data})
-	if cmds := strings.Join(srv.Commands(), "\n"); !strings.Contains(cmds, "SIZE "+tmp+"\nEPSV\nREST 100000\nSTOR "+tmp+"\n") {
-		t.Errorf("no resume of %s:\n%s", tmp, cmds)
+	want := "SIZE " + tmp + "\nSIZE " + parked + "\nRNFR " + parked + "\nRNTO " + tmp + "\nSIZE " + tmp + "\nEPSV\nREST 100000\nSTOR " + tmp + "\n"
+	if cmds := strings.Join(srv.Commands(), "\n"); !strings.Contains(cmds, want) {
+		t.Errorf("no resume of %s taken from %s:\n%s", tmp, parked, cmds)
 	}
 }
 
@@ -296,9 +309,9 @@ func TestPutResumesOnlySameVersion(t *testing.T) {
 	local := localFile(t, "a.txt", "version one, uploaded partly")
 	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	os.Chtimes(local, old, old)
-	tmp1 := uploadTemp(t, local, "a.txt")
+	tmp1 := parkedTemp(t, local, "a.txt")
 	write(t, local, "version two, a little longer")
-	tmp2 := uploadTemp(t, local, "a.txt")
+	tmp2, own2 := parkedTemp(t, local, "a.txt"), uploadTemp(t, local, "a.txt")
 	if tmp1 == tmp2 {
 		t.Fatalf("both versions have the temporary name %s", tmp1)
 	}
@@ -308,22 +321,23 @@ func TestPutResumesOnlySameVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": "version two, a little longer", "a.txt.part": "another client's", tmp1: "version one"})
-	wantCommands(t, srv, "SIZE "+tmp2, "EPSV", "STOR "+tmp2, "SIZE "+tmp2, "RNFR "+tmp2, "RNTO a.txt")
+	wantCommands(t, srv, "MLST a.txt", "SIZE "+own2, "SIZE "+tmp2, "EPSV", "STOR "+own2, "SIZE "+own2, "SITE CHMOD 644 "+own2, "RNFR "+own2, "RNTO a.txt")
 }
 
 // A name the folder holds as a real file (PutOptions.Avoid) is never
-// taken as the temporary name, nor resumed.
+// taken as the temporary name, nor resumed: a real file under the
+// source's own temporary name is neither continued nor taken, and the
+// upload is not resumed at all.
 func TestPutAvoidsListedNames(t *testing.T) {
 	local := localFile(t, "new.txt", "new contents")
-	tmp := uploadTemp(t, local, "a.txt")
-	counted := strings.TrimSuffix(tmp, ".part") + "-1.part"
-	srv := putServer(t, map[string]string{tmp: "a real file", counted: "new"}, nil)
-	avoid := func(name string) bool { return name == tmp }
+	parked, tmp := parkedTemp(t, local, "a.txt"), uploadTemp(t, local, "a.txt")
+	srv := putServer(t, map[string]string{parked: "new"}, nil)
+	avoid := func(name string) bool { return name == parked }
 	if _, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{Resume: true, Avoid: avoid}); err != nil {
 		t.Fatal(err)
 	}
-	wantFiles(t, srv, map[string]string{tmp: "a real file", "a.txt": "new contents"})
-	wantCommands(t, srv, "EPSV", "STOR "+counted, "SIZE "+counted, "RNFR "+counted, "RNTO a.txt")
+	wantFiles(t, srv, map[string]string{parked: "new", "a.txt": "new contents"})
+	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt")
 }
 
 // Two uploaders of the same name on a server that refuses to rename over
@@ -391,7 +405,7 @@ func TestPutCannotRenameAndDirectUploadRefused(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt")
+	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt")
 	var pe *PlaceError
 	if !errors.As(err, &pe) || client.ReplyCode(err) != 553 {
 		t.Fatalf("Put = %v; want a PlaceError with 553", err)

@@ -152,7 +152,7 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 		}
 		return m.pool.putFile(ctx, m.files, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
 			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path,
-			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin})
+			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin, fresh: a.dst == nil})
 	}
 	var listed *client.Entry
 	if a.src != nil {
@@ -161,7 +161,7 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 	dir := path.Dir(a.Path)
 	avoid := func(name string) bool { return m.src[path.Join(dir, name)] != nil }
 	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed, Avoid: avoid,
-		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path})
+		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path, Notify: m.opt.Notify})
 }
 
 // makeDir creates one folder of the destination.

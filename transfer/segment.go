@@ -64,7 +64,8 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 		res.Retries = retries
 		return res, err
 	}
-	if n < 2 || size < 2*minSegment || !restart || active {
+	tgt := inspectTarget(fsys, local)
+	plain := func() (Result, error) {
 		o := opt
 		o.Listed = &client.Entry{Name: remote, Size: size, ModTime: mtime, Precision: client.TimeExact}
 		if mtime.IsZero() {
@@ -74,17 +75,24 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 		r.Retries += retries
 		return r, err
 	}
+	if n < 2 || size < 2*minSegment || !restart || active || tgt.special || opt.Direct {
+		return plain()
+	}
 	n = int(min(int64(n), size/minSegment))
 	res.Size, res.ModTime = size, mtime
 
 	part, _ := partPath(local, src, opt.Avoid)
-	f, err := openPart(fsys, part, false)
+	pf, err := createPart(fsys, local, part, false, false, size, tgt)
 	if err != nil {
+		if canDirect(err) {
+			return plain() // which writes directly, and says so
+		}
 		return res, err
 	}
+	defer pf.release()
+	f := pf.f
 	fail := func(err error) (Result, error) {
-		f.Close()
-		fsys.Remove(part)
+		pf.abandon(fsys, true)
 		return res, err
 	}
 	if err := f.Truncate(size); err != nil {
@@ -122,31 +130,29 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	if fi, err := f.Stat(); err != nil || fi.Size() != size || res.Bytes != size {
 		return fail(fmt.Errorf("%s: assembled %d bytes of %d: %w", remote, res.Bytes, size, ErrIncomplete))
 	}
-	if err := f.Close(); err != nil {
-		fsys.Remove(part)
-		return res, localErr("write", part, err)
+	if err := pf.finish(); err != nil {
+		return fail(err)
 	}
 	if opt.Verify {
 		c, err := p.Get(ctx)
 		if err != nil {
-			fsys.Remove(part)
-			return res, err
+			return fail(err)
 		}
-		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(part) })
+		res.Digest, err = verify(ctx, c, remote, remote, func() (io.ReadCloser, error) { return fsys.Open(pf.name) })
 		p.Put(c, err)
 		if err != nil {
 			var ve *VerifyError
 			if errors.As(err, &ve) {
-				fsys.Remove(part)
+				return fail(err)
 			}
 			return res, err
 		}
 	}
 	if !mtime.IsZero() {
-		fsys.Chtimes(part, mtime, mtime)
+		fsys.Chtimes(pf.name, mtime, mtime)
 	}
-	if err := fsys.Rename(part, local); err != nil {
-		return res, localErr("rename", part, err)
+	if err := fsys.Rename(pf.name, local); err != nil {
+		return res, localErr("rename", pf.name, err)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
