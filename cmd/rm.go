@@ -114,7 +114,9 @@ func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string
 	if err != nil {
 		return err
 	}
-	entries, err := listDir(ctx, f, c, dir, true)
+	// Types as LIST shows them: a link to a folder is a link there,
+	// where some servers' MLSD lists it as the folder.
+	entries, err := s.ReadDirNoFollow(ctx, dir)
 	if err != nil {
 		return err
 	}

@@ -31,16 +31,7 @@ func (s *Session) Lstat(ctx context.Context, p string) (client.EntryType, error)
 	if !strings.Contains(clean, "/") {
 		parent = ""
 	}
-	var entries []client.Entry
-	if c.HasFeature("MLST") {
-		entries, _, err = c.MLSD(ctx, parent)
-	} else {
-		var lines []string
-		if lines, err = c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(parent))); err == nil {
-			p := client.ListParser{}
-			entries, _ = p.Parse(lines)
-		}
-	}
+	entries, err := s.ReadDirNoFollow(ctx, parent)
 	if err != nil && c.Err() != nil {
 		return 0, err
 	}
@@ -50,6 +41,47 @@ func (s *Session) Lstat(ctx context.Context, p string) (client.EntryType, error)
 		}
 	}
 	return s.DirOrLink(ctx, clean)
+}
+
+// ReadDirNoFollow lists dir so that symbolic links show as links. Unix
+// "ls -l" output marks a link with "l" where some servers' MLSD lists a
+// link to a folder as the folder (pyftpdlib): the entries come from MLSD
+// where the server has it (it shows dot files), each marked a link when
+// LIST -a (or plain LIST, where a server refuses -a with a path) shows it
+// as one, and from LIST otherwise. "." and ".." are left out.
+func (s *Session) ReadDirNoFollow(ctx context.Context, dir string) ([]client.Entry, error) {
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir)))
+	if err != nil && c.Err() == nil && client.ReplyCode(err)/100 == 5 {
+		lines, err = c.ListLines(ctx, client.ListPath(dir))
+	}
+	if err != nil && c.Err() != nil {
+		return nil, err
+	}
+	p := client.ListParser{}
+	listed, unparsed := p.Parse(lines)
+	if !c.HasFeature("MLST") && err == nil && len(unparsed) == 0 {
+		return listed, nil
+	}
+	entries, _, merr := c.ReadDir(ctx, dir)
+	if merr != nil {
+		return nil, merr
+	}
+	links := map[string]bool{}
+	for _, e := range listed {
+		if e.Type == client.EntryLink {
+			links[e.Name] = true
+		}
+	}
+	for i := range entries {
+		if links[entries[i].Name] {
+			entries[i].Type = client.EntryLink
+		}
+	}
+	return entries, nil
 }
 
 // ErrNotFound reports a remote path that neither its parent's listing nor
