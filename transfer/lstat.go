@@ -54,6 +54,11 @@ func (s *Session) ReadDirNoFollow(ctx context.Context, dir string) ([]client.Ent
 	if err != nil {
 		return nil, err
 	}
+	return readDirNoFollow(ctx, c, dir)
+}
+
+// readDirNoFollow is ReadDirNoFollow on the connection c.
+func readDirNoFollow(ctx context.Context, c *client.Conn, dir string) ([]client.Entry, error) {
 	lines, err := c.ListLines(ctx, strings.TrimSpace("-a "+client.ListPath(dir)))
 	if err != nil && c.Err() == nil && client.ReplyCode(err)/100 == 5 {
 		lines, err = c.ListLines(ctx, client.ListPath(dir))

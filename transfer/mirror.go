@@ -331,8 +331,15 @@ var ErrEmptySource = errors.New("the source folder is empty")
 // destination because its source is empty, unless that was confirmed.
 // A dry run only warns.
 func (m *mirror) guardEmptySource(src tree, actions []Action) error {
-	if !m.opt.Delete || m.opt.AllowEmptySource || len(src) > 0 || len(m.unknown) > 0 {
+	if !m.opt.Delete || m.opt.AllowEmptySource || len(m.unknown) > 0 {
 		return nil
+	}
+	// Folders alone do not make a source: one that holds nothing but
+	// empty folders is as empty as one that lists nothing.
+	for _, n := range src {
+		if n.typ != client.EntryDir {
+			return nil
+		}
 	}
 	n := 0
 	for _, a := range actions {

@@ -34,6 +34,9 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 			copies = append(copies, a)
 		}
 	}
+	if m.opt.Direction == Upload && len(before)+len(after) > 0 {
+		before, after = m.spareLinks(ctx, before), m.spareLinks(ctx, after)
+	}
 	for _, a := range before {
 		err := m.removeTree(ctx, a, dst)
 		m.count(a, err)
