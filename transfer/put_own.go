@@ -72,10 +72,13 @@ func (j *putJob) settle(ctx context.Context, tmp, parked string, resumable bool)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), parkTimeout)
 	defer cancel()
-	if _, err := c.Size(ctx, tmp); err != nil {
+	n, err := c.Size(ctx, tmp)
+	if err != nil {
 		return // nothing arrived, or the connection broke
 	}
-	if resumable {
+	if resumable && n > 0 {
+		// An empty partial is no head start: parked, it would only
+		// stay behind, since a resume takes none of zero bytes.
 		_, err := c.Size(ctx, parked)
 		if err != nil && c.Err() == nil && c.Rename(ctx, tmp, parked) == nil {
 			return

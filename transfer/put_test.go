@@ -415,3 +415,32 @@ func TestPutCannotRenameAndDirectUploadRefused(t *testing.T) {
 		t.Errorf("error %q\ndoes not end %q", err, want)
 	}
 }
+
+// An upload that fails before any byte arrives leaves nothing behind: an
+// empty partial file is deleted, not parked (a resume would take none of
+// it, so it would stay on the server for good). Seen in the vsftpd soak.
+func TestPutEmptyPartialLeavesNothing(t *testing.T) {
+	srv := putServer(t, map[string]string{"a.txt": "old contents"}, func(root string) func(ftptest.Command) *ftptest.Reply {
+		n := 0
+		return func(c ftptest.Command) *ftptest.Reply {
+			if c.Verb == "STOR" {
+				if n++; n == 1 {
+					// As vsftpd does when the data connection fails:
+					// the file is made, nothing is written to it.
+					os.WriteFile(filepath.Join(root, c.Arg), nil, 0o644)
+					return &ftptest.Reply{Code: 451, Text: "Local error in processing."}
+				}
+			}
+			return nil
+		}
+	})
+	local := localFile(t, "new.txt", "new contents")
+	if _, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{}); err == nil {
+		t.Fatal("the failed upload succeeded")
+	}
+	wantFiles(t, srv, map[string]string{"a.txt": "old contents"})
+	if _, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, srv, map[string]string{"a.txt": "new contents"})
+}

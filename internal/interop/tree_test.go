@@ -97,6 +97,13 @@ func sameTree(t *testing.T, a, b string) {
 	wa, wb := walkTree(t, a), walkTree(t, b)
 	if len(wa) != len(wb) {
 		t.Errorf("%s holds %d paths, %s %d", a, len(wa), b, len(wb))
+		extra := 0
+		for rel := range wb {
+			if _, ok := wa[rel]; !ok && extra < 10 {
+				extra++
+				t.Errorf("%s holds %s, which %s lacks", b, rel, a)
+			}
+		}
 	}
 	bad := 0
 	for rel, data := range wa {
