@@ -5,9 +5,9 @@ import (
 	"math"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // Flags that raise the limits on listings, as LimitError names them.
@@ -67,27 +67,12 @@ func (b *byteSize) String() string {
 }
 
 func (b *byteSize) Set(s string) error {
-	t := strings.TrimSpace(s)
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "i")
-	mult := int64(1)
-	if t != "" {
-		switch t[len(t)-1] {
-		case 'k', 'K':
-			mult = 1 << 10
-		case 'm', 'M':
-			mult = 1 << 20
-		case 'g', 'G':
-			mult = 1 << 30
-		}
-		if mult != 1 {
-			t = t[:len(t)-1]
-		}
-	}
-	v, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || v < 1 || v > math.MaxInt64/mult {
+	// The same numbers and suffixes as --limit-rate takes.
+	v, err := transfer.ParseRate(s)
+	if err != nil || v < 1 {
 		return fmt.Errorf("want a positive size in bytes with an optional K, M or G suffix, got %q", s)
 	}
-	*b = byteSize(v * mult)
+	*b = byteSize(v)
 	return nil
 }
 
