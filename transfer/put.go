@@ -213,6 +213,23 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 		j.settle(ctx, tmp, parked, resumable)
 		return err
 	}
+	if offset > 0 && !j.opt.Verify {
+		// A resumed upload continues bytes ferry never saw: anyone who
+		// may write the folder could have changed them. Where the server
+		// offers a digest, the whole file is checked, and sent again
+		// once, from the start, when its head was not this file's.
+		var ve *VerifyError
+		if _, verr := j.verify(ctx, tmp); errors.As(verr, &ve) {
+			j.notify("%s: the partial upload on the server did not hold the start of %s; sending the whole file again", tmp, j.local)
+			j.res.Offset = 0
+			if err := j.send(ctx, tmp, 0); err != nil {
+				j.settle(ctx, tmp, parked, resumable)
+				return err
+			}
+		} else if verr != nil && j.c.Err() != nil {
+			return verr
+		}
+	}
 	if j.opt.Verify {
 		j.res.Digest, err = j.verify(ctx, tmp)
 		if err != nil {

@@ -444,3 +444,27 @@ func TestPutEmptyPartialLeavesNothing(t *testing.T) {
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": "new contents"})
 }
+
+// A resumed upload whose partial file on the server was changed by
+// someone else (it does not hold the start of this file) is caught where
+// the server offers a digest, and the whole file is sent again: the
+// remote file is exactly the local one (an outside probe of issue 11 got
+// the foreign head and exit 0).
+func TestPutResumeChecksTheHead(t *testing.T) {
+	data := "the local file, all of it, as it should arrive"
+	local := localFile(t, "new.txt", data)
+	parked := parkedTemp(t, local, "a.txt")
+	srv := putServer(t, map[string]string{parked: "FOREIGN-HEAD"}, nil)
+	var n notes
+	res, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{Resume: true, Notify: n.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, srv, map[string]string{"a.txt": data})
+	if res.Offset != 0 {
+		t.Errorf("Result.Offset = %d, want 0: the resumed head was not kept", res.Offset)
+	}
+	if said := strings.Join(n.msgs, "\n"); !strings.Contains(said, "did not hold the start") {
+		t.Errorf("notes %q: nothing said about the foreign head", said)
+	}
+}
