@@ -226,6 +226,11 @@ func (t *transfer) close() error {
 		if t.untrusted(re) {
 			return withReply(KindConnection, t.verb, re, ErrDataUntrusted)
 		}
+		if reply.Code == 426 {
+			// "Connection closed; transfer aborted": the data
+			// connection was lost, as a broken read would say.
+			return &Error{Kind: KindConnection, Op: t.verb, Err: re}
+		}
 		return c.replyError(t.line, reply)
 	}
 	if cerr != nil && t.upload {
