@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/shell"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -53,19 +54,9 @@ func usageErrorf(format string, args ...any) error {
 }
 
 // PartialError reports a multi-item command where some items failed or
-// were skipped (asked for and not handled: a link, a listing line that
-// cannot be read); they were already printed.
-type PartialError struct{ Failed, Skipped, Total int }
-
-func (e *PartialError) Error() string {
-	switch {
-	case e.Skipped == 0:
-		return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
-	case e.Failed == 0:
-		return fmt.Sprintf("%d item(s) skipped", e.Skipped)
-	}
-	return fmt.Sprintf("%d of %d items failed, %d skipped", e.Failed, e.Total, e.Skipped)
-}
+// were skipped (exit code 8). The command line and the shell share the
+// one type.
+type PartialError = shell.PartialError
 
 // ExitCode maps an error to the process exit code. It is the one place
 // that does.

@@ -214,18 +214,15 @@ func historyPath(f *Factory) string {
 }
 
 // shellError turns the shell's errors into the command line's, so that
-// ExitCode maps them: usage errors, partial success, unmatched patterns
+// ExitCode maps them: usage errors, unmatched patterns
 // and commands run without a connection.
 func shellError(err error) error {
 	var ue *shell.UsageError
-	var pe *shell.PartialError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &ue):
 		return &FlagError{Err: err}
-	case errors.As(err, &pe):
-		return &PartialError{Failed: pe.Failed, Skipped: pe.Skipped, Total: pe.Total}
 	case errors.Is(err, shell.ErrNoMatch):
 		return fmt.Errorf("%w (%w)", err, errNoMatch)
 	case errors.Is(err, shell.ErrNotConnected):

@@ -231,8 +231,10 @@ func usageErrorf(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// PartialError reports an mget, mput or mdelete where some files failed;
-// the failures were printed as they happened.
+// PartialError reports a command on several items (mget, mirror, rm, and
+// their command-line twins) where some failed or were skipped (asked for
+// and not handled: a link, a listing line that cannot be read); they were
+// printed as they happened.
 type PartialError struct{ Failed, Skipped, Total int }
 
 // Error says how many items failed or were skipped.
