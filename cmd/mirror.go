@@ -285,8 +285,7 @@ func confirmEmptySource(f *Factory, remoteDir, localDir string, dir transfer.Dir
 		src, dst = localDir, remoteDir
 	}
 	return func(n int) bool {
-		fmt.Fprintf(f.IO.ErrOut, "The source folder %s is empty: delete all %d path(s) of %s? [y/N] ",
-			client.Sanitize(src), n, client.Sanitize(dst))
+		fmt.Fprint(f.IO.ErrOut, transfer.EmptySourceQuestion(src, dst, n))
 		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
 		answer := strings.ToLower(strings.TrimSpace(line))
 		return answer == "y" || answer == "yes"

@@ -250,8 +250,7 @@ func (s *Shell) confirmEmptySource(remote, local string, dir transfer.Direction)
 		src, dst = local, remote
 	}
 	return func(n int) bool {
-		ans, err := s.in.readLine(fmt.Sprintf("The source folder %s is empty: delete all %d path(s) of %s? [y/N] ",
-			client.Sanitize(src), n, client.Sanitize(dst)))
+		ans, err := s.in.readLine(transfer.EmptySourceQuestion(src, dst, n))
 		if err != nil {
 			return false
 		}

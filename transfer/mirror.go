@@ -327,6 +327,12 @@ func (m *mirror) count(a Action, err error) {
 // the destination is not (see MirrorOptions.Delete).
 var ErrEmptySource = errors.New("the source folder is empty")
 
+// EmptySourceQuestion is what a front end asks before ConfirmEmptySource
+// lets Delete empty the destination dst of the empty source src: n paths.
+func EmptySourceQuestion(src, dst string, n int) string {
+	return fmt.Sprintf("The source folder %s is empty: delete all %d path(s) of %s? [y/N] ", client.Sanitize(src), n, client.Sanitize(dst))
+}
+
 // guardEmptySource stops a job that would delete everything in the
 // destination because its source is empty, unless that was confirmed.
 // A dry run only warns.
