@@ -8,7 +8,22 @@ PKGS     := ./...
 FERRY_INTEROP ?=
 export FERRY_INTEROP
 
-.PHONY: all build test test-short servers bench bench-smoke lint fmt clean demo fuzz fuzz-short soak
+.PHONY: all build test test-short servers bench bench-smoke lint fmt clean demo fuzz fuzz-short soak \
+	man completions install uninstall
+
+# Where make install puts things: $(DESTDIR)$(PREFIX)/bin/ferry, the man
+# pages in share/man/man1 and the completion scripts where bash, zsh and
+# fish look for them. DESTDIR stages an install for a package.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MAN1DIR  = $(PREFIX)/share/man/man1
+BASHDIR  = $(PREFIX)/share/bash-completion/completions
+ZSHDIR   = $(PREFIX)/share/zsh/site-functions
+FISHDIR  = $(PREFIX)/share/fish/vendor_completions.d
+# Where the pages and scripts are made before they are installed.
+MANOUT  ?= bin/man
+COMPOUT ?= bin/completion
 
 all: build
 
@@ -83,3 +98,51 @@ fmt:
 
 clean:
 	rm -rf bin
+
+# install builds what is missing or older than the sources, so that
+# `make && sudo make install` runs no Go as root, then copies. uninstall
+# removes exactly what install put there: the man pages by the names in
+# $(MANOUT).
+GOSRC := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
+COMPLETIONS := $(COMPOUT)/ferry $(COMPOUT)/_ferry $(COMPOUT)/ferry.fish
+
+install: $(BIN) $(MANOUT)/ferry.1 $(COMPLETIONS)
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)" \
+		"$(DESTDIR)$(BASHDIR)" "$(DESTDIR)$(ZSHDIR)" "$(DESTDIR)$(FISHDIR)"
+	install -m 0755 $(BIN) "$(DESTDIR)$(BINDIR)/ferry"
+	install -m 0644 $(MANOUT)/*.1 "$(DESTDIR)$(MAN1DIR)"
+	install -m 0644 $(COMPOUT)/ferry "$(DESTDIR)$(BASHDIR)/ferry"
+	install -m 0644 $(COMPOUT)/_ferry "$(DESTDIR)$(ZSHDIR)/_ferry"
+	install -m 0644 $(COMPOUT)/ferry.fish "$(DESTDIR)$(FISHDIR)/ferry.fish"
+
+uninstall: $(MANOUT)/ferry.1
+	rm -f "$(DESTDIR)$(BINDIR)/ferry" "$(DESTDIR)$(BASHDIR)/ferry" \
+		"$(DESTDIR)$(ZSHDIR)/_ferry" "$(DESTDIR)$(FISHDIR)/ferry.fish"
+	for f in $(MANOUT)/*.1; do rm -f "$(DESTDIR)$(MAN1DIR)/$${f##*/}"; done
+
+# man writes the man pages (ferry.1, ferry-get.1, ...) to $(MANOUT), from
+# the command tree; SOURCE_DATE_EPOCH fixes their date.
+man: $(MANOUT)/ferry.1
+
+$(MANOUT)/ferry.1: $(GOSRC)
+	rm -rf $(MANOUT).tmp
+	$(GO) run ./internal/mangen -dir $(MANOUT).tmp
+	rm -rf $(MANOUT)
+	mv $(MANOUT).tmp $(MANOUT)
+
+# completions writes the bash, zsh and fish scripts that ferry completion
+# prints to $(COMPOUT).
+completions: $(COMPLETIONS)
+
+$(COMPOUT)/ferry: $(BIN)
+	@mkdir -p $(COMPOUT)
+	$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+$(COMPOUT)/_ferry: $(BIN)
+	@mkdir -p $(COMPOUT)
+	$(BIN) completion zsh > $@.tmp && mv $@.tmp $@
+$(COMPOUT)/ferry.fish: $(BIN)
+	@mkdir -p $(COMPOUT)
+	$(BIN) completion fish > $@.tmp && mv $@.tmp $@
+
+$(BIN): $(GOSRC)
+	$(GO) build -o $(BIN) ./cmd/ferry
