@@ -25,7 +25,7 @@ FISHDIR  = $(PREFIX)/share/fish/vendor_completions.d
 MANOUT  ?= bin/man
 COMPOUT ?= bin/completion
 
-all: build
+all: build man completions
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ferry
