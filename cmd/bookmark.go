@@ -8,6 +8,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/internal/config"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // NewCmdBookmark returns `ferry bookmark` and its sub-commands.
@@ -98,7 +99,7 @@ func newBookmarkList(f *Factory) *cobra.Command {
 				for _, s := range cfg.Sites {
 					out = append(out, js{s.Name, s.Target("").String(), s.Mode})
 				}
-				return writeJSON(f.IO.Out, out)
+				return ops.WriteJSON(f.IO.Out, out)
 			}
 			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 			for _, s := range cfg.Sites {

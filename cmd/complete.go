@@ -11,6 +11,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/completion"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -41,7 +42,7 @@ func (f *Factory) completeDial(ctx context.Context, t ftpurl.Target) (completion
 	opts := *f.Opts
 	opts.Verbose = false
 	quiet.IO, quiet.Opts = &io, &opts
-	site, err := quiet.Site(Remote{Target: t})
+	site, err := quiet.Site(Remote{Target: t}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func (f *Factory) completeRemote(toComplete string) ([]string, cobra.ShellCompDi
 		defer l.(io.Closer).Close()
 		// Paths complete relative to the bookmark's folder.
 		base := r.Target.Path
-		full := joinRemote(strings.TrimSuffix(base, "/"), p)
+		full := ops.JoinRemote(strings.TrimSuffix(base, "/"), p)
 		if strings.HasPrefix(p, "/") || base == "" {
 			full = p
 		}

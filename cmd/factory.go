@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/term"
 
@@ -17,21 +16,18 @@ import (
 	"github.com/ferry-ftp/ferry/internal/config"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/internal/netrc"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // IOStreams are the standard streams and what is known about them.
-type IOStreams struct {
-	In     io.Reader
-	Out    io.Writer
-	ErrOut io.Writer
-	// StdinTTY and StderrTTY say whether stdin and stderr are terminals:
-	// password prompts need the first, progress bars the second.
-	StdinTTY, StdoutTTY, StderrTTY bool
-	// ReadPassword shows a prompt on ErrOut and reads a line from the
-	// terminal without echo.
-	ReadPassword func(prompt string) (string, error)
-}
+type IOStreams = ops.IOStreams
+
+// GlobalOptions are the flags every command takes.
+type GlobalOptions = ops.GlobalOptions
+
+// Remote is a resolved remote address.
+type Remote = ops.Remote
 
 // SystemIO returns the process's streams.
 func SystemIO(in io.Reader, out, errOut io.Writer) *IOStreams {
@@ -47,32 +43,6 @@ func SystemIO(in io.Reader, out, errOut io.Writer) *IOStreams {
 	return s
 }
 
-// GlobalOptions are the flags every command takes.
-type GlobalOptions struct {
-	Active      bool
-	ActiveAddr  string
-	ActivePorts string
-	NoEPSV      bool
-	TLS         bool
-	Insecure    bool
-	User        string
-	NetrcFile   string
-	Timeout     time.Duration
-	Retries     int
-	Verbose     bool
-	Quiet       bool
-	NoProgress  bool
-	JSON        bool
-	ConfigPath  string
-	// MaxEntries and MaxListingSize limit what the listings of the
-	// command may cost (see client.Limits).
-	MaxEntries     int64
-	MaxListingSize byteSize
-	// ASCII transfers in ASCII type (TYPE A), converting line ends: the
-	// -a flag of get, put and cat sets it.
-	ASCII bool
-}
-
 // Factory gives commands what they need: streams, options, configuration
 // and connections. It is built once in Main.
 type Factory struct {
@@ -82,8 +52,7 @@ type Factory struct {
 	// Home returns the user's home folder.
 	Home func() (string, error)
 
-	cfg    *config.Config
-	budget *client.Budget // see listBudget
+	cfg *config.Config
 }
 
 // Config loads the configuration once.
@@ -108,22 +77,6 @@ func (f *Factory) configPath() (string, error) {
 		return f.Opts.ConfigPath, nil
 	}
 	return config.DefaultPath()
-}
-
-// Remote is a resolved remote address: where to connect and which path.
-type Remote struct {
-	Target ftpurl.Target
-	// Mode is the bookmark's data-connection mode, if it sets one.
-	Mode string
-}
-
-// Path returns the remote path, "" for the login folder.
-func (r Remote) Path() string { return r.Target.Path }
-
-// key identifies the session a remote needs.
-func (r Remote) key() string {
-	t := r.Target
-	return t.Scheme + "://" + t.User + "@" + t.Addr()
 }
 
 // Resolve parses a URL or bookmark argument.
@@ -153,13 +106,13 @@ func (f *Factory) Resolve(arg string) (Remote, error) {
 
 // Site builds the connection settings for a remote: credentials and
 // client options.
-func (f *Factory) Site(r Remote) (transfer.Site, error) {
+func (f *Factory) Site(r Remote, budget *client.Budget) (transfer.Site, error) {
 	t := r.Target
 	user, pass, err := f.credentials(t)
 	if err != nil {
 		return transfer.Site{}, err
 	}
-	opts, err := f.clientOptions(r)
+	opts, err := f.clientOptions(r, budget)
 	if err != nil {
 		return transfer.Site{}, err
 	}
@@ -233,7 +186,7 @@ func (f *Factory) netrcEntry(host, login string) (netrc.Machine, bool) {
 }
 
 // clientOptions turns the global flags and the remote into engine options.
-func (f *Factory) clientOptions(r Remote) ([]client.Option, error) {
+func (f *Factory) clientOptions(r Remote, budget *client.Budget) ([]client.Option, error) {
 	o := f.Opts
 	var opts []client.Option
 	switch {
@@ -276,86 +229,27 @@ func (f *Factory) clientOptions(r Remote) ([]client.Option, error) {
 	if o.Verbose {
 		opts = append(opts, client.WithTrace(f.IO.ErrOut))
 	}
-	opts = append(opts, client.WithBudget(f.listBudget()))
+	opts = append(opts, client.WithBudget(budget))
 	return opts, nil
 }
 
-// Open connects to the remote's server and logs in.
-func (f *Factory) Open(ctx context.Context, r Remote) (*transfer.Session, error) {
-	site, err := f.Site(r)
-	if err != nil {
-		return nil, err
+// Env returns the environment of one command's operation: its
+// addresses are URLs and bookmarks, each server gets a session of its
+// own, and its listings share one budget.
+func (f *Factory) Env() *ops.Env {
+	env := &ops.Env{IO: f.IO, Opts: f.Opts, Resolve: f.Resolve}
+	env.Site = func(r Remote) (transfer.Site, error) { return f.Site(r, env.ListBudget()) }
+	env.Open = func(ctx context.Context, r Remote) (*transfer.Session, error) {
+		site, err := env.Site(r)
+		if err != nil {
+			return nil, err
+		}
+		s, err := transfer.Open(ctx, site)
+		if err != nil {
+			return nil, err
+		}
+		s.Notify = func(msg string) { env.Status("%s", msg) }
+		return s, nil
 	}
-	s, err := transfer.Open(ctx, site)
-	if err != nil {
-		return nil, err
-	}
-	s.Notify = func(msg string) { f.Status("%s", msg) }
-	return s, nil
-}
-
-// connect resolves addr, connects to its server and logs in. It returns
-// the resolved address, the session (which the caller closes) and its
-// connection.
-func (f *Factory) connect(ctx context.Context, addr string) (Remote, *transfer.Session, *client.Conn, error) {
-	r, err := f.Resolve(addr)
-	if err != nil {
-		return Remote{}, nil, nil, err
-	}
-	s, err := f.Open(ctx, r)
-	if err != nil {
-		return Remote{}, nil, nil, err
-	}
-	c, err := s.Conn(ctx)
-	if err != nil {
-		s.Close(context.WithoutCancel(ctx))
-		return Remote{}, nil, nil, err
-	}
-	return r, s, c, nil
-}
-
-// Status prints a status message on stderr unless --quiet.
-func (f *Factory) Status(format string, args ...any) {
-	if f.Opts.Quiet {
-		return
-	}
-	fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
-}
-
-// Warn prints a warning on stderr, even with --quiet.
-func (f *Factory) Warn(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "ferry: "+format+"\n", args...)
-}
-
-// sessions keeps one session per server for commands that take several
-// addresses.
-type sessions struct {
-	f    *Factory
-	open map[string]*transfer.Session
-}
-
-func newSessions(f *Factory) *sessions {
-	return &sessions{f: f, open: map[string]*transfer.Session{}}
-}
-
-// get returns the session for r, opening it on first use.
-func (s *sessions) get(ctx context.Context, r Remote) (*transfer.Session, error) {
-	if sess, ok := s.open[r.key()]; ok {
-		return sess, nil
-	}
-	sess, err := s.f.Open(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	s.open[r.key()] = sess
-	return sess, nil
-}
-
-// closeAll ends every session with QUIT, bounded by a short timeout.
-func (s *sessions) closeAll() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, sess := range s.open {
-		sess.Close(ctx)
-	}
+	return env
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/config"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -50,21 +51,26 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return ExitOK
+		return ops.ExitOK
 	}
 	code := ExitCode(err)
-	var pe *PartialError
-	var already silent
+	var pe *ops.PartialError
+	var already ops.Shown
 	switch {
 	case errors.As(err, &already):
 		// Printed where it happened.
-	case code == ExitInterrupted:
-		fmt.Fprintln(f.IO.ErrOut, "ferry: interrupted")
+	case code == ops.ExitInterrupted:
+		msg := "interrupted"
+		var ie *ops.Interrupted
+		if errors.As(err, &ie) {
+			msg = ie.Error()
+		}
+		fmt.Fprintf(f.IO.ErrOut, "ferry: %s\n", msg)
 	case errors.As(err, &pe), errors.As(err, new(*config.Error)):
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
-		if code == ExitUsage {
+		if code == ops.ExitUsage {
 			fmt.Fprintln(f.IO.ErrOut, "Run 'ferry --help' for usage.")
 		}
 	}
@@ -89,7 +95,7 @@ Addresses:
 Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc,
 then a prompt on a terminal; without a user, ferry logs in anonymously.
 
-` + exitCodeHelp,
+` + ops.ExitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
@@ -99,7 +105,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 			if err := applyConfigDefaults(f, c.Flags()); err != nil {
 				return err
 			}
-			return f.Opts.checkLimits()
+			return f.Opts.CheckLimits()
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
@@ -124,44 +130,17 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	o.MaxListingSize = client.DefaultMaxListingSize
 	fl.Var(&o.MaxListingSize, "max-listing-size", "read at most `SIZE` of listings in all (K, M, G suffixes)")
 
-	root.AddCommand(
-		NewCmdLs(f, nil),
-		NewCmdGet(f, nil),
-		NewCmdPut(f, nil),
-		NewCmdMirror(f, nil),
-		NewCmdCat(f, nil),
-		NewCmdStat(f, nil),
-		NewCmdMkdir(f, nil),
-		NewCmdRm(f, nil),
-		NewCmdRmdir(f, nil),
-		NewCmdMv(f, nil),
-		NewCmdChmod(f, nil),
-		NewCmdQuote(f, nil),
-		NewCmdBookmark(f),
-		NewCmdShell(f, nil),
-		newVersionCmd(),
-	)
+	for _, spec := range ops.Commands {
+		root.AddCommand(newOpCmd(f, spec.Name, nil))
+	}
+	root.AddCommand(NewCmdBookmark(f), NewCmdShell(f, nil), newVersionCmd())
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		switch c.Name() {
-		case "ls", "get", "cat", "stat", "mkdir", "rm", "rmdir":
-			c.ValidArgsFunction = remoteArgs(f)
-		case "mv", "quote":
-			c.ValidArgsFunction = firstRemoteArg(f)
-		case "completion":
+		if c.Name() == "completion" {
 			c.Example = `  source <(ferry completion bash)
   ferry completion zsh > "${fpath[1]}/_ferry"
   ferry completion fish > ~/.config/fish/completions/ferry.fish
   ferry completion powershell | Out-String | Invoke-Expression`
-		case "put":
-			c.ValidArgsFunction = putArgs(f)
-		case "chmod":
-			c.ValidArgsFunction = func(cc *cobra.Command, args []string, word string) ([]cobra.Completion, cobra.ShellCompDirective) {
-				if len(args) == 0 {
-					return nil, cobra.ShellCompDirectiveNoFileComp
-				}
-				return f.completeRemote(word)
-			}
 		}
 	}
 	return root

@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,7 +12,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/config"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
-	"github.com/ferry-ftp/ferry/internal/progress"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/shell"
 	"github.com/ferry-ftp/ferry/transfer"
 )
@@ -91,13 +89,9 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		Open:         shellOpen(f),
 		Bookmarks:    shellBookmarks(f),
 		SaveBookmark: shellSaveBookmark(f),
-		Progress: func() transfer.Progress {
-			if f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress {
-				// With a total line for mget, mput and mirror.
-				return progress.NewOverall(progress.NewBars(f.IO.ErrOut))
-			}
-			return nil
-		},
+		StderrTTY:    f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress,
+		JSON:         f.Opts.JSON,
+
 		Stdin:       f.IO.In,
 		Stdout:      f.IO.Out,
 		Stderr:      f.IO.ErrOut,
@@ -108,7 +102,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		Parallel:    o.Parallel,
 		Getenv:      f.Getenv,
 		HistoryFile: historyPath(f),
-		Limits:      f.Opts.limits(),
+		Limits:      f.Opts.Limits(),
 	}
 	switch {
 	case o.Batch == "-":
@@ -135,7 +129,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	}
 	if err := sh.Run(ctx, o.Address); err != nil {
 		// The shell printed it; the exit code follows it.
-		return silent{shellError(err)}
+		return ops.Shown{Err: err}
 	}
 	return nil
 }
@@ -152,7 +146,7 @@ func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shel
 		gopts := *f.Opts
 		gopts.Verbose = false
 		quiet.Opts = &gopts
-		site, err := quiet.Site(r)
+		site, err := quiet.Site(r, nil)
 		if err != nil {
 			return shell.Connection{}, err
 		}
@@ -211,22 +205,4 @@ func historyPath(f *Factory) string {
 		dir = filepath.Join(home, ".local", "state")
 	}
 	return filepath.Join(dir, "ferry", "history")
-}
-
-// shellError turns the shell's errors into the command line's, so that
-// ExitCode maps them: usage errors, unmatched patterns
-// and commands run without a connection.
-func shellError(err error) error {
-	var ue *shell.UsageError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ue):
-		return &FlagError{Err: err}
-	case errors.Is(err, shell.ErrNoMatch):
-		return fmt.Errorf("%w (%w)", err, errNoMatch)
-	case errors.Is(err, shell.ErrNotConnected):
-		return &client.Error{Kind: client.KindConnection, Op: "shell", Err: err}
-	}
-	return err
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // TestBatchEmptyCommandName checks that a line whose command word is
@@ -20,7 +22,7 @@ func TestBatchEmptyCommandName(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = sh.Run(context.Background(), "")
-		var ue *UsageError
+		var ue *ops.UsageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), `unknown command ""`) {
 			t.Errorf("script line %q: Run = %v, want the usage error unknown command \"\"", line, err)
 		}

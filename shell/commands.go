@@ -2,11 +2,12 @@ package shell
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // argKind says how an argument completes.
@@ -38,6 +39,17 @@ type command struct {
 	// have it.
 	retry bool
 	run   func(s *Shell, ctx context.Context, args []string) error
+
+	// op names the operation (package ops) the command runs, as the
+	// command line's ferry OP does, with the same flags; run is then
+	// not used. opArgs maps the command's words to the operation's
+	// arguments; confirm asks before each file when prompting is on;
+	// changes says the command changes the remote side (completion
+	// lists it again).
+	op      string
+	opArgs  opArgs
+	confirm bool
+	changes bool
 }
 
 // commands is the command table, in the order help lists it. Each entry's
@@ -58,7 +70,7 @@ func commandTable() []*command {
 			help: `Log out (QUIT) and close the connection; the shell stays open for another open.`},
 		{name: "user", usage: "user NAME [PASSWORD]", short: "log in as another user", args: []argKind{argNone}, min: 1, max: 2, conn: true, run: (*Shell).cmdUser,
 			help: `Log in again on the same server as NAME. Without PASSWORD the shell asks for it, or reads $FERRY_PASSWORD in batch mode. The history never keeps the password.`},
-		{name: "ls", usage: "ls [-l] [-a] [PATH]", short: "list a remote folder", args: []argKind{r}, max: -1, conn: true, retry: true, run: (*Shell).cmdLs,
+		{name: "ls", usage: "ls [-l] [-a] [-R] [PATH]", short: "list a remote folder", args: []argKind{r}, max: -1, conn: true, retry: true, op: "ls", opArgs: lsArgs,
 			help: `List the names in a remote folder, the current one by default, sorted. -l prints ferry's long format (type, permissions, size, time, name) whatever the server's style; -a includes names starting with a dot.`},
 		{name: "dir", usage: "dir [PATH]", short: "list a remote folder as the server does", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdDir,
 			help: `Print the server's own LIST output for a remote folder or file, unparsed.`},
@@ -76,31 +88,31 @@ func commandTable() []*command {
 			help: `Print the local folder.`},
 		{name: "lls", usage: "lls [PATH]", short: "list a local folder", args: []argKind{l}, max: 1, run: (*Shell).cmdLls,
 			help: `List the names in a local folder, the local folder by default, with "/" after folders.`},
-		{name: "get", usage: "get [--direct] REMOTE [LOCAL]", short: "download a file", args: []argKind{r, l}, min: 1, max: 3, conn: true, retry: true, run: (*Shell).cmdGet,
+		{name: "get", usage: "get [FLAGS] REMOTE [LOCAL|-]", short: "download a file", args: []argKind{r, l}, min: 1, max: -1, conn: true, retry: true, op: "get", opArgs: getArgs,
 			help: `Download REMOTE to LOCAL, by default its name in the local folder. The data goes to a hidden temporary file beside LOCAL (.LOCAL.ferry-TAG.part, TAG naming the server's file by its site, path, size and time), renamed to LOCAL only when complete, so an existing file is never replaced by a partial one; no more than the size the server announced is written. After Ctrl-C or a failure the temporary file is kept when the server told the file's size and time: reget resumes it. A file that replaces another keeps its permissions; a device or FIFO as LOCAL (/dev/null) is written into, never replaced. --direct writes straight to LOCAL, with no temporary file (ferry does so on its own, with a warning, when the temporary file cannot be made).`},
-		{name: "reget", usage: "reget [--direct] REMOTE [LOCAL]", short: "resume a download", args: []argKind{r, l}, min: 1, max: 3, conn: true, retry: true, run: (*Shell).cmdReget,
+		{name: "reget", usage: "reget [FLAGS] REMOTE [LOCAL]", short: "resume a download", args: []argKind{r, l}, min: 1, max: -1, conn: true, retry: true, op: "get", opArgs: regetArgs,
 			help: `Like get, but continue from the temporary file an interrupted get of the same version of the same file left (REST), instead of starting again.`},
-		{name: "mget", usage: "mget [--literal|--glob] PATTERN...", short: "download several files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMget,
+		{name: "mget", usage: "mget [FLAGS] PATTERN...", short: "download several files", args: []argKind{r}, min: 1, max: -1, conn: true, op: "get", opArgs: mgetArgs, confirm: true,
 			help: `Download the remote files each pattern matches ("*.txt", matched against the folder's listing) into the local folder, asking before each one when prompt is on (y, n, a for all, q to stop). ` + patternRule + ` Folders a pattern matches are skipped and reported. Names from the server that hold a path separator, "..", a control character or a leading "|" are refused. In binary type, several files come down at once, each over a connection of its own (ferry shell --parallel, 4 by default).`},
-		{name: "put", usage: "put [--direct] LOCAL [REMOTE]", short: "upload a file", args: []argKind{l, r}, min: 1, max: 3, conn: true, retry: true, run: (*Shell).cmdPut,
+		{name: "put", usage: "put [FLAGS] LOCAL [REMOTE]", short: "upload a file", args: []argKind{l, r}, min: 1, max: -1, conn: true, retry: true, op: "put", opArgs: putArgs, changes: true,
 			help: `Upload LOCAL to REMOTE, by default its name in the remote folder (a REMOTE ending in "/" is a folder). The data goes to a temporary name beside REMOTE (.REMOTE.ferry-TAG.part, TAG standing for the local file's path, size and time), renamed when complete and its size checked, so a failed upload never leaves a truncated file under the final name, and the old file is kept until the new one is in place and its permissions are given to the new one (SITE CHMOD). --direct writes straight to REMOTE.`},
-		{name: "reput", usage: "reput [--direct] LOCAL [REMOTE]", short: "resume an upload", args: []argKind{l, r}, min: 1, max: 3, conn: true, retry: true, run: (*Shell).cmdReput,
+		{name: "reput", usage: "reput [FLAGS] LOCAL [REMOTE]", short: "resume an upload", args: []argKind{l, r}, min: 1, max: -1, conn: true, retry: true, op: "put", opArgs: reputArgs, changes: true,
 			help: `Like put, but continue the partial upload of the same version of LOCAL that an interrupted put left on the server.`},
-		{name: "mput", usage: "mput PATTERN...", short: "upload several files", args: []argKind{l}, min: 1, max: -1, conn: true, run: (*Shell).cmdMput,
+		{name: "mput", usage: "mput [FLAGS] PATTERN...", short: "upload several files", args: []argKind{l}, min: 1, max: -1, conn: true, op: "put", opArgs: mputArgs, confirm: true, changes: true,
 			help: `Upload the local files each pattern matches (relative to the local folder) into the remote folder, asking before each one when prompt is on (y, n, a for all, q to stop). In binary type, several files go up at once, each over a connection of its own (ferry shell --parallel, 4 by default).`},
-		{name: "mirror", usage: "mirror [-R] [--delete [--allow-empty-source]] [-n] [--dry-run] [-x GLOB] [-i GLOB] [-c] [-P N] [SOURCE [TARGET]]", short: "copy a folder tree, only what changed", args: []argKind{r, l}, max: -1, conn: true, run: (*Shell).cmdMirror,
+		{name: "mirror", usage: "mirror [FLAGS] [SOURCE [TARGET]]", short: "copy a folder tree, only what changed", args: []argKind{r, l}, max: -1, conn: true, op: "mirror", opArgs: mirrorArgs, changes: true,
 			help: `Make a local folder a copy of a remote one, or with -R a remote folder a copy of a local one, as lftp's mirror does. SOURCE is the current folder by default, and TARGET the source's name in the other side's current folder (a TARGET ending in "/" receives it under its own name). New files are copied, changed ones (another size or time) copied again, unchanged ones skipped, over -P (--parallel) connections at once. --delete removes what the source lacks, only inside the target, and keeps ferry's own partial files for a later run; when the source is empty it asks first (a batch script refuses) unless --allow-empty-source is given; -n (--only-newer) keeps destination files that are newer; -x (--exclude) and -i (--include) take globs matched against the relative path and the base name; --dry-run prints the plan and changes nothing; -c (--continue) resumes partial files of the same source files. Names from the server that could escape the target are refused, and symbolic links are never followed or made: links, special files, type conflicts and listing lines that cannot be read are skipped, each reported with its reason, and the command then fails with exit code 8.`},
-		{name: "delete", aliases: []string{"rm"}, usage: "delete PATH", short: "delete a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdDelete,
+		{name: "delete", aliases: []string{"rm"}, usage: "delete [-r] PATH...", short: "delete a remote file", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rm", changes: true,
 			help: `Delete a remote file (DELE).`},
-		{name: "mdelete", usage: "mdelete [--literal|--glob] PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, run: (*Shell).cmdMdelete,
+		{name: "mdelete", usage: "mdelete [FLAGS] PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rm", confirm: true, changes: true,
 			help: `Delete the remote files each pattern matches, asking before each one when prompt is on (y, n, a for all, q to stop). ` + patternRule + ` Folders a pattern matches are skipped and reported.`},
-		{name: "mkdir", usage: "mkdir PATH", short: "create a remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdMkdir,
+		{name: "mkdir", usage: "mkdir [-p] PATH...", short: "create a remote folder", args: []argKind{r}, min: 1, max: -1, conn: true, op: "mkdir", changes: true,
 			help: `Create a remote folder (MKD).`},
-		{name: "rmdir", usage: "rmdir PATH", short: "remove an empty remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, run: (*Shell).cmdRmdir,
+		{name: "rmdir", usage: "rmdir PATH...", short: "remove an empty remote folder", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rmdir", changes: true,
 			help: `Remove an empty remote folder (RMD).`},
-		{name: "rename", aliases: []string{"mv"}, usage: "rename FROM TO", short: "rename a remote file", args: []argKind{r}, min: 2, max: 2, conn: true, run: (*Shell).cmdRename,
+		{name: "rename", aliases: []string{"mv"}, usage: "rename FROM TO", short: "rename a remote file", args: []argKind{r}, min: 2, max: 2, conn: true, op: "mv", changes: true,
 			help: `Rename or move a remote file or folder (RNFR and RNTO).`},
-		{name: "chmod", usage: "chmod MODE PATH...", short: "change remote permissions", args: []argKind{argNone, r}, min: 2, max: -1, conn: true, retry: true, run: (*Shell).cmdChmod,
+		{name: "chmod", usage: "chmod MODE PATH...", short: "change remote permissions", args: []argKind{argNone, r}, min: 2, max: -1, conn: true, retry: true, op: "chmod", changes: true,
 			help: `Change the permissions of remote files with SITE CHMOD; MODE is octal, such as 644.`},
 		{name: "size", usage: "size PATH", short: "print a remote file's size", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdSize,
 			help: `Print the size in bytes of a remote file (SIZE).`},
@@ -108,7 +120,7 @@ func commandTable() []*command {
 			help: `Print the modification time of a remote file (MDTM), in UTC.`},
 		{name: "stat", usage: "stat [PATH]", short: "describe a remote file, or the session", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdStat,
 			help: `With PATH, print the type, size, modification time and permissions of a remote file or folder, from MLST where the server offers it and SIZE and MDTM otherwise. Without PATH, print the server's STAT reply about the session.`},
-		{name: "cat", usage: "cat PATH", short: "print a remote file", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdCat,
+		{name: "cat", usage: "cat [-a] PATH...", short: "print a remote file", args: []argKind{r}, min: 1, max: -1, conn: true, retry: true, op: "cat",
 			help: `Download a remote file to the standard output.`},
 		{name: "binary", aliases: []string{"bin", "image"}, usage: "binary", short: "transfer files byte for byte", max: 0, conn: true, retry: true, run: (*Shell).cmdBinary,
 			help: `Set the transfer type to binary (TYPE I), the default: files arrive byte for byte.`},
@@ -120,7 +132,7 @@ func commandTable() []*command {
 			help: `Use active mode for data connections: ferry listens and the server connects (EPRT or PORT). It applies from the next transfer on, also after reconnecting.`},
 		{name: "status", usage: "status", short: "show the shell's settings", max: 0, run: (*Shell).cmdStatus,
 			help: `Show the server, user, folders, data mode, transfer type, TLS and the verbose and prompt settings.`},
-		{name: "quote", usage: "quote COMMAND...", short: "send a raw FTP command", args: []argKind{argNone, r}, min: 1, max: -1, conn: true, run: (*Shell).cmdQuote,
+		{name: "quote", usage: "quote COMMAND...", short: "send a raw FTP command", args: []argKind{argNone, r}, min: 1, max: -1, conn: true, op: "quote", opArgs: quoteArgs,
 			help: `Send one raw FTP command and print the reply code and text. A reply of 400 or above fails the command. Commands that need a data connection are refused; use the shell's commands for those.`},
 		{name: "site", usage: "site ARGUMENTS...", short: "send a SITE command", args: []argKind{argNone, r}, min: 1, max: -1, conn: true, run: (*Shell).cmdSite,
 			help: `Send SITE with the arguments (such as "site help") and print the reply.`},
@@ -180,6 +192,13 @@ func (s *Shell) cmdHelp(_ context.Context, args []string) error {
 			fmt.Fprintf(s.out, "aliases: %s\n", strings.Join(c.aliases, ", "))
 		}
 		fmt.Fprintf(s.out, "\n%s\n", wrap(c.help, 72))
+		if c.op != "" {
+			spec := ops.Lookup(c.op)
+			if flags := s.opFlags(c, spec.New()).FlagUsages(); flags != "" {
+				fmt.Fprintf(s.out, "\nFlags (those of ferry %s):\n%s", spec.Name, flags)
+			}
+			fmt.Fprintf(s.out, "\nAs ferry %s --help explains it, with paths for URLs:\n\n%s\n", spec.Name, spec.Long)
+		}
 		return nil
 	}
 	fmt.Fprintln(s.out, "Commands (help COMMAND explains one):")
@@ -216,48 +235,5 @@ func wrap(text string, width int) string {
 	return b.String()
 }
 
-// UsageError is a command line the shell cannot run: an unknown command
-// or wrong arguments. The command line maps it to its usage exit code.
-type UsageError struct{ Err error }
-
-// Error returns the message of the wrapped error.
-func (e *UsageError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the wrapped error.
-func (e *UsageError) Unwrap() error { return e.Err }
-
-// usageErrorf returns a UsageError.
-func usageErrorf(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
-
-// PartialError reports a command on several items (mget, mirror, rm, and
-// their command-line twins) where some failed or were skipped (asked for
-// and not handled: a link, a listing line that cannot be read); they were
-// printed as they happened.
-type PartialError struct{ Failed, Skipped, Total int }
-
-// Error says how many items failed or were skipped.
-func (e *PartialError) Error() string {
-	switch {
-	case e.Skipped == 0:
-		return fmt.Sprintf("%d of %d items failed", e.Failed, e.Total)
-	case e.Failed == 0:
-		return fmt.Sprintf("%d item(s) skipped", e.Skipped)
-	}
-	return fmt.Sprintf("%d of %d items failed, %d skipped", e.Failed, e.Total, e.Skipped)
-}
-
-// ErrNotConnected is returned by commands that need a connection when
-// there is none.
-var ErrNotConnected = errors.New("not connected; use open first")
-
-// ErrNoMatch is returned, wrapped, when a remote pattern matches nothing.
-var ErrNoMatch = errors.New("no remote file matches")
-
-// shownError wraps an error that was printed already: the shell does not
-// print it again, but its exit code still counts.
-type shownError struct{ err error }
-
-func (e shownError) Error() string { return e.err.Error() }
-func (e shownError) Unwrap() error { return e.err }
+// usageErrorf returns a usage error (exit code 2).
+func usageErrorf(format string, args ...any) error { return ops.UsageErrorf(format, args...) }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 func TestLocalCommands(t *testing.T) {
@@ -57,7 +58,7 @@ func TestHelp(t *testing.T) {
 			t.Errorf("help does not list %s", c.name)
 		}
 		detail := h.runOK("help " + c.name)
-		if !strings.HasPrefix(detail, "usage: "+c.usage+"\n") || !strings.HasSuffix(detail, ".\n") {
+		if !strings.HasPrefix(detail, "usage: "+c.usage+"\n") || c.op != "" && !strings.Contains(detail, "As ferry "+c.op+" --help explains it") {
 			t.Errorf("help %s printed %q", c.name, detail)
 		}
 		for _, a := range c.aliases {
@@ -78,7 +79,7 @@ func TestHelp(t *testing.T) {
 	if _, errOut := h.run("frob"); !strings.Contains(errOut, `unknown command "frob"`) {
 		t.Errorf("frob: %q", errOut)
 	}
-	if _, errOut := h.run("get"); !strings.Contains(errOut, "usage: get [--direct] REMOTE [LOCAL]") {
+	if _, errOut := h.run("get"); !strings.Contains(errOut, "usage: get [FLAGS] REMOTE [LOCAL|-]") {
 		t.Errorf("get without arguments: %q", errOut)
 	}
 }
@@ -182,11 +183,11 @@ func TestBatch(t *testing.T) {
 		t.Errorf("stop at the first failure: err %v, stdout %q, stderr %q", err, out, errOut)
 	}
 	_, _, err = run("mget *.none\n", true)
-	if !errors.Is(err, ErrNoMatch) {
+	if !errors.Is(err, ops.ErrNoMatch) {
 		t.Errorf("mget *.none returned %v", err)
 	}
 	_, _, err = run("rename a\n", true)
-	var ue *UsageError
+	var ue *ops.UsageError
 	if !errors.As(err, &ue) {
 		t.Errorf("a usage error returned %v", err)
 	}

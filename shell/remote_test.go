@@ -67,7 +67,7 @@ func TestListings(t *testing.T) {
 		t.Errorf("nlist printed %q", out)
 	}
 	h.mustSend("MLSD", "LIST", "NLST")
-	if _, errOut := h.run("ls -x"); !strings.Contains(errOut, "unknown option -x") {
+	if _, errOut := h.run("ls -x"); !strings.Contains(errOut, "unknown shorthand flag: 'x'") {
 		t.Errorf("ls -x: %q", errOut)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/completion"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -27,7 +28,7 @@ const quitTimeout = 5 * time.Second
 // user chose it (the session restores binary).
 func (s *Shell) client(ctx context.Context) (*client.Conn, error) {
 	if s.sess == nil {
-		return nil, ErrNotConnected
+		return nil, ops.ErrNotConnected
 	}
 	c, err := s.sess.Conn(ctx)
 	if err != nil {
@@ -79,7 +80,11 @@ func (s *Shell) adopt(ctx context.Context, sess *transfer.Session, target ftpurl
 	if _, err := s.client(ctx); err != nil {
 		return err
 	}
-	var err error
+	login, err := sess.Getwd(ctx)
+	if err != nil {
+		return err
+	}
+	s.login = login
 	if dir != "" {
 		err = sess.Chdir(ctx, dir)
 	}
@@ -195,7 +200,7 @@ func userName(u string) string {
 
 func (s *Shell) cmdClose(context.Context, []string) error {
 	if s.sess == nil {
-		return ErrNotConnected
+		return ops.ErrNotConnected
 	}
 	s.closeSession()
 	return nil
@@ -371,7 +376,7 @@ func (s *Shell) cmdBookmark(_ context.Context, args []string) error {
 		return usageErrorf("bookmark name %q: use letters, digits, '_', '.' and '-', starting with a letter", name)
 	}
 	if s.sess == nil {
-		return ErrNotConnected
+		return ops.ErrNotConnected
 	}
 	if s.cfg.SaveBookmark == nil {
 		return usageErrorf("bookmarks cannot be saved here")
@@ -405,9 +410,19 @@ func (l sessionLister) ReadDir(ctx context.Context, dir string) ([]client.Entry,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.conn == nil || s.conn.Err() != nil {
-		return nil, ErrNotConnected
+		return nil, ops.ErrNotConnected
 	}
 	s.quietRun.Store(true)
 	defer s.quietRun.Store(false)
 	return completion.ReadDir(ctx, s.conn, dir)
+}
+
+// listBudget returns the budget the listings of the running command draw
+// on, over all the shell's connections (see client.Budget); runLine
+// resets it for each command.
+func (s *Shell) listBudget() *client.Budget {
+	if s.budget == nil {
+		s.budget = client.NewBudget(s.cfg.Limits)
+	}
+	return s.budget
 }

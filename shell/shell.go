@@ -24,6 +24,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/completion"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -55,10 +56,13 @@ type Config struct {
 	Bookmarks func() ([]Bookmark, error)
 	// SaveBookmark stores t under name; nil makes `bookmark NAME` fail.
 	SaveBookmark func(name string, t ftpurl.Target) error
-	// Progress returns the progress display for one command's transfers,
-	// or nil for none. When the display has a Close method, the shell
-	// calls it when the command ends.
-	Progress func() transfer.Progress
+	// StderrTTY says stderr is a terminal that may show progress bars
+	// (not --quiet or --no-progress); they are shown in the interactive
+	// shell only.
+	StderrTTY bool
+	// JSON prints each command's result as one JSON object per line on
+	// Stdout (JSON Lines), in the shapes of the command line's --json.
+	JSON bool
 
 	// Stdin, Stdout and Stderr are the shell's streams. Listings and file
 	// contents go to Stdout; echoes, status lines and errors to Stderr.
@@ -109,6 +113,7 @@ type Shell struct {
 	target ftpurl.Target
 	conn   *client.Conn // the connection last handed out, to notice new ones
 	cwd    string       // remote folder, for the prompt and the cache keys
+	login  string       // the login folder
 	cache  *completion.Cache
 	budget *client.Budget // see listBudget
 
@@ -126,8 +131,7 @@ type Shell struct {
 	cancelMu sync.Mutex
 	cancel   context.CancelFunc // the running command's, or nil
 
-	progress transfer.Progress // the running command's display, or nil
-	mayRetry bool              // the running command runs again if the server dropped the session
+	mayRetry bool // the running command runs again if the server dropped the session
 
 	// tune, set by tests, adjusts readline's configuration: streams that
 	// are not terminals, no raw mode.
@@ -254,7 +258,7 @@ func (s *Shell) runLine(line string) error {
 	if c == nil {
 		return usageErrorf("unknown command %q; type help for a list", name)
 	}
-	if len(args) < c.min || c.max >= 0 && len(args) > c.max {
+	if c.op == "" && (len(args) < c.min || c.max >= 0 && len(args) > c.max) {
 		return usageErrorf("usage: %s", c.usage)
 	}
 	ctx, cancel := context.WithCancel(s.base)
@@ -273,18 +277,22 @@ func (s *Shell) runLine(line string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.listBudget().Reset()
-	defer s.closeProgress()
-	if c.conn && s.sess == nil {
-		return ErrNotConnected
+	if c.conn && s.sess == nil && c.op == "" {
+		return ops.ErrNotConnected
 	}
 	s.mayRetry = c.retry && s.conn != nil && s.conn.Err() == nil
-	err := c.run(s, ctx, args)
+	run := func() error {
+		if c.op != "" {
+			return s.runOp(ctx, c, args, c.confirm)
+		}
+		return c.run(s, ctx, args)
+	}
+	err := run()
 	if err != nil && s.willRetry(err) {
 		// The server had dropped the idle session: the command did not
 		// reach it. Run it again; the session reconnects first.
 		s.mayRetry = false
-		s.closeProgress()
-		err = c.run(s, ctx, args)
+		err = run()
 	}
 	s.mayRetry = false
 	return err
@@ -400,14 +408,14 @@ func (s *Shell) interrupted(err error) bool {
 
 // report prints a command's error on stderr, unless it was shown already.
 func (s *Shell) report(err error) {
-	var sh shownError
+	var sh ops.Shown
 	switch {
 	case errors.As(err, &sh):
 	case s.interrupted(err):
 		msg := "interrupted"
-		var ie *interruptError
+		var ie *ops.Interrupted
 		if errors.As(err, &ie) {
-			msg += "; " + ie.note
+			msg = ie.Error()
 		}
 		fmt.Fprintf(s.errOut, "ferry: %s\n", msg)
 	default:
@@ -429,23 +437,3 @@ func (s *Shell) warn(format string, args ...any) {
 
 // notifyWarn prints a transfer's warning (PutOptions.Notify).
 func (s *Shell) notifyWarn(msg string) { s.warn("%s", msg) }
-
-// newProgress returns the progress display for the running command's
-// transfers; it is closed when the command ends.
-func (s *Shell) newProgress() transfer.Progress {
-	if s.progress == nil && s.cfg.Progress != nil {
-		s.progress = s.cfg.Progress()
-	}
-	if s.progress == nil {
-		return transfer.Discard{}
-	}
-	return s.progress
-}
-
-// closeProgress closes the running command's progress display.
-func (s *Shell) closeProgress() {
-	if c, ok := s.progress.(interface{ Close() error }); ok {
-		c.Close()
-	}
-	s.progress = nil
-}

@@ -138,6 +138,29 @@ func (p *Pool) Add(c *client.Conn) {
 	p.broadcastLocked()
 }
 
+// Take takes back c, which the caller gave with Add, when it is idle in
+// the pool and not broken (after a failure other than a server reply, a
+// NOOP checks it first): the caller owns it again and Take returns true.
+// Otherwise the pool keeps it, to close it with the others.
+func (p *Pool) Take(ctx context.Context, c *client.Conn) bool {
+	p.mu.Lock()
+	i := slices.IndexFunc(p.idle, func(pc *pooled) bool { return pc.c == c })
+	if i < 0 || c.Err() != nil {
+		p.mu.Unlock()
+		return false
+	}
+	check := p.idle[i].check
+	p.idle = slices.Delete(p.idle, i, i+1)
+	p.live--
+	p.broadcastLocked()
+	p.mu.Unlock()
+	if check && c.Noop(ctx) != nil {
+		c.Close()
+		return false
+	}
+	return true
+}
+
 // broadcastLocked wakes the callers of Get that wait.
 func (p *Pool) broadcastLocked() {
 	close(p.changed)

@@ -30,6 +30,10 @@ type Site struct {
 	// connection: downloads then write the data's CRLF line ends as LF,
 	// and uploads send LF as CRLF (see Get and Put). For text files only.
 	ASCII bool
+	// Dir, when set, is the folder each new connection enters after
+	// login (CWD), so that relative paths are relative to it: the
+	// shell's remote folder, for the connections of its pools.
+	Dir string
 }
 
 // Session is a logged-in control connection that comes back after the
@@ -143,6 +147,11 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 			return fail(err)
 		}
 	}
+	if site.Dir != "" {
+		if err := c.Cwd(ctx, site.Dir); err != nil {
+			return fail(fmt.Errorf("entering %q: %w", site.Dir, err))
+		}
+	}
 	return c, nil
 }
 
@@ -220,6 +229,16 @@ func (s *Session) Release() *client.Conn {
 		return nil
 	}
 	return c
+}
+
+// Adopt gives the session back a connection that Release handed out,
+// when the session has dialed no other since; otherwise it closes c.
+func (s *Session) Adopt(c *client.Conn) {
+	if s.conn != nil {
+		c.Close()
+		return
+	}
+	s.conn = c
 }
 
 // Close ends the session with QUIT.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // asciiServer says what a server does in ASCII mode (TYPE A), as measured
@@ -72,7 +73,7 @@ func TestASCII(t *testing.T) {
 			run := func(args ...string) string {
 				t.Helper()
 				code, stdout, stderr := runFerry(t, args...)
-				if code != cmd.ExitOK {
+				if code != ops.ExitOK {
 					t.Fatalf("ferry %s: exit code %d\n%s\nserver log:\n%s", strings.Join(redact(args), " "), code, stderr, s.LogTail(20))
 				}
 				return stdout

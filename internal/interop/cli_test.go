@@ -18,6 +18,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // TestCLI runs ferry's commands through cmd.Run against vsftpd (IPv4), in
@@ -180,7 +181,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	local := func(p string) string { return filepath.Join(c.local, p) }
 
 	c.must("mkdir -p", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "mkdir", "-p", c.url(dir+"/sub dir/deep")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "mkdir", "-p", c.url(dir+"/sub dir/deep")); err != nil {
 			return err
 		}
 		if fi, err := os.Stat(disk("sub dir/deep")); err != nil || !fi.IsDir() {
@@ -192,10 +193,10 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if err := errors.Join(writeFile(local("hello.txt"), []byte(hello)), writeFile(local("data.bin"), data)); err != nil {
 			return err
 		}
-		if _, _, err := c.expect(cmd.ExitOK, "put", local("hello.txt"), c.url(dir)+"/"); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "put", local("hello.txt"), c.url(dir)+"/"); err != nil {
 			return err
 		}
-		if _, _, err := c.expect(cmd.ExitOK, "put", local("data.bin"), c.url(dir+"/data.bin")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "put", local("data.bin"), c.url(dir+"/data.bin")); err != nil {
 			return err
 		}
 		tmpHello, herr := uploadTemp(local("hello.txt"), "hello.txt")
@@ -204,14 +205,14 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 			herr, derr, absent(disk(tmpHello)), absent(disk(tmpData)))
 	})
 	c.run("ls", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "ls", c.url(dir)+"/")
+		out, _, err := c.expect(ops.ExitOK, "ls", c.url(dir)+"/")
 		if err == nil && out != "data.bin\nhello.txt\nsub dir\n" {
 			err = fmt.Errorf("ls printed %q", out)
 		}
 		return err
 	})
 	c.run("ls -l", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "ls", "-l", c.url(dir)+"/")
+		out, _, err := c.expect(ops.ExitOK, "ls", "-l", c.url(dir)+"/")
 		if err != nil {
 			return err
 		}
@@ -221,14 +222,14 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 			`^drwxr-xr-x +\S+ \d{4}-\d\d-\d\d \d\d:\d\d sub dir$`)
 	})
 	c.run("cat", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "cat", c.url(dir+"/hello.txt"))
+		out, _, err := c.expect(ops.ExitOK, "cat", c.url(dir+"/hello.txt"))
 		if err == nil && out != hello {
 			err = fmt.Errorf("cat printed %q", out)
 		}
 		return err
 	})
 	c.run("get", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "get", c.url(dir+"/data.bin"), "-o", local("got.bin")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "get", c.url(dir+"/data.bin"), "-o", local("got.bin")); err != nil {
 			return err
 		}
 		return errors.Join(sameFile(local("got.bin"), data), absent(local("got.bin.part")))
@@ -242,7 +243,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if err := writeFile(part, data[:cut]); err != nil {
 			return err
 		}
-		_, stderr, err := c.expect(cmd.ExitOK, "get", "-v", "-c", c.url(dir+"/data.bin"), "-o", local("resumed.bin"))
+		_, stderr, err := c.expect(ops.ExitOK, "get", "-v", "-c", c.url(dir+"/data.bin"), "-o", local("resumed.bin"))
 		if err != nil {
 			return err
 		}
@@ -263,7 +264,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if err := os.Mkdir(out, 0o755); err != nil {
 			return err
 		}
-		_, stderr, err := c.expect(cmd.ExitPartial, "get", c.url(dir+"/missing.bin"), c.url(dir+"/data.bin"), "-o", out+"/")
+		_, stderr, err := c.expect(ops.ExitPartial, "get", c.url(dir+"/missing.bin"), c.url(dir+"/data.bin"), "-o", out+"/")
 		if err != nil {
 			return err
 		}
@@ -275,17 +276,17 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if err := os.Mkdir(out, 0o755); err != nil {
 			return err
 		}
-		if _, _, err := c.expect(cmd.ExitOK, "get", c.url(dir)+"/*.bin", "-o", out+"/"); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "get", c.url(dir)+"/*.bin", "-o", out+"/"); err != nil {
 			return err
 		}
-		stdout, _, err := c.expect(cmd.ExitOK, "get", c.url(dir+"/hello.txt"), "-o", "-")
+		stdout, _, err := c.expect(ops.ExitOK, "get", c.url(dir+"/hello.txt"), "-o", "-")
 		if err == nil && stdout != hello {
 			err = fmt.Errorf("get -o - printed %q", stdout)
 		}
 		return errors.Join(err, sameFile(filepath.Join(out, "data.bin"), data), absent(filepath.Join(out, "hello.txt")))
 	})
 	c.run("ls -R -a", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "ls", "-R", "-a", c.url(dir)+"/")
+		out, _, err := c.expect(ops.ExitOK, "ls", "-R", "-a", c.url(dir)+"/")
 		if err != nil {
 			return err
 		}
@@ -293,21 +294,21 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	})
 	c.run("mirror both ways, get -r", func() error {
 		m := local("mirror")
-		if _, _, err := c.expect(cmd.ExitOK, "mirror", "--parallel", "3", c.url(dir), m); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "mirror", "--parallel", "3", c.url(dir), m); err != nil {
 			return err
 		}
 		if fi, err := os.Stat(filepath.Join(m, "sub dir", "deep")); err != nil || !fi.IsDir() {
 			return fmt.Errorf("mirror made no sub dir/deep: %v", err)
 		}
-		_, again, err := c.expect(cmd.ExitOK, "mirror", c.url(dir), m)
+		_, again, err := c.expect(ops.ExitOK, "mirror", c.url(dir), m)
 		if err != nil {
 			return err
 		}
-		if _, _, err := c.expect(cmd.ExitOK, "mirror", "-R", m, c.url(dir+"/back")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "mirror", "-R", m, c.url(dir+"/back")); err != nil {
 			return err
 		}
 		r := local("recursive")
-		if _, _, err := c.expect(cmd.ExitOK, "get", "-r", c.url(dir+"/sub dir"), "-o", r+"/"); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "get", "-r", c.url(dir+"/sub dir"), "-o", r+"/"); err != nil {
 			return err
 		}
 		fi, err := os.Stat(filepath.Join(r, "sub dir", "deep"))
@@ -319,7 +320,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 			sameFile(disk("back/data.bin"), data), sameFile(disk("back/hello.txt"), []byte(hello)))
 	})
 	c.run("stat --json", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "stat", "--json", c.url(dir+"/hello.txt"))
+		out, _, err := c.expect(ops.ExitOK, "stat", "--json", c.url(dir+"/hello.txt"))
 		if err != nil {
 			return err
 		}
@@ -336,13 +337,13 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		return nil
 	})
 	c.run("mv", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "mv", c.url(dir+"/hello.txt"), "renamed.txt"); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "mv", c.url(dir+"/hello.txt"), "renamed.txt"); err != nil {
 			return err
 		}
 		return errors.Join(absent(disk("hello.txt")), sameFile(disk("renamed.txt"), []byte(hello)))
 	})
 	c.run("chmod", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "chmod", "600", c.url(dir+"/renamed.txt")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "chmod", "600", c.url(dir+"/renamed.txt")); err != nil {
 			return err
 		}
 		if fi, err := os.Stat(disk("renamed.txt")); err != nil || fi.Mode().Perm() != 0o600 {
@@ -350,14 +351,14 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		}
 		// The folder's listing, since without MLST "ls -l FILE" has only
 		// SIZE and MDTM to go by.
-		out, _, err := c.expect(cmd.ExitOK, "ls", "-l", c.url(dir)+"/")
+		out, _, err := c.expect(ops.ExitOK, "ls", "-l", c.url(dir)+"/")
 		if err != nil {
 			return err
 		}
 		return matchLines(out, `^-rw------- +13 .* renamed\.txt$`)
 	})
 	c.run("quote SYST", func() error {
-		out, _, err := c.expect(cmd.ExitOK, "quote", c.base, "SYST")
+		out, _, err := c.expect(ops.ExitOK, "quote", c.base, "SYST")
 		if err != nil {
 			return err
 		}
@@ -365,25 +366,25 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	})
 	c.run("exit codes", func() error {
 		bad := scheme + "://" + url.UserPassword(s.User, "wrong").String() + "@" + s.Addr + "/"
-		_, missing, err1 := c.expect(cmd.ExitRemote, "cat", c.url(dir+"/missing.txt"))
-		_, login, err2 := c.expect(cmd.ExitLogin, "ls", bad)
-		_, _, err3 := c.expect(cmd.ExitRemote, "rmdir", c.url(dir))
+		_, missing, err1 := c.expect(ops.ExitRemote, "cat", c.url(dir+"/missing.txt"))
+		_, login, err2 := c.expect(ops.ExitLogin, "ls", bad)
+		_, _, err3 := c.expect(ops.ExitRemote, "rmdir", c.url(dir))
 		return errors.Join(err1, err2, err3, matchLines(missing, `550`), matchLines(login, `530`))
 	})
 	c.run("rm -r", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "rm", "-r", c.url(dir+"/sub dir"), c.url(dir+"/back")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "rm", "-r", c.url(dir+"/sub dir"), c.url(dir+"/back")); err != nil {
 			return err
 		}
 		return errors.Join(absent(disk("sub dir")), absent(disk("back")))
 	})
 	c.run("rm", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "rm", c.url(dir+"/renamed.txt"), c.url(dir+"/data.bin")); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "rm", c.url(dir+"/renamed.txt"), c.url(dir+"/data.bin")); err != nil {
 			return err
 		}
 		return errors.Join(absent(disk("renamed.txt")), absent(disk("data.bin")))
 	})
 	c.run("rmdir", func() error {
-		if _, _, err := c.expect(cmd.ExitOK, "rmdir", c.url(dir)); err != nil {
+		if _, _, err := c.expect(ops.ExitOK, "rmdir", c.url(dir)); err != nil {
 			return err
 		}
 		return absent(onDisk(s, dir))

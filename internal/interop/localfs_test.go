@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // TestReplacedFiles runs get and put of ferry's command line over files
@@ -46,7 +47,7 @@ func replacedFiles(t *testing.T, s *realserver.Server) error {
 			Home:   func() (string, error) { return home, nil },
 		}
 		full := append([]string{args[0], "--config", filepath.Join(home, "none.toml"), "--no-progress", "--retries", "0", "-q"}, args[1:]...)
-		if code := cmd.Run(t.Context(), f, full); code != cmd.ExitOK || errOut.Len() > 0 {
+		if code := cmd.Run(t.Context(), f, full); code != ops.ExitOK || errOut.Len() > 0 {
 			return fmt.Errorf("ferry %s: exit code %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
 		}
 		return nil

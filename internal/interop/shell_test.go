@@ -11,6 +11,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/ops"
 )
 
 // TestShellBatch runs an ftp> batch script through `ferry shell -b -`
@@ -54,7 +55,7 @@ func TestShellBatch(t *testing.T) {
 				"bye",
 			}, "\n") + "\n"
 			code, out, errOut := runShell(t, s, mode, script)
-			if code != cmd.ExitOK {
+			if code != ops.ExitOK {
 				t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 			}
 			if got, _ := os.ReadFile(filepath.Join(local, "down.txt")); !bytes.Equal(got, up) {
@@ -69,7 +70,7 @@ func TestShellBatch(t *testing.T) {
 					t.Errorf("mirror: tree/%s holds %q, want %q", n, got, want)
 				}
 			}
-			for _, want := range []string{"3 file(s) uploaded", "3 file(s) downloaded", "4 file(s) copied", "3 file(s) deleted"} {
+			for _, want := range []string{"ftp> mput m*.dat\n3 file(s), ", "ftp> mget m*.dat\n3 file(s), ", "4 file(s), "} {
 				if !strings.Contains(errOut, want) {
 					t.Errorf("stderr lacks %q:\n%s", want, errOut)
 				}
@@ -85,8 +86,8 @@ func TestShellBatch(t *testing.T) {
 			// The first failing line without '-' stops the script with
 			// its exit code (5: missing remote file).
 			code, _, errOut = runShell(t, s, mode, "get missing.txt "+filepath.Join(local, "x")+"\nmkdir never\n")
-			if code != cmd.ExitRemote || strings.Contains(errOut, "ftp> mkdir never") {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", code, cmd.ExitRemote, errOut)
+			if code != ops.ExitRemote || strings.Contains(errOut, "ftp> mkdir never") {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, ops.ExitRemote, errOut)
 			}
 		})
 	}

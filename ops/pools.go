@@ -1,9 +1,10 @@
-package cmd
+package ops
 
 import (
 	"context"
 	"sync"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
@@ -14,18 +15,28 @@ import (
 // login, and reuses the session's credentials, so nobody is asked for a
 // password twice. pools is safe for concurrent use.
 type pools struct {
-	f    *Factory
+	f    *Env
 	e    *engineFlags
 	ss   *sessions
 	size int
 
 	mu   sync.Mutex
 	open map[string]*transfer.Pool
+	// lent are the sessions' connections the pools hold, for the
+	// sessions of the front end to take back.
+	lent []loan
+}
+
+// loan is a session's connection that a pool holds.
+type loan struct {
+	pool *transfer.Pool
+	s    *transfer.Session
+	c    *client.Conn
 }
 
 // newPools returns pools of size connections each (at least
 // e.Parallel), taking over the connections of ss.
-func newPools(f *Factory, e *engineFlags, ss *sessions, size int) *pools {
+func newPools(f *Env, e *engineFlags, ss *sessions, size int) *pools {
 	return &pools{f: f, e: e, ss: ss, size: max(size, e.Parallel), open: map[string]*transfer.Pool{}}
 }
 
@@ -40,7 +51,21 @@ func (p *pools) get(ctx context.Context, r Remote) (*transfer.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := p.e.pool(p.f, s.Site(), p.size, s)
+	site := s.Site()
+	if p.f.Shared {
+		// The front end's session lends its connection to the pool,
+		// and takes it back at the end; the pool's own connections
+		// enter the session's folder.
+		if site, err = p.f.Site(r); err != nil {
+			return nil, err
+		}
+	}
+	c := s.Release()
+	pl := p.e.pool(p.f, site, p.size)
+	if c != nil {
+		pl.Add(c)
+		p.lent = append(p.lent, loan{pool: pl, s: s, c: c})
+	}
 	p.open[r.key()] = pl
 	return pl, nil
 }
@@ -49,6 +74,15 @@ func (p *pools) get(ctx context.Context, r Remote) (*transfer.Pool, error) {
 func (p *pools) closeAll() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.f.Shared {
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		for _, l := range p.lent {
+			if l.pool.Take(ctx, l.c) {
+				l.s.Adopt(l.c)
+			}
+		}
+	}
 	for _, pl := range p.open {
 		pl.Close()
 	}
@@ -56,7 +90,7 @@ func (p *pools) closeAll() {
 
 // newManyReporter returns a reporter for a command that moves files
 // files: with an aggregate progress line when there are several.
-func newManyReporter(f *Factory, e *engineFlags, files int) *reporter {
+func newManyReporter(f *Env, e *engineFlags, files int) *reporter {
 	rep := newReporter(f, false)
 	rep.verify = e.Verify
 	if files > 1 && rep.bars != nil {

@@ -1,40 +1,48 @@
-package cmd
+package ops
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
 )
 
 // StatOptions are the options of `ferry stat`.
 type StatOptions struct {
-	F       *Factory
+	F       *Env
 	Address string
 }
 
-// NewCmdStat returns `ferry stat`.
-func NewCmdStat(f *Factory, runF func(context.Context, *StatOptions) error) *cobra.Command {
-	o := &StatOptions{F: f}
-	return &cobra.Command{
-		Use:   "stat URL",
-		Short: "Show a remote file's type, size and modification time",
-		Long: `Show the type, size, modification time and permissions of a remote file
+var statCommand = Command{
+	Name:    "stat",
+	Use:     "stat URL",
+	Short:   "Show a remote file's type, size and modification time",
+	MinArgs: 1, MaxArgs: 1,
+	New: func() Operation { return &StatOptions{} },
+	Long: `Show the type, size, modification time and permissions of a remote file
 or folder, from MLST where the server offers it and SIZE and MDTM otherwise.`,
-		Example: `  ferry stat ftp://example.org/pub/file.iso
+	Example: `  ferry stat ftp://example.org/pub/file.iso
   ferry stat --json ftp://example.org/pub/file.iso`,
-		Args: exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Address = args[0]
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return statRun(c.Context(), o)
-		},
-	}
+}
+
+// AddFlags defines stat's flags.
+func (o *StatOptions) AddFlags(fl *pflag.FlagSet) {
+
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *StatOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Address = args[0]
+	return nil
+}
+
+// Run does it.
+func (o *StatOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return statRun(ctx, o)
 }
 
 func statRun(ctx context.Context, o *StatOptions) error {
@@ -43,7 +51,7 @@ func statRun(ctx context.Context, o *StatOptions) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
+	defer f.release(ctx, s)
 	p := r.Path()
 	var e client.Entry
 	if dir, err := isRemoteDir(ctx, s, c, p); err != nil {
@@ -54,7 +62,7 @@ func statRun(ctx context.Context, o *StatOptions) error {
 		return err
 	}
 	if f.Opts.JSON {
-		return writeJSON(f.IO.Out, toJSONEntry(e, p))
+		return f.writeJSON(toJSONEntry(e, p))
 	}
 	out := f.IO.Out
 	fmt.Fprintf(out, "Name:     %s\n", p)
@@ -76,7 +84,7 @@ func statRun(ctx context.Context, o *StatOptions) error {
 
 // statEntry describes one remote path: MLST where offered, else SIZE and
 // MDTM (which only work on files).
-func statEntry(ctx context.Context, f *Factory, c *client.Conn, p string) (client.Entry, error) {
+func statEntry(ctx context.Context, f *Env, c *client.Conn, p string) (client.Entry, error) {
 	if c.HasFeature("MLST") {
 		e, err := c.MLST(ctx, p)
 		if err != nil {

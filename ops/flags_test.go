@@ -1,27 +1,30 @@
-package cmd
+package ops
 
 import (
-	"context"
 	"io"
 	"reflect"
 	"testing"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// parse runs c with args, its run function replaced through runF, and
-// returns the error.
-func parse(t *testing.T, c *cobra.Command, args ...string) error {
+// parse parses args for the operation named name as both front ends do
+// and returns the operation and the error.
+func parse(t *testing.T, name string, args ...string) (Operation, error) {
 	t.Helper()
-	c.SetArgs(args)
-	c.SetOut(io.Discard)
-	c.SetErr(io.Discard)
-	c.SilenceErrors, c.SilenceUsage = true, true
-	return c.ExecuteContext(context.Background())
+	spec := Lookup(name)
+	op := spec.New()
+	fl := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	op.AddFlags(fl)
+	if err := fl.Parse(args); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	if err := spec.CheckArgs(name, fl.Args()); err != nil {
+		return nil, err
+	}
+	return op, op.Args(fl, fl.Args())
 }
-
-// flagFactory is a factory for flag-parsing tests: nothing is connected.
-func flagFactory() *Factory { return &Factory{IO: &IOStreams{}, Opts: &GlobalOptions{}} }
 
 // TestGetFlags checks what get's flags and arguments become, and which
 // combinations are usage errors.
@@ -54,7 +57,8 @@ func TestGetFlags(t *testing.T) {
 		{args: []string{}, err: true},
 	} {
 		var got *GetOptions
-		err := parse(t, NewCmdGet(flagFactory(), func(_ context.Context, o *GetOptions) error { got = o; return nil }), tc.args...)
+		op, err := parse(t, "get", tc.args...)
+		got, _ = op.(*GetOptions)
 		checkParse(t, tc.args, err, tc.err, got != nil && tc.want != nil && tc.want(got))
 	}
 }
@@ -62,34 +66,37 @@ func TestGetFlags(t *testing.T) {
 // TestPutAndMirrorFlags checks put's and mirror's flags and arguments.
 func TestPutAndMirrorFlags(t *testing.T) {
 	var put *PutOptions
-	err := parse(t, NewCmdPut(flagFactory(), func(_ context.Context, o *PutOptions) error { put = o; return nil }),
-		"a.txt", "b.txt", "ftp://h/up/", "-c", "--direct", "--parallel", "2")
+	op, err := parse(t, "put", "a.txt", "b.txt", "ftp://h/up/", "-c", "--direct", "--parallel", "2")
+	put, _ = op.(*PutOptions)
 	checkParse(t, []string{"put"}, err, false, put != nil && reflect.DeepEqual(put.Locals, []string{"a.txt", "b.txt"}) &&
 		put.Address == "ftp://h/up/" && put.Continue && put.Direct && put.Engine.Parallel == 2)
-	err = parse(t, NewCmdPut(flagFactory(), func(context.Context, *PutOptions) error { return nil }), "-", "ftp://h/")
+	_, err = parse(t, "put", "-", "ftp://h/")
 	checkParse(t, []string{"put -"}, err, true, false)
-	err = parse(t, NewCmdPut(flagFactory(), func(context.Context, *PutOptions) error { return nil }), "--dry-run", "a", "ftp://h/")
+	_, err = parse(t, "put", "--dry-run", "a", "ftp://h/")
 	checkParse(t, []string{"put --dry-run"}, err, true, false)
 
 	var m *MirrorOptions
-	err = parse(t, NewCmdMirror(flagFactory(), func(_ context.Context, o *MirrorOptions) error { m = o; return nil }),
-		"-R", "--delete", "-c", "--include", "*.html", "site", "ftp://h/www")
+	op, err = parse(t, "mirror", "-R", "--delete", "-c", "--include", "*.html", "site", "ftp://h/www")
+	m, _ = op.(*MirrorOptions)
 	checkParse(t, []string{"mirror"}, err, false, m != nil && m.Reverse && m.Tree.Delete && m.Tree.Continue &&
 		reflect.DeepEqual(m.Tree.Include, []string{"*.html"}) && m.Source == "site" && m.Target == "ftp://h/www")
-	err = parse(t, NewCmdMirror(flagFactory(), func(context.Context, *MirrorOptions) error { return nil }), "only-one")
+	_, err = parse(t, "mirror", "only-one")
 	checkParse(t, []string{"mirror only-one"}, err, true, false)
 }
 
 // TestSmallCommandFlags checks the flags of ls, rm and mkdir.
 func TestSmallCommandFlags(t *testing.T) {
 	var ls *LsOptions
-	err := parse(t, NewCmdLs(flagFactory(), func(_ context.Context, o *LsOptions) error { ls = o; return nil }), "-laR", "ftp://h/")
+	op, err := parse(t, "ls", "-laR", "ftp://h/")
+	ls, _ = op.(*LsOptions)
 	checkParse(t, []string{"ls"}, err, false, ls != nil && ls.Long && ls.All && ls.Recursive && ls.Address == "ftp://h/")
 	var rm *RmOptions
-	err = parse(t, NewCmdRm(flagFactory(), func(_ context.Context, o *RmOptions) error { rm = o; return nil }), "-r", "ftp://h/a", "ftp://h/b")
+	op, err = parse(t, "rm", "-r", "ftp://h/a", "ftp://h/b")
+	rm, _ = op.(*RmOptions)
 	checkParse(t, []string{"rm"}, err, false, rm != nil && rm.Recursive && len(rm.Addresses) == 2)
 	var mk *MkdirOptions
-	err = parse(t, NewCmdMkdir(flagFactory(), func(_ context.Context, o *MkdirOptions) error { mk = o; return nil }), "-p", "ftp://h/a/b")
+	op, err = parse(t, "mkdir", "-p", "ftp://h/a/b")
+	mk, _ = op.(*MkdirOptions)
 	checkParse(t, []string{"mkdir"}, err, false, mk != nil && mk.Parents && mk.Addresses[0] == "ftp://h/a/b")
 }
 

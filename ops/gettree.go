@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	}
 	filter := transfer.Filter{Include: o.Tree.Include, Exclude: o.Tree.Exclude}
 	if err := filter.Check(); err != nil {
-		return &FlagError{Err: err}
+		return &UsageError{Err: err}
 	}
 	out := o.Output
 	into := out == "" || len(o.Addresses) > 1 || strings.HasSuffix(out, "/") ||
@@ -83,7 +83,7 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	}
 	var errs []error
 	done := func(label string, err error) {
-		if err != nil && units > 1 && !errors.As(err, new(silent)) && !onlySkips(err) && ExitCode(err) != ExitInterrupted {
+		if err != nil && units > 1 && !errors.As(err, new(Shown)) && !onlySkips(err) && ExitCode(err) != ExitInterrupted {
 			f.Warn("%s: %v", label, err)
 		}
 		errs = append(errs, err)
@@ -178,7 +178,7 @@ func combine(errs []error, units int) error {
 	case units == 1:
 		return errs[0]
 	case len(failed) == units:
-		return silent{commonest(failed)}
+		return Shown{commonest(failed)}
 	}
 	return &PartialError{Failed: len(failed), Skipped: skipped, Total: units}
 }

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 // checkASCII refuses the flags that cannot go with -a (ASCII mode): in
 // ASCII mode the bytes on the server and the local ones differ in their

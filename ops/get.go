@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // GetOptions are the options of `ferry get`.
 type GetOptions struct {
-	F         *Factory
+	F         *Env
 	Addresses []string
 	Output    string
 	Continue  bool
@@ -25,15 +25,17 @@ type GetOptions struct {
 	Engine    engineFlags
 	Tree      treeFlags
 	Patterns  patternFlags
+	// ASCII transfers in ASCII type (-a).
+	ASCII bool
 }
 
-// NewCmdGet returns `ferry get`.
-func NewCmdGet(f *Factory, runF func(context.Context, *GetOptions) error) *cobra.Command {
-	o := &GetOptions{F: f}
-	c := &cobra.Command{
-		Use:   "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N] [--direct]",
-		Short: "Download files",
-		Long: `Download remote files. A pattern in the last path element ('*.txt')
+var getCommand = Command{
+	Name:    "get",
+	Use:     "get URL... [-o PATH|-] [-c] [-r] [-a] [--segments N] [--direct]",
+	Short:   "Download files",
+	MinArgs: 1, MaxArgs: -1,
+	New: func() Operation { return &GetOptions{} },
+	Long: `Download remote files. A pattern in the last path element ('*.txt')
 is matched against the folder's listing (see Patterns below). Several
 files are downloaded --parallel at a time, over as many connections.
 
@@ -94,7 +96,7 @@ reported: -r follows none.
 ` + patternHelp + `
 
 ` + treeHelp,
-		Example: `  ferry get ftp://ftp.example.org/pub/file.iso
+	Example: `  ferry get ftp://ftp.example.org/pub/file.iso
   ferry get -c ftp://ftp.example.org/pub/file.iso
   ferry get ftp://ftp.example.org/pub/file.iso -o /dev/null
   ferry get 'ftp://example.org/logs/*.gz' -o logs/
@@ -105,33 +107,37 @@ reported: -r follows none.
   ferry get -r 'ftp://example.org/pub/release-*' -o releases/
   ferry get --literal 'ftp://example.org/pub/report-[draft].txt'
   ferry get -r --exclude '*.tmp' --dry-run ftp://example.org/site`,
-		Args: minArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Addresses = args
-			if err := o.check(c); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return getRun(c.Context(), o)
-		},
-	}
-	fl := c.Flags()
+}
+
+// AddFlags defines get's flags.
+func (o *GetOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVarP(&o.Output, "output", "o", "", "write to PATH (a file, or a folder for several files), or - for stdout")
 	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial download")
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "download folders and everything in them")
 	fl.IntVar(&o.Segments, "segments", 1, "download one file over `N` connections at once, a range each")
-	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
+	fl.BoolVarP(&o.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
 	fl.BoolVar(&o.Direct, "direct", false, "write straight to the file, without a temporary file")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
 	o.Patterns.add(fl)
-	return c
+}
+
+// Args takes the addresses and checks the flags.
+func (o *GetOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Addresses = args
+	return o.check(fl)
+}
+
+// Run downloads.
+func (o *GetOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	env.Opts.ASCII = env.Opts.ASCII || o.ASCII
+	o.Output = env.local(o.Output)
+	return getRun(ctx, o)
 }
 
 // check refuses combinations of flags that make no sense.
-func (o *GetOptions) check(c *cobra.Command) error {
+func (o *GetOptions) check(fl *pflag.FlagSet) error {
 	if err := o.Engine.check(); err != nil {
 		return err
 	}
@@ -147,15 +153,15 @@ func (o *GetOptions) check(c *cobra.Command) error {
 	case o.Output == "-" && o.Continue:
 		return usageErrorf("-c cannot resume output to stdout")
 	}
-	if err := checkASCII(o.F.Opts.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
+	if err := checkASCII(o.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
 		return err
 	}
-	if o.F.Opts.ASCII && o.Segments > 1 {
+	if o.ASCII && o.Segments > 1 {
 		return usageErrorf("-a cannot go with --segments: ranges are byte offsets, which ASCII mode changes")
 	}
 	if !o.Recursive {
 		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
-			if c.Flags().Changed(name) {
+			if fl.Changed(name) {
 				return usageErrorf("--%s works on folders: add -r", name)
 			}
 		}
@@ -181,6 +187,9 @@ func getRun(ctx context.Context, o *GetOptions) error {
 	if o.Output == "-" {
 		return fetchAll(ctx, f, ss, x, "only files can go to stdout")
 	}
+	if x.items, err = confirmItems(f, x.items); err != nil {
+		return err
+	}
 	n := len(x.items) + len(x.failed)
 	if o.Segments > 1 && n > 1 {
 		return usageErrorf("--segments downloads one file; %d match", n)
@@ -192,7 +201,7 @@ func getRun(ctx context.Context, o *GetOptions) error {
 	rep := newManyReporter(f, &o.Engine, len(x.items))
 	skipFolders(rep, x.folders, "get -r downloads folders")
 	err = downloadFiles(ctx, o, ss, x.items, outDir, rep)
-	if ferr := rep.finish(x.failed); err == nil {
+	if ferr := rep.finish(x.failed); err == nil || errors.As(ferr, new(*Interrupted)) {
 		err = ferr
 	}
 	return err
@@ -272,7 +281,7 @@ func listedBytes(items []item) int64 {
 // fetchAll writes the files to stdout one after the other, for get -o -
 // and cat. The folders patterns matched are reported as skipped, and a
 // folder named as a file is explained, with hint.
-func fetchAll(ctx context.Context, f *Factory, ss *sessions, x expansion, hint string) error {
+func fetchAll(ctx context.Context, f *Env, ss *sessions, x expansion, hint string) error {
 	rep := newReporter(f, true)
 	skipFolders(rep, x.folders, hint)
 	for _, it := range x.items {

@@ -1,14 +1,12 @@
-package cmd
+package ops
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"path"
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -29,7 +27,7 @@ type engineFlags struct {
 }
 
 func (e *engineFlags) add(fl *pflag.FlagSet) {
-	fl.IntVar(&e.Parallel, "parallel", transfer.DefaultParallel, "transfer up to `N` files at once, over N connections (config: parallel)")
+	fl.IntVarP(&e.Parallel, "parallel", "P", transfer.DefaultParallel, "transfer up to `N` files at once, over N connections (config: parallel)")
 	fl.StringVar(&e.LimitRate, "limit-rate", "", "cap the total rate of the command at `RATE` bytes/s; K, M, G suffixes are powers of 1024 (500K, 10M)")
 	fl.BoolVar(&e.Verify, "verify", false, "after each file, compare its digest with the server's (HASH, XSHA256, XMD5 or XCRC); sizes are always checked")
 	fl.BoolVar(&e.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command, for servers that cannot take EPSV and RETR/STOR at once")
@@ -51,16 +49,10 @@ func (e *engineFlags) check() error {
 }
 
 // pool returns a connection pool of size connections to site, retrying as
-// --retries says; c, when not nil, is a logged-in connection to adopt.
-func (e *engineFlags) pool(f *Factory, site transfer.Site, size int, s *transfer.Session) *transfer.Pool {
-	p := transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: f.Opts.Retries, NoPipeline: e.NoPipeline,
+// --retries says.
+func (e *engineFlags) pool(f *Env, site transfer.Site, size int) *transfer.Pool {
+	return transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: f.Opts.Retries, NoPipeline: e.NoPipeline,
 		Notify: func(msg string) { f.Status("%s", msg) }})
-	if s != nil {
-		if c := s.Release(); c != nil {
-			p.Add(c)
-		}
-	}
-	return p
 }
 
 // treeFlags are the flags of jobs on folders: get -r, put -r, mirror.
@@ -77,9 +69,9 @@ type treeFlags struct {
 }
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
-	fl.BoolVar(&t.OnlyNewer, "only-newer", false, "copy only files that are new, newer, or of another size at the same time; keep newer destination files")
-	fl.StringArrayVar(&t.Exclude, "exclude", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
-	fl.StringArrayVar(&t.Include, "include", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
+	fl.BoolVarP(&t.OnlyNewer, "only-newer", "n", false, "copy only files that are new, newer, or of another size at the same time; keep newer destination files")
+	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
+	fl.StringArrayVarP(&t.Include, "include", "i", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
 	if mirror {
 		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
@@ -123,7 +115,7 @@ place.`
 
 // MirrorOptions are the options of `ferry mirror`.
 type MirrorOptions struct {
-	F       *Factory
+	F       *Env
 	Reverse bool
 	Source  string
 	Target  string
@@ -131,39 +123,49 @@ type MirrorOptions struct {
 	Tree    treeFlags
 }
 
-// NewCmdMirror returns `ferry mirror`.
-func NewCmdMirror(f *Factory, runF func(context.Context, *MirrorOptions) error) *cobra.Command {
-	o := &MirrorOptions{F: f}
-	c := &cobra.Command{
-		Use:   "mirror URL DIR | mirror -R DIR URL",
-		Short: "Make a local folder a copy of a remote one, or the reverse",
-		Long: `Make the local folder DIR a copy of the remote folder URL, or with -R the
+var mirrorCommand = Command{
+	Name:    "mirror",
+	Use:     "mirror URL DIR | mirror -R DIR URL",
+	Short:   "Make a local folder a copy of a remote one, or the reverse",
+	MinArgs: 2, MaxArgs: 2,
+	New: func() Operation { return &MirrorOptions{} },
+	Long: `Make the local folder DIR a copy of the remote folder URL, or with -R the
 remote folder a copy of DIR: new files are copied, changed ones (another size
 or time) copied again, unchanged ones skipped, and with --delete what the
 source lacks is deleted. Folders are listed and files copied over --parallel
 connections at once.
 
 ` + treeHelp,
-		Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
+	Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
   ferry mirror --delete --parallel 8 ftp://example.org/site ./site
   ferry mirror -R --only-newer ./site ftp://user@example.org/www
   ferry mirror --exclude '*.tmp' --exclude cache ftp://example.org/data ./data
   ferry mirror --dry-run --delete ftp://example.org/pub ./pub
   ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos`,
-		Args: exactArgs(2),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Source, o.Target = args[0], args[1]
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return mirrorRun(c.Context(), o)
-		},
+}
+
+// AddFlags defines mirror's flags.
+func (o *MirrorOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.Reverse, "reverse", "R", false, "upload: make the remote folder URL a copy of the local DIR")
+	o.Engine.add(fl)
+	o.Tree.add(fl, true)
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *MirrorOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Source, o.Target = args[0], args[1]
+	return nil
+}
+
+// Run does it.
+func (o *MirrorOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	if o.Reverse {
+		o.Source = env.local(o.Source)
+	} else {
+		o.Target = env.local(o.Target)
 	}
-	c.Flags().BoolVarP(&o.Reverse, "reverse", "R", false, "upload: make the remote folder URL a copy of the local DIR")
-	o.Engine.add(c.Flags())
-	o.Tree.add(c.Flags(), true)
-	c.ValidArgsFunction = putArgs(f)
-	return c
+	return mirrorRun(ctx, o)
 }
 
 func mirrorRun(ctx context.Context, o *MirrorOptions) error {
@@ -171,7 +173,7 @@ func mirrorRun(ctx context.Context, o *MirrorOptions) error {
 	if o.Reverse {
 		url, local, dir = o.Target, o.Source, transfer.Upload
 	}
-	if !ftpurl.IsRemote(url) {
+	if !o.F.Shared && !ftpurl.IsRemote(url) {
 		return usageErrorf("%q is not a remote address (ftp://host/path or NAME:/path)", url)
 	}
 	r, err := o.F.Resolve(url)
@@ -184,19 +186,19 @@ func mirrorRun(ctx context.Context, o *MirrorOptions) error {
 // runTree runs a tree job and reports it: progress with a total line on a
 // terminal, the plan of a dry run on stdout, the summary on stderr or as
 // JSON.
-func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir transfer.Direction, r Remote, remoteDir, localDir string) error {
+func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir transfer.Direction, r Remote, remoteDir, localDir string) error {
 	if err := e.check(); err != nil {
 		return err
 	}
 	filter := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
 	if err := filter.Check(); err != nil {
-		return &FlagError{Err: err}
+		return &UsageError{Err: err}
 	}
 	site, err := f.Site(r)
 	if err != nil {
 		return err
 	}
-	p := e.pool(f, site, e.Parallel, nil)
+	p := e.pool(f, site, e.Parallel)
 	defer p.Close()
 	rep := newReporter(f, false)
 	rep.verify = e.Verify
@@ -247,7 +249,7 @@ func runTree(ctx context.Context, f *Factory, e *engineFlags, t *treeFlags, dir 
 
 // printPlan prints a dry run's plan: the actions on stdout (or in the
 // JSON summary, with the skips and their reasons), a count on stderr.
-func printPlan(f *Factory, rep *reporter, res *transfer.Report, dir transfer.Direction) {
+func printPlan(f *Env, rep *reporter, res *transfer.Report, dir transfer.Direction) {
 	counts := map[string]int{}
 	var verbs []string
 	for _, a := range res.Plan {
@@ -276,8 +278,9 @@ func printPlan(f *Factory, rep *reporter, res *transfer.Report, dir transfer.Dir
 // confirmEmptySource returns the question a mirror with --delete asks
 // before it empties the destination of an empty source: on a terminal
 // the user answers; elsewhere (a script) nil refuses.
-func confirmEmptySource(f *Factory, remoteDir, localDir string, dir transfer.Direction) func(n int) bool {
-	if !f.IO.StdinTTY || !f.IO.StderrTTY {
+func confirmEmptySource(f *Env, remoteDir, localDir string, dir transfer.Direction) func(n int) bool {
+	ask := f.ask()
+	if ask == nil {
 		return nil
 	}
 	src, dst := remoteDir, localDir
@@ -285,9 +288,8 @@ func confirmEmptySource(f *Factory, remoteDir, localDir string, dir transfer.Dir
 		src, dst = localDir, remoteDir
 	}
 	return func(n int) bool {
-		fmt.Fprint(f.IO.ErrOut, transfer.EmptySourceQuestion(src, dst, n))
-		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+		line, err := ask(transfer.EmptySourceQuestion(src, dst, n))
 		answer := strings.ToLower(strings.TrimSpace(line))
-		return answer == "y" || answer == "yes"
+		return err == nil && (answer == "y" || answer == "yes")
 	}
 }

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -6,39 +6,47 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
 )
 
 // QuoteOptions are the options of `ferry quote`.
 type QuoteOptions struct {
-	F       *Factory
+	F       *Env
 	Address string
 	Command string
 }
 
-// NewCmdQuote returns `ferry quote`.
-func NewCmdQuote(f *Factory, runF func(context.Context, *QuoteOptions) error) *cobra.Command {
-	o := &QuoteOptions{F: f}
-	return &cobra.Command{
-		Use:   "quote URL COMMAND...",
-		Short: "Send a raw FTP command and print the reply",
-		Long: `Log in, send one raw FTP command, and print the server's reply code and
+var quoteCommand = Command{
+	Name:    "quote",
+	Use:     "quote URL COMMAND...",
+	Short:   "Send a raw FTP command and print the reply",
+	MinArgs: 2, MaxArgs: -1,
+	New: func() Operation { return &QuoteOptions{} },
+	Long: `Log in, send one raw FTP command, and print the server's reply code and
 text on stdout. A reply of 400 or above exits with code 5. Commands that
 need a data connection or change the session's state are refused; use
 the ferry commands for those.`,
-		Example: `  ferry quote ftp://example.org/ SYST
+	Example: `  ferry quote ftp://example.org/ SYST
   ferry quote ftp://user@example.org/ SITE HELP`,
-		Args: minArgs(2),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Address, o.Command = args[0], strings.Join(args[1:], " ")
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return quoteRun(c.Context(), o)
-		},
-	}
+}
+
+// AddFlags defines quote's flags.
+func (o *QuoteOptions) AddFlags(fl *pflag.FlagSet) {
+
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *QuoteOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Address, o.Command = args[0], strings.Join(args[1:], " ")
+	return nil
+}
+
+// Run does it.
+func (o *QuoteOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return quoteRun(ctx, o)
 }
 
 func quoteRun(ctx context.Context, o *QuoteOptions) error {
@@ -47,7 +55,7 @@ func quoteRun(ctx context.Context, o *QuoteOptions) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
+	defer f.release(ctx, s)
 	if p := r.Path(); p != "" {
 		if err := s.Chdir(ctx, p); err != nil {
 			return err
@@ -64,7 +72,7 @@ func quoteRun(ctx context.Context, o *QuoteOptions) error {
 		fmt.Fprintf(f.IO.Out, "%d %s\n", code, line)
 	}
 	if code >= 400 {
-		return silent{&client.ReplyError{Cmd: o.Command, Code: code, Msg: text}}
+		return Shown{&client.ReplyError{Cmd: o.Command, Code: code, Msg: text}}
 	}
 	return nil
 }

@@ -1,10 +1,10 @@
-package cmd
+package ops
 
 import (
 	"context"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -12,30 +12,39 @@ import (
 
 // MkdirOptions are the options of `ferry mkdir`.
 type MkdirOptions struct {
-	F         *Factory
+	F         *Env
 	Addresses []string
 	Parents   bool
 }
 
-// NewCmdMkdir returns `ferry mkdir`.
-func NewCmdMkdir(f *Factory, runF func(context.Context, *MkdirOptions) error) *cobra.Command {
-	o := &MkdirOptions{F: f}
-	c := &cobra.Command{
-		Use:   "mkdir [-p] URL...",
-		Short: "Create remote folders",
-		Example: `  ferry mkdir ftp://user@example.org/backups/2026
+var mkdirCommand = Command{
+	Name:    "mkdir",
+	Use:     "mkdir [-p] URL...",
+	Short:   "Create remote folders",
+	MinArgs: 1, MaxArgs: -1,
+	New: func() Operation { return &MkdirOptions{} },
+	Long: `Create remote folders (MKD). With -p, create the missing parent folders
+too, and take a folder that exists already for done. Names are taken as
+they are, never as patterns.`,
+	Example: `  ferry mkdir ftp://user@example.org/backups/2026
   ferry mkdir -p ftp://user@example.org/a/b/c`,
-		Args: minArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Addresses = args
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return mkdirRun(c.Context(), o)
-		},
-	}
-	c.Flags().BoolVarP(&o.Parents, "parents", "p", false, "create missing parent folders; an existing folder is no error")
-	return c
+}
+
+// AddFlags defines mkdir's flags.
+func (o *MkdirOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.Parents, "parents", "p", false, "create missing parent folders; an existing folder is no error")
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *MkdirOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Addresses = args
+	return nil
+}
+
+// Run does it.
+func (o *MkdirOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return mkdirRun(ctx, o)
 }
 
 func mkdirRun(ctx context.Context, o *MkdirOptions) error {

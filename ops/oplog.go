@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -42,14 +42,18 @@ type expandOptions struct {
 // the paths done, failed and skipped are printed at the end. The error
 // follows the reporter's rules: a single item's own error, the failure's
 // own code when every item failed, else a PartialError.
-func eachRemote(ctx context.Context, f *Factory, addrs []string, x expandOptions, op func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error) error {
+func eachRemote(ctx context.Context, f *Env, addrs []string, x expandOptions, op func(ctx context.Context, s *transfer.Session, p string, did func(action, path string)) error) error {
 	ss := newSessions(f)
 	defer ss.closeAll()
 	exp, err := expandAll(ctx, f, ss, addrs, x.mode, x.dirs)
 	if err != nil {
 		return err
 	}
-	items, failed := exp.items, exp.failed
+	items, err := confirmItems(f, exp.items)
+	if err != nil {
+		return err
+	}
+	failed := exp.failed
 	var mu sync.Mutex
 	out := jsonOps{Done: []jsonOp{}, Failed: []jsonOp{}}
 	did := func(action, p string) {
@@ -82,11 +86,11 @@ func eachRemote(ctx context.Context, f *Factory, addrs []string, x expandOptions
 		out.Failed = append(out.Failed, jsonOp{Path: it.path, Error: err.Error()})
 		errs = append(errs, err)
 		if total > 1 {
-			f.Warn("%s: %v", client.Sanitize(it.path), err)
+			f.warnFailed(it.path, err)
 		}
 	}
 	if f.Opts.JSON {
-		if err := writeJSON(f.IO.Out, out); err != nil {
+		if err := f.writeJSON(out); err != nil {
 			return err
 		}
 	}
@@ -96,11 +100,11 @@ func eachRemote(ctx context.Context, f *Factory, addrs []string, x expandOptions
 	case n == 0:
 		return &PartialError{Skipped: skipped, Total: total}
 	case total == 1 && len(failed) == 1:
-		return silent{failed[0]}
+		return Shown{failed[0]}
 	case total == 1:
 		return errs[0]
 	case n == total:
-		return silent{commonest(errs)}
+		return Shown{commonest(errs)}
 	default:
 		return &PartialError{Failed: n, Skipped: skipped, Total: total}
 	}

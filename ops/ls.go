@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -17,41 +17,47 @@ import (
 
 // LsOptions are the options of `ferry ls`.
 type LsOptions struct {
-	F         *Factory
+	F         *Env
 	Address   string
 	Long      bool
 	All       bool
 	Recursive bool
 }
 
-// NewCmdLs returns `ferry ls`. runF replaces the run function in tests.
-func NewCmdLs(f *Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
-	o := &LsOptions{F: f}
-	c := &cobra.Command{
-		Use:   "ls [-l] [-a] [-R] URL",
-		Short: "List a remote folder",
-		Long: `List a remote folder, or show one remote file.
+var lsCommand = Command{
+	Name:    "ls",
+	Use:     "ls [-l] [-a] [-R] URL",
+	Short:   "List a remote folder",
+	MinArgs: 1, MaxArgs: 1,
+	New: func() Operation { return &LsOptions{} },
+	Long: `List a remote folder, or show one remote file.
 
 ferry reads MLSD where the server offers it and parses LIST output
 otherwise (Unix, Windows/IIS and EPLF styles); -l prints one format
 whatever the server's style. Names starting with "." are shown with -a.
 Entries are printed as they arrive, in the server's order.`,
-		Example: `  ferry ls ftp://ftp.example.org/pub/
+	Example: `  ferry ls ftp://ftp.example.org/pub/
   ferry ls -l ftp://user@example.org/
   ferry ls -R --json ftp://example.org/pub/docs`,
-		Args: exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Address = args[0]
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return lsRun(c.Context(), o)
-		},
-	}
-	c.Flags().BoolVarP(&o.Long, "long", "l", false, "long format: type, permissions, size, time, name")
-	c.Flags().BoolVarP(&o.All, "all", "a", false, "include names that start with a dot")
-	c.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "list sub-folders too")
-	return c
+}
+
+// AddFlags defines ls's flags.
+func (o *LsOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.Long, "long", "l", false, "long format: type, permissions, size, time, name")
+	fl.BoolVarP(&o.All, "all", "a", false, "include names that start with a dot")
+	fl.BoolVarP(&o.Recursive, "recursive", "R", false, "list sub-folders too")
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *LsOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Address = args[0]
+	return nil
+}
+
+// Run does it.
+func (o *LsOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return lsRun(ctx, o)
 }
 
 func lsRun(ctx context.Context, o *LsOptions) error {
@@ -60,11 +66,11 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
+	defer f.release(ctx, s)
 	// The listing is printed as it is read, in the server's order, so
 	// that a folder of any size costs no memory.
 	out := bufio.NewWriterSize(f.IO.Out, 64<<10)
-	p := &lsPrinter{w: out, long: o.Long, json: f.Opts.JSON}
+	p := &lsPrinter{w: out, long: o.Long, json: f.Opts.JSON, lines: f.JSONLines}
 	dir := r.Path()
 	var refused int // folders not entered because of their names
 	isDir, err := isRemoteDir(ctx, s, c, dir)
@@ -109,12 +115,21 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 type lsPrinter struct {
 	w          io.Writer
 	long, json bool
-	n          int // entries printed
+	lines      bool // the JSON array on one line (JSON Lines)
+	n          int  // entries printed
 }
 
 func (p *lsPrinter) entry(e client.Entry, path string) {
 	p.n++
 	switch {
+	case p.json && p.lines:
+		b, _ := json.Marshal(toJSONEntry(e, path))
+		sep := ","
+		if p.n == 1 {
+			sep = "["
+		}
+		io.WriteString(p.w, sep)
+		p.w.Write(b)
 	case p.json:
 		b, _ := json.MarshalIndent(toJSONEntry(e, path), "  ", "  ")
 		sep := ",\n  "
@@ -139,6 +154,8 @@ func (p *lsPrinter) end() {
 	case !p.json:
 	case p.n == 0:
 		io.WriteString(p.w, "[]\n")
+	case p.lines:
+		io.WriteString(p.w, "]\n")
 	default:
 		io.WriteString(p.w, "\n]\n")
 	}
@@ -146,7 +163,7 @@ func (p *lsPrinter) end() {
 
 // lsWalk is one walk of ls over a remote tree.
 type lsWalk struct {
-	f              *Factory
+	f              *Env
 	s              *transfer.Session
 	all, recursive bool
 	emit           func(client.Entry, string)
@@ -166,7 +183,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	if err != nil {
 		return err
 	}
-	budget := w.f.listBudget()
+	budget := w.f.ListBudget()
 	var subs []string
 	opt := client.ListOptions{Hidden: w.all, Confirm: confirm, Unparsed: func(line string) {
 		// A line that cannot be read may be an entry: not listed,
@@ -178,7 +195,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		if !w.all && strings.HasPrefix(e.Name, ".") {
 			return nil
 		}
-		w.emit(e, joinRemote(rel, e.Name))
+		w.emit(e, JoinRemote(rel, e.Name))
 		if !w.recursive || e.Type != client.EntryDir {
 			return nil
 		}
@@ -197,7 +214,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		}
 	}()
 	for _, name := range subs {
-		child := joinRemote(rel, name)
+		child := JoinRemote(rel, name)
 		if err := transfer.CheckName(name); err != nil {
 			w.f.Warn("%s: %v", client.Sanitize(child), err)
 			*w.refused++
@@ -208,7 +225,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 			*w.refused++
 			continue
 		}
-		if err := w.walk(ctx, joinRemote(dir, name), child, false); err != nil {
+		if err := w.walk(ctx, JoinRemote(dir, name), child, false); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // summary: bars on a terminal, a one-line summary, --json output, and the
 // exit status.
 type reporter struct {
-	f        *Factory
+	f        *Env
 	progress transfer.Progress
 	bars     *progress.Bars
 	overall  *progress.Overall // the bars with a total line, for trees
@@ -84,7 +84,7 @@ type jsonSummary struct {
 	Plan         []jsonAction `json:"plan,omitempty"`
 }
 
-func newReporter(f *Factory, dataOnStdout bool) *reporter {
+func newReporter(f *Env, dataOnStdout bool) *reporter {
 	r := &reporter{f: f, start: time.Now(), quietData: dataOnStdout, progress: transfer.Discard{}}
 	// No bars when the data itself goes to stdout, which is often the
 	// same terminal.
@@ -105,11 +105,15 @@ func (r *reporter) done(remote, local string, res transfer.Result, err error) {
 	if r.verify && err == nil && res.Digest == "" {
 		r.unverifiable = true
 	}
+	if err != nil && res.Partial != "" && ExitCode(err) == ExitInterrupted {
+		err = &Interrupted{Err: err, Note: fmt.Sprintf("%s keeps %d bytes: get -c (reget in the shell) resumes it",
+			res.Partial, res.PartialSize)}
+	}
 	if err != nil {
 		j.Error = err.Error()
 		r.errs = append(r.errs, err)
 		if ExitCode(err) != ExitInterrupted {
-			r.f.Warn("%s: %v", client.Sanitize(remote), err) // a name from a listing may hold control characters
+			r.f.warnFailed(remote, err) // a name from a listing may hold control characters
 		}
 	}
 	r.results = append(r.results, j)
@@ -145,7 +149,7 @@ func (r *reporter) finish(earlier []error) error {
 		if s.Files == nil {
 			s.Files = []jsonResult{}
 		}
-		if err := writeJSON(r.f.IO.Out, s); err != nil {
+		if err := r.f.writeJSON(s); err != nil {
 			return err
 		}
 	} else if !r.quietData && !r.dryRun && (failed < total || r.unchanged+r.skipped+r.gone > 0) {
@@ -153,25 +157,25 @@ func (r *reporter) finish(earlier []error) error {
 		r.f.Status("%d file(s), %s in %s (%s)%s", total-failed, progress.FormatBytes(bytes),
 			elapsed.Round(time.Millisecond), progress.FormatRate(rate), r.extras(failed))
 	}
+	for _, err := range r.errs {
+		if ExitCode(err) == ExitInterrupted {
+			return err
+		}
+	}
 	switch {
 	case failed == 0 && r.skipped == 0:
 		return nil
 	case failed == 0:
 		return &PartialError{Skipped: r.skipped, Total: total + r.skipped}
 	case total == 1 && len(r.errs) == 1 && r.skipped == 0:
-		return silent{r.errs[0]}
+		return Shown{r.errs[0]}
 	case total == 1 && len(earlier) == 1 && r.skipped == 0:
-		return silent{earlier[0]}
-	}
-	for _, err := range r.errs {
-		if ExitCode(err) == ExitInterrupted {
-			return err
-		}
+		return Shown{earlier[0]}
 	}
 	if failed == total && r.skipped == 0 {
 		// Nothing succeeded: not a partial success, but the failure's
 		// own code (the commonest, when they differ).
-		return silent{commonest(append(append([]error(nil), earlier...), r.errs...))}
+		return Shown{commonest(append(append([]error(nil), earlier...), r.errs...))}
 	}
 	return &PartialError{Failed: failed, Skipped: r.skipped, Total: total}
 }
@@ -201,13 +205,6 @@ func (r *reporter) skip(p, reason string) {
 	r.skips = append(r.skips, jsonAction{Action: "skip", Path: p, Reason: reason})
 	r.f.Warn("skipped %s: %s", client.Sanitize(p), reason)
 }
-
-// silent wraps an error that was already printed: Run prints nothing more
-// but the exit code still follows the error.
-type silent struct{ err error }
-
-func (s silent) Error() string { return s.err.Error() }
-func (s silent) Unwrap() error { return s.err }
 
 // extras returns the summary line's tail: what a tree job skipped, made
 // and deleted, failures and retries, when there are any.

@@ -1,25 +1,27 @@
-package cmd
+package ops
 
 import (
 	"context"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // CatOptions are the options of `ferry cat`.
 type CatOptions struct {
-	F         *Factory
+	F         *Env
 	Addresses []string
 	Patterns  patternFlags
+	// ASCII transfers in ASCII type (-a).
+	ASCII bool
 }
 
-// NewCmdCat returns `ferry cat`.
-func NewCmdCat(f *Factory, runF func(context.Context, *CatOptions) error) *cobra.Command {
-	o := &CatOptions{F: f}
-	c := &cobra.Command{
-		Use:   "cat [-a] [--literal|--glob] URL...",
-		Short: "Print remote files on stdout",
-		Long: `Print remote files on stdout, one after the other, in binary mode, or
+var catCommand = Command{
+	Name:    "cat",
+	Use:     "cat [-a] [--literal|--glob] URL...",
+	Short:   "Print remote files on stdout",
+	MinArgs: 1, MaxArgs: -1,
+	New: func() Operation { return &CatOptions{} },
+	Long: `Print remote files on stdout, one after the other, in binary mode, or
 with -a (--ascii) in ASCII mode (TYPE A), for text: each CRLF line end the
 server sends is written as LF.
 
@@ -33,21 +35,29 @@ print: one named fails (exit code 5), and those a pattern matches are
 reported as skipped (exit code 8).
 
 ` + patternHelp,
-		Example: `  ferry cat ftp://ftp.example.org/pub/README
+	Example: `  ferry cat ftp://ftp.example.org/pub/README
   ferry cat ftp://example.org/data.csv.gz | gunzip | head
   ferry cat -a ftp://example.org/notes.txt`,
-		Args: minArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Addresses = args
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return catRun(c.Context(), o)
-		},
-	}
-	c.Flags().BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
-	o.Patterns.add(c.Flags())
-	return c
+}
+
+// AddFlags defines cat's flags.
+func (o *CatOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: CRLF line ends are written as LF")
+	o.Patterns.add(fl)
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *CatOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Addresses = args
+	_, err := o.Patterns.mode()
+	return err
+}
+
+// Run does it.
+func (o *CatOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	env.Opts.ASCII = env.Opts.ASCII || o.ASCII
+	return catRun(ctx, o)
 }
 
 func catRun(ctx context.Context, o *CatOptions) error {

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // PutOptions are the options of `ferry put`.
 type PutOptions struct {
-	F         *Factory
+	F         *Env
 	Locals    []string
 	Address   string
 	Continue  bool
@@ -22,15 +22,17 @@ type PutOptions struct {
 	Recursive bool
 	Engine    engineFlags
 	Tree      treeFlags
+	// ASCII transfers in ASCII type (-a).
+	ASCII bool
 }
 
-// NewCmdPut returns `ferry put`.
-func NewCmdPut(f *Factory, runF func(context.Context, *PutOptions) error) *cobra.Command {
-	o := &PutOptions{F: f}
-	c := &cobra.Command{
-		Use:   "put PATH... URL [-c] [-r] [-a] [--direct]",
-		Short: "Upload files",
-		Long: `Upload local files. When URL names a folder (it ends in "/", or is a
+var putCommand = Command{
+	Name:    "put",
+	Use:     "put PATH... URL [-c] [-r] [-a] [--direct]",
+	Short:   "Upload files",
+	MinArgs: 2, MaxArgs: -1,
+	New: func() Operation { return &PutOptions{} },
+	Long: `Upload local files. When URL names a folder (it ends in "/", or is a
 folder on the server, or several files are given), each file keeps its
 name inside it; otherwise URL is the remote file name. Several files are
 uploaded --parallel at a time, over as many connections.
@@ -74,36 +76,42 @@ the CRLFs). The size the server then reports is checked as far as line ends
 allow. Nothing is resumed: -a does not go with -c, -r or --verify.
 
 ` + treeHelp,
-		Example: `  ferry put backup.tar.gz ftp://user@example.org/backups/
+	Example: `  ferry put backup.tar.gz ftp://user@example.org/backups/
   ferry put -c big.iso ftp://user@example.org/incoming/big.iso
   ferry put *.log ftp://user@example.org/logs/
   ferry put -a notes.txt ftp://user@example.org/docs/
   ferry put -r --parallel 8 ./site ftp://user@example.org/www/
   ferry put -r --only-newer ./site ftp://user@example.org/www/site`,
-		Args: minArgs(2),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Locals, o.Address = args[:len(args)-1], args[len(args)-1]
-			if err := o.check(c); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return putRun(c.Context(), o)
-		},
-	}
-	fl := c.Flags()
+}
+
+// AddFlags defines put's flags.
+func (o *PutOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVarP(&o.Continue, "continue", "c", false, "resume a partial upload")
 	fl.BoolVar(&o.Direct, "direct", false, "write to the final name, without a temporary name")
 	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "upload folders and everything in them")
-	fl.BoolVarP(&f.Opts.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: LF line ends are sent as CRLF")
+	fl.BoolVarP(&o.ASCII, "ascii", "a", false, "ASCII mode (TYPE A), for text files: LF line ends are sent as CRLF")
 	o.Engine.add(fl)
 	o.Tree.add(fl, false)
-	return c
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *PutOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Locals, o.Address = args[:len(args)-1], args[len(args)-1]
+	return o.check(fl)
+}
+
+// Run does it.
+func (o *PutOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	env.Opts.ASCII = env.Opts.ASCII || o.ASCII
+	for i, l := range o.Locals {
+		o.Locals[i] = env.local(l)
+	}
+	return putRun(ctx, o)
 }
 
 // check refuses combinations of flags that make no sense.
-func (o *PutOptions) check(c *cobra.Command) error {
+func (o *PutOptions) check(fl *pflag.FlagSet) error {
 	if err := o.Engine.check(); err != nil {
 		return err
 	}
@@ -112,7 +120,7 @@ func (o *PutOptions) check(c *cobra.Command) error {
 			return usageErrorf("put reads files, not stdin")
 		}
 	}
-	if err := checkASCII(o.F.Opts.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
+	if err := checkASCII(o.ASCII, o.Continue, o.Recursive, o.Engine.Verify); err != nil {
 		return err
 	}
 	if o.Direct && o.Recursive {
@@ -120,7 +128,7 @@ func (o *PutOptions) check(c *cobra.Command) error {
 	}
 	if !o.Recursive {
 		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
-			if c.Flags().Changed(name) {
+			if fl.Changed(name) {
 				return usageErrorf("--%s works on folders: add -r", name)
 			}
 		}
@@ -154,6 +162,14 @@ func putRun(ctx context.Context, o *PutOptions) error {
 			files = append(files, l)
 		}
 	}
+	keep, err := f.confirm(files)
+	if err != nil {
+		return err
+	}
+	for i, k := range keep {
+		files[i] = files[k]
+	}
+	files = files[:len(keep)]
 	if !intoDir && len(files) == 1 {
 		if intoDir, err = isRemoteDir(ctx, s, c, dest); err != nil {
 			return err
@@ -172,7 +188,7 @@ func putRun(ctx context.Context, o *PutOptions) error {
 		total++
 		remote := dest
 		if base := filepath.Base(filepath.Clean(d)); intoDir && base != "." && base != string(filepath.Separator) {
-			remote = joinRemote(dest, base)
+			remote = JoinRemote(dest, base)
 		}
 		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Upload, r, remote, d)
 		if err != nil {
@@ -180,7 +196,7 @@ func putRun(ctx context.Context, o *PutOptions) error {
 				return err
 			}
 			failed, last = failed+1, err
-			if len(o.Locals) > 1 && !errors.As(err, new(silent)) {
+			if len(o.Locals) > 1 && !errors.As(err, new(Shown)) {
 				f.Warn("%s: %v", d, err)
 			}
 		}
@@ -209,7 +225,7 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 		local := locals[i]
 		remote := r.Path()
 		if intoDir {
-			remote = joinRemote(remote, filepath.Base(local))
+			remote = JoinRemote(remote, filepath.Base(local))
 		}
 		if fi, err := os.Stat(local); err != nil || fi.IsDir() {
 			if err == nil {

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
@@ -18,18 +18,18 @@ var errNotFolder = errors.New("not a folder")
 
 // MvOptions are the options of `ferry mv`.
 type MvOptions struct {
-	F       *Factory
+	F       *Env
 	Address string
 	NewPath string
 }
 
-// NewCmdMv returns `ferry mv`.
-func NewCmdMv(f *Factory, runF func(context.Context, *MvOptions) error) *cobra.Command {
-	o := &MvOptions{F: f}
-	return &cobra.Command{
-		Use:   "mv URL NEWPATH",
-		Short: "Rename or move a remote file or folder",
-		Long: `Rename or move a remote file or folder on the same server (RNFR/RNTO).
+var mvCommand = Command{
+	Name:    "mv",
+	Use:     "mv URL NEWPATH",
+	Short:   "Rename or move a remote file or folder",
+	MinArgs: 2, MaxArgs: 2,
+	New: func() Operation { return &MvOptions{} },
+	Long: `Rename or move a remote file or folder on the same server (RNFR/RNTO).
 
 NEWPATH without a "/" is a new name in the same folder. A NEWPATH with a
 "/" is a path relative to the login folder, or absolute when it starts
@@ -37,18 +37,26 @@ with "/". NEWPATH may also be a URL on the same server. A NEWPATH that
 ends in "/" is a folder to move into, keeping the name (a single name
 such as "old/" is a folder beside the file); ferry checks that it is a
 folder first.`,
-		Example: `  ferry mv ftp://user@example.org/pub/draft.txt final.txt
+	Example: `  ferry mv ftp://user@example.org/pub/draft.txt final.txt
   ferry mv ftp://user@example.org/incoming/a.zip /archive/2026/a.zip
   ferry mv ftp://user@example.org/pub/draft.txt old/`,
-		Args: exactArgs(2),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Address, o.NewPath = args[0], args[1]
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return mvRun(c.Context(), o)
-		},
-	}
+}
+
+// AddFlags defines mv's flags.
+func (o *MvOptions) AddFlags(fl *pflag.FlagSet) {
+
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *MvOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Address, o.NewPath = args[0], args[1]
+	return nil
+}
+
+// Run does it.
+func (o *MvOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return mvRun(ctx, o)
 }
 
 func mvRun(ctx context.Context, o *MvOptions) error {
@@ -73,7 +81,7 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 		to = r2.Path()
 	} else if !strings.Contains(to, "/") {
 		dir, _ := splitRemote(r.Path())
-		to = joinRemote(dir, to)
+		to = JoinRemote(dir, to)
 	}
 	from := strings.TrimSuffix(r.Path(), "/")
 	if from == "" {
@@ -83,7 +91,7 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
+	defer f.release(ctx, s)
 	if into {
 		// Servers take "RNTO dir/" as the name "dir": check that the
 		// folder exists and move into it under the same name.
@@ -94,7 +102,7 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 		if typ != client.EntryDir {
 			return fmt.Errorf("%s: %w: not a folder (a %s), so nothing can move into it", to, errNotFolder, typ)
 		}
-		to = joinRemote(to, path.Base(from))
+		to = JoinRemote(to, path.Base(from))
 	}
 	c, err := s.Conn(ctx)
 	if err != nil {

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -17,15 +17,15 @@ import (
 // for the login folder.
 func splitRemote(p string) (dir, name string) { return pattern.Split(p) }
 
-// joinRemote joins a remote folder ("" for the login folder) and a name.
-func joinRemote(dir, name string) string { return pattern.Join(dir, name) }
+// JoinRemote joins a remote folder ("" for the login folder) and a name.
+func JoinRemote(dir, name string) string { return pattern.Join(dir, name) }
 
 // listDir lists a remote folder and returns its entries (without names
 // that start with "." unless all), reporting unparseable lines as
 // warnings. The entries count against the command's budget.
-func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bool) ([]client.Entry, error) {
+func listDir(ctx context.Context, f *Env, c *client.Conn, dir string, all bool) ([]client.Entry, error) {
 	var entries []client.Entry
-	budget := f.listBudget()
+	budget := f.ListBudget()
 	err := c.ReadDirFunc(ctx, dir, client.ListOptions{Hidden: all, Unparsed: f.warnUnparsed}, func(e client.Entry) error {
 		if !all && strings.HasPrefix(e.Name, ".") {
 			return nil
@@ -43,7 +43,7 @@ func listDir(ctx context.Context, f *Factory, c *client.Conn, dir string, all bo
 }
 
 // warnUnparsed reports a listing line that cannot be parsed.
-func (f *Factory) warnUnparsed(line string) {
+func (f *Env) warnUnparsed(line string) {
 	f.Warn("cannot parse listing line %q", line)
 }
 
@@ -79,8 +79,8 @@ func toJSONEntry(e client.Entry, p string) jsonEntry {
 	return j
 }
 
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON prints v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)

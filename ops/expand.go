@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -87,7 +87,7 @@ type expansion struct {
 // command takes folders. Patterns that fail to expand are printed and
 // counted in failed; usage errors, broken connections and interrupts are
 // returned.
-func expandAll(ctx context.Context, f *Factory, ss *sessions, addrs []string, mode pattern.Mode, dirs bool) (expansion, error) {
+func expandAll(ctx context.Context, f *Env, ss *sessions, addrs []string, mode pattern.Mode, dirs bool) (expansion, error) {
 	var x expansion
 	for _, a := range addrs {
 		r, err := f.Resolve(a)
@@ -112,7 +112,7 @@ func needsListing(r Remote, mode pattern.Mode) bool {
 }
 
 // expandOne adds what the address r stands for to x.
-func expandOne(ctx context.Context, f *Factory, s *transfer.Session, r Remote, mode pattern.Mode, dirs bool, x *expansion) error {
+func expandOne(ctx context.Context, f *Env, s *transfer.Session, r Remote, mode pattern.Mode, dirs bool, x *expansion) error {
 	if !needsListing(r, mode) {
 		x.items = append(x.items, item{remote: r, path: r.Path()})
 		return nil
@@ -122,16 +122,16 @@ func expandOne(ctx context.Context, f *Factory, s *transfer.Session, r Remote, m
 		return err
 	}
 	res, err := pattern.Expand(ctx, c, r.Path(), pattern.Options{Mode: mode, Dirs: dirs,
-		Budget: f.listBudget(), Unparsed: f.warnUnparsed})
+		Budget: f.ListBudget(), Unparsed: f.warnUnparsed})
 	switch {
 	case errors.Is(err, pattern.ErrBadPattern):
-		return &FlagError{Err: err}
+		return &UsageError{Err: err}
 	case err != nil && (c.Err() != nil || ctx.Err() != nil):
 		return err
 	case err != nil:
 		err = fmt.Errorf("cannot list its folder to match the pattern (--literal takes the name as it is, unlisted): %w", err)
 	case len(res.Matches) == 0 && len(res.Folders) == 0:
-		err = fmt.Errorf("%w %q", errNoMatch, r.Path())
+		err = fmt.Errorf("%w %q", ErrNoMatch, r.Path())
 	}
 	if err != nil {
 		f.Warn("%s: %v", r.Target, err)
@@ -224,4 +224,21 @@ func withSession(ctx context.Context, s *transfer.Session) func(func(*client.Con
 		}
 		return fn(c)
 	}
+}
+
+// confirmItems returns the items Env.Confirm agrees to, in order.
+func confirmItems(f *Env, items []item) ([]item, error) {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.path
+	}
+	keep, err := f.confirm(names)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]item, len(keep))
+	for i, k := range keep {
+		out[i] = items[k]
+	}
+	return out, nil
 }

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -14,44 +14,48 @@ import (
 
 // RmOptions are the options of `ferry rm`.
 type RmOptions struct {
-	F         *Factory
+	F         *Env
 	Addresses []string
 	Recursive bool
 	Patterns  patternFlags
 }
 
-// NewCmdRm returns `ferry rm`.
-func NewCmdRm(f *Factory, runF func(context.Context, *RmOptions) error) *cobra.Command {
-	o := &RmOptions{F: f}
-	c := &cobra.Command{
-		Use:   "rm [-r] [--literal|--glob] URL...",
-		Short: "Delete remote files",
-		Long: `Delete remote files. A pattern in the last path element ('*.tmp') is
+var rmCommand = Command{
+	Name:    "rm",
+	Use:     "rm [-r] [--literal|--glob] URL...",
+	Short:   "Delete remote files",
+	MinArgs: 1, MaxArgs: -1,
+	New: func() Operation { return &RmOptions{} },
+	Long: `Delete remote files. A pattern in the last path element ('*.tmp') is
 matched against the folder's listing (see Patterns below). With -r,
 folders are deleted with everything in them; symbolic links are deleted,
 never followed. Without -r, a folder named is not deleted (exit code 5),
 and those a pattern matches are reported as skipped (exit code 8).
 
 ` + patternHelp,
-		Example: `  ferry rm ftp://user@example.org/incoming/old.zip
+	Example: `  ferry rm ftp://user@example.org/incoming/old.zip
   ferry rm 'ftp://user@example.org/tmp/*.tmp'
   ferry rm --literal 'ftp://user@example.org/tmp/report-[draft].txt'
   ferry rm -r ftp://user@example.org/old-release/`,
-		Args: minArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			o.Addresses = args
-			if _, err := o.Patterns.mode(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(c.Context(), o)
-			}
-			return rmRun(c.Context(), o)
-		},
-	}
-	c.Flags().BoolVarP(&o.Recursive, "recursive", "r", false, "delete folders and their contents")
-	o.Patterns.add(c.Flags())
-	return c
+}
+
+// AddFlags defines rm's flags.
+func (o *RmOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.Recursive, "recursive", "r", false, "delete folders and their contents")
+	o.Patterns.add(fl)
+}
+
+// Args takes the positional arguments and checks the flags.
+func (o *RmOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Addresses = args
+	_, err := o.Patterns.mode()
+	return err
+}
+
+// Run does it.
+func (o *RmOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	return rmRun(ctx, o)
 }
 
 func rmRun(ctx context.Context, o *RmOptions) error {
@@ -106,7 +110,7 @@ func removeLink(ctx context.Context, c *client.Conn, p string, did func(action, 
 // removeTree deletes a remote folder and everything below it, depth
 // first; symbolic links in it are deleted as links (removeLink), never
 // entered. Names from the listing that could leave the tree are refused.
-func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string, did func(action, path string)) error {
+func removeTree(ctx context.Context, f *Env, s *transfer.Session, dir string, did func(action, path string)) error {
 	if dir == "" || dir == "/" || dir == "." {
 		return usageErrorf("refusing to delete the login or root folder")
 	}
@@ -124,7 +128,7 @@ func removeTree(ctx context.Context, f *Factory, s *transfer.Session, dir string
 		if e.Name == "." || e.Name == ".." || e.Name == "" || strings.Contains(e.Name, "/") {
 			continue
 		}
-		p := joinRemote(dir, e.Name)
+		p := JoinRemote(dir, e.Name)
 		typ := e.Type
 		if typ == client.EntryDir {
 			// Some listings show a link to a folder as the folder.

@@ -1,4 +1,4 @@
-package cmd
+package ops
 
 import (
 	"fmt"
@@ -16,20 +16,20 @@ const (
 	maxListingSizeFlag = "--max-listing-size"
 )
 
-// listBudget returns the budget the listings of the command draw on, over
+// ListBudget returns the budget the listings of the command draw on, over
 // all its connections (see client.Budget), made on first use from
 // --max-entries and --max-listing-size.
-func (f *Factory) listBudget() *client.Budget {
-	if f.budget == nil {
-		f.budget = client.NewBudget(f.Opts.limits())
+func (f *Env) ListBudget() *client.Budget {
+	if f.Budget == nil {
+		f.Budget = client.NewBudget(f.Opts.Limits())
 	}
-	return f.budget
+	return f.Budget
 }
 
-// checkLimits refuses limits below one, and raises the runtime's memory
+// CheckLimits refuses limits below one, and raises the runtime's memory
 // limit, when main set one as a backstop, in proportion to limits raised
 // above the defaults.
-func (o *GlobalOptions) checkLimits() error {
+func (o *GlobalOptions) CheckLimits() error {
 	if o.MaxEntries < 1 {
 		return usageErrorf("%s must be at least 1, got %d", maxEntriesFlag, o.MaxEntries)
 	}
@@ -43,17 +43,17 @@ func (o *GlobalOptions) checkLimits() error {
 	return nil
 }
 
-// limits returns the listing limits the flags set.
-func (o *GlobalOptions) limits() client.Limits {
+// Limits returns the listing limits the flags set.
+func (o *GlobalOptions) Limits() client.Limits {
 	return client.Limits{Entries: o.MaxEntries, Bytes: int64(o.MaxListingSize),
 		EntriesSetting: maxEntriesFlag, BytesSetting: maxListingSizeFlag}
 }
 
-// byteSize is a flag value of bytes: a number with an optional suffix K,
+// ByteSize is a flag value of bytes: a number with an optional suffix K,
 // M or G (powers of 1024) and an optional "B" or "iB": "128M", "1GiB".
-type byteSize int64
+type ByteSize int64
 
-func (b *byteSize) String() string {
+func (b *ByteSize) String() string {
 	switch n := int64(*b); {
 	case n > 0 && n%(1<<30) == 0:
 		return strconv.FormatInt(n>>30, 10) + "G"
@@ -66,14 +66,14 @@ func (b *byteSize) String() string {
 	}
 }
 
-func (b *byteSize) Set(s string) error {
+func (b *ByteSize) Set(s string) error {
 	// The same numbers and suffixes as --limit-rate takes.
 	v, err := transfer.ParseRate(s)
 	if err != nil || v < 1 {
 		return fmt.Errorf("want a positive size in bytes with an optional K, M or G suffix, got %q", s)
 	}
-	*b = byteSize(v)
+	*b = ByteSize(v)
 	return nil
 }
 
-func (b *byteSize) Type() string { return "size" }
+func (b *ByteSize) Type() string { return "size" }
