@@ -448,24 +448,6 @@ func BenchmarkAdd(b *testing.B) {
 		})
 		bars.Close()
 	})
-	b.Run("Summary", func(b *testing.B) {
-		fp := NewSummary().Start("bench.bin", -1, 0)
-		b.ReportAllocs()
-		for b.Loop() {
-			fp.Add(256 * kib)
-		}
-	})
-	b.Run("TeeBarsSummary", func(b *testing.B) {
-		bars := NewBars(io.Discard, WithLive(true))
-		fp := Tee(bars, NewSummary()).Start("bench.bin", -1, 0)
-		b.ReportAllocs()
-		for b.Loop() {
-			fp.Add(256 * kib)
-		}
-		b.StopTimer()
-		fp.Finish(nil)
-		bars.Close()
-	})
 }
 
 // BenchmarkFrame measures one redraw of eight running transfers, the work
