@@ -154,16 +154,14 @@ func (b *Bars) Write(p []byte) (int, error) {
 		b.write(p)
 	} else {
 		b.partial = append(b.partial, p...)
-		i := bytes.LastIndexByte(b.partial, '\n')
-		if i < 0 {
-			return len(p), b.err
+		if i := bytes.LastIndexByte(b.partial, '\n'); i >= 0 {
+			for l := range strings.Lines(string(b.partial[:i+1])) {
+				b.above.WriteString(sanitizeLine(strings.TrimRight(l, "\r\n")))
+				b.above.WriteString(eol)
+			}
+			b.partial = append(b.partial[:0], b.partial[i+1:]...)
+			b.drawLocked(false)
 		}
-		for l := range strings.Lines(string(b.partial[:i+1])) {
-			b.above.WriteString(sanitizeLine(strings.TrimRight(l, "\r\n")))
-			b.above.WriteString(eol)
-		}
-		b.partial = append(b.partial[:0], b.partial[i+1:]...)
-		b.drawLocked(false)
 	}
 	if b.err != nil {
 		return 0, b.err
