@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -20,60 +21,73 @@ import (
 // DefaultInterval is how often Bars redraws its live lines.
 const DefaultInterval = 65 * time.Millisecond
 
-// rateWindow is how many frames the live rate is averaged over: about two
-// seconds at the default interval.
-const rateWindow = 32
+// maxFileLines is the most files the live area shows at once; a line
+// below them says how many more are running.
+const maxFileLines = 8
 
 // eol ends a live line: it clears the rest of the line, then moves to the
 // start of the next one even when the terminal is in raw mode.
 const eol = "\x1b[K\r\n"
 
-// minNameWidth is the fewest columns a live line gives a file name.
-const minNameWidth = 8
-
-// barNameWidth is the fewest columns a live line gives a file name before
-// it drops the bar to make room.
-const barNameWidth = 20
-
-// Bars draws one progress bar per running transfer on a writer, usually the
-// command's error stream when it is a terminal. It is safe for concurrent use.
-// See the package documentation for how parallel transfers are drawn.
+// Bars shows the file transfers in flight on a terminal, usually the
+// command's error stream: one line per file with its bar, under one line
+// of totals once SetTotals is called, redrawn in place. It is safe for
+// concurrent use. See the package documentation for what it draws and
+// when.
 type Bars struct {
 	w        io.Writer
 	fd       int // the terminal behind w, or -1
 	live     bool
+	verbose  bool
 	width    int // columns, or 0 to ask the terminal
 	height   int // rows, or 0 to ask the terminal; set by tests
 	interval time.Duration
 	now      func() time.Time
 
-	mu      sync.Mutex
-	active  []*fileBar // running transfers with a live line, in Start order
-	pending []*fileBar // finished transfers whose final line is not yet drawn
-	drawn   int        // live lines on the screen above the cursor
-	running bool       // the redraw goroutine is running
-	stop    chan struct{}
-	exited  chan struct{}
-	closed  bool
-	err     error // the first write error; nothing is written after it
-	buf     bytes.Buffer
+	mu         sync.Mutex
+	active     []*fileBar   // running transfers with a live line, in Start order
+	total      *fileBar     // the totals line, nil until SetTotals
+	totalFiles int          // the files the job moves, from SetTotals
+	tally      tally        // what finished transfers add to the totals
+	lines      []string     // the live lines of the last frame
+	above      bytes.Buffer // lines to print above the live area at the next frame
+	partial    []byte       // the unfinished last line of Write
+	drawn      int          // live lines on the screen above the cursor
+	running    bool         // the redraw goroutine is running
+	stop       chan struct{}
+	exited     chan struct{}
+	closed     bool
+	err        error // the first write error; nothing is written after it
+	buf        bytes.Buffer
 }
 
-var _ transfer.Progress = (*Bars)(nil)
+var (
+	_ transfer.Progress = (*Bars)(nil)
+	_ transfer.Totals   = (*Bars)(nil)
+	_ io.Writer         = (*Bars)(nil)
+)
 
 // Option configures Bars.
 type Option func(*Bars)
 
-// WithLive sets whether Bars redraws live lines (true) or only prints each
-// transfer's final line (false). By default it draws live lines when the
-// writer is a terminal.
+// WithLive sets whether Bars draws live lines (true) or nothing but the
+// lines WithVerbose asks for (false). By default it draws live lines when
+// the writer is a terminal.
 func WithLive(live bool) Option {
 	return func(b *Bars) { b.live = live }
 }
 
+// WithVerbose sets whether each finished transfer leaves a line ("name
+// 12.0 MiB  35.2 MiB/s  done"): above the live lines on a terminal, as a
+// plain line elsewhere. By default finished transfers leave nothing: the
+// caller prints failures and the summary.
+func WithVerbose(verbose bool) Option {
+	return func(b *Bars) { b.verbose = verbose }
+}
+
 // WithWidth sets the number of columns lines must fit in. By default live
-// lines fit the terminal (80 columns when its size is unknown) and final
-// lines on a non-terminal are not shortened.
+// lines fit the terminal (80 columns when its size is unknown) and lines
+// on a non-terminal are not shortened.
 func WithWidth(columns int) Option {
 	return func(b *Bars) { b.width = columns }
 }
@@ -119,19 +133,47 @@ func (b *Bars) Start(name string, size, offset int64) transfer.FileProgress {
 		return fb
 	}
 	cols, _ := b.size()
-	fb.widget = newWidget(fb.size, fb.offset, min(max(cols-80, 10), 30))
+	fb.widget = newWidget(fb.size, fb.offset, barColumns(cols))
 	b.active = append(b.active, fb)
-	if !b.running {
-		b.running = true
-		b.stop, b.exited = make(chan struct{}), make(chan struct{})
-		go b.loop(b.stop, b.exited)
-	}
+	b.runLocked()
 	return fb
 }
 
-// Close stops redrawing and leaves the cursor below the bars. Transfers
-// still running keep their last drawn line; when they finish, their final
-// line is printed below. Close returns the first error met writing to w.
+// Write prints p above the live lines: it clears them, writes p and draws
+// them again below, so that a message printed while transfers run (a
+// failure, a warning) neither garbles them nor is overwritten. Only whole
+// lines are printed at once; text after the last newline waits for the
+// next Write or for Close. On a terminal, control characters other than
+// tabs are written as '?', since they would break the redraw. When Bars
+// draws no live lines (not a terminal, or closed), p goes to the writer
+// unchanged. Write returns the first error met writing to the writer.
+func (b *Bars) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.live || b.closed {
+		b.write(p)
+	} else {
+		b.partial = append(b.partial, p...)
+		if i := bytes.LastIndexByte(b.partial, '\n'); i >= 0 {
+			for l := range strings.Lines(string(b.partial[:i+1])) {
+				b.above.WriteString(sanitizeLine(strings.TrimRight(l, "\r\n")))
+				b.above.WriteString(eol)
+			}
+			b.partial = append(b.partial[:0], b.partial[i+1:]...)
+			b.drawLocked(false)
+		}
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return len(p), nil
+}
+
+// Close stops redrawing and clears the live lines, leaving the cursor
+// where they began, so that what the caller prints next (the summary) is
+// all that remains of them. Text written with Write and not yet printed
+// is printed. Transfers still running draw nothing more. Close returns
+// the first error met writing to the writer.
 func (b *Bars) Close() error {
 	b.mu.Lock()
 	var exited chan struct{}
@@ -142,8 +184,13 @@ func (b *Bars) Close() error {
 			exited = b.exited
 			b.running = false
 		}
-		b.drawLocked()
-		b.active, b.drawn = nil, 0
+		if len(b.partial) > 0 {
+			b.above.WriteString(sanitizeLine(string(b.partial)))
+			b.partial = nil
+		}
+		b.lines = nil
+		b.drawLocked(false)
+		b.active, b.total, b.drawn = nil, nil, 0
 	}
 	err := b.err
 	b.mu.Unlock()
@@ -151,6 +198,17 @@ func (b *Bars) Close() error {
 		<-exited
 	}
 	return err
+}
+
+// runLocked starts the redraw goroutine unless it runs. The caller holds
+// b.mu.
+func (b *Bars) runLocked() {
+	if b.running {
+		return
+	}
+	b.running = true
+	b.stop, b.exited = make(chan struct{}), make(chan struct{})
+	go b.loop(b.stop, b.exited)
 }
 
 // loop redraws the live lines every interval until stop is closed or no
@@ -170,7 +228,7 @@ func (b *Bars) loop(stop <-chan struct{}, exited chan<- struct{}) {
 			b.mu.Unlock()
 			return
 		}
-		b.drawLocked()
+		b.drawLocked(true)
 		if len(b.active) == 0 {
 			b.running = false
 			b.mu.Unlock()
@@ -210,44 +268,61 @@ func (b *Bars) write(p []byte) {
 	}
 }
 
-// drawLocked draws one frame: the final lines of the transfers that finished
-// since the last frame, then one line per running transfer. The caller holds
-// b.mu.
-func (b *Bars) drawLocked() {
-	if b.drawn == 0 && len(b.pending) == 0 && len(b.active) == 0 {
+// drawLocked draws one frame in one Write: it moves the cursor back to the
+// first live line, prints the lines waiting above the live area, then the
+// live lines (laid out anew when render is set, else those of the last
+// frame), and clears what is left below. The caller holds b.mu.
+func (b *Bars) drawLocked(render bool) {
+	if render {
+		b.lines = b.layoutLocked()
+	}
+	if b.drawn == 0 && b.above.Len() == 0 && len(b.lines) == 0 {
 		return
 	}
-	now := b.now()
-	cols, rows := b.size()
 	buf := &b.buf
 	buf.Reset()
 	if b.drawn > 0 {
 		buf.WriteString("\x1b[" + strconv.Itoa(b.drawn) + "A")
 	}
 	buf.WriteByte('\r')
-	for _, fb := range b.pending {
-		buf.WriteString(fb.finalLine(cols))
-		buf.WriteString(eol)
-	}
-	clear(b.pending)
-	b.pending = b.pending[:0]
-
-	shown, hidden := b.active, 0
-	if rows > 1 && len(shown) > rows-1 {
-		shown = shown[:max(rows-2, 1)]
-		hidden = len(b.active) - len(shown)
-	}
-	lines := liveLines(shown, now, cols)
-	if hidden > 0 {
-		lines = append(lines, cut("… "+strconv.Itoa(hidden)+" more", cols-1))
-	}
-	for _, l := range lines {
+	buf.Write(b.above.Bytes())
+	b.above.Reset()
+	for _, l := range b.lines {
 		buf.WriteString(l)
 		buf.WriteString(eol)
 	}
 	buf.WriteString("\x1b[J")
-	b.drawn = len(lines)
+	b.drawn = len(b.lines)
 	b.write(buf.Bytes())
+}
+
+// layoutLocked returns the live lines: the totals line when there is one,
+// then one line per running transfer, as many as the terminal's height
+// and maxFileLines allow, in the order they started, and "… N more" for
+// the others. The caller holds b.mu.
+func (b *Bars) layoutLocked() []string {
+	now := b.now()
+	cols, rows := b.size()
+	var fbs []*fileBar
+	if b.total != nil {
+		b.updateTotalLocked()
+		fbs = append(fbs, b.total)
+	}
+	// room is the number of lines the files may take, "… N more" included.
+	room := maxFileLines + 1
+	if rows > 1 {
+		room = min(room, rows-1-len(fbs))
+	}
+	shown, hidden := b.active, 0
+	if len(shown) > min(room, maxFileLines) {
+		shown = shown[:max(min(room-1, maxFileLines), 1)]
+		hidden = len(b.active) - len(shown)
+	}
+	lines := liveLines(append(fbs, shown...), now, cols)
+	if hidden > 0 {
+		lines = append(lines, cut("… "+strconv.Itoa(hidden)+" more", cols-1))
+	}
+	return lines
 }
 
 // fileBar follows one transfer for Bars.
@@ -268,16 +343,12 @@ type fileBar struct {
 	end      time.Time
 }
 
-type sample struct {
-	t     time.Time
-	moved int64
-}
-
 // Add counts n more bytes moved. It only adds to an atomic counter: the
 // drawing goroutine reads it at its next frame.
 func (fb *fileBar) Add(n int64) { fb.moved.Add(n) }
 
-// Finish ends the transfer's bar and leaves its final line. Calls after the
+// Finish ends the transfer: its line leaves the live area at the next
+// frame, and with WithVerbose its final line is printed. Calls after the
 // first are ignored.
 func (fb *fileBar) Finish(err error) {
 	b := fb.bars
@@ -288,10 +359,19 @@ func (fb *fileBar) Finish(err error) {
 		return
 	}
 	fb.done, fb.err, fb.end = true, err, end
-	if i := slices.Index(b.active, fb); i >= 0 && !b.closed {
+	b.tally.add(fb)
+	i := slices.Index(b.active, fb)
+	if i >= 0 {
 		b.active = slices.Delete(b.active, i, i+1)
-		b.pending = append(b.pending, fb)
-		b.drawLocked()
+	}
+	if !b.verbose {
+		return
+	}
+	if i >= 0 && !b.closed {
+		cols, _ := b.size()
+		b.above.WriteString(fb.finalLine(cols))
+		b.above.WriteString(eol)
+		b.drawLocked(true)
 		return
 	}
 	cols := b.width
@@ -323,134 +403,15 @@ func newWidget(size, offset int64, cols int) *progressbar.ProgressBar {
 	return pb
 }
 
-// bar updates the widget to the transfer's position and returns its text.
-func (fb *fileBar) bar(moved int64) string {
-	if fb.widget == nil {
-		return ""
-	}
-	if fb.size > 0 {
-		_ = fb.widget.Set64(min(fb.offset+moved, fb.size))
-	} else if moved != fb.lastSeen {
-		_ = fb.widget.RenderBlank() // one step of the spinner
-	}
-	return strings.TrimSpace(fb.widget.String())
-}
+// barColumns is the width of a bar on a terminal of cols columns.
+func barColumns(cols int) int { return min(max(cols-80, 10), 30) }
 
-// rate records a sample and returns the bytes per second over the last
-// rateWindow frames, or since the start before that many.
-func (fb *fileBar) rate(now time.Time, moved int64) float64 {
-	fb.ring[fb.next] = sample{now, moved}
-	fb.next = (fb.next + 1) % rateWindow
-	old := fb.ring[fb.next]
-	d := now.Sub(old.t).Seconds()
-	if d <= 0 {
-		return 0
-	}
-	return float64(moved-old.moved) / d
-}
-
-// columns returns a live line's columns after the name: bytes, bar, rate
-// and ETA.
-func (fb *fileBar) columns(now time.Time) [4]string {
-	moved := fb.moved.Load()
-	pos := fb.offset + moved
-	r := fb.rate(now, moved)
-	bar := fb.bar(moved)
-	fb.lastSeen = moved
-	if fb.size < 0 {
-		return [4]string{FormatBytes(pos), bar, FormatRate(r), ""}
-	}
-	eta := time.Duration(-1)
-	if r > 0 {
-		eta = time.Duration(float64(max(fb.size-pos, 0)) / r * float64(time.Second))
-	}
-	return [4]string{
-		FormatBytes(pos) + "/" + FormatBytes(fb.size),
-		bar,
-		FormatRate(r),
-		"ETA " + formatETA(eta),
-	}
-}
-
-// liveLines lays out the lines of running transfers as a table that fits in
-// cols columns: the name, then the bytes and rate right-aligned, the bar and
-// the ETA. When names would get fewer than barNameWidth columns, the bar is
-// dropped; names are then shortened to fit.
-func liveLines(fbs []*fileBar, now time.Time, cols int) []string {
-	if len(fbs) == 0 {
-		return nil
-	}
-	type cell struct {
-		s string
-		w int
-	}
-	rows := make([][4]cell, len(fbs))
-	nameW := 0
-	var colW [4]int
-	for i, fb := range fbs {
-		nameW = max(nameW, width(fb.name))
-		for c, s := range fb.columns(now) {
-			rows[i][c] = cell{s, width(s)}
-			colW[c] = max(colW[c], rows[i][c].w)
+// sanitizeLine replaces the control characters of s, but tabs, with '?'.
+func sanitizeLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && unicode.IsControl(r) {
+			return '?'
 		}
-	}
-	rest := func() int {
-		n := 0
-		for _, w := range colW {
-			if w > 0 {
-				n += 2 + w
-			}
-		}
-		return n
-	}
-	if cols > 0 && cols-1-rest() < min(nameW, barNameWidth) {
-		colW[1] = 0 // the name needs the room more than the bar does
-	}
-	if cols > 0 {
-		nameW = min(nameW, max(cols-1-rest(), minNameWidth))
-	}
-	lines := make([]string, len(fbs))
-	for i, fb := range fbs {
-		var l strings.Builder
-		name := shorten(fb.name, nameW)
-		l.WriteString(pad(name, width(name), nameW, false))
-		for c, cl := range rows[i] {
-			if colW[c] > 0 {
-				l.WriteString("  ")
-				l.WriteString(pad(cl.s, cl.w, colW[c], c == 0 || c == 2))
-			}
-		}
-		line := strings.TrimRight(l.String(), " ")
-		if cols > 0 && nameW+rest() > cols-1 {
-			line = cut(line, cols-1)
-		}
-		lines[i] = line
-	}
-	return lines
-}
-
-// finalLine returns the line left when the transfer ends, fitted into cols
-// columns (0 for no limit): "name  12.0 MiB  35.2 MiB/s  done", or with
-// "failed: <error>".
-func (fb *fileBar) finalLine(cols int) string {
-	moved := fb.moved.Load()
-	pos := fb.offset + moved
-	size := FormatBytes(pos)
-	if fb.err != nil && fb.size > 0 && pos != fb.size {
-		size += "/" + FormatBytes(fb.size)
-	}
-	status := "done"
-	if fb.err != nil {
-		msg, _, _ := strings.Cut(fb.err.Error(), "\n")
-		status = "failed: " + sanitize(msg)
-	} else if fb.offset > 0 {
-		status += " (resumed at " + FormatBytes(fb.offset) + ")"
-	}
-	rest := "  " + size + "  " + FormatRate(float64(moved)/fb.end.Sub(fb.start).Seconds()) + "  " + status
-	if cols <= 0 {
-		return fb.name + rest
-	}
-	// The name keeps barNameWidth columns; a long error is cut instead.
-	name := shorten(fb.name, max(cols-1-width(rest), barNameWidth))
-	return cut(name+rest, cols-1)
+		return r
+	}, s)
 }

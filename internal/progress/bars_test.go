@@ -74,7 +74,7 @@ func newTestBars(opts ...Option) (*Bars, *bytes.Buffer, *clock) {
 // frame draws one frame, as the redraw goroutine does at each tick.
 func frame(b *Bars) {
 	b.mu.Lock()
-	b.drawLocked()
+	b.drawLocked(true)
 	b.mu.Unlock()
 }
 
@@ -135,7 +135,7 @@ func screen(t *testing.T, out string) []string {
 }
 
 func TestBarsDone(t *testing.T) {
-	b, buf, c := newTestBars()
+	b, buf, c := newTestBars(WithVerbose(true))
 	fp := b.Start("file.bin", 12*mib, 0)
 	for range 4 * 6 { // 6 MiB in 256 KiB chunks over 6 s
 		fp.Add(256 * kib)
@@ -168,7 +168,7 @@ func TestBarsDone(t *testing.T) {
 }
 
 func TestBarsFailed(t *testing.T) {
-	b, buf, c := newTestBars()
+	b, buf, c := newTestBars(WithVerbose(true))
 	fp := b.Start("big.iso", 12*mib, 0)
 	fp.Add(3 * mib)
 	c.Advance(2 * time.Second)
@@ -182,7 +182,7 @@ func TestBarsFailed(t *testing.T) {
 }
 
 func TestBarsUnknownSize(t *testing.T) {
-	b, buf, c := newTestBars()
+	b, buf, c := newTestBars(WithVerbose(true))
 	fp := b.Start("stream.log", -1, 0)
 	fp.Add(5 * mib)
 	c.Advance(time.Second)
@@ -205,7 +205,7 @@ func TestBarsUnknownSize(t *testing.T) {
 }
 
 func TestBarsResumed(t *testing.T) {
-	b, buf, c := newTestBars()
+	b, buf, c := newTestBars(WithVerbose(true))
 	fp := b.Start("part.tar", 10*mib, 5*mib)
 	frame(b)
 	first := screen(t, buf.String())
@@ -232,9 +232,11 @@ func TestBarsResumed(t *testing.T) {
 	}
 }
 
-func TestBarsNotLive(t *testing.T) {
+// TestBarsNotLiveVerbose checks that on a non-terminal, WithVerbose prints
+// each finished transfer's final line, and nothing else.
+func TestBarsNotLiveVerbose(t *testing.T) {
 	var buf bytes.Buffer
-	b := NewBars(&buf) // a buffer is not a terminal: final lines only
+	b := NewBars(&buf, WithVerbose(true)) // a buffer is not a terminal: final lines only
 	c := newClock()
 	b.now = c.Now
 	a := b.Start("a.txt", 2*kib, 0)
@@ -276,7 +278,7 @@ func TestBarsShortenName(t *testing.T) {
 
 func TestBarsSanitizeName(t *testing.T) {
 	var buf bytes.Buffer
-	b := NewBars(&buf)
+	b := NewBars(&buf, WithVerbose(true))
 	b.Start("evil\x1b[2J\nname", 1, 0).Finish(errors.New("bad\x07bell"))
 	if strings.ContainsAny(buf.String()[:len(buf.String())-1], "\x1b\n\x07") {
 		t.Errorf("output %q holds control characters", buf.String())
@@ -297,20 +299,29 @@ func TestBarsTooManyForTerminal(t *testing.T) {
 }
 
 func TestBarsCloseWhileRunning(t *testing.T) {
-	b, buf, c := newTestBars()
-	fp := b.Start("slow.bin", 4*mib, 0)
-	fp.Add(mib)
-	c.Advance(time.Second)
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	fp.Add(mib)
-	c.Advance(time.Second)
-	fp.Finish(errors.New("interrupted"))
-	got := screen(t, buf.String())
-	if len(got) != 2 || !strings.Contains(got[0], "1.0 MiB/4.0 MiB") ||
-		got[1] != "slow.bin  2.0 MiB/4.0 MiB  1.0 MiB/s  failed: interrupted" {
-		t.Errorf("screen = %q, want the last live line, then the final one", got)
+	for _, verbose := range []bool{false, true} {
+		b, buf, c := newTestBars(WithVerbose(verbose))
+		fp := b.Start("slow.bin", 4*mib, 0)
+		fp.Add(mib)
+		c.Advance(time.Second)
+		frame(b)
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := screen(t, buf.String()); len(got) != 0 {
+			t.Errorf("verbose %v: screen after Close = %q, want it clear", verbose, got)
+		}
+		fp.Add(mib)
+		c.Advance(time.Second)
+		fp.Finish(errors.New("interrupted"))
+		got := screen(t, buf.String())
+		var want []string
+		if verbose {
+			want = []string{"slow.bin  2.0 MiB/4.0 MiB  1.0 MiB/s  failed: interrupted"}
+		}
+		if !slicesEqual(got, want) {
+			t.Errorf("verbose %v: screen = %q, want %q", verbose, got, want)
+		}
 	}
 }
 
@@ -318,7 +329,7 @@ func TestBarsCloseWhileRunning(t *testing.T) {
 // goroutine and checks that the screen ends with one intact final line each.
 func TestBarsConcurrent(t *testing.T) {
 	var out lockedBuffer
-	b := NewBars(&out, WithLive(true), WithWidth(100), WithInterval(time.Millisecond))
+	b := NewBars(&out, WithLive(true), WithVerbose(true), WithWidth(100), WithInterval(time.Millisecond))
 	const n = 8
 	var wg sync.WaitGroup
 	for i := range n {
@@ -407,7 +418,7 @@ func (w *failWriter) Write(p []byte) (int, error) {
 
 func TestBarsWriteError(t *testing.T) {
 	w := &failWriter{}
-	b := NewBars(w)
+	b := NewBars(w, WithVerbose(true))
 	b.Start("a", 1, 0).Finish(nil)
 	b.Start("b", 1, 0).Finish(nil)
 	if err := b.Close(); err == nil || err.Error() != "disk full" {
@@ -446,24 +457,6 @@ func BenchmarkAdd(b *testing.B) {
 			}
 			fp.Finish(nil)
 		})
-		bars.Close()
-	})
-	b.Run("Summary", func(b *testing.B) {
-		fp := NewSummary().Start("bench.bin", -1, 0)
-		b.ReportAllocs()
-		for b.Loop() {
-			fp.Add(256 * kib)
-		}
-	})
-	b.Run("TeeBarsSummary", func(b *testing.B) {
-		bars := NewBars(io.Discard, WithLive(true))
-		fp := Tee(bars, NewSummary()).Start("bench.bin", -1, 0)
-		b.ReportAllocs()
-		for b.Loop() {
-			fp.Add(256 * kib)
-		}
-		b.StopTimer()
-		fp.Finish(nil)
 		bars.Close()
 	})
 }

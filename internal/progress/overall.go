@@ -1,85 +1,77 @@
 package progress
 
-import (
-	"strconv"
-	"sync/atomic"
+import "strconv"
 
-	"github.com/ferry-ftp/ferry/transfer"
-)
-
-// Overall adds to a Bars a line that totals a job of many files (a
-// mirror, a recursive get or put): the files done of the total, the bytes
-// moved of the total, the aggregate rate and the time left. The line
-// appears when the engine calls SetTotals, before the files start, so it
-// stays above their bars. Overall implements transfer.Progress and
-// transfer.Totals; each file still gets its own bar from the Bars.
-type Overall struct {
-	bars  *Bars
-	files atomic.Int64
-	done  atomic.Int64
-	total atomic.Pointer[fileBar] // nil until SetTotals
+// tally adds up the finished transfers of a Bars for its totals line.
+type tally struct {
+	files int   // files moved without an error
+	moved int64 // bytes moved, failed transfers included, offsets not
+	pos   int64 // the position reached by files moved: their offsets and bytes
 }
 
-var (
-	_ transfer.Progress = (*Overall)(nil)
-	_ transfer.Totals   = (*Overall)(nil)
-)
+// add counts a finished transfer. A failed transfer's bytes count into
+// the rate only: the same file's retry starts again or resumes (its offset
+// then counts), and counting them into the position too would count them
+// twice.
+func (t *tally) add(fb *fileBar) {
+	m := fb.moved.Load()
+	t.moved += m
+	if fb.err == nil {
+		t.files++
+		t.pos += fb.offset + m
+	}
+}
 
-// NewOverall returns an Overall that draws on b.
-func NewOverall(b *Bars) *Overall { return &Overall{bars: b} }
-
-// SetTotals starts the total line for files files of bytes bytes in all.
-// Calls after the first are ignored.
-func (o *Overall) SetTotals(files int, bytes int64) {
-	if o.total.Load() != nil || files == 0 {
+// SetTotals tells Bars that the job (a mirror, a recursive or multi-file
+// get or put) moves files files of bytes bytes in all. From then on the
+// live area starts with a totals line: the files done of the total, the
+// bytes of the total, its bar, the aggregate rate and the time left. Only
+// the first call with more than one file counts; with one file, the file's
+// own line says it all.
+func (b *Bars) SetTotals(files int, bytes int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if files <= 1 || b.total != nil || !b.live || b.closed {
 		return
 	}
-	o.files.Store(int64(files))
-	if fb, ok := o.bars.Start(o.label(), bytes, 0).(*fileBar); ok {
-		o.total.Store(fb)
+	b.total = &fileBar{bars: b, size: max(bytes, 0), start: b.now()}
+	for i := range b.total.ring {
+		b.total.ring[i].t = b.total.start
 	}
+	b.total.name = totalLabel(0, files)
+	cols, _ := b.size()
+	b.total.widget = newWidget(b.total.size, 0, barColumns(cols))
+	b.totalFiles = files
+	b.runLocked()
 }
 
-// label names the total line: "total 12/2000 files".
-func (o *Overall) label() string {
-	return "total " + strconv.FormatInt(o.done.Load(), 10) + "/" + strconv.FormatInt(o.files.Load(), 10) + " files"
-}
-
-// Start begins one file's bar; its bytes count into the total.
-func (o *Overall) Start(name string, size, offset int64) transfer.FileProgress {
-	return &overallFile{o: o, fp: o.bars.Start(name, size, offset)}
-}
-
-// Close ends the total line and closes the Bars.
-func (o *Overall) Close() error {
-	if t := o.total.Load(); t != nil {
-		t.Finish(nil)
+// updateTotalLocked sets the totals line's name, bytes moved and position
+// from the finished transfers and the running ones. The caller holds b.mu.
+func (b *Bars) updateTotalLocked() {
+	moved, pos := b.tally.moved, b.tally.pos
+	for _, fb := range b.active {
+		m := fb.moved.Load()
+		moved += m
+		pos += fb.offset + m
 	}
-	return o.bars.Close()
+	t := b.total
+	t.name = totalLabel(b.tally.files, b.totalFiles)
+	t.moved.Store(moved)
+	t.offset = pos - moved // so that its position is pos and its rate counts moved
 }
 
-type overallFile struct {
-	o  *Overall
-	fp transfer.FileProgress
+// totalLabel names the totals line: "total 12/2000 files".
+func totalLabel(done, files int) string {
+	return "total " + strconv.Itoa(done) + "/" + strconv.Itoa(files) + " files"
 }
 
-func (f *overallFile) Add(n int64) {
-	f.fp.Add(n)
-	if t := f.o.total.Load(); t != nil {
-		t.Add(n)
-	}
-}
+// Overall is the former name of Bars with a totals line, which Bars now
+// draws itself once SetTotals is called.
+//
+// Deprecated: Use Bars.
+type Overall = Bars
 
-func (f *overallFile) Finish(err error) {
-	f.fp.Finish(err)
-	if err != nil {
-		return
-	}
-	f.o.done.Add(1)
-	if t := f.o.total.Load(); t != nil {
-		b := f.o.bars
-		b.mu.Lock()
-		t.name = f.o.label()
-		b.mu.Unlock()
-	}
-}
+// NewOverall returns b, which draws the totals line itself.
+//
+// Deprecated: Use b.
+func NewOverall(b *Bars) *Overall { return b }
