@@ -110,6 +110,10 @@ type Env struct {
 	// JSONLines prints --json results as one compact object per line
 	// (the shell's --json) instead of indented JSON.
 	JSONLines bool
+	// live, while progress bars show, is where status lines and
+	// warnings go: above the bars.
+	live io.Writer
+
 	// Budget, when set, is the budget the command's listings draw on
 	// (see client.Budget); else ListBudget makes one from Opts.
 	Budget *client.Budget
@@ -128,7 +132,7 @@ func (f *Env) Status(format string, args ...any) {
 	if f.Opts.Quiet {
 		return
 	}
-	fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
+	fmt.Fprintf(f.errOut(), format+"\n", args...)
 }
 
 // warnFailed prints the failure of one item, unless the front end will
@@ -142,7 +146,16 @@ func (f *Env) warnFailed(name string, err error) {
 
 // Warn prints a warning on stderr, even with --quiet.
 func (f *Env) Warn(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "ferry: "+format+"\n", args...)
+	fmt.Fprintf(f.errOut(), "ferry: "+format+"\n", args...)
+}
+
+// errOut returns where status lines and warnings go: above the progress
+// bars while they show, else stderr.
+func (f *Env) errOut() io.Writer {
+	if f.live != nil {
+		return f.live
+	}
+	return f.IO.ErrOut
 }
 
 // connect resolves addr and returns a logged-in session for it and the

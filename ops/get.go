@@ -219,8 +219,8 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 	}
 	avoid := transfer.AvoidNames(names)
 	notify := transfer.NotifyOnce(func(msg string) { o.F.Warn("%s", msg) })
-	if rep.overall != nil {
-		rep.overall.SetTotals(len(items), listedBytes(items))
+	if rep.bars != nil {
+		rep.bars.SetTotals(len(items), listedBytes(items))
 	}
 	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
 		it := items[i]

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
-	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -202,10 +201,6 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	defer p.Close()
 	rep := newReporter(f, false)
 	rep.verify = e.Verify
-	if rep.bars != nil {
-		rep.overall = progress.NewOverall(rep.bars)
-		rep.progress = rep.overall
-	}
 	update := transfer.UpdateChanged
 	if t.OnlyNewer {
 		update = transfer.UpdateNewer

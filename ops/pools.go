@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/ferry-ftp/ferry/client"
-	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -88,14 +87,10 @@ func (p *pools) closeAll() {
 	}
 }
 
-// newManyReporter returns a reporter for a command that moves files
-// files: with an aggregate progress line when there are several.
+// newManyReporter returns a reporter for a command that moves files;
+// its caller sets the totals the bars show.
 func newManyReporter(f *Env, e *engineFlags, files int) *reporter {
 	rep := newReporter(f, false)
 	rep.verify = e.Verify
-	if files > 1 && rep.bars != nil {
-		rep.overall = progress.NewOverall(rep.bars)
-		rep.progress = rep.overall
-	}
 	return rep
 }

@@ -217,8 +217,8 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 	ps := newPools(f, &o.Engine, ss, 1)
 	defer ps.closeAll()
 	rep := newManyReporter(f, &o.Engine, len(locals))
-	if rep.overall != nil {
-		rep.overall.SetTotals(len(locals), localBytes(locals))
+	if rep.bars != nil {
+		rep.bars.SetTotals(len(locals), localBytes(locals))
 	}
 	notify := transfer.NotifyOnce(func(msg string) { f.Warn("%s", msg) })
 	err := transfer.Each(ctx, len(locals), o.Engine.Parallel, func(ctx context.Context, i int) {

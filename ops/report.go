@@ -19,7 +19,6 @@ type reporter struct {
 	f        *Env
 	progress transfer.Progress
 	bars     *progress.Bars
-	overall  *progress.Overall // the bars with a total line, for trees
 	start    time.Time
 	// quietData is set when the data itself goes to stdout.
 	quietData bool
@@ -88,9 +87,11 @@ func newReporter(f *Env, dataOnStdout bool) *reporter {
 	r := &reporter{f: f, start: time.Now(), quietData: dataOnStdout, progress: transfer.Discard{}}
 	// No bars when the data itself goes to stdout, which is often the
 	// same terminal.
-	if f.IO.StderrTTY && !dataOnStdout && !f.Opts.Quiet && !f.Opts.NoProgress && !f.Opts.JSON {
+	if f.IO.StderrTTY && !dataOnStdout && !f.Opts.Quiet && !f.Opts.NoProgress && !f.Opts.JSON && !f.Opts.Verbose {
 		r.bars = progress.NewBars(f.IO.ErrOut)
 		r.progress = r.bars
+		// Warnings and status lines go above the bars while they show.
+		f.live = r.bars
 	}
 	return r
 }
@@ -127,10 +128,9 @@ func (r *reporter) fail(remote, local string, err error) {
 // finish prints the summary and returns the command's error: nil, the
 // error of a single failed file, or a PartialError.
 func (r *reporter) finish(earlier []error) error {
-	if r.overall != nil {
-		r.overall.Close()
-	} else if r.bars != nil {
+	if r.bars != nil {
 		r.bars.Close()
+		r.f.live = nil
 	}
 	var bytes int64
 	for _, j := range r.results {

@@ -91,7 +91,7 @@ func (s *Shell) env() *ops.Env {
 		IO: &ops.IOStreams{In: s.cfg.Stdin, Out: s.out, ErrOut: s.errOut,
 			StdinTTY: s.interactive, StderrTTY: s.interactive && s.cfg.StderrTTY},
 		Opts: &ops.GlobalOptions{Quiet: s.cfg.Quiet, Retries: s.cfg.Retries, JSON: s.cfg.JSON,
-			NoProgress: !s.cfg.StderrTTY, ASCII: s.ascii,
+			NoProgress: !s.cfg.StderrTTY, ASCII: s.ascii, Verbose: s.verbose.Load(),
 			MaxEntries: s.cfg.Limits.Entries, MaxListingSize: ops.ByteSize(s.cfg.Limits.Bytes)},
 		Budget:    s.listBudget(),
 		Shared:    true,

@@ -64,14 +64,3 @@ func (b *Bars) updateTotalLocked() {
 func totalLabel(done, files int) string {
 	return "total " + strconv.Itoa(done) + "/" + strconv.Itoa(files) + " files"
 }
-
-// Overall is the former name of Bars with a totals line, which Bars now
-// draws itself once SetTotals is called.
-//
-// Deprecated: Use Bars.
-type Overall = Bars
-
-// NewOverall returns b, which draws the totals line itself.
-//
-// Deprecated: Use b.
-func NewOverall(b *Bars) *Overall { return b }

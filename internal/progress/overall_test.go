@@ -63,19 +63,3 @@ func TestBarsTotalsOneFile(t *testing.T) {
 		t.Errorf("screen = %q, want the file's line alone", got)
 	}
 }
-
-// TestNewOverall checks that the former constructor still gives Bars with
-// a totals line.
-func TestNewOverall(t *testing.T) {
-	b, buf, _ := newTestBars()
-	o := NewOverall(b)
-	o.SetTotals(2, 20)
-	o.Start("one", 10, 0).Add(10)
-	frame(b)
-	if got := screen(t, buf.String()); len(got) != 2 || !strings.HasPrefix(got[0], "total 0/2 files") {
-		t.Errorf("screen = %q, want the totals line and one file", got)
-	}
-	if err := o.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
