@@ -27,9 +27,7 @@ func (l remoteLister) ReadDir(ctx context.Context, dir string) ([]client.Entry, 
 }
 
 func (l remoteLister) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	return l.c.Quit(ctx)
+	return transfer.Quit(l.c)
 }
 
 var _ io.Closer = remoteLister{}

@@ -1,5 +1,9 @@
-// Package cmd holds ferry's command tree: one file per command, each with
-// an options struct, a NewCmdX constructor and an unexported run function.
+// Package cmd is ferry's command line: the cobra command tree, the global
+// flags and the configuration file, and how URLs and bookmarks become
+// logged-in sessions (Factory). Each operation's command is made from its
+// description in package ops (newOpCmd), which the shell uses too; the
+// commands that are the command line's own are bookmark, shell, version
+// and completion. Run maps errors to exit codes with ops.ExitCode.
 package cmd
 
 import (

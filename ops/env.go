@@ -180,16 +180,10 @@ func (f *Env) connect(ctx context.Context, addr string) (Remote, *transfer.Sessi
 // release ends a session connect or sessions returned, unless it belongs
 // to the front end.
 func (f *Env) release(ctx context.Context, s *transfer.Session) {
-	if f.Shared {
-		return
+	if !f.Shared {
+		s.End()
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-	defer cancel()
-	s.Close(ctx)
 }
-
-// closeTimeout bounds the QUIT that ends a session.
-const closeTimeout = 5 * time.Second
 
 // sessions keeps one session per server for commands that take several
 // addresses.

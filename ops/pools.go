@@ -74,7 +74,7 @@ func (p *pools) closeAll() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.f.Shared {
-		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), transfer.QuitTimeout)
 		defer cancel()
 		for _, l := range p.lent {
 			if l.pool.Take(ctx, l.c) {

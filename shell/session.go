@@ -20,9 +20,6 @@ import (
 // through the shell invalidate it sooner.
 const cacheTTL = time.Minute
 
-// quitTimeout bounds the QUIT sent when a session is closed.
-const quitTimeout = 5 * time.Second
-
 // client returns the session's live connection, reconnecting when the
 // server dropped it, which it checks for without sending a command. On a new connection it sets ASCII type again when the
 // user chose it (the session restores binary).
@@ -101,9 +98,7 @@ func (s *Shell) closeSession() {
 	if s.sess == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), quitTimeout)
-	defer cancel()
-	s.sess.Close(ctx)
+	s.sess.End()
 	s.sess, s.conn, s.cache, s.cwd = nil, nil, nil, ""
 }
 

@@ -2,10 +2,12 @@
 //
 // One command table (commands.go) drives dispatch, help and completion.
 // The shell keeps one transfer.Session, which reconnects after the server
-// drops it; transfers go through transfer.Session.GetFile and PutFile, so
-// that the temporary-name and resume rules are those of the command line. What the
-// shell needs from the command line (resolving an address and its
-// credentials, the exit-code table, progress bars, the global flags) comes
+// drops it. The commands with a twin on the command line (get, put,
+// mirror, ls, rm, ...) run that twin's operation from package ops, with
+// its flags, over the shell's session and folders (ops.go): they behave,
+// report and fail as the command line does. The rest (open, cd, lcd,
+// dir, size, ...) are the shell's own. What the shell needs from the
+// command line (resolving an address and its credentials, bookmarks) comes
 // in through Config, so that this package does not import package cmd.
 package shell
 

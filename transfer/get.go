@@ -57,11 +57,6 @@ type GetOptions struct {
 	// Notify is told what deserves a warning but is no failure: a
 	// download that overwrites the old file in place. Nil tells nobody.
 	Notify func(msg string)
-
-	// sourcePath is the remote file's absolute path, when the caller
-	// knows it and remote is relative: it identifies the source in the
-	// temporary name (Session.GetFile sets it from its folder).
-	sourcePath string
 }
 
 // Result describes a finished transfer.
@@ -226,9 +221,6 @@ func failDirect(pf *partFile, err error) {
 // source returns the identity of the remote file a download copies.
 func source(c *client.Conn, remote string, size int64, mtime time.Time, opt GetOptions) Source {
 	p := remote
-	if opt.sourcePath != "" {
-		p = opt.sourcePath
-	}
 	var site string
 	if a := c.RemoteAddr(); a != nil {
 		site = a.String()

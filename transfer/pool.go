@@ -256,7 +256,7 @@ func (p *Pool) Put(c *client.Conn, err error) {
 		p.live--
 		p.broadcastLocked()
 		p.mu.Unlock()
-		quit(c)
+		Quit(c)
 		return
 	}
 	p.idle = append(p.idle, &pooled{c: c, since: time.Now(), check: check})
@@ -273,11 +273,16 @@ func (p *Pool) drop(c *client.Conn) {
 	p.mu.Unlock()
 }
 
-// quit ends a connection politely, in the background.
-func quit(c *client.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+// QuitTimeout bounds the QUIT that ends a connection.
+const QuitTimeout = 5 * time.Second
+
+// Quit ends a connection politely: QUIT, waiting at most QuitTimeout for
+// the reply, then closed whatever happened. It is the one way ferry ends
+// a connection it is done with.
+func Quit(c *client.Conn) error {
+	ctx, cancel := context.WithTimeout(context.Background(), QuitTimeout)
 	defer cancel()
-	c.Quit(ctx)
+	return c.Quit(ctx)
 }
 
 // janitor closes connections that stayed idle longer than IdleTimeout.
@@ -305,7 +310,7 @@ func (p *Pool) janitor() {
 			}
 			p.mu.Unlock()
 			for _, c := range old {
-				quit(c)
+				Quit(c)
 			}
 		}
 	}
@@ -329,7 +334,7 @@ func (p *Pool) Close() error {
 	<-p.done
 	var wg sync.WaitGroup
 	for _, pc := range idle {
-		wg.Go(func() { quit(pc.c) })
+		wg.Go(func() { Quit(pc.c) })
 	}
 	wg.Wait()
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"path"
 	"syscall"
 	"time"
 
@@ -88,52 +87,6 @@ func retry(ctx context.Context, retries int, backoff func(int) time.Duration, op
 			t.Stop()
 			return err
 		case <-t.C:
-		}
-	}
-}
-
-// GetFile downloads with retries: each retry reconnects through the
-// session when needed and resumes from what the last attempt wrote. A
-// relative remote path is identified by the session's folder (see
-// TempName), so a partial file is resumed only from the same folder.
-func (s *Session) GetFile(ctx context.Context, remote, local string, opt GetOptions, retries int) (Result, error) {
-	var res Result
-	err := Retry(ctx, retries, func(attempt int) error {
-		c, err := s.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		o := opt
-		o.Resume = opt.Resume || attempt > 0
-		if s.dir != "" && !path.IsAbs(remote) {
-			o.sourcePath = path.Join(s.dir, remote) // the identity of a partial file
-		}
-		res, err = Get(ctx, c, remote, local, o)
-		return err
-	}, s.retryNote(remote))
-	return res, err
-}
-
-// PutFile uploads with retries, resuming each retry.
-func (s *Session) PutFile(ctx context.Context, local, remote string, opt PutOptions, retries int) (Result, error) {
-	var res Result
-	err := Retry(ctx, retries, func(attempt int) error {
-		c, err := s.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		o := opt
-		o.Resume = opt.Resume || attempt > 0
-		res, err = Put(ctx, c, local, remote, o)
-		return err
-	}, s.retryNote(remote))
-	return res, err
-}
-
-func (s *Session) retryNote(name string) func(error, time.Duration) {
-	return func(err error, wait time.Duration) {
-		if s.Notify != nil {
-			s.Notify(name + ": " + err.Error() + "; retrying in " + wait.String())
 		}
 	}
 }

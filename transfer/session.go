@@ -241,7 +241,18 @@ func (s *Session) Adopt(c *client.Conn) {
 	s.conn = c
 }
 
-// Close ends the session with QUIT.
+// End ends the session with Quit, whatever the caller's context: the
+// command is over, or was interrupted.
+func (s *Session) End() error {
+	if s.conn == nil {
+		return nil
+	}
+	err := Quit(s.conn)
+	s.conn = nil
+	return err
+}
+
+// Close ends the session with QUIT, within ctx.
 func (s *Session) Close(ctx context.Context) error {
 	if s.conn == nil {
 		return nil
