@@ -118,7 +118,7 @@ func commandTable() []*command {
 			help: `Print the size in bytes of a remote file (SIZE).`},
 		{name: "modtime", usage: "modtime PATH", short: "print a remote file's modification time", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdModtime,
 			help: `Print the modification time of a remote file (MDTM), in UTC.`},
-		{name: "stat", usage: "stat [PATH]", short: "describe a remote file, or the session", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdStat,
+		{name: "stat", usage: "stat [PATH]", short: "describe a remote file, or the session", args: []argKind{r}, max: -1, conn: true, retry: true, op: "stat", opArgs: statArgs,
 			help: `With PATH, print the type, size, modification time and permissions of a remote file or folder, from MLST where the server offers it and SIZE and MDTM otherwise. Without PATH, print the server's STAT reply about the session.`},
 		{name: "cat", usage: "cat [-a] PATH...", short: "print a remote file", args: []argKind{r}, min: 1, max: -1, conn: true, retry: true, op: "cat",
 			help: `Download a remote file to the standard output.`},

@@ -41,7 +41,9 @@ func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm b
 	pos := fl.Args()
 	if c.opArgs != nil {
 		var err error
-		if pos, err = c.opArgs(s, fl, pos); err != nil {
+		if pos, err = c.opArgs(s, fl, pos); errors.Is(err, errSessionStat) {
+			return s.sessionStat(ctx)
+		} else if err != nil {
 			return err
 		}
 	}
@@ -300,6 +302,18 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// errSessionStat is statArgs's answer to stat without a path: the
+// session's STAT, which is the shell's own.
+var errSessionStat = errors.New("stat of the session")
+
+// statArgs describes a path; without one, the session.
+func statArgs(_ *Shell, _ *pflag.FlagSet, words []string) ([]string, error) {
+	if len(words) == 0 {
+		return nil, errSessionStat
+	}
+	return words, nil
 }
 
 // lsArgs lists the remote folder when no path is given.

@@ -180,50 +180,20 @@ func (s *Shell) cmdModtime(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (s *Shell) cmdStat(ctx context.Context, args []string) error {
+// sessionStat prints the server's STAT reply about the session.
+func (s *Shell) sessionStat(ctx context.Context) error {
+	if s.sess == nil {
+		return ops.ErrNotConnected
+	}
 	c, err := s.client(ctx)
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 {
-		text, err := c.Stat(ctx, "")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(s.out, text)
-		return nil
+	text, err := c.Stat(ctx, "")
+	if err != nil {
+		return err
 	}
-	p := args[0]
-	var e client.Entry
-	if c.HasFeature("MLST") {
-		if e, err = c.MLST(ctx, p); err != nil {
-			return err
-		}
-	} else {
-		size, err := c.Size(ctx, p)
-		if err != nil {
-			return err
-		}
-		e = client.Entry{Type: client.EntryFile, Size: size}
-		if t, err := c.ModTime(ctx, p); err == nil {
-			e.ModTime, e.Precision = t, client.TimeExact
-		}
-	}
-	w := s.out
-	fmt.Fprintf(w, "Name:     %s\n", p)
-	fmt.Fprintf(w, "Type:     %s\n", e.Type)
-	if e.Size >= 0 {
-		fmt.Fprintf(w, "Size:     %d\n", e.Size)
-	}
-	if e.Precision != client.TimeUnknown {
-		fmt.Fprintf(w, "Modified: %s\n", e.ModTime.UTC().Format(time.RFC3339))
-	}
-	if e.Mode != 0 {
-		fmt.Fprintf(w, "Mode:     %04o\n", e.Mode.Perm())
-	}
-	if e.Target != "" {
-		fmt.Fprintf(w, "Target:   %s\n", e.Target)
-	}
+	fmt.Fprintln(s.out, text)
 	return nil
 }
 

@@ -13,6 +13,7 @@ package shell
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -199,6 +200,7 @@ func (s *Shell) Run(ctx context.Context, addr string) error {
 	if addr != "" {
 		if err := s.runLine("open " + completion.Quote(addr)); err != nil {
 			s.report(err)
+			s.reportJSON("open "+redact(addr, true), err)
 			if !s.interactive || s.interrupted(err) && s.base.Err() != nil {
 				return err
 			}
@@ -239,6 +241,7 @@ func (s *Shell) Run(ctx context.Context, addr string) error {
 			continue
 		}
 		s.report(err)
+		s.reportJSON(redact(line, true), err)
 		if !s.interactive && (!mayFail || s.interrupted(err)) {
 			return err
 		}
@@ -423,6 +426,23 @@ func (s *Shell) report(err error) {
 	default:
 		fmt.Fprintf(s.errOut, "ferry: %v\n", err)
 	}
+}
+
+// jsonError is the JSON shape of a failed command in ferry shell --json.
+type jsonError struct {
+	Command  string `json:"command"`
+	Error    string `json:"error"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// reportJSON prints a failed command as one JSON line on stdout, with
+// --json, so that a program reading a batch's output sees every failure
+// and its exit code.
+func (s *Shell) reportJSON(line string, err error) {
+	if !s.cfg.JSON {
+		return
+	}
+	json.NewEncoder(s.out).Encode(jsonError{Command: line, Error: err.Error(), ExitCode: ops.ExitCode(err)})
 }
 
 // status prints a status line on stderr unless quiet.
