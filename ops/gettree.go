@@ -3,7 +3,6 @@ package ops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -132,9 +131,7 @@ func getMatchedFiles(ctx context.Context, o *GetOptions, ss *sessions, files, ot
 		for _, it := range files {
 			a := transfer.Action{Kind: transfer.Copy, Path: it.path, Reason: "matches the pattern"}
 			rep.plan = append(rep.plan, jsonAction{Action: a.Verb(transfer.Download), Path: a.Path, Reason: a.Reason})
-			if !o.F.Opts.JSON {
-				fmt.Fprintln(o.F.IO.Out, a.String(transfer.Download))
-			}
+			o.F.printer().planStep(a.String(transfer.Download))
 		}
 		return rep.finish(failed)
 	}

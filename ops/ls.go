@@ -3,9 +3,7 @@ package ops
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -70,7 +68,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	// The listing is printed as it is read, in the server's order, so
 	// that a folder of any size costs no memory.
 	out := bufio.NewWriterSize(f.IO.Out, 64<<10)
-	p := &lsPrinter{w: out, long: o.Long, json: f.Opts.JSON, lines: f.JSONLines}
+	p := f.printer().list(out, o.Long)
 	dir := r.Path()
 	var refused int // folders not entered because of their names
 	isDir, err := isRemoteDir(ctx, s, c, dir)
@@ -105,60 +103,9 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		return err
 	}
 	if refused > 0 {
-		return &PartialError{Failed: refused, Total: p.n}
+		return &PartialError{Failed: refused, Total: p.count()}
 	}
 	return nil
-}
-
-// lsPrinter prints the entries of ls as they come: names, long lines, or
-// the elements of a JSON array, which end closes.
-type lsPrinter struct {
-	w          io.Writer
-	long, json bool
-	lines      bool // the JSON array on one line (JSON Lines)
-	n          int  // entries printed
-}
-
-func (p *lsPrinter) entry(e client.Entry, path string) {
-	p.n++
-	switch {
-	case p.json && p.lines:
-		b, _ := json.Marshal(toJSONEntry(e, path))
-		sep := ","
-		if p.n == 1 {
-			sep = "["
-		}
-		io.WriteString(p.w, sep)
-		p.w.Write(b)
-	case p.json:
-		b, _ := json.MarshalIndent(toJSONEntry(e, path), "  ", "  ")
-		sep := ",\n  "
-		if p.n == 1 {
-			sep = "[\n  "
-		}
-		io.WriteString(p.w, sep)
-		p.w.Write(b)
-	case p.long:
-		fmt.Fprintln(p.w, client.Sanitize(longLine(e, path)))
-	default:
-		// Names come from the server: escape control characters so
-		// that they cannot drive the terminal.
-		fmt.Fprintln(p.w, client.Sanitize(path))
-	}
-}
-
-// end closes the JSON array. It is not called after a failure, so that
-// a listing cut short is never taken for a whole one.
-func (p *lsPrinter) end() {
-	switch {
-	case !p.json:
-	case p.n == 0:
-		io.WriteString(p.w, "[]\n")
-	case p.lines:
-		io.WriteString(p.w, "]\n")
-	default:
-		io.WriteString(p.w, "\n]\n")
-	}
 }
 
 // lsWalk is one walk of ls over a remote tree.

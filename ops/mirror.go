@@ -254,8 +254,8 @@ func printPlan(f *Env, rep *reporter, res *transfer.Report, dir transfer.Directi
 		}
 		counts[v]++
 		rep.plan = append(rep.plan, jsonAction{Action: v, Path: a.Path, Reason: a.Reason})
-		if a.Kind != transfer.Keep && !f.Opts.JSON {
-			fmt.Fprintln(f.IO.Out, a.String(dir))
+		if a.Kind != transfer.Keep {
+			f.printer().planStep(a.String(dir))
 		}
 	}
 	var parts []string
@@ -265,9 +265,7 @@ func printPlan(f *Env, rep *reporter, res *transfer.Report, dir transfer.Directi
 	if len(parts) == 0 {
 		parts = []string{"nothing to do"}
 	}
-	if !f.Opts.JSON {
-		f.Status("dry run: %s; nothing was changed", strings.Join(parts, ", "))
-	}
+	f.printer().planDone(strings.Join(parts, ", "))
 }
 
 // confirmEmptySource returns the question a mirror with --delete asks

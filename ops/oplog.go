@@ -89,10 +89,8 @@ func eachRemote(ctx context.Context, f *Env, addrs []string, x expandOptions, op
 			f.warnFailed(it.path, err)
 		}
 	}
-	if f.Opts.JSON {
-		if err := f.writeJSON(out); err != nil {
-			return err
-		}
+	if err := f.printer().changes(out); err != nil {
+		return err
 	}
 	switch n := len(errs); {
 	case n == 0 && skipped == 0:

@@ -139,23 +139,16 @@ func (r *reporter) finish(earlier []error) error {
 	total := len(r.results) + len(earlier)
 	failed := len(r.errs) + len(earlier)
 	elapsed := time.Since(r.start)
-	if r.f.Opts.JSON && !r.quietData {
+	if !r.quietData {
 		// Parallel transfers end in any order; the summary lists them by
 		// remote path.
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
 			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
 			DryRun: r.dryRun, Plan: r.plan}
-		if s.Files == nil {
-			s.Files = []jsonResult{}
-		}
-		if err := r.f.writeJSON(s); err != nil {
+		if err := r.f.printer().summary(s, r.unverifiable); err != nil {
 			return err
 		}
-	} else if !r.quietData && !r.dryRun && (failed < total || r.unchanged+r.skipped+r.gone > 0) {
-		rate := float64(bytes) / max(elapsed.Seconds(), 1e-9)
-		r.f.Status("%d file(s), %s in %s (%s)%s", total-failed, progress.FormatBytes(bytes),
-			elapsed.Round(time.Millisecond), progress.FormatRate(rate), r.extras(failed))
 	}
 	for _, err := range r.errs {
 		if ExitCode(err) == ExitInterrupted {
@@ -204,25 +197,4 @@ func (r *reporter) skip(p, reason string) {
 	defer r.mu.Unlock()
 	r.skips = append(r.skips, jsonAction{Action: "skip", Path: p, Reason: reason})
 	r.f.Warn("skipped %s: %s", client.Sanitize(p), reason)
-}
-
-// extras returns the summary line's tail: what a tree job skipped, made
-// and deleted, failures and retries, when there are any.
-func (r *reporter) extras(failed int) string {
-	var s string
-	add := func(n int, what string) {
-		if n > 0 {
-			s += fmt.Sprintf(", %d %s", n, what)
-		}
-	}
-	add(r.unchanged, "unchanged")
-	add(r.skipped, "skipped")
-	add(r.made, "folder(s) made")
-	add(r.gone, "deleted")
-	add(failed, "failed")
-	add(r.retries, "retries")
-	if r.unverifiable {
-		s += "; the server offers no digest, sizes checked only"
-	}
-	return s
 }

@@ -2,8 +2,6 @@ package ops
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -61,25 +59,7 @@ func statRun(ctx context.Context, o *StatOptions) error {
 	} else if e, err = statEntry(ctx, f, c, p); err != nil {
 		return err
 	}
-	if f.Opts.JSON {
-		return f.writeJSON(toJSONEntry(e, p))
-	}
-	out := f.IO.Out
-	fmt.Fprintf(out, "Name:     %s\n", p)
-	fmt.Fprintf(out, "Type:     %s\n", e.Type)
-	if e.Size >= 0 {
-		fmt.Fprintf(out, "Size:     %d\n", e.Size)
-	}
-	if e.Precision != client.TimeUnknown {
-		fmt.Fprintf(out, "Modified: %s\n", e.ModTime.Format(time.RFC3339))
-	}
-	if e.Mode != 0 {
-		fmt.Fprintf(out, "Mode:     %04o\n", e.Mode.Perm())
-	}
-	if e.Target != "" {
-		fmt.Fprintf(out, "Target:   %s\n", client.Sanitize(e.Target))
-	}
-	return nil
+	return f.printer().stat(e, p)
 }
 
 // statEntry describes one remote path: MLST where offered, else SIZE and
