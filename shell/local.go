@@ -15,6 +15,12 @@ func (s *Shell) cmdLcd(_ context.Context, args []string) error {
 	if len(args) == 1 {
 		dir = args[0]
 	}
+	if dir == "-" {
+		if s.prevLcwd == "" {
+			return usageErrorf("lcd -: no previous local folder")
+		}
+		dir = s.prevLcwd
+	}
 	p := s.localPath(dir)
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -23,7 +29,7 @@ func (s *Shell) cmdLcd(_ context.Context, args []string) error {
 	if !fi.IsDir() {
 		return &transfer.LocalError{Op: "change to", Path: p, Err: errors.New("not a folder")}
 	}
-	s.lcwd = p
+	s.prevLcwd, s.lcwd = s.lcwd, p
 	s.status("Local folder now %s", p)
 	return nil
 }

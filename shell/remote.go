@@ -117,7 +117,22 @@ func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
 }
 
 func (s *Shell) cmdCd(ctx context.Context, args []string) error {
-	return s.chdir(ctx, args[0])
+	dir := args[0]
+	if dir == "-" {
+		if s.prevCwd == "" {
+			return usageErrorf("cd -: no previous remote folder")
+		}
+		dir = s.prevCwd
+	}
+	prev := s.cwd
+	if err := s.chdir(ctx, dir); err != nil {
+		return err
+	}
+	s.prevCwd = prev
+	if args[0] == "-" {
+		fmt.Fprintln(s.out, s.cwd)
+	}
+	return nil
 }
 
 func (s *Shell) cmdCdup(ctx context.Context, _ []string) error {

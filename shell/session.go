@@ -171,7 +171,7 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	if s.cfg.Open == nil {
 		return usageErrorf("open is not available")
 	}
-	s.closeSession()
+	// The current session stays until the new one has logged in.
 	conn, err := s.cfg.Open(ctx, s.openAddress(args), s.options()...)
 	if err != nil {
 		return err
@@ -377,6 +377,22 @@ func (s *Shell) cmdBookmark(_ context.Context, args []string) error {
 		return usageErrorf("bookmarks cannot be saved here")
 	}
 	t := s.target.WithPath(s.cwd)
+	if u := s.sess.Site().User; t.User == "" && u != "anonymous" && u != "ftp" {
+		t.User = u // from --user or ~/.netrc: the bookmark logs in as this session did
+	}
+	if s.isBookmark(name) {
+		if !s.interactive {
+			return usageErrorf("bookmark %s exists; remove it first (ferry bookmark rm %s)", name, name)
+		}
+		ans, err := s.in.readLine(fmt.Sprintf("bookmark %s exists; replace it with %s? [y/N] ", name, t))
+		if err != nil {
+			return err
+		}
+		if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+			s.status("bookmark %s kept", name)
+			return nil
+		}
+	}
 	if err := s.cfg.SaveBookmark(name, t); err != nil {
 		return err
 	}

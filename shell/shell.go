@@ -117,6 +117,9 @@ type Shell struct {
 	conn   *client.Conn // the connection last handed out, to notice new ones
 	cwd    string       // remote folder, for the prompt and the cache keys
 	login  string       // the login folder
+	// prevCwd and prevLcwd are the folders before the last cd and lcd,
+	// for cd - and lcd -.
+	prevCwd, prevLcwd string
 	cache  *completion.Cache
 	budget *client.Budget // see listBudget
 

@@ -1,0 +1,95 @@
+package shell
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+)
+
+// TestCdAndLcdDash checks cd - and lcd -: back to the folder before the
+// last change, printed for cd as a shell prints it, and refused when
+// there was none.
+func TestCdAndLcdDash(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	h.write("a/f.txt", "f")
+	h.write("b/g.txt", "g")
+	if _, errOut := h.run("cd -"); !strings.Contains(errOut, "no previous remote folder") {
+		t.Errorf("cd - first: %q", errOut)
+	}
+	h.runOK("cd a")
+	h.runOK("cd /b")
+	if out := h.runOK("cd -"); out != "/a\n" {
+		t.Errorf("cd - printed %q, want /a", out)
+	}
+	if got := h.prompt(); got != "ftp 127.0.0.1:/a> " {
+		t.Errorf("after cd - the prompt is %q", got)
+	}
+	if out := h.runOK("cd -"); out != "/b\n" {
+		t.Errorf("second cd - printed %q, want /b", out)
+	}
+
+	if _, errOut := h.run("lcd -"); !strings.Contains(errOut, "no previous local folder") {
+		t.Errorf("lcd - first: %q", errOut)
+	}
+	h.writeLocal("sub/x.txt", "x")
+	start := h.local
+	h.runOK("lcd sub")
+	if _, errOut := h.run("lcd -"); !strings.Contains(errOut, "Local folder now "+start+"\n") {
+		t.Errorf("lcd - said %q, want %s", errOut, start)
+	}
+	h.runOK("get /a/f.txt")
+	if readFile(filepath.Join(start, "f.txt")) != "f" {
+		t.Error("after lcd - get did not write into the first folder")
+	}
+}
+
+// TestOpenKeepsSessionOnFailure checks that a failed open leaves the
+// current session as it was.
+func TestOpenKeepsSessionOnFailure(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	h.write("pub/f.txt", "f")
+	h.runOK("cd pub")
+	if _, errOut := h.run("open ftp://user:wrong@" + h.srv.Addr() + "/"); !strings.Contains(errOut, "530") {
+		t.Errorf("open with a wrong password: %q", errOut)
+	}
+	if got := h.prompt(); got != "ftp 127.0.0.1:/pub> " {
+		t.Errorf("after a failed open the prompt is %q", got)
+	}
+	if out := h.runOK("ls"); out != "f.txt\n" {
+		t.Errorf("ls after a failed open printed %q", out)
+	}
+	if n := h.srv.Sessions(); n != 2 {
+		t.Errorf("%d sessions, want the first one and the failed one", n)
+	}
+}
+
+// TestBookmarkAsksBeforeReplacing checks that bookmark NAME over an
+// existing one asks first (n keeps it, y replaces it), and that the
+// bookmark keeps the session's user. shell_bookmark.txtar checks that a
+// batch script refuses.
+func TestBookmarkAsksBeforeReplacing(t *testing.T) {
+	var saved []string
+	h := newHarness(t, ftptest.Config{}, func(c *Config) {
+		c.Bookmarks = func() ([]Bookmark, error) { return []Bookmark{{Name: "work", URL: "ftp://old.example/"}}, nil }
+		c.SaveBookmark = func(name string, t ftpurl.Target) error {
+			saved = append(saved, name+" "+t.String())
+			return nil
+		}
+	})
+	h.typeKeys("bookmark work\n")
+	h.waitReady()
+	waitFor(t, "the question", func() bool { return strings.Contains(h.screen.String(), "bookmark work exists; replace it with ") })
+	h.run("n")
+	if len(saved) != 0 {
+		t.Fatalf("n replaced the bookmark: %q", saved)
+	}
+	h.typeKeys("bookmark work\n")
+	h.waitReady()
+	h.run("y")
+	if len(saved) != 1 || !strings.HasPrefix(saved[0], "work ftp://user@127.0.0.1:") {
+		t.Errorf("y saved %q", saved)
+	}
+}
