@@ -124,11 +124,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
-	fl.IntVar(&o.Retries, "retries", transfer.DefaultRetries, "retry a transfer that failed in a way that may pass (lost connection, 4xx reply) this many times, resuming it; 0 turns retries off")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print the protocol exchange on stderr (passwords masked)")
-	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "print no status messages or progress")
-	fl.BoolVar(&o.NoProgress, "no-progress", false, "show no progress bars")
-	fl.BoolVar(&o.JSON, "json", false, "print results as JSON")
+	o.Retries = transfer.DefaultRetries
+	o.AddCommandFlags(fl)
 	fl.StringVar(&o.ConfigPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/ferry/config.toml)")
 	fl.Int64Var(&o.MaxEntries, "max-entries", client.DefaultMaxEntries, "keep at most `N` listing entries in memory in all (a mirror's tree, ls -R's folders, pattern matches)")
 	o.MaxListingSize = client.DefaultMaxListingSize

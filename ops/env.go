@@ -11,6 +11,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/transfer"
+	"github.com/spf13/pflag"
 )
 
 // IOStreams are the standard streams and what is known about them.
@@ -51,6 +52,17 @@ type GlobalOptions struct {
 	// ASCII transfers in ASCII type (TYPE A), converting line ends: the
 	// -a flag of get, put and cat sets it.
 	ASCII bool
+}
+
+// AddCommandFlags defines the global flags that make sense for a single
+// command too (--retries, -q, --no-progress, --json), with the values o
+// holds as their defaults: the command line registers them once for all
+// its commands, and the shell on each command that runs an operation.
+func (o *GlobalOptions) AddCommandFlags(fl *pflag.FlagSet) {
+	fl.IntVar(&o.Retries, "retries", o.Retries, "retry a transfer that failed in a way that may pass (lost connection, 4xx reply) this many times, resuming it; 0 turns retries off")
+	fl.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "print no status messages or progress")
+	fl.BoolVar(&o.NoProgress, "no-progress", o.NoProgress, "show no progress bars")
+	fl.BoolVar(&o.JSON, "json", o.JSON, "print results as JSON")
 }
 
 // Remote is a resolved remote address: where to connect and which path.

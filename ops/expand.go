@@ -134,7 +134,11 @@ func expandOne(ctx context.Context, f *Env, s *transfer.Session, r Remote, mode 
 		err = fmt.Errorf("%w %q", ErrNoMatch, r.Path())
 	}
 	if err != nil {
-		f.Warn("%s: %v", r.Target, err)
+		name := r.Target.String()
+		if f.Shared {
+			name = r.Path() // a path on the front end's session
+		}
+		f.Warn("%s: %v", client.Sanitize(name), err)
 		x.failed = append(x.failed, err)
 		return nil
 	}

@@ -27,6 +27,9 @@ type printer interface {
 	planDone(counts string)
 	// stat shows one entry in full.
 	stat(e client.Entry, path string) error
+	// reply shows a server's reply to a raw command: its code and its
+	// lines.
+	reply(code int, lines []string) error
 	// list returns the printer of one listing, which shows its entries
 	// on w as they come.
 	list(w io.Writer, long bool) listPrinter
@@ -119,6 +122,14 @@ func (p textPrinter) stat(e client.Entry, path string) error {
 	return nil
 }
 
+func (p textPrinter) reply(code int, lines []string) error {
+	for _, line := range lines {
+		// The text comes from the server.
+		fmt.Fprintf(p.f.IO.Out, "%d %s\n", code, client.Sanitize(line))
+	}
+	return nil
+}
+
 func (p textPrinter) list(w io.Writer, long bool) listPrinter {
 	return &textList{w: w, long: long}
 }
@@ -165,6 +176,16 @@ func (p jsonPrinter) planDone(string) {}
 
 func (p jsonPrinter) stat(e client.Entry, path string) error {
 	return p.f.writeJSON(toJSONEntry(e, path))
+}
+
+// jsonReply is the JSON shape of a server's reply (quote).
+type jsonReply struct {
+	Code  int      `json:"code"`
+	Lines []string `json:"lines"`
+}
+
+func (p jsonPrinter) reply(code int, lines []string) error {
+	return p.f.writeJSON(jsonReply{Code: code, Lines: lines})
 }
 
 func (p jsonPrinter) list(w io.Writer, _ bool) listPrinter {

@@ -3,7 +3,6 @@ package ops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -68,8 +67,8 @@ func quoteRun(ctx context.Context, o *QuoteOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, line := range strings.Split(text, "\n") {
-		fmt.Fprintf(f.IO.Out, "%d %s\n", code, line)
+	if err := f.printer().reply(code, strings.Split(text, "\n")); err != nil {
+		return err
 	}
 	if code >= 400 {
 		return Shown{&client.ReplyError{Cmd: o.Command, Code: code, Msg: text}}

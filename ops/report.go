@@ -143,6 +143,7 @@ func (r *reporter) finish(earlier []error) error {
 		// Parallel transfers end in any order; the summary lists them by
 		// remote path.
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
+		slices.Sort(r.deleted)
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
 			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
 			DryRun: r.dryRun, Plan: r.plan}

@@ -194,7 +194,7 @@ func (s *Shell) cmdHelp(_ context.Context, args []string) error {
 		fmt.Fprintf(s.out, "\n%s\n", wrap(c.help, 72))
 		if c.op != "" {
 			spec := ops.Lookup(c.op)
-			if flags := s.opFlags(c, spec.New()).FlagUsages(); flags != "" {
+			if flags := s.opFlags(c, spec.New(), &ops.GlobalOptions{}).FlagUsages(); flags != "" {
 				fmt.Fprintf(s.out, "\nFlags (those of ferry %s):\n%s", spec.Name, flags)
 			}
 			fmt.Fprintf(s.out, "\nAs ferry %s --help explains it, with paths for URLs:\n\n%s\n", spec.Name, spec.Long)

@@ -30,7 +30,8 @@ type opArgs func(s *Shell, fl *pflag.FlagSet, words []string) ([]string, error)
 func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm bool) error {
 	spec := ops.Lookup(c.op)
 	op := spec.New()
-	fl := s.opFlags(c, op)
+	env := s.env()
+	fl := s.opFlags(c, op, env.Opts)
 	if err := fl.Parse(words); err != nil {
 		return usageErrorf("%s: %v (help %s lists its flags)", c.name, err, c.name)
 	}
@@ -56,14 +57,27 @@ func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm b
 	if s.sess == nil {
 		return ops.ErrNotConnected
 	}
-	if _, err := s.client(ctx); err != nil {
+	conn, err := s.client(ctx)
+	if err != nil {
 		return err
 	}
-	env := s.env()
 	if confirm {
 		env.Confirm = s.confirmFunc(c.name)
 	}
-	err := op.Run(ctx, env)
+	if a := fl.Lookup("ascii"); a != nil && a.Value.String() == "true" && !s.ascii {
+		// -a in binary type: this command's transfers go in ASCII type,
+		// on the session's connection too, which goes back to binary.
+		env.Opts.ASCII = true
+		if err := conn.Type(ctx, client.TypeASCII); err != nil {
+			return err
+		}
+		defer func() {
+			if s.conn == conn && conn.Err() == nil {
+				conn.Type(context.WithoutCancel(ctx), client.TypeBinary)
+			}
+		}()
+	}
+	err = op.Run(ctx, env)
 	if c.changes {
 		s.cache.InvalidateAll()
 	}
@@ -71,11 +85,13 @@ func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm b
 }
 
 // opFlags returns a flag set with the flags of c's operation, as the
-// command line defines them.
-func (s *Shell) opFlags(c *command, op ops.Operation) *pflag.FlagSet {
+// command line defines them, and those of the command line's global
+// flags that make sense for one command, bound to opts.
+func (s *Shell) opFlags(c *command, op ops.Operation, opts *ops.GlobalOptions) *pflag.FlagSet {
 	fl := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	op.AddFlags(fl)
+	opts.AddCommandFlags(fl)
 	if p := fl.Lookup("parallel"); p != nil && s.cfg.Parallel > 0 {
 		// ferry shell --parallel is the default of the commands.
 		p.DefValue = strconv.Itoa(s.cfg.Parallel)
@@ -108,7 +124,7 @@ func (s *Shell) env() *ops.Env {
 	env.Site = func(ops.Remote) (transfer.Site, error) {
 		site := s.sess.Site()
 		site.Options = append(append([]client.Option(nil), site.Options...), s.options()...)
-		site.Dir, site.ASCII = s.cwd, s.ascii
+		site.Dir, site.ASCII = s.cwd, env.Opts.ASCII
 		return site, nil
 	}
 	env.Open = func(ctx context.Context, _ ops.Remote) (*transfer.Session, error) {

@@ -120,8 +120,8 @@ type Shell struct {
 	// prevCwd and prevLcwd are the folders before the last cd and lcd,
 	// for cd - and lcd -.
 	prevCwd, prevLcwd string
-	cache  *completion.Cache
-	budget *client.Budget // see listBudget
+	cache             *completion.Cache
+	budget            *client.Budget // see listBudget
 
 	lcwd      string // local folder
 	ascii     bool
