@@ -34,6 +34,10 @@ func newOpCmd(f *Factory, name string, runF func(context.Context, ops.Operation)
 		},
 	}
 	op.AddFlags(c.Flags())
+	if c.Flags().ShorthandLookup("h") != nil {
+		// ls -h is --human-readable, as in ls(1): help is --help only.
+		c.Flags().Bool("help", false, "help for "+spec.Name)
+	}
 	c.ValidArgsFunction = argsCompletion(f, name)
 	return c
 }

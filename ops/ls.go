@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,11 +21,14 @@ type LsOptions struct {
 	Long      bool
 	All       bool
 	Recursive bool
+	// Human prints sizes in the long format with units (-h); ByTime
+	// sorts each folder newest first (-t).
+	Human, ByTime bool
 }
 
 var lsCommand = Command{
 	Name:    "ls",
-	Use:     "ls [-l] [-a] [-R] URL",
+	Use:     "ls [-l] [-a] [-R] [-h] [-t] URL",
 	Short:   "List a remote folder",
 	MinArgs: 1, MaxArgs: 1,
 	New: func() Operation { return &LsOptions{} },
@@ -33,7 +37,9 @@ var lsCommand = Command{
 ferry reads MLSD where the server offers it and parses LIST output
 otherwise (Unix, Windows/IIS and EPLF styles); -l prints one format
 whatever the server's style. Names starting with "." are shown with -a.
-Entries are printed as they arrive, in the server's order.`,
+Entries are printed as they arrive, in the server's order; with -t each
+folder is read whole and printed newest first (entries without a time
+last). -h prints the long format's sizes with units.`,
 	Example: `  ferry ls ftp://ftp.example.org/pub/
   ferry ls -l ftp://user@example.org/
   ferry ls -R --json ftp://example.org/pub/docs`,
@@ -44,6 +50,8 @@ func (o *LsOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVarP(&o.Long, "long", "l", false, "long format: type, permissions, size, time, name")
 	fl.BoolVarP(&o.All, "all", "a", false, "include names that start with a dot")
 	fl.BoolVarP(&o.Recursive, "recursive", "R", false, "list sub-folders too")
+	fl.BoolVarP(&o.Human, "human-readable", "h", false, "with -l, sizes with units (KiB, MiB, ...)")
+	fl.BoolVarP(&o.ByTime, "sort-time", "t", false, "each folder's entries newest first (read whole before printing)")
 }
 
 // Args takes the positional arguments and checks the flags.
@@ -68,7 +76,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	// The listing is printed as it is read, in the server's order, so
 	// that a folder of any size costs no memory.
 	out := bufio.NewWriterSize(f.IO.Out, 64<<10)
-	p := f.printer().list(out, o.Long)
+	p := f.printer().list(out, o.Long, o.Human)
 	dir := r.Path()
 	var refused int // folders not entered because of their names
 	isDir, err := isRemoteDir(ctx, s, c, dir)
@@ -86,7 +94,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		}
 		p.entry(e, e.Name)
 	} else {
-		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, emit: p.entry, refused: &refused}
+		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused}
 		// Only a folder named with a final "/" is not known to exist:
 		// isRemoteDir took the name's word for it.
 		confirm := strings.HasSuffix(dir, "/") && dir != "/"
@@ -113,6 +121,7 @@ type lsWalk struct {
 	f              *Env
 	s              *transfer.Session
 	all, recursive bool
+	byTime         bool // each folder read whole, then printed newest first
 	emit           func(client.Entry, string)
 	refused        *int // folders not entered because of their names
 }
@@ -138,11 +147,25 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		w.f.warnUnparsed(line)
 		*w.refused++
 	}}
+	var held []client.Entry // with byTime, this folder's entries
+	defer func() {
+		for _, e := range held {
+			budget.ReleasePath(e.Name)
+		}
+	}()
 	err = c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
 		if !w.all && strings.HasPrefix(e.Name, ".") {
 			return nil
 		}
-		w.emit(e, JoinRemote(rel, e.Name))
+		if w.byTime {
+			if err := budget.KeepPath(e.Name); err != nil {
+				return err
+			}
+			e.Name = strings.Clone(e.Name)
+			held = append(held, e)
+		} else {
+			w.emit(e, JoinRemote(rel, e.Name))
+		}
 		if !w.recursive || e.Type != client.EntryDir {
 			return nil
 		}
@@ -154,6 +177,23 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	})
 	if err != nil {
 		return err
+	}
+	// Newest first; entries without a time last, then by name.
+	slices.SortStableFunc(held, func(a, b client.Entry) int {
+		ka, kb := a.Precision != client.TimeUnknown, b.Precision != client.TimeUnknown
+		switch {
+		case ka != kb:
+			if ka {
+				return -1
+			}
+			return 1
+		case ka && !a.ModTime.Equal(b.ModTime):
+			return b.ModTime.Compare(a.ModTime)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	for _, e := range held {
+		w.emit(e, JoinRemote(rel, e.Name))
 	}
 	defer func() {
 		for _, name := range subs {

@@ -32,7 +32,7 @@ type printer interface {
 	reply(code int, lines []string) error
 	// list returns the printer of one listing, which shows its entries
 	// on w as they come.
-	list(w io.Writer, long bool) listPrinter
+	list(w io.Writer, long, human bool) listPrinter
 }
 
 // listPrinter shows the entries of one listing as they come.
@@ -130,15 +130,15 @@ func (p textPrinter) reply(code int, lines []string) error {
 	return nil
 }
 
-func (p textPrinter) list(w io.Writer, long bool) listPrinter {
-	return &textList{w: w, long: long}
+func (p textPrinter) list(w io.Writer, long, human bool) listPrinter {
+	return &textList{w: w, long: long, human: human}
 }
 
 // textList prints names, or ferry's long lines, one a line.
 type textList struct {
-	w    io.Writer
-	long bool
-	n    int
+	w           io.Writer
+	long, human bool
+	n           int
 }
 
 func (l *textList) entry(e client.Entry, path string) {
@@ -146,7 +146,7 @@ func (l *textList) entry(e client.Entry, path string) {
 	// Names come from the server: escape control characters so that
 	// they cannot drive the terminal.
 	if l.long {
-		fmt.Fprintln(l.w, client.Sanitize(longLine(e, path)))
+		fmt.Fprintln(l.w, client.Sanitize(longLine(e, path, l.human)))
 		return
 	}
 	fmt.Fprintln(l.w, client.Sanitize(path))
@@ -188,7 +188,7 @@ func (p jsonPrinter) reply(code int, lines []string) error {
 	return p.f.writeJSON(jsonReply{Code: code, Lines: lines})
 }
 
-func (p jsonPrinter) list(w io.Writer, _ bool) listPrinter {
+func (p jsonPrinter) list(w io.Writer, _, _ bool) listPrinter {
 	return &jsonList{w: w, lines: p.f.JSONLines}
 }
 

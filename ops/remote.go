@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/pattern"
+	"github.com/ferry-ftp/ferry/internal/progress"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -88,7 +89,7 @@ func WriteJSON(w io.Writer, v any) error {
 
 // longLine formats an entry in ferry's one long-listing format, whatever
 // the server's style: type and permissions, size, time, name.
-func longLine(e client.Entry, name string) string {
+func longLine(e client.Entry, name string, human bool) string {
 	typ := map[client.EntryType]byte{client.EntryFile: '-', client.EntryDir: 'd', client.EntryLink: 'l'}[e.Type]
 	if typ == 0 {
 		typ = '?'
@@ -98,7 +99,10 @@ func longLine(e client.Entry, name string) string {
 		perm = e.Mode.Perm().String()[1:]
 	}
 	size := "-"
-	if e.Size >= 0 {
+	switch {
+	case e.Size >= 0 && human:
+		size = progress.FormatBytes(e.Size)
+	case e.Size >= 0:
 		size = fmt.Sprint(e.Size)
 	}
 	when := "                "
