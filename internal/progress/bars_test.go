@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -39,24 +40,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // newTestBars returns live Bars on a buffer, 100 columns wide, with a fake
@@ -328,7 +311,7 @@ func TestBarsCloseWhileRunning(t *testing.T) {
 // TestBarsConcurrent runs transfers in parallel with the real redraw
 // goroutine and checks that the screen ends with one intact final line each.
 func TestBarsConcurrent(t *testing.T) {
-	var out lockedBuffer
+	var out testsupport.LockedBuffer
 	b := NewBars(&out, WithLive(true), WithVerbose(true), WithWidth(100), WithInterval(time.Millisecond))
 	const n = 8
 	var wg sync.WaitGroup
@@ -377,7 +360,7 @@ func TestBarsConcurrent(t *testing.T) {
 // TestBarsRestartsLoop checks that the redraw goroutine, which stops when no
 // transfer runs, starts again with the next one.
 func TestBarsRestartsLoop(t *testing.T) {
-	var out lockedBuffer
+	var out testsupport.LockedBuffer
 	b := NewBars(&out, WithLive(true), WithInterval(time.Millisecond))
 	for i := range 2 {
 		name := "round" + strconv.Itoa(i)
