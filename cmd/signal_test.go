@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // ferryBinary returns a path that runs this test binary as ferry
@@ -70,11 +71,11 @@ func pausedServer(t *testing.T, verb, name string, stallAbor bool) (*ftptest.Ser
 // the file part (a glob pattern: an upload writes to a temporary name of
 // its own process) holds pauseAt bytes: the paused transfer has moved all
 // it will.
-func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *testsupport.LockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(ferryBinary(t), args...)
 	cmd.Dir = dir
-	var stderr bytes.Buffer
+	var stderr testsupport.LockedBuffer // read while ferry runs
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -101,7 +102,7 @@ func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *byt
 
 // waitExit130 waits for ferry to end and checks that it exited 130 and
 // said it was interrupted.
-func waitExit130(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
+func waitExit130(t *testing.T, cmd *exec.Cmd, stderr *testsupport.LockedBuffer) {
 	t.Helper()
 	err := cmd.Wait()
 	var ee *exec.ExitError
