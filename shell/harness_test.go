@@ -180,32 +180,13 @@ func (h *harness) prompt() string { return h.sh.prompt() }
 // write creates a file under the served folder.
 func (h *harness) write(name, content string) {
 	h.t.Helper()
-	writeFile(h.t, filepath.Join(h.srv.Root(), name), content)
+	testsupport.WriteFile(h.t, filepath.Join(h.srv.Root(), name), content)
 }
 
 // writeLocal creates a file under the local folder.
 func (h *harness) writeLocal(name, content string) {
 	h.t.Helper()
-	writeFile(h.t, filepath.Join(h.local, name), content)
-}
-
-func writeFile(t *testing.T, p, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readFile returns a file's content, or "<missing>".
-func readFile(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return "<missing>"
-	}
-	return string(b)
+	testsupport.WriteFile(h.t, filepath.Join(h.local, name), content)
 }
 
 // sent reports whether the server received the command line cmd.
