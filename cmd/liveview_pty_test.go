@@ -18,6 +18,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // slowReader yields data in small chunks with a pause before each, so that
@@ -59,14 +60,8 @@ func TestProgressLiveViewPty(t *testing.T) {
 		return nil
 	}})
 	for i := range folders {
-		d := filepath.Join(srv.Root(), "site", fmt.Sprintf("d%02d", i))
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
 		for j := range perFolder {
-			if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("file-%03d.txt", j)), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testsupport.WriteFile(t, filepath.Join(srv.Root(), "site", fmt.Sprintf("d%02d", i), fmt.Sprintf("file-%03d.txt", j)), string(data))
 		}
 	}
 	dir, home := t.TempDir(), t.TempDir()
@@ -108,14 +103,9 @@ func TestProgressNotTerminal(t *testing.T) {
 		}
 		return nil
 	}})
-	if err := os.MkdirAll(filepath.Join(srv.Root(), "pub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	names := []string{"a.txt", "b.txt", "c.txt", "d.txt"}
 	for _, name := range names {
-		if err := os.WriteFile(filepath.Join(srv.Root(), "pub", name), []byte(name+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "pub", name), name+"\n")
 	}
 	home := t.TempDir()
 	cmd := exec.Command(ferryBinary(t), "get", "--retries", "0", "ftp://user:pass@"+srv.Addr()+"/pub/*.txt")
