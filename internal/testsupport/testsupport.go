@@ -1,6 +1,7 @@
 // Package testsupport holds the helpers that the tests of several ferry
-// packages share: a buffer safe for concurrent writes, and local file
-// writers, readers and tree snapshots.
+// packages share: a buffer safe for concurrent writes, local file writers,
+// readers and tree snapshots, and a terminal screen replayed from a live
+// display's output.
 //
 // It is for tests only: no package outside a _test.go file imports it. Its
 // helpers keep no state of their own between calls.

@@ -55,7 +55,7 @@ func TestWriteReadTree(t *testing.T) {
 	}
 }
 
-// fatalTB records a call of Fatal and ends the goroutine, as testing does.
+// fatalTB records a call of Fatal or Fatalf and ends the goroutine, as testing does.
 type fatalTB struct {
 	testing.TB
 	failed bool
@@ -68,7 +68,9 @@ func (f *fatalTB) Fatal(...any) {
 	runtime.Goexit()
 }
 
-// fails reports whether f called Fatal on a fatalTB.
+func (f *fatalTB) Fatalf(string, ...any) { f.Fatal() }
+
+// fails reports whether f called Fatal or Fatalf on a fatalTB.
 func fails(f func(testing.TB)) bool {
 	tb := &fatalTB{}
 	done := make(chan struct{})
