@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // thief connects to the active-mode address a client announces, as anyone
@@ -135,7 +136,7 @@ func TestActiveEarlyConnectionDropped(t *testing.T) {
 		srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, nil)})
 		want := []byte("the real file's bytes")
 		writeFile(t, srv, "f", want)
-		var trace lockedBuffer
+		var trace testsupport.LockedBuffer
 		c := activeConn(t, srv, verb == "EPRT", &trace)
 		if got := get(t, c, "f", 0); !bytes.Equal(got, want) {
 			t.Errorf("got %q, want %q", got, want)
@@ -164,7 +165,7 @@ func TestActiveEarlyConnectionRetry425(t *testing.T) {
 		srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, hookVerb("RETR", 1, &ftptest.Reply{Code: 425, Text: "Can't open data connection."}))})
 		want := []byte("the real file's bytes")
 		writeFile(t, srv, "f", want)
-		var trace lockedBuffer
+		var trace testsupport.LockedBuffer
 		c := activeConn(t, srv, verb == "EPRT", &trace)
 		if got := get(t, c, "f", 0); !bytes.Equal(got, want) {
 			t.Errorf("got %q, want %q", got, want)
@@ -198,7 +199,7 @@ func TestActiveEarlyConnectionRefusedCommand(t *testing.T) {
 		}
 		srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, always425)})
 		writeFile(t, srv, "f", []byte("data"))
-		var trace lockedBuffer
+		var trace testsupport.LockedBuffer
 		c := activeConn(t, srv, verb == "EPRT", &trace)
 		rc, err := c.Retr(testCtx(t), "f", 0)
 		if err == nil {
@@ -230,7 +231,7 @@ func TestActiveEarlyConnectionBeforeMark(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, hookVerb("RETR", 1, &ftptest.Reply{
 		Raw: []byte("150 Connecting to port 1.\r\n425 Could not open data connection: Connection refused.\r\n")}))})
 	writeFile(t, srv, "f", []byte("the real file's bytes"))
-	var trace lockedBuffer
+	var trace testsupport.LockedBuffer
 	c := activeConn(t, srv, false, &trace)
 	setTimeouts(c, 300*time.Millisecond, 0)
 	rc, err := c.Retr(testCtx(t), "f", 0)
@@ -256,7 +257,7 @@ func TestActiveEarlyConnectionUpload(t *testing.T) {
 		th := &thief{payload: "STOLEN"}
 		srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, nil)})
 		data := bytes.Repeat([]byte("upload "), 10000)
-		var trace lockedBuffer
+		var trace testsupport.LockedBuffer
 		c := activeConn(t, srv, verb == "EPRT", &trace)
 		put(t, c, "f", 0, data, false)
 		if got := readFile(t, srv, "f"); !bytes.Equal(got, data) {
@@ -280,7 +281,7 @@ func TestActiveEarlyConnectionListing(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Hook: th.hook(t, nil)})
 	writeFile(t, srv, "d/a", nil)
 	writeFile(t, srv, "d/b", nil)
-	var trace lockedBuffer
+	var trace testsupport.LockedBuffer
 	c := activeConn(t, srv, false, &trace)
 	names, err := c.NameList(testCtx(t), "d")
 	if err != nil {
@@ -380,23 +381,4 @@ func TestFinal425UntrustedCutShort(t *testing.T) {
 			matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR f", "ABOR", "NOOP", "NOOP"})
 		})
 	}
-}
-
-// lockedBuffer is a trace sink safe for the concurrent writes of the
-// data-connection setup.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

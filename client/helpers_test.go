@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // testTimeout bounds every test's context; a hang fails instead of
@@ -71,13 +72,7 @@ func setTimeouts(c *Conn, connect, idle time.Duration) {
 // writeFile creates a file under the server's root.
 func writeFile(t *testing.T, srv *ftptest.Server, name string, data []byte) {
 	t.Helper()
-	p := filepath.Join(srv.Root(), filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), filepath.FromSlash(name)), string(data))
 }
 
 func readFile(t *testing.T, srv *ftptest.Server, name string) []byte {

@@ -9,15 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/creack/pty"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // slowReader yields data in small chunks with a pause before each, so that
@@ -59,26 +58,20 @@ func TestProgressLiveViewPty(t *testing.T) {
 		return nil
 	}})
 	for i := range folders {
-		d := filepath.Join(srv.Root(), "site", fmt.Sprintf("d%02d", i))
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
 		for j := range perFolder {
-			if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("file-%03d.txt", j)), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testsupport.WriteFile(t, filepath.Join(srv.Root(), "site", fmt.Sprintf("d%02d", i), fmt.Sprintf("file-%03d.txt", j)), string(data))
 		}
 	}
 	dir, home := t.TempDir(), t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "TERM=xterm", "FERRY_PASSWORD=")
 	out, err := runOnTerminal(t, dir, env, "mirror", "--parallel", "12", "ftp://user:pass@"+srv.Addr()+"/site", "dl")
 	if err != nil {
-		t.Fatalf("ferry mirror: %v; the terminal shows:\n%s", err, strings.Join(replay(t, out).lines(), "\n"))
+		t.Fatalf("ferry mirror: %v; the terminal shows:\n%s", err, strings.Join(testsupport.Replay(t, string(out)).Lines(), "\n"))
 	}
-	scr := replay(t, out)
-	lines := scr.lines()
-	if scr.rows > 12 || len(lines) > 12 {
-		t.Errorf("the terminal used %d lines (%d left), want at most 12:\n%s", scr.rows, len(lines), strings.Join(lines, "\n"))
+	scr := testsupport.Replay(t, string(out))
+	lines := scr.Lines()
+	if scr.Rows() > 12 || len(lines) > 12 {
+		t.Errorf("the terminal used %d lines (%d left), want at most 12:\n%s", scr.Rows(), len(lines), strings.Join(lines, "\n"))
 	}
 	if len(lines) == 0 || !regexp.MustCompile(`^2000 file\(s\), `).MatchString(lines[len(lines)-1]) {
 		t.Errorf("the last line is not the summary; the terminal shows:\n%s", strings.Join(lines, "\n"))
@@ -108,14 +101,9 @@ func TestProgressNotTerminal(t *testing.T) {
 		}
 		return nil
 	}})
-	if err := os.MkdirAll(filepath.Join(srv.Root(), "pub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	names := []string{"a.txt", "b.txt", "c.txt", "d.txt"}
 	for _, name := range names {
-		if err := os.WriteFile(filepath.Join(srv.Root(), "pub", name), []byte(name+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "pub", name), name+"\n")
 	}
 	home := t.TempDir()
 	cmd := exec.Command(ferryBinary(t), "get", "--retries", "0", "ftp://user:pass@"+srv.Addr()+"/pub/*.txt")
@@ -180,76 +168,4 @@ func runOnTerminal(t *testing.T, dir string, env []string, args ...string) ([]by
 		t.Fatal("the pty was not closed after ferry ended")
 	}
 	return nil, nil
-}
-
-// screen is a terminal of unlimited height replayed from output, knowing
-// only what a progress display writes: printable text, CR, LF, and the CSI
-// sequences cursor up (A), erase in line (K) and erase in display (J).
-type screen struct {
-	grid [][]rune
-	rows int // rows text has been written on
-}
-
-// replay interprets out on an empty screen; it fails the test on an
-// escape sequence it does not know.
-func replay(t *testing.T, out []byte) *screen {
-	t.Helper()
-	s := &screen{}
-	row, col := 0, 0
-	at := func() {
-		for len(s.grid) <= row {
-			s.grid = append(s.grid, nil)
-		}
-	}
-	csi := regexp.MustCompile(`^\x1b\[(\d*)([A-Za-z])`)
-	for i := 0; i < len(out); {
-		if m := csi.FindSubmatch(out[i:]); m != nil {
-			i += len(m[0])
-			at()
-			n, _ := strconv.Atoi(string(m[1]))
-			switch string(m[2]) {
-			case "A":
-				row = max(row-max(n, 1), 0)
-			case "K":
-				s.grid[row] = s.grid[row][:min(col, len(s.grid[row]))]
-			case "J":
-				s.grid[row] = s.grid[row][:min(col, len(s.grid[row]))]
-				s.grid = s.grid[:row+1]
-			default:
-				t.Fatalf("unknown escape sequence %q", m[0])
-			}
-			continue
-		}
-		r, size := utf8.DecodeRune(out[i:])
-		i += size
-		switch r {
-		case '\x1b':
-			t.Fatalf("unknown escape sequence in %q", out[i-1:min(i+8, len(out))])
-		case '\r':
-			col = 0
-		case '\n':
-			row, col = row+1, 0
-		default:
-			at()
-			s.rows = max(s.rows, row+1)
-			for len(s.grid[row]) <= col {
-				s.grid[row] = append(s.grid[row], ' ')
-			}
-			s.grid[row][col] = r
-			col++
-		}
-	}
-	return s
-}
-
-// lines returns the screen's lines, without the empty ones at the bottom.
-func (s *screen) lines() []string {
-	var l []string
-	for _, r := range s.grid {
-		l = append(l, strings.TrimRight(string(r), " "))
-	}
-	for len(l) > 0 && l[len(l)-1] == "" {
-		l = l[:len(l)-1]
-	}
-	return l
 }

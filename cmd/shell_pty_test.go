@@ -17,6 +17,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // ptyWait bounds each wait for the shell's output.
@@ -116,12 +117,7 @@ func TestShellOnTerminal(t *testing.T) {
 		return nil
 	}})
 	data := bytes.Repeat([]byte("0123456789abcdef"), 100_000)
-	if err := os.MkdirAll(filepath.Join(srv.Root(), "pub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(srv.Root(), "pub", "big.bin"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "pub", "big.bin"), string(data))
 	dir := t.TempDir()
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"),

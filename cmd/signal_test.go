@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // ferryBinary returns a path that runs this test binary as ferry
@@ -70,11 +71,11 @@ func pausedServer(t *testing.T, verb, name string, stallAbor bool) (*ftptest.Ser
 // the file part (a glob pattern: an upload writes to a temporary name of
 // its own process) holds pauseAt bytes: the paused transfer has moved all
 // it will.
-func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *testsupport.LockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(ferryBinary(t), args...)
 	cmd.Dir = dir
-	var stderr bytes.Buffer
+	var stderr testsupport.LockedBuffer // read while ferry runs
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -101,7 +102,7 @@ func startFerry(t *testing.T, dir, part string, args ...string) (*exec.Cmd, *byt
 
 // waitExit130 waits for ferry to end and checks that it exited 130 and
 // said it was interrupted.
-func waitExit130(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
+func waitExit130(t *testing.T, cmd *exec.Cmd, stderr *testsupport.LockedBuffer) {
 	t.Helper()
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -158,11 +159,11 @@ func TestInterruptGet(t *testing.T) {
 	for _, sig := range signals {
 		t.Run(sig.String(), func(t *testing.T) {
 			srv, abor := pausedServer(t, "RETR", "big.bin", false)
-			os.WriteFile(filepath.Join(srv.Root(), "big.bin"), bigData, 0o644)
+			testsupport.WriteFile(t, filepath.Join(srv.Root(), "big.bin"), string(bigData))
 			dir := t.TempDir()
 			local := filepath.Join(dir, "big.bin")
 			old := []byte("old contents")
-			os.WriteFile(local, old, 0o644)
+			testsupport.WriteFile(t, local, string(old))
 			url := "ftp://user:pass@" + srv.Addr() + "/big.bin"
 
 			part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
@@ -192,9 +193,9 @@ func TestInterruptPut(t *testing.T) {
 			srv, abor := pausedServer(t, "STOR", "big.bin", false)
 			remote := filepath.Join(srv.Root(), "big.bin")
 			old := []byte("old remote contents")
-			os.WriteFile(remote, old, 0o644)
+			testsupport.WriteFile(t, remote, string(old))
 			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, "big.bin"), bigData, 0o644)
+			testsupport.WriteFile(t, filepath.Join(dir, "big.bin"), string(bigData))
 			tmp, err := uploadTempName(filepath.Join(dir, "big.bin"), "big.bin")
 			if err != nil {
 				t.Fatal(err)
@@ -246,10 +247,9 @@ func TestInterruptMirror(t *testing.T) {
 				src, dst = filepath.Join(work, "copy"), filepath.Join(srv.Root(), "tree")
 				args = []string{"mirror", "-q", "-R", "copy", url}
 			}
-			os.MkdirAll(filepath.Join(src, "sub"), 0o755)
-			os.WriteFile(filepath.Join(src, "big.bin"), bigData, 0o644)
+			testsupport.WriteFile(t, filepath.Join(src, "big.bin"), string(bigData))
 			for name, data := range small {
-				os.WriteFile(filepath.Join(src, name), []byte(data), 0o644)
+				testsupport.WriteFile(t, filepath.Join(src, filepath.FromSlash(name)), data)
 			}
 
 			var part string
@@ -299,7 +299,7 @@ func TestSecondInterruptEndsAtOnce(t *testing.T) {
 		t.Skip("runs the binary")
 	}
 	srv, abor := pausedServer(t, "RETR", "big.bin", true)
-	os.WriteFile(filepath.Join(srv.Root(), "big.bin"), bigData, 0o644)
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "big.bin"), string(bigData))
 	dir := t.TempDir()
 	part := filepath.Join(dir, downloadTemp(t, srv, "big.bin", "big.bin"))
 	cmd, stderr := startFerry(t, dir, part, "get", "-q", "ftp://user:pass@"+srv.Addr()+"/big.bin")

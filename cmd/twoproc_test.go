@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // gate is a reader that passes first on, then waits until open is
@@ -37,7 +38,7 @@ func (g *gate) Read(b []byte) (int, error) {
 // process is a ferry process the test started.
 type process struct {
 	cmd    *exec.Cmd
-	stderr bytes.Buffer
+	stderr testsupport.LockedBuffer // read while ferry runs
 	done   chan error
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // makeTree creates files (names ending in "/" are folders) under root.
@@ -12,13 +14,9 @@ func makeTree(t *testing.T, root string, names ...string) {
 	t.Helper()
 	for _, n := range names {
 		p := filepath.Join(root, filepath.FromSlash(n))
-		var err error
-		if n[len(n)-1] == '/' {
-			err = os.MkdirAll(p, 0o755)
-		} else if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-			err = os.WriteFile(p, []byte("x"), 0o644)
-		}
-		if err != nil {
+		if n[len(n)-1] != '/' {
+			testsupport.WriteFile(t, p, "x")
+		} else if err := os.MkdirAll(p, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

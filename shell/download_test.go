@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -70,29 +71,15 @@ func TestMgetNeverTakesAFileForAPartialOne(t *testing.T) {
 				t.Fatalf("mget: the cut download of a.txt was not reported: %q", errOut)
 			}
 			partial := map[string]string{"a.txt.part": files["a.txt.part"], temp: files[temp]}
-			if got := localFiles(t, filepath.Join(h.local, "out")); !maps.Equal(got, partial) {
+			if got := testsupport.Tree(t, filepath.Join(h.local, "out")); !maps.Equal(got, partial) {
 				t.Fatalf("after mget: %q, want %q", got, partial)
 			}
 			h.runOK("reget a.txt")
-			if got := localFiles(t, filepath.Join(h.local, "out")); !maps.Equal(got, files) {
+			if got := testsupport.Tree(t, filepath.Join(h.local, "out")); !maps.Equal(got, files) {
 				t.Fatalf("after reget: %q, want %q", got, files)
 			}
 		})
 	}
-}
-
-// localFiles returns the files of dir and their contents.
-func localFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, e := range entries {
-		out[e.Name()] = readFile(filepath.Join(dir, e.Name()))
-	}
-	return out
 }
 
 // TestCatChecksAnnouncedSize: the shell's cat writes no more than the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -19,7 +20,7 @@ func TestGetAndPut(t *testing.T) {
 	h.runOK("cd pub")
 
 	_, errOut := h.run("get hello.txt")
-	if got := readFile(filepath.Join(h.local, "hello.txt")); got != "hello, world\n" {
+	if got := testsupport.ReadFile(filepath.Join(h.local, "hello.txt")); got != "hello, world\n" {
 		t.Fatalf("get wrote %q", got)
 	}
 	if !strings.Contains(errOut, "1 file(s), ") {
@@ -29,12 +30,12 @@ func TestGetAndPut(t *testing.T) {
 		t.Errorf("files beside hello.txt: %v", entries)
 	}
 	h.runOK("get hello.txt other.txt")
-	if readFile(filepath.Join(h.local, "other.txt")) != "hello, world\n" {
+	if testsupport.ReadFile(filepath.Join(h.local, "other.txt")) != "hello, world\n" {
 		t.Error("get REMOTE LOCAL")
 	}
 	os.Mkdir(filepath.Join(h.local, "sub"), 0o755)
 	h.runOK("get /pub/hello.txt sub")
-	if readFile(filepath.Join(h.local, "sub", "hello.txt")) != "hello, world\n" {
+	if testsupport.ReadFile(filepath.Join(h.local, "sub", "hello.txt")) != "hello, world\n" {
 		t.Error("get into a local folder")
 	}
 	if _, errOut := h.run("get missing.txt"); !strings.Contains(errOut, "missing.txt:") || !strings.Contains(errOut, "550") {
@@ -52,7 +53,7 @@ func TestGetAndPut(t *testing.T) {
 	h.writeLocal("up2.txt", "uploaded\n")
 	h.runOK("put up2.txt in") // an existing folder, without the slash
 	for _, p := range []string{"pub/up.txt", "pub/renamed.txt", "pub/in/up.txt", "pub/in/up2.txt"} {
-		if got := readFile(filepath.Join(h.srv.Root(), p)); got != "uploaded\n" {
+		if got := testsupport.ReadFile(filepath.Join(h.srv.Root(), p)); got != "uploaded\n" {
 			t.Errorf("%s holds %q", p, got)
 		}
 	}
@@ -70,7 +71,7 @@ func TestRegetAndReput(t *testing.T) {
 	h.write("big.bin", string(data))
 	h.writeLocal(h.tempName("big.bin", "big.bin"), string(data[:4000]))
 	h.runOK("reget big.bin")
-	if got := readFile(filepath.Join(h.local, "big.bin")); got != string(data) {
+	if got := testsupport.ReadFile(filepath.Join(h.local, "big.bin")); got != string(data) {
 		t.Fatalf("reget gave %d bytes", len(got))
 	}
 	h.mustSend("REST 4000", "RETR big.bin")
@@ -80,7 +81,7 @@ func TestRegetAndReput(t *testing.T) {
 	tmp := uploadTemp(t, filepath.Join(h.local, "up.bin"), "up.bin")
 	h.write(parked, string(data[:3000]))
 	h.runOK("reput up.bin")
-	if got := readFile(filepath.Join(h.srv.Root(), "up.bin")); got != string(data) {
+	if got := testsupport.ReadFile(filepath.Join(h.srv.Root(), "up.bin")); got != string(data) {
 		t.Fatalf("reput gave %d bytes", len(got))
 	}
 	h.mustSend("RNFR "+parked, "RNTO "+tmp, "REST 3000", "STOR "+tmp, "RNFR "+tmp, "RNTO up.bin")
@@ -138,7 +139,7 @@ func TestMgetRefusesHostileNames(t *testing.T) {
 	if !strings.Contains(errOut, "3 of 4 items failed, 1 skipped") || !strings.Contains(errOut, "skipped d.txt: a folder") {
 		t.Errorf("no partial failure: %q", errOut)
 	}
-	if readFile(filepath.Join(h.local, "ok.txt")) != "ok" {
+	if testsupport.ReadFile(filepath.Join(h.local, "ok.txt")) != "ok" {
 		t.Error("ok.txt was not downloaded")
 	}
 	entries, _ := os.ReadDir(h.local)
@@ -186,7 +187,7 @@ func TestMgetAndMputAsk(t *testing.T) {
 	h.run("a")
 	want := map[string]string{"a.txt": "a.txt", "b.txt": "<missing>", "c.txt": "c.txt", "d.txt": "d.txt"}
 	for n, w := range want {
-		if got := readFile(filepath.Join(h.local, n)); got != w {
+		if got := testsupport.ReadFile(filepath.Join(h.local, n)); got != w {
 			t.Errorf("after mget %s holds %q, want %q", n, got, w)
 		}
 	}
@@ -197,13 +198,13 @@ func TestMgetAndMputAsk(t *testing.T) {
 	h.typeKeys("mput *.log\n")
 	h.waitReady()
 	h.run("q")
-	if readFile(filepath.Join(h.srv.Root(), "in", "x1.log")) != "<missing>" {
+	if testsupport.ReadFile(filepath.Join(h.srv.Root(), "in", "x1.log")) != "<missing>" {
 		t.Error("mput uploaded after q")
 	}
 	h.runOK("prompt")
 	h.runOK("mput *.log")
 	for _, n := range []string{"x1.log", "x2.log"} {
-		if readFile(filepath.Join(h.srv.Root(), "in", n)) == "<missing>" {
+		if testsupport.ReadFile(filepath.Join(h.srv.Root(), "in", n)) == "<missing>" {
 			t.Errorf("mput did not upload %s", n)
 		}
 	}
@@ -249,7 +250,7 @@ func TestInterruptTransfer(t *testing.T) {
 	}
 	h.runOK("pwd")
 	h.runOK("reget big.bin")
-	if got := readFile(filepath.Join(h.local, "big.bin")); got != string(data) {
+	if got := testsupport.ReadFile(filepath.Join(h.local, "big.bin")); got != string(data) {
 		t.Fatalf("reget gave %d bytes", len(got))
 	}
 	h.mustSend("ABOR", "REST 300000")

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,29 +16,12 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // waitLimit bounds every wait of the tests.
 const waitLimit = 20 * time.Second
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // testOpen is a Config.Open for tests: it reads the user and password
 // from the URL, and resolves the bookmarks of the map it is given.
@@ -76,9 +57,9 @@ type harness struct {
 	srv    *ftptest.Server
 	sh     *Shell
 	keys   *io.PipeWriter
-	screen *syncBuffer // what readline draws
-	out    *syncBuffer // the shell's stdout
-	errOut *syncBuffer // the shell's stderr
+	screen *testsupport.LockedBuffer // what readline draws
+	out    *testsupport.LockedBuffer // the shell's stdout
+	errOut *testsupport.LockedBuffer // the shell's stderr
 	ready  chan struct{}
 	sigs   chan os.Signal
 	done   chan error
@@ -98,7 +79,7 @@ func startHarness(t *testing.T, cfg ftptest.Config, connect bool, adjust ...func
 	t.Helper()
 	srv := ftptest.New(t, cfg)
 	h := &harness{
-		t: t, srv: srv, screen: &syncBuffer{}, out: &syncBuffer{}, errOut: &syncBuffer{},
+		t: t, srv: srv, screen: &testsupport.LockedBuffer{}, out: &testsupport.LockedBuffer{}, errOut: &testsupport.LockedBuffer{},
 		ready: make(chan struct{}, 16), sigs: make(chan os.Signal, 1), done: make(chan error, 1),
 		local: t.TempDir(), url: "ftp://user:pass@" + srv.Addr() + "/",
 	}
@@ -199,32 +180,13 @@ func (h *harness) prompt() string { return h.sh.prompt() }
 // write creates a file under the served folder.
 func (h *harness) write(name, content string) {
 	h.t.Helper()
-	writeFile(h.t, filepath.Join(h.srv.Root(), name), content)
+	testsupport.WriteFile(h.t, filepath.Join(h.srv.Root(), name), content)
 }
 
 // writeLocal creates a file under the local folder.
 func (h *harness) writeLocal(name, content string) {
 	h.t.Helper()
-	writeFile(h.t, filepath.Join(h.local, name), content)
-}
-
-func writeFile(t *testing.T, p, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readFile returns a file's content, or "<missing>".
-func readFile(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return "<missing>"
-	}
-	return string(b)
+	testsupport.WriteFile(h.t, filepath.Join(h.local, name), content)
 }
 
 // sent reports whether the server received the command line cmd.

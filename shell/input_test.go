@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 func TestRedact(t *testing.T) {
@@ -178,7 +179,7 @@ func TestCompletion(t *testing.T) {
 	// Tab through readline: the single candidate is inserted.
 	h.runOK("prompt")
 	h.run("get hel\t")
-	if readFile(filepath.Join(h.local, "hello.txt")) != "hello" {
+	if testsupport.ReadFile(filepath.Join(h.local, "hello.txt")) != "hello" {
 		t.Errorf("tab completion did not give get hello.txt; screen %q", h.screen.String())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -151,7 +152,7 @@ func TestByeAndEOF(t *testing.T) {
 // failure and the "-" prefix.
 func TestBatch(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
-	writeFile(t, filepath.Join(srv.Root(), "f.txt"), "f")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "f")
 	url := "ftp://user:pass@" + srv.Addr() + "/"
 	run := func(script string, quiet bool) (string, string, error) {
 		var out, errOut strings.Builder

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 func TestPromptAndFolders(t *testing.T) {
@@ -110,7 +111,7 @@ func TestFileCommands(t *testing.T) {
 		t.Fatalf("mkdir: %v", err)
 	}
 	h.runOK("rename f.txt new/g.txt")
-	if readFile(filepath.Join(root, "new", "g.txt")) != "12345" {
+	if testsupport.ReadFile(filepath.Join(root, "new", "g.txt")) != "12345" {
 		t.Fatal("rename did not move the file")
 	}
 	h.runOK("mv new/g.txt new/h.txt")
@@ -158,14 +159,14 @@ func TestMdelete(t *testing.T) {
 	h.waitReady()
 	h.run("q")
 	root := h.srv.Root()
-	if readFile(filepath.Join(root, "a.tmp")) != "<missing>" || readFile(filepath.Join(root, "b.tmp")) == "<missing>" ||
-		readFile(filepath.Join(root, "c.tmp")) == "<missing>" {
+	if testsupport.ReadFile(filepath.Join(root, "a.tmp")) != "<missing>" || testsupport.ReadFile(filepath.Join(root, "b.tmp")) == "<missing>" ||
+		testsupport.ReadFile(filepath.Join(root, "c.tmp")) == "<missing>" {
 		t.Fatal("mdelete with y, n, q deleted the wrong files")
 	}
 	// Without prompting, every match goes.
 	h.runOK("prompt")
 	h.runOK("mdelete *.tmp")
-	if readFile(filepath.Join(root, "b.tmp")) != "<missing>" || readFile(filepath.Join(root, "keep.txt")) == "<missing>" {
+	if testsupport.ReadFile(filepath.Join(root, "b.tmp")) != "<missing>" || testsupport.ReadFile(filepath.Join(root, "keep.txt")) == "<missing>" {
 		t.Fatal("mdelete without prompting")
 	}
 	if _, errOut := h.run("mdelete *.none"); !strings.Contains(errOut, "no remote file matches") {

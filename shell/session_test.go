@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 func TestOpenCloseUser(t *testing.T) {
@@ -180,7 +181,7 @@ func TestReconnectAfterDrop(t *testing.T) {
 	before := h.srv.Sessions()
 	h.writeLocal("a.txt", "local")
 	drop.Store(true)
-	if _, errOut := h.run("get a.txt"); strings.Contains(errOut, "ferry:") || readFile(filepath.Join(h.local, "a.txt")) != "a" {
+	if _, errOut := h.run("get a.txt"); strings.Contains(errOut, "ferry:") || testsupport.ReadFile(filepath.Join(h.local, "a.txt")) != "a" {
 		t.Errorf("get after the drop: %q", errOut)
 	}
 	drop.Store(true)

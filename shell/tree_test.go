@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // TestMirror runs mirror both ways, with --dry-run, --delete and
@@ -19,7 +20,7 @@ func TestMirror(t *testing.T) {
 	}
 	_, errOut := h.run("mirror site")
 	for n, c := range files {
-		if got := readFile(filepath.Join(h.local, "site", n)); got != c {
+		if got := testsupport.ReadFile(filepath.Join(h.local, "site", n)); got != c {
 			t.Errorf("mirror: local site/%s holds %q, want %q", n, got, c)
 		}
 	}
@@ -35,7 +36,7 @@ func TestMirror(t *testing.T) {
 	if !strings.Contains(out, "delete extra.txt") {
 		t.Errorf("dry run printed %q", out)
 	}
-	if readFile(filepath.Join(h.local, "site", "extra.txt")) != "extra" {
+	if testsupport.ReadFile(filepath.Join(h.local, "site", "extra.txt")) != "extra" {
 		t.Fatal("the dry run deleted a file")
 	}
 	h.runOK("mirror --delete site")
@@ -44,9 +45,9 @@ func TestMirror(t *testing.T) {
 	}
 
 	h.runOK("mirror -x '*.css' -x img site ex/")
-	if readFile(filepath.Join(h.local, "ex", "site", "index.html")) != "home" ||
-		readFile(filepath.Join(h.local, "ex", "site", "css", "main.css")) != "<missing>" ||
-		readFile(filepath.Join(h.local, "ex", "site", "img", "a", "logo.txt")) != "<missing>" {
+	if testsupport.ReadFile(filepath.Join(h.local, "ex", "site", "index.html")) != "home" ||
+		testsupport.ReadFile(filepath.Join(h.local, "ex", "site", "css", "main.css")) != "<missing>" ||
+		testsupport.ReadFile(filepath.Join(h.local, "ex", "site", "img", "a", "logo.txt")) != "<missing>" {
 		t.Error("mirror -x copied excluded files or missed others")
 	}
 
@@ -54,7 +55,7 @@ func TestMirror(t *testing.T) {
 	h.runOK("cd back")
 	h.runOK("mirror -R -P 2 site copy")
 	for n, c := range files {
-		if got := readFile(filepath.Join(h.srv.Root(), "back", "copy", n)); got != c {
+		if got := testsupport.ReadFile(filepath.Join(h.srv.Root(), "back", "copy", n)); got != c {
 			t.Errorf("mirror -R: remote back/copy/%s holds %q, want %q", n, got, c)
 		}
 	}
@@ -86,7 +87,7 @@ func TestMgetAndMputInParallel(t *testing.T) {
 		t.Errorf("mget summary: %q", errOut)
 	}
 	for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
-		if readFile(filepath.Join(h.local, "f"+n+".bin")) != strings.Repeat(n, 100000) {
+		if testsupport.ReadFile(filepath.Join(h.local, "f"+n+".bin")) != strings.Repeat(n, 100000) {
 			t.Errorf("f%s.bin differs", n)
 		}
 	}
@@ -97,7 +98,7 @@ func TestMgetAndMputInParallel(t *testing.T) {
 	h.runOK("lcd up")
 	h.runOK("mput *.dat")
 	for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
-		if readFile(filepath.Join(h.srv.Root(), "pub", "u"+n+".dat")) != strings.Repeat(n, 50000) {
+		if testsupport.ReadFile(filepath.Join(h.srv.Root(), "pub", "u"+n+".dat")) != strings.Repeat(n, 50000) {
 			t.Errorf("u%s.dat differs", n)
 		}
 	}

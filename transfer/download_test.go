@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // servedSource returns the identity of the file remote (a path relative
@@ -37,36 +38,11 @@ func partFor(t testing.TB, srv *ftptest.Server, remote, local string) string {
 	return filepath.Join(filepath.Dir(local), name)
 }
 
-// localTree returns the names in dir and their contents, folders as
-// "dir/"; it fails the test when dir cannot be read.
-func localTree(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			out[rel+"/"] = ""
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		out[rel] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // wantTree fails the test unless dir holds exactly the files want names,
 // with those contents (long contents are compared but not printed).
 func wantTree(t testing.TB, dir string, want map[string]string) {
 	t.Helper()
-	got := localTree(t, dir)
+	got := testsupport.Tree(t, dir)
 	var diffs []string
 	show := func(s string) string {
 		if len(s) > 40 {

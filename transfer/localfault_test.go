@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // TestGetPartIsFolder: a folder where the partial file goes is a local
@@ -25,7 +26,7 @@ func TestGetPartIsFolder(t *testing.T) {
 	if !errors.As(err, &le) || le.Op != "create" || le.Path != part {
 		t.Fatalf("Get = %v, want a local create error for the partial file", err)
 	}
-	if got, _ := os.ReadFile(local); string(got) != "old" {
+	if got := testsupport.ReadFile(local); got != "old" {
 		t.Errorf("old file changed to %q", got)
 	}
 	if fi, err := os.Lstat(part); err != nil || !fi.IsDir() {

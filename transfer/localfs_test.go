@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // umask returns the process's umask.
@@ -68,9 +69,9 @@ func TestGetKeepsModeOfReplacedFile(t *testing.T) {
 			dir := t.TempDir()
 			hook, seen := partModes(dir)
 			srv := ftptest.New(t, ftptest.Config{Hook: hook})
-			write(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
+			testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
 			local := filepath.Join(dir, "f.txt")
-			write(t, local, "old")
+			testsupport.WriteFile(t, local, "old")
 			if err := os.Chmod(local, old); err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +90,7 @@ func TestGetKeepsModeOfReplacedFile(t *testing.T) {
 	}
 	t.Run("new file", func(t *testing.T) {
 		srv := ftptest.New(t, ftptest.Config{})
-		write(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
 		local := filepath.Join(t.TempDir(), "f.txt")
 		if _, err := Get(testCtx(t), connect(t, srv), "f.txt", local, GetOptions{}); err != nil {
 			t.Fatal(err)
@@ -108,9 +109,9 @@ func TestGetKeepsOwnerOfReplacedFile(t *testing.T) {
 		t.Skip("only root may give a file to another user")
 	}
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
 	local := filepath.Join(t.TempDir(), "f.txt")
-	write(t, local, "old")
+	testsupport.WriteFile(t, local, "old")
 	if err := errors.Join(os.Chown(local, 65534, 65534), os.Chmod(local, 0o640)); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestGetKeepsOwnerOfReplacedFile(t *testing.T) {
 func TestGetIntoSpecialFiles(t *testing.T) {
 	data := randomData(3<<20 + 7)
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "f.bin"), string(data))
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.bin"), string(data))
 
 	t.Run("link to /dev/null", func(t *testing.T) {
 		dir := t.TempDir()
@@ -269,12 +270,12 @@ func lockFile(t *testing.T, p string) {
 func TestGetLockedTempNameTakesAnother(t *testing.T) {
 	data := randomData(1<<20 + 3)
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "f.bin"), string(data))
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.bin"), string(data))
 	dir := t.TempDir()
 	local := filepath.Join(dir, "f.bin")
 	part := partFor(t, srv, "f.bin", local)
 	other := "the other process's data, half written"
-	write(t, part, other)
+	testsupport.WriteFile(t, part, other)
 	lockFile(t, part)
 	for _, resume := range []bool{false, true} {
 		res, err := Get(testCtx(t), connect(t, srv), "f.bin", local, GetOptions{Resume: resume})
@@ -291,9 +292,9 @@ func TestGetDirect(t *testing.T) {
 	dir := t.TempDir()
 	hook, seen := partModes(dir)
 	srv := ftptest.New(t, ftptest.Config{Hook: hook})
-	write(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
 	local := filepath.Join(dir, "f.txt")
-	write(t, local, "old contents, longer than the new")
+	testsupport.WriteFile(t, local, "old contents, longer than the new")
 	os.Chmod(local, 0o600)
 	before, _ := os.Stat(local)
 	var n notes
@@ -321,12 +322,12 @@ func TestGetLongNames(t *testing.T) {
 		// A name of n bytes that ends in a two-byte character, cut in
 		// the shortened temporary name at a character boundary.
 		name := strings.Repeat("n", n-3) + "xé"
-		write(t, filepath.Join(srv.Root(), name), "contents of "+name[:3])
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), name), "contents of "+name[:3])
 		local := filepath.Join(dir, name)
 		if _, err := Get(testCtx(t), c, name, local, GetOptions{}); err != nil {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
-		if got, _ := os.ReadFile(local); string(got) != "contents of nnn" {
+		if got := testsupport.ReadFile(local); got != "contents of nnn" {
 			t.Errorf("%d bytes: %q", n, got)
 		}
 	}
@@ -342,10 +343,10 @@ func TestGetFallsBackToDirect(t *testing.T) {
 		t.Skip("no chattr to make a folder immutable")
 	}
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "new contents")
 	dir := filepath.Join(t.TempDir(), "locked")
 	local := filepath.Join(dir, "f.txt")
-	write(t, local, "old contents")
+	testsupport.WriteFile(t, local, "old contents")
 	os.Chmod(local, 0o640)
 	if out, err := exec.Command(chattr, "+i", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot make a folder immutable here: %v: %s", err, out)
@@ -371,7 +372,7 @@ func TestGetFallsBackToDirect(t *testing.T) {
 func TestGetDirectResumes(t *testing.T) {
 	data := randomData(1<<20 + 9)
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "f.bin"), string(data))
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.bin"), string(data))
 	local := filepath.Join(t.TempDir(), "f.bin")
 	c := connect(t, srv)
 	for _, tt := range []struct {
@@ -381,7 +382,7 @@ func TestGetDirectResumes(t *testing.T) {
 		{data[:1000], 1000},
 		{append(append([]byte{}, data...), "more"...), 0},
 	} {
-		write(t, local, string(tt.have))
+		testsupport.WriteFile(t, local, string(tt.have))
 		res, err := Get(testCtx(t), c, "f.bin", local, GetOptions{Direct: true, Resume: true})
 		if err != nil || res.Offset != tt.wantOffset {
 			t.Fatalf("Get = %+v, %v; want offset %d", res, err, tt.wantOffset)

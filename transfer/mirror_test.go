@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // events collects a job's events.
@@ -49,16 +50,6 @@ func planLines(rep *Report, dir Direction) []string {
 		}
 	}
 	return out
-}
-
-func write(t *testing.T, p, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func exists(p string) bool {
@@ -107,17 +98,17 @@ func TestMirror2000FilesBothWays(t *testing.T) {
 func TestMirrorDelete(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
 	root := srv.Root()
-	write(t, filepath.Join(root, "src/a.txt"), "a")
-	write(t, filepath.Join(root, "src/sub/b.txt"), "b")
-	write(t, filepath.Join(root, "src/file-or-dir"), "now a file")
+	testsupport.WriteFile(t, filepath.Join(root, "src/a.txt"), "a")
+	testsupport.WriteFile(t, filepath.Join(root, "src/sub/b.txt"), "b")
+	testsupport.WriteFile(t, filepath.Join(root, "src/file-or-dir"), "now a file")
 	local := t.TempDir()
 	dst := filepath.Join(local, "dst")
-	write(t, filepath.Join(dst, "a.txt"), "a")
-	write(t, filepath.Join(dst, "stale.txt"), "gone")
-	write(t, filepath.Join(dst, "old/deep/x.txt"), "gone")
-	write(t, filepath.Join(dst, "keep.log"), "excluded: kept")
-	write(t, filepath.Join(dst, "file-or-dir/inner"), "in the way")
-	write(t, filepath.Join(local, "outside.txt"), "never touched")
+	testsupport.WriteFile(t, filepath.Join(dst, "a.txt"), "a")
+	testsupport.WriteFile(t, filepath.Join(dst, "stale.txt"), "gone")
+	testsupport.WriteFile(t, filepath.Join(dst, "old/deep/x.txt"), "gone")
+	testsupport.WriteFile(t, filepath.Join(dst, "keep.log"), "excluded: kept")
+	testsupport.WriteFile(t, filepath.Join(dst, "file-or-dir/inner"), "in the way")
+	testsupport.WriteFile(t, filepath.Join(local, "outside.txt"), "never touched")
 	os.Symlink(filepath.Join(local, "outside.txt"), filepath.Join(dst, "link"))
 	p := testPool(t, srv, PoolOptions{Size: 3})
 	opt := MirrorOptions{Update: UpdateChanged, Delete: true, Filter: Filter{Exclude: []string{"*.log"}}}
@@ -151,9 +142,9 @@ func TestMirrorDelete(t *testing.T) {
 	if err != nil || rep.Failed != 0 {
 		t.Fatalf("Mirror = %+v, %v", rep, err)
 	}
-	write(t, filepath.Join(root, "src/keep.log"), "excluded: kept") // for the comparison
+	testsupport.WriteFile(t, filepath.Join(root, "src/keep.log"), "excluded: kept") // for the comparison
 	sameTree(t, filepath.Join(root, "src"), dst)
-	if b, _ := os.ReadFile(filepath.Join(local, "outside.txt")); string(b) != "never touched" {
+	if testsupport.ReadFile(filepath.Join(local, "outside.txt")) != "never touched" {
 		t.Error("file outside the tree changed")
 	}
 	if rep.Deleted != 6 {
@@ -164,11 +155,11 @@ func TestMirrorDelete(t *testing.T) {
 func TestMirrorDeleteRemote(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
 	local := t.TempDir()
-	write(t, filepath.Join(local, "a"), "a")
-	write(t, filepath.Join(srv.Root(), "dst/a"), "a")
-	write(t, filepath.Join(srv.Root(), "dst/extra/x"), "x")
-	write(t, filepath.Join(srv.Root(), "dst/y"), "y")
-	write(t, filepath.Join(srv.Root(), "other/z"), "outside the tree")
+	testsupport.WriteFile(t, filepath.Join(local, "a"), "a")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "dst/a"), "a")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "dst/extra/x"), "x")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "dst/y"), "y")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "other/z"), "outside the tree")
 	p := testPool(t, srv, PoolOptions{Size: 2})
 	rep, err := p.Mirror(testCtx(t), "dst", local, MirrorOptions{Direction: Upload, Delete: true, Update: UpdateChanged})
 	if err != nil || rep.Deleted != 3 || rep.Failed != 0 {
@@ -244,9 +235,9 @@ func TestMirrorOnlyNewer(t *testing.T) {
 			// A newer file on the server is fetched; a newer local one
 			// is kept even though its size differs.
 			newer := time.Now().Add(-time.Hour).Truncate(time.Minute)
-			write(t, filepath.Join(src, "d00/f0001.bin"), "changed on the server")
+			testsupport.WriteFile(t, filepath.Join(src, "d00/f0001.bin"), "changed on the server")
 			os.Chtimes(filepath.Join(src, "d00/f0001.bin"), newer, newer)
-			write(t, filepath.Join(dst, "d01/f0002.bin"), "changed here, later")
+			testsupport.WriteFile(t, filepath.Join(dst, "d01/f0002.bin"), "changed here, later")
 			srv.ResetCommands()
 			rep, err = p.Mirror(testCtx(t), "src", dst, opt)
 			if err != nil || rep.Copied != 1 {
@@ -255,7 +246,7 @@ func TestMirrorOnlyNewer(t *testing.T) {
 			if got := srv.Commands(); countVerb(got, "RETR") != 1 || !slices.Contains(got, "RETR src/d00/f0001.bin") {
 				t.Errorf("third run commands %q", got)
 			}
-			if b, _ := os.ReadFile(filepath.Join(dst, "d01/f0002.bin")); string(b) != "changed here, later" {
+			if testsupport.ReadFile(filepath.Join(dst, "d01/f0002.bin")) != "changed here, later" {
 				t.Error("newer local file replaced")
 			}
 		})
@@ -267,11 +258,11 @@ func TestMirrorOnlyNewer(t *testing.T) {
 func TestMirrorChecksListTimeWithMDTM(t *testing.T) {
 	est := time.FixedZone("EST", -5*3600)
 	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLSD", "MLST"}})
-	write(t, filepath.Join(srv.Root(), "src/f"), "data")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/f"), "data")
 	mtime := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
 	os.Chtimes(filepath.Join(srv.Root(), "src/f"), mtime, mtime)
 	dst := t.TempDir()
-	write(t, filepath.Join(dst, "f"), "data")
+	testsupport.WriteFile(t, filepath.Join(dst, "f"), "data")
 	os.Chtimes(filepath.Join(dst, "f"), mtime, mtime)
 	// The listing is read as if the server were 5 hours behind: its
 	// times look 5 hours newer than they are.
@@ -295,7 +286,7 @@ func TestMirrorChecksListTimeWithMDTM(t *testing.T) {
 func TestMirrorIncludeExclude(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
 	for _, f := range []string{"a.txt", "b.log", "c.txt", "skip/d.txt", "sub/e.txt", "sub/f.bin", "sub/skip.txt"} {
-		write(t, filepath.Join(srv.Root(), "src", f), f)
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "src", f), f)
 	}
 	p := testPool(t, srv, PoolOptions{Size: 2})
 	dst := t.TempDir()
@@ -323,12 +314,12 @@ func TestMirrorIncludeExclude(t *testing.T) {
 
 func TestMirrorDryRunChangesNothing(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "src/new.txt"), "new")
-	write(t, filepath.Join(srv.Root(), "src/d/changed.txt"), "changed!")
-	write(t, filepath.Join(srv.Root(), "dst/gone.txt"), "gone")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/new.txt"), "new")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/d/changed.txt"), "changed!")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "dst/gone.txt"), "gone")
 	local := t.TempDir()
-	write(t, filepath.Join(local, "d/changed.txt"), "old")
-	write(t, filepath.Join(local, "gone.txt"), "gone")
+	testsupport.WriteFile(t, filepath.Join(local, "d/changed.txt"), "old")
+	testsupport.WriteFile(t, filepath.Join(local, "gone.txt"), "gone")
 	before := treeSums(t, srv.Root())
 	localBefore := treeSums(t, local)
 	p := testPool(t, srv, PoolOptions{Size: 2})
@@ -405,7 +396,7 @@ func TestMirrorHostileNames(t *testing.T) {
 				return nil
 			}
 			srv := ftptest.New(t, cfg)
-			write(t, filepath.Join(srv.Root(), "src/good.txt"), "good")
+			testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/good.txt"), "good")
 			base := t.TempDir()
 			dst := filepath.Join(base, "a", "b", "dst")
 			p := testPool(t, srv, PoolOptions{Size: 2})
@@ -414,7 +405,7 @@ func TestMirrorHostileNames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b, _ := os.ReadFile(filepath.Join(dst, "good.txt")); string(b) != "good" {
+			if testsupport.ReadFile(filepath.Join(dst, "good.txt")) != "good" {
 				t.Error("the good file was not mirrored")
 			}
 			want := 6 // ".." is the parent's entry, left out, not refused
@@ -451,8 +442,8 @@ func TestMirrorHostileNames(t *testing.T) {
 // replaced without --delete.
 func TestMirrorDoesNotFollowLocalSymlinks(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{})
-	write(t, filepath.Join(srv.Root(), "src/escape/x"), "x")
-	write(t, filepath.Join(srv.Root(), "src/f"), "f")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/escape/x"), "x")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/f"), "f")
 	base := t.TempDir()
 	outside := filepath.Join(base, "outside")
 	os.Mkdir(outside, 0o755)
@@ -472,7 +463,7 @@ func TestMirrorDoesNotFollowLocalSymlinks(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 	// Upload: local links in the source are skipped, not followed.
-	write(t, filepath.Join(outside, "secret"), "secret")
+	testsupport.WriteFile(t, filepath.Join(outside, "secret"), "secret")
 	rep, err = p.Mirror(testCtx(t), "up", dst, MirrorOptions{Direction: Upload})
 	if err != nil || exists(filepath.Join(srv.Root(), "up/escape")) || exists(filepath.Join(srv.Root(), "up/f")) {
 		t.Fatalf("upload followed a link: %+v, %v", rep, err)
@@ -526,11 +517,11 @@ func TestMirrorDeleteSparesUnlistedFolders(t *testing.T) {
 		return nil
 	}})
 	for _, f := range []string{"src/a.txt", "src/keep/b.txt"} {
-		writeTestFile(t, filepath.Join(srv.Root(), f), "server")
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), f), "server")
 	}
 	dst := t.TempDir()
 	for _, f := range []string{"keep/old.txt", "keep/deep/older.txt", "extra.txt"} {
-		writeTestFile(t, filepath.Join(dst, f), "local")
+		testsupport.WriteFile(t, filepath.Join(dst, f), "local")
 	}
 	p := testPool(t, srv, PoolOptions{Size: 2})
 	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{Delete: true, Update: UpdateChanged})
@@ -550,16 +541,6 @@ func TestMirrorDeleteSparesUnlistedFolders(t *testing.T) {
 	}
 }
 
-func writeTestFile(t *testing.T, p, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Over LIST, a download asks the exact times of all its files in
 // pipelined batches before the copies, not with an MDTM of its own before
 // each RETR, and the local files get those times.
@@ -570,7 +551,7 @@ func TestMirrorBatchesMDTM(t *testing.T) {
 	for i := range n {
 		name := fmt.Sprintf("f%03d", i)
 		p := filepath.Join(srv.Root(), "src", name)
-		write(t, p, name)
+		testsupport.WriteFile(t, p, name)
 		tm := time.Date(2024, 1, 1, 0, 0, i, 0, time.UTC)
 		os.Chtimes(p, tm, tm)
 		times[name] = tm

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // uploadTemp returns the temporary name on the server under which this
@@ -68,7 +69,7 @@ func putServer(t *testing.T, files map[string]string, hook func(root string) fun
 	t.Helper()
 	root := t.TempDir()
 	for p, data := range files {
-		write(t, filepath.Join(root, filepath.FromSlash(p)), data)
+		testsupport.WriteFile(t, filepath.Join(root, filepath.FromSlash(p)), data)
 	}
 	cfg := ftptest.Config{Root: root}
 	if hook != nil {
@@ -160,7 +161,7 @@ func wantCommands(t testing.TB, srv *ftptest.Server, want ...string) {
 func localFile(t *testing.T, name, data string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	write(t, p, data)
+	testsupport.WriteFile(t, p, data)
 	return p
 }
 

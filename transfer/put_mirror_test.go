@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // mirrorUp mirrors the local folder src to the remote folder "dst" over a
@@ -27,9 +29,9 @@ func mirrorUp(t *testing.T, p *Pool, src string, opt MirrorOptions) {
 // nothing else is left on the server.
 func TestMirrorUploadWhereRenameCannotOverwrite(t *testing.T) {
 	src := t.TempDir()
-	write(t, filepath.Join(src, "a.txt"), "new a")
-	write(t, filepath.Join(src, "d", "b.txt"), "new b, longer")
-	write(t, filepath.Join(src, "c.txt"), "brand new c")
+	testsupport.WriteFile(t, filepath.Join(src, "a.txt"), "new a")
+	testsupport.WriteFile(t, filepath.Join(src, "d", "b.txt"), "new b, longer")
+	testsupport.WriteFile(t, filepath.Join(src, "c.txt"), "brand new c")
 	srv := putServer(t, map[string]string{"dst/a.txt": "old", "dst/d/b.txt": "old b"}, refuseOverwrite)
 	mirrorUp(t, testPool(t, srv, PoolOptions{Size: 2}), src, MirrorOptions{Update: UpdateChanged})
 	sameTree(t, src, filepath.Join(srv.Root(), "dst"))
@@ -49,8 +51,8 @@ func TestMirrorUploadWhereRenameCannotOverwrite(t *testing.T) {
 func TestMirrorUploadLeavesRealPartFilesAlone(t *testing.T) {
 	src := t.TempDir()
 	when := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
-	write(t, filepath.Join(src, "a.txt"), "version two of a.txt")
-	write(t, filepath.Join(src, "a.txt.part"), "a file of its own")
+	testsupport.WriteFile(t, filepath.Join(src, "a.txt"), "version two of a.txt")
+	testsupport.WriteFile(t, filepath.Join(src, "a.txt.part"), "a file of its own")
 	srv := putServer(t, map[string]string{"dst/a.txt": "version one", "dst/a.txt.part": "a file of its own"}, nil)
 	for _, p := range []string{filepath.Join(src, "a.txt.part"), filepath.Join(srv.Root(), "dst", "a.txt.part")} {
 		os.Chtimes(p, when, when)
@@ -66,9 +68,9 @@ func TestMirrorUploadAvoidsNamesItLists(t *testing.T) {
 	src := t.TempDir()
 	when := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	local := filepath.Join(src, "a.txt")
-	write(t, local, "the contents of a.txt")
+	testsupport.WriteFile(t, local, "the contents of a.txt")
 	tmp := uploadTemp(t, local, "a.txt")
-	write(t, filepath.Join(src, tmp), "real")
+	testsupport.WriteFile(t, filepath.Join(src, tmp), "real")
 	os.Chtimes(filepath.Join(src, tmp), when, when)
 	srv := putServer(t, map[string]string{"dst/" + tmp: "real"}, nil)
 	os.Chtimes(filepath.Join(srv.Root(), "dst", tmp), when, when)

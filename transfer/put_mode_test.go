@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // modeOf returns the permission bits of p, failing the test when p
@@ -73,7 +74,7 @@ func TestPutKeepsRemoteMode(t *testing.T) {
 			srv := ftptest.New(t, ftptest.Config{Root: root, Hook: hook})
 			remote := filepath.Join(root, "a.txt")
 			if tt.old != 0 {
-				write(t, remote, "old contents")
+				testsupport.WriteFile(t, remote, "old contents")
 				os.Chmod(remote, tt.old)
 			}
 			local := localFile(t, "new.txt", "new contents")
@@ -117,7 +118,7 @@ func TestPutWithoutChmodWarnsOnce(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, n := range []string{"a.txt", "b.txt", "c.txt"} {
-		write(t, filepath.Join(dir, n), "new "+n)
+		testsupport.WriteFile(t, filepath.Join(dir, n), "new "+n)
 	}
 	var n notes
 	notify := NotifyOnce(n.add)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // A server that refuses to rename over an existing file: the old file is
@@ -310,7 +311,7 @@ func TestPutResumesOnlySameVersion(t *testing.T) {
 	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	os.Chtimes(local, old, old)
 	tmp1 := parkedTemp(t, local, "a.txt")
-	write(t, local, "version two, a little longer")
+	testsupport.WriteFile(t, local, "version two, a little longer")
 	tmp2, own2 := parkedTemp(t, local, "a.txt"), uploadTemp(t, local, "a.txt")
 	if tmp1 == tmp2 {
 		t.Fatalf("both versions have the temporary name %s", tmp1)

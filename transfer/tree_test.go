@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // TestMirrorSourceMustExist: a server that lists a missing folder as an
@@ -49,7 +50,7 @@ func TestMirrorBudget(t *testing.T) {
 		}
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader { return strings.NewReader(b.String()) }}}
 	}})
-	write(t, filepath.Join(srv.Root(), "wide", "x"), "x")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "wide", "x"), "x")
 	budget := client.NewBudget(client.Limits{Entries: 100, EntriesSetting: "--max-entries"})
 	s := site(srv)
 	s.Options = append(s.Options, client.WithBudget(budget))

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // The tests drive the server with this small raw client, so that they see
@@ -296,13 +298,7 @@ func (c *client) stor(mode dataMode, command, data string) string {
 // writeFile creates a file under the server root.
 func writeFile(t testing.TB, s *Server, name, data string) {
 	t.Helper()
-	p := filepath.Join(s.Root(), filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testsupport.WriteFile(t, filepath.Join(s.Root(), filepath.FromSlash(name)), data)
 }
 
 func readFile(t testing.TB, s *Server, name string) string {

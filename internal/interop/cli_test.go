@@ -18,6 +18,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -166,7 +167,7 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	}
 	home := t.TempDir()
 	c := &cli{
-		steps: steps{t: t, s: s, out: results.cliRun(t, s.Options.TLS, mode), trace: &lockedBuffer{}},
+		steps: steps{t: t, s: s, out: results.cliRun(t, s.Options.TLS, mode), trace: &testsupport.LockedBuffer{}},
 		mode:  mode,
 		base:  scheme + "://" + url.UserPassword(s.User, s.Password).String() + "@" + s.Addr + "/",
 		cfg:   filepath.Join(home, "no-config.toml"),

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -27,8 +28,8 @@ type steps struct {
 	t      *testing.T
 	s      *realserver.Server
 	out    *outcome
-	trace  *lockedBuffer // may be nil
-	broken func() bool   // reports a connection the next steps cannot use; may be nil
+	trace  *testsupport.LockedBuffer // may be nil
+	broken func() bool               // reports a connection the next steps cannot use; may be nil
 }
 
 // run runs a step and goes on after a failure when it can.
@@ -60,33 +61,16 @@ func (st *steps) try(name string, f func() error) bool {
 	fmt.Fprintf(&b, "step %q failed after %v: %v\n", name, time.Since(start).Round(time.Millisecond), err)
 	fmt.Fprintf(&b, "  kind %s, reply code %d\n", client.KindOf(err), client.ReplyCode(err))
 	if st.trace != nil {
-		fmt.Fprintf(&b, "--- protocol trace (last 40 lines)\n%s\n", st.trace.tail(40))
+		fmt.Fprintf(&b, "--- protocol trace (last 40 lines)\n%s\n", tail(st.trace, 40))
 	}
 	b.WriteString(st.s.LogTail(25))
 	st.t.Error(b.String())
 	return true
 }
 
-// lockedBuffer is a trace writer safe for the engine's concurrent writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *lockedBuffer) tail(n int) string {
-	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
+// tail returns the last n lines of what b holds.
+func tail(b *testsupport.LockedBuffer, n int) string {
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -26,7 +27,7 @@ import (
 // with the same names and sizes.
 func crossCheck(t *testing.T, s *realserver.Server) {
 	ctx := t.Context()
-	st := &steps{t: t, s: s, out: results.crossCheck(t, s), trace: &lockedBuffer{}}
+	st := &steps{t: t, s: s, out: results.crossCheck(t, s), trace: &testsupport.LockedBuffer{}}
 	small, _ := mustFixtures(t)
 	mibF := small[2]
 	const dir = "cross check"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -68,7 +69,7 @@ type cell struct {
 func runCell(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	small, big := mustFixtures(t)
 	x := &cell{
-		steps: steps{t: t, s: s, out: results.cell(t, s, mode), trace: &lockedBuffer{}},
+		steps: steps{t: t, s: s, out: results.cell(t, s, mode), trace: &testsupport.LockedBuffer{}},
 		mode:  mode, dir: mode.String(), local: t.TempDir(),
 		files: small, small: small, mib: small[2],
 	}

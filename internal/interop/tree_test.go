@@ -3,7 +3,6 @@ package interop
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -94,7 +94,7 @@ func makeTree(t *testing.T, root string, files, dirs int, seed uint64) {
 // the same, byte for byte.
 func sameTree(t *testing.T, a, b string) {
 	t.Helper()
-	wa, wb := walkTree(t, a), walkTree(t, b)
+	wa, wb := testsupport.Tree(t, a), testsupport.Tree(t, b)
 	if len(wa) != len(wb) {
 		t.Errorf("%s holds %d paths, %s %d", a, len(wa), b, len(wb))
 		extra := 0
@@ -119,30 +119,6 @@ func sameTree(t *testing.T, a, b string) {
 			t.Fatal("too many differences")
 		}
 	}
-}
-
-// walkTree returns the relative paths below root: folders map to "/",
-// files to their contents.
-func walkTree(t *testing.T, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == root {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			out[rel] = "/"
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		out[rel] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // firstAction describes the first action of a plan, for messages.

@@ -3,7 +3,6 @@ package pattern
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // files is the served tree of the tests.
@@ -24,13 +24,7 @@ func serve(t *testing.T, disable ...string) (*ftptest.Server, *client.Conn) {
 	t.Helper()
 	root := t.TempDir()
 	for _, f := range files {
-		p := filepath.Join(root, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testsupport.WriteFile(t, filepath.Join(root, filepath.FromSlash(f)), f)
 	}
 	srv := ftptest.New(t, ftptest.Config{Root: root, Disable: disable})
 	ctx := testCtx(t)

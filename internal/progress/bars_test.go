@@ -11,8 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -41,24 +41,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newTestBars returns live Bars on a buffer, 100 columns wide, with a fake
 // clock and a redraw interval long enough that frames are drawn only by
 // frame and Finish.
@@ -78,61 +60,9 @@ func frame(b *Bars) {
 	b.mu.Unlock()
 }
 
-// screen replays the output on an emulated terminal that knows the escape
-// sequences Bars writes, and returns the lines left on it.
-func screen(t *testing.T, out string) []string {
-	t.Helper()
-	var lines [][]rune
-	row, col := 0, 0
-	at := func() {
-		for len(lines) <= row {
-			lines = append(lines, nil)
-		}
-	}
-	csi := regexp.MustCompile(`^\x1b\[(\d*)([AKJ])`)
-	for i := 0; i < len(out); {
-		if m := csi.FindStringSubmatch(out[i:]); m != nil {
-			i += len(m[0])
-			at()
-			switch m[2] {
-			case "A":
-				n, _ := strconv.Atoi(m[1])
-				row = max(row-n, 0)
-			case "K":
-				lines[row] = lines[row][:min(col, len(lines[row]))]
-			case "J":
-				lines[row] = lines[row][:min(col, len(lines[row]))]
-				lines = lines[:row+1]
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(out[i:])
-		i += size
-		switch r {
-		case '\x1b':
-			t.Fatalf("unknown escape sequence in %q", out[i-1:min(i+8, len(out))])
-		case '\r':
-			col = 0
-		case '\n':
-			row, col = row+1, 0
-		default:
-			at()
-			for len(lines[row]) <= col {
-				lines[row] = append(lines[row], ' ')
-			}
-			lines[row][col] = r
-			col++
-		}
-	}
-	var s []string
-	for _, l := range lines {
-		s = append(s, string(l))
-	}
-	for len(s) > 0 && s[len(s)-1] == "" {
-		s = s[:len(s)-1]
-	}
-	return s
-}
+// screen replays the output on an emulated terminal and returns the lines
+// left on it.
+func screen(t *testing.T, out string) []string { return testsupport.Replay(t, out).Lines() }
 
 func TestBarsDone(t *testing.T) {
 	b, buf, c := newTestBars(WithVerbose(true))
@@ -328,7 +258,7 @@ func TestBarsCloseWhileRunning(t *testing.T) {
 // TestBarsConcurrent runs transfers in parallel with the real redraw
 // goroutine and checks that the screen ends with one intact final line each.
 func TestBarsConcurrent(t *testing.T) {
-	var out lockedBuffer
+	var out testsupport.LockedBuffer
 	b := NewBars(&out, WithLive(true), WithVerbose(true), WithWidth(100), WithInterval(time.Millisecond))
 	const n = 8
 	var wg sync.WaitGroup
@@ -377,7 +307,7 @@ func TestBarsConcurrent(t *testing.T) {
 // TestBarsRestartsLoop checks that the redraw goroutine, which stops when no
 // transfer runs, starts again with the next one.
 func TestBarsRestartsLoop(t *testing.T) {
-	var out lockedBuffer
+	var out testsupport.LockedBuffer
 	b := NewBars(&out, WithLive(true), WithInterval(time.Millisecond))
 	for i := range 2 {
 		name := "round" + strconv.Itoa(i)
