@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 )
 
 // TestCdAndLcdDash checks cd - and lcd -: back to the folder before the
@@ -41,7 +42,7 @@ func TestCdAndLcdDash(t *testing.T) {
 		t.Errorf("lcd - said %q, want %s", errOut, start)
 	}
 	h.runOK("get /a/f.txt")
-	if readFile(filepath.Join(start, "f.txt")) != "f" {
+	if testsupport.ReadFile(filepath.Join(start, "f.txt")) != "f" {
 		t.Error("after lcd - get did not write into the first folder")
 	}
 }
