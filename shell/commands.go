@@ -14,11 +14,13 @@ import (
 type argKind int
 
 const (
-	argNone     argKind = iota // nothing to offer
-	argRemote                  // a remote path
-	argLocal                   // a local path
-	argBookmark                // a bookmark name or URL scheme
-	argCommand                 // a shell command name
+	argNone      argKind = iota // nothing to offer
+	argRemote                   // a remote path
+	argRemoteDir                // a remote folder
+	argLocal                    // a local path
+	argLocalDir                 // a local folder
+	argBookmark                 // a bookmark name or URL scheme
+	argCommand                  // a shell command name
 )
 
 // command is one entry of the command table, which drives dispatch, help
@@ -76,13 +78,13 @@ func commandTable() []*command {
 			help: `Print the server's own LIST output for a remote folder or file, unparsed.`},
 		{name: "nlist", usage: "nlist [PATH]", short: "list remote names (NLST)", args: []argKind{r}, max: 1, conn: true, retry: true, run: (*Shell).cmdNlist,
 			help: `Print the names the server returns for NLST, one per line, as sent.`},
-		{name: "cd", usage: "cd PATH|-", short: "change the remote folder", args: []argKind{r}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdCd,
+		{name: "cd", usage: "cd PATH|-", short: "change the remote folder", args: []argKind{argRemoteDir}, min: 1, max: 1, conn: true, retry: true, run: (*Shell).cmdCd,
 			help: `Change the remote folder. The session returns to it after reconnecting. "cd -" goes back to the folder before the last cd and prints it.`},
 		{name: "cdup", usage: "cdup", short: "go to the parent remote folder", max: 0, conn: true, retry: true, run: (*Shell).cmdCdup,
 			help: `Change to the parent of the remote folder.`},
 		{name: "pwd", usage: "pwd", short: "print the remote folder", max: 0, conn: true, retry: true, run: (*Shell).cmdPwd,
 			help: `Ask the server for the remote folder (PWD) and print it.`},
-		{name: "lcd", usage: "lcd [PATH|-]", short: "change the local folder", args: []argKind{l}, max: 1, run: (*Shell).cmdLcd,
+		{name: "lcd", usage: "lcd [PATH|-]", short: "change the local folder", args: []argKind{argLocalDir}, max: 1, run: (*Shell).cmdLcd,
 			help: `Change the local folder that get, put and lls use; without PATH, go to the home folder; "lcd -" goes back to the folder before the last lcd.`},
 		{name: "lpwd", usage: "lpwd", short: "print the local folder", max: 0, run: (*Shell).cmdLpwd,
 			help: `Print the local folder.`},
@@ -106,9 +108,9 @@ func commandTable() []*command {
 			help: `Delete a remote file (DELE).`},
 		{name: "mdelete", usage: "mdelete [FLAGS] PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rm", confirm: true, changes: true,
 			help: `Delete the remote files each pattern matches, asking before each one when prompt is on (y, n, a for all, q to stop). ` + patternRule + ` Folders a pattern matches are skipped and reported.`},
-		{name: "mkdir", usage: "mkdir [-p] PATH...", short: "create a remote folder", args: []argKind{r}, min: 1, max: -1, conn: true, op: "mkdir", changes: true,
+		{name: "mkdir", usage: "mkdir [-p] PATH...", short: "create a remote folder", args: []argKind{argRemoteDir}, min: 1, max: -1, conn: true, op: "mkdir", changes: true,
 			help: `Create a remote folder (MKD).`},
-		{name: "rmdir", usage: "rmdir PATH...", short: "remove an empty remote folder", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rmdir", changes: true,
+		{name: "rmdir", usage: "rmdir PATH...", short: "remove an empty remote folder", args: []argKind{argRemoteDir}, min: 1, max: -1, conn: true, op: "rmdir", changes: true,
 			help: `Remove an empty remote folder (RMD).`},
 		{name: "rename", aliases: []string{"mv"}, usage: "rename FROM TO", short: "rename a remote file", args: []argKind{r}, min: 2, max: 2, conn: true, op: "mv", changes: true,
 			help: `Rename or move a remote file or folder (RNFR and RNTO).`},

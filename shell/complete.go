@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ferry-ftp/ferry/completion"
+	"github.com/ferry-ftp/ferry/ops"
+	"github.com/spf13/pflag"
 )
 
 // completionTimeout bounds one completion: a slow server gives no
@@ -38,22 +40,34 @@ func (s *Shell) complete(ctx context.Context, line, word string) []string {
 		return nil
 	}
 	idx := n - 1
-	if c.name == "ls" {
+	if c.op != "" {
+		// The operation's flags: offered for a word that starts
+		// with "-", and not counted as arguments.
 		if strings.HasPrefix(word, "-") {
-			return nil
+			return completion.Names(word, s.flagNames(c))
 		}
+		fl := s.opFlags(c, ops.Lookup(c.op).New(), &ops.GlobalOptions{})
 		idx = 0
-		for _, w := range words[1:n] {
-			if !strings.HasPrefix(w, "-") {
+		for i := 1; i < n; i++ {
+			w := words[i]
+			if !strings.HasPrefix(w, "-") || w == "-" {
 				idx++
+				continue
+			}
+			if takesValue(fl, w) {
+				i++ // the flag's value
 			}
 		}
 	}
 	switch c.args[min(idx, len(c.args)-1)] {
 	case argRemote:
 		return s.completeRemote(ctx, word)
+	case argRemoteDir:
+		return onlyFolders(s.completeRemote(ctx, word))
 	case argLocal:
 		return s.completeLocal(word)
+	case argLocalDir:
+		return onlyFolders(s.completeLocal(word))
 	case argBookmark:
 		names := []string{"ftp://", "ftps://", "ftpes://"}
 		bs, _ := s.bookmarks()
@@ -95,4 +109,45 @@ func (s *Shell) completeLocal(word string) []string {
 		out[i] = strings.TrimPrefix(c, base)
 	}
 	return out
+}
+
+// onlyFolders keeps the candidates that are folders (they end in "/").
+func onlyFolders(cands []string) []string {
+	out := cands[:0]
+	for _, c := range cands {
+		if strings.HasSuffix(c, "/") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// flagNames returns the long flags of c's operation, "--name" each.
+func (s *Shell) flagNames(c *command) []string {
+	var names []string
+	s.opFlags(c, ops.Lookup(c.op).New(), &ops.GlobalOptions{}).VisitAll(func(f *pflag.Flag) {
+		names = append(names, "--"+f.Name)
+	})
+	return names
+}
+
+// takesValue reports whether the flag word w ("--exclude", "-x") needs
+// the next word as its value.
+func takesValue(fl *pflag.FlagSet, w string) bool {
+	if strings.Contains(w, "=") {
+		return false
+	}
+	if name, ok := strings.CutPrefix(w, "--"); ok {
+		f := fl.Lookup(name)
+		return f != nil && f.Value.Type() != "bool"
+	}
+	// -abc: the first shorthand that takes a value takes the rest of
+	// the word, or the next word when nothing is left.
+	for i := 1; i < len(w); i++ {
+		f := fl.ShorthandLookup(w[i : i+1])
+		if f != nil && f.Value.Type() != "bool" {
+			return i == len(w)-1
+		}
+	}
+	return false
 }
