@@ -87,6 +87,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	f := o.F
 	cfg := shell.Config{
 		Open:         shellOpen(f),
+		LoginName:    shellLoginName(f),
 		Bookmarks:    shellBookmarks(f),
 		SaveBookmark: shellSaveBookmark(f),
 		StderrTTY:    f.IO.StderrTTY && !f.Opts.Quiet && !f.Opts.NoProgress,
@@ -156,6 +157,27 @@ func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shel
 			return shell.Connection{}, err
 		}
 		return shell.Connection{Session: sess, Target: r.Target}, nil
+	}
+}
+
+// shellLoginName returns the user an address logs in as: the URL's or
+// bookmark's, --user's, or a ~/.netrc entry's for its host; "" when none.
+func shellLoginName(f *Factory) func(string) (string, error) {
+	return func(addr string) (string, error) {
+		r, err := f.Resolve(addr)
+		if err != nil {
+			return "", err
+		}
+		if u := r.Target.User; u != "" {
+			return u, nil
+		}
+		if f.Opts.User != "" {
+			return f.Opts.User, nil
+		}
+		if m, ok := f.netrcEntry(r.Target.Host, ""); ok {
+			return m.Login, nil
+		}
+		return "", nil
 	}
 }
 

@@ -1,10 +1,13 @@
 package shell
 
 import (
+	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/internal/testsupport"
@@ -92,5 +95,54 @@ func TestBookmarkAsksBeforeReplacing(t *testing.T) {
 	h.run("y")
 	if len(saved) != 1 || !strings.HasPrefix(saved[0], "work ftp://user@127.0.0.1:") {
 		t.Errorf("y saved %q", saved)
+	}
+}
+
+// TestOpenAsksName checks that open of a host without a known user asks
+// "Name (host:USER): " as ftp(1) does, Enter taking $USER, and logs in
+// with the name; a known user is not asked for.
+func TestOpenAsksName(t *testing.T) {
+	var opened []string
+	h := startHarness(t, ftptest.Config{}, false, func(c *Config) {
+		open := c.Open
+		c.Open = func(ctx context.Context, addr string, opts ...client.Option) (Connection, error) {
+			opened = append(opened, addr)
+			if u, err := ftpurl.Parse(addr); err == nil && u.User != "user" {
+				return Connection{}, errors.New("530 Login incorrect")
+			}
+			return open(ctx, "ftp://user:pass@"+strings.TrimPrefix(addr, "ftp://user@"), opts...)
+		}
+		c.LoginName = func(addr string) (string, error) {
+			u, err := ftpurl.Parse(addr)
+			return u.User, err
+		}
+		env := c.Getenv
+		c.Getenv = func(k string) string {
+			if k == "USER" {
+				return "alice"
+			}
+			return env(k)
+		}
+	})
+	host := h.srv.Addr()
+	h.typeKeys("open " + host + "\n")
+	h.waitReady()
+	waitFor(t, "the name prompt", func() bool { return strings.Contains(h.screen.String(), "Name (127.0.0.1:alice): ") })
+	h.run("user")
+	if len(opened) != 1 || !strings.HasPrefix(opened[0], "ftp://user@127.0.0.1:") {
+		t.Fatalf("opened %q, want the typed name", opened)
+	}
+	if got := h.prompt(); got != "ftp 127.0.0.1:/> " {
+		t.Errorf("after open the prompt is %q", got)
+	}
+	h.typeKeys("open " + host + "\n")
+	h.waitReady()
+	if _, errOut := h.run(""); !strings.Contains(errOut, "530") || opened[1] != "ftp://alice@"+host {
+		t.Errorf("Enter took %q (%q), want $USER", opened[1], errOut)
+	}
+	before := strings.Count(h.screen.String(), "Name (")
+	h.runOK("open ftp://user@" + host + "/")
+	if strings.Count(h.screen.String(), "Name (") != before {
+		t.Error("open with a user asked for a name")
 	}
 }

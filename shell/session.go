@@ -119,6 +119,36 @@ func (s *Shell) reopen(ctx context.Context, change func(*transfer.Site), keepDir
 	return s.adopt(ctx, sess, s.target, dir)
 }
 
+// askName asks for the login name of addr in the interactive shell when
+// no user is known for it, as ftp(1) does: "Name (host:USER): ", Enter
+// taking $USER. It returns addr with the name.
+func (s *Shell) askName(addr string) (string, error) {
+	if !s.interactive || s.cfg.LoginName == nil {
+		return addr, nil
+	}
+	if u, err := s.cfg.LoginName(addr); err != nil || u != "" {
+		return addr, nil // Open reports a bad address
+	}
+	t, err := ftpurl.Parse(addr)
+	if err != nil || t.Bookmark != "" {
+		return addr, nil
+	}
+	def := s.cfg.Getenv("USER")
+	ans, err := s.in.readLine(fmt.Sprintf("Name (%s:%s): ", t.Host, def))
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSpace(ans)
+	if name == "" {
+		name = def
+	}
+	if name == "" {
+		return addr, nil // anonymous
+	}
+	t.User = name
+	return t.String(), nil
+}
+
 // openAddress turns what the user typed after open into an address Open
 // takes: a URL or bookmark reference (NAME:, NAME:/path) as it is, a
 // bookmark name with its ":" added, and a host or host:port as an ftp://
@@ -171,8 +201,12 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	if s.cfg.Open == nil {
 		return usageErrorf("open is not available")
 	}
+	addr, err := s.askName(s.openAddress(args))
+	if err != nil {
+		return err
+	}
 	// The current session stays until the new one has logged in.
-	conn, err := s.cfg.Open(ctx, s.openAddress(args), s.options()...)
+	conn, err := s.cfg.Open(ctx, addr, s.options()...)
 	if err != nil {
 		return err
 	}

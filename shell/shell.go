@@ -54,6 +54,10 @@ type Config struct {
 	// opts to the client options (the shell passes its trace writer and
 	// its data mode).
 	Open func(ctx context.Context, addr string, opts ...client.Option) (Connection, error)
+	// LoginName returns the user addr logs in as (the URL's, --user's or
+	// a ~/.netrc entry's), "" when none is known: the interactive shell's
+	// open then asks for a name, as ftp(1) does. Nil never asks.
+	LoginName func(addr string) (string, error)
 	// Bookmarks lists the bookmarks, for `bookmark` and the completion of
 	// `open`; nil means none.
 	Bookmarks func() ([]Bookmark, error)
