@@ -74,6 +74,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "ferry: %v\n", err)
+		if h := ops.Hint(err); h != "" {
+			fmt.Fprintf(f.IO.ErrOut, "ferry: %s\n", h)
+		}
 		if code == ops.ExitUsage {
 			fmt.Fprintln(f.IO.ErrOut, "Run 'ferry --help' for usage.")
 		}

@@ -2,6 +2,8 @@ package ops
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -150,3 +152,18 @@ func ExitCode(err error) int {
 
 // errIsFolder is a local folder where a file was expected.
 var errIsFolder = errors.New("is a folder")
+
+// Hint returns advice on what to do about err, for the front ends to print
+// after it, or "": for now, a certificate that could not be verified.
+func Hint(err error) string {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	if client.KindOf(err) == client.KindTLS &&
+		(errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)) {
+		return "the server's certificate cannot be verified; if you trust this server, " +
+			"--insecure connects without checking it (in the shell: open --insecure ADDRESS)"
+	}
+	return ""
+}

@@ -66,8 +66,8 @@ func init() { commands = commandTable() }
 func commandTable() []*command {
 	r, l, b := argRemote, argLocal, argBookmark
 	return []*command{
-		{name: "open", usage: "open URL|BOOKMARK|HOST [PORT]", short: "connect to a server", args: []argKind{b, argNone}, min: 1, max: 2, run: (*Shell).cmdOpen,
-			help: `Connect and log in; an open connection is closed once the new one has logged in, and kept when it fails. The address is an ftp://, ftps:// or ftpes:// URL, a bookmark (NAME or NAME:/path), or a host name with an optional port. Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc, then a prompt (with no user known, the interactive shell asks "Name (host:USER):" first, as ftp does; Enter takes $USER); a URL path is entered after login.`},
+		{name: "open", usage: "open [--tls] [--insecure] URL|BOOKMARK|HOST [PORT]", short: "connect to a server", args: []argKind{b, argNone}, min: 1, max: 4, run: (*Shell).cmdOpen,
+			help: `Connect and log in; an open connection is closed once the new one has logged in, and kept when it fails. The address is an ftp://, ftps:// or ftpes:// URL, a bookmark (NAME or NAME:/path), or a host name with an optional port. Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc, then a prompt (with no user known, the interactive shell asks "Name (host:USER):" first, as ftp does; Enter takes $USER); a URL path is entered after login. --tls requires explicit TLS (AUTH TLS) on an ftp:// address, as ftpes:// does; --insecure does not verify the server's certificate (for a server you trust whose certificate cannot be checked), for this connection and its reconnections.`},
 		{name: "close", usage: "close", short: "close the connection", max: 0, run: (*Shell).cmdClose,
 			help: `Log out (QUIT) and close the connection; the shell stays open for another open.`},
 		{name: "user", usage: "user NAME [PASSWORD]", short: "log in as another user", args: []argKind{argNone}, min: 1, max: 2, conn: true, run: (*Shell).cmdUser,

@@ -2,7 +2,9 @@ package shell
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/ops"
 	"github.com/ferry-ftp/ferry/transfer"
+	"github.com/spf13/pflag"
 )
 
 // cacheTTL is how long completion keeps a remote listing; changes made
@@ -193,6 +196,24 @@ func (s *Shell) bookmarks() ([]Bookmark, error) {
 }
 
 func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
+	fl := pflag.NewFlagSet("open", pflag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	insecure := fl.Bool("insecure", false, "do not verify the server's TLS certificate")
+	useTLS := fl.Bool("tls", false, "require explicit TLS (AUTH TLS) on an ftp:// address")
+	if err := fl.Parse(args); err != nil {
+		return usageErrorf("open: %v", err)
+	}
+	args = fl.Args()
+	if len(args) < 1 || len(args) > 2 {
+		return usageErrorf("usage: %s", lookup("open").usage)
+	}
+	opts := s.options()
+	if *insecure {
+		opts = append(opts, client.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}))
+	}
+	if *useTLS {
+		opts = append(opts, client.WithTLS(client.TLSExplicit))
+	}
 	if len(args) == 2 {
 		if _, err := strconv.ParseUint(args[1], 10, 16); err != nil {
 			return usageErrorf("port %q is not a number", args[1])
@@ -206,7 +227,7 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 		return err
 	}
 	// The current session stays until the new one has logged in.
-	conn, err := s.cfg.Open(ctx, addr, s.options()...)
+	conn, err := s.cfg.Open(ctx, addr, opts...)
 	if err != nil {
 		return err
 	}

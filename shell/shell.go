@@ -432,6 +432,9 @@ func (s *Shell) report(err error) {
 		fmt.Fprintf(s.errOut, "ferry: %s\n", msg)
 	default:
 		fmt.Fprintf(s.errOut, "ferry: %v\n", err)
+		if h := ops.Hint(err); h != "" {
+			fmt.Fprintf(s.errOut, "ferry: %s\n", h)
+		}
 	}
 }
 
