@@ -99,7 +99,7 @@ reported: -r follows none.
 	Example: `  ferry get ftp://ftp.example.org/pub/file.iso
   ferry get -c ftp://ftp.example.org/pub/file.iso
   ferry get ftp://ftp.example.org/pub/file.iso -o /dev/null
-  ferry get 'ftp://example.org/logs/*.gz' -o logs/
+  ferry get 'ftp://example.org/logs/*.gz' -o ~/Downloads/
   ferry get ftp://example.org/notes.txt -o - | less
   ferry get -a ftp://example.org/pub/README.txt
   ferry get --segments 4 ftp://example.org/big.img
