@@ -33,13 +33,13 @@ build:
 # test runs every test with the race detector, after vet and a gofmt
 # check, and after installing the real FTP servers the interop tests use
 # (unpacked from Debian packages into a cache folder; see README); the
-# tests of peak memory, which the race detector would swamp, once more
-# without it; then
-# every fuzz target briefly and every benchmark scenario once on small
+# tests of peak memory, which the race detector would swamp, and those
+# that start the ferry binary dozens of times (parity of the front ends,
+# README's examples), once more without it; then every fuzz target briefly and every benchmark scenario once on small
 # data, so that neither rots.
 test: servers lint
 	$(GO) test -race -count=1 $(PKGS)
-	$(GO) test -count=1 -run '^TestMemory' ./cmd/
+	$(GO) test -count=1 -run '^(TestMemory|TestParity|TestReadmeExamples)' ./cmd/
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory bench-smoke
 

@@ -128,6 +128,9 @@ var parityCases = []parityCase{
 // trees, and checks that both end with the same exit code, local tree,
 // remote tree and JSON (or output, for data and text).
 func TestParity(t *testing.T) {
+	if raceEnabled {
+		t.Skip("runs ferry a hundred times: make test runs it without the race detector, which would only slow each start")
+	}
 	bin := ferryBinary(t)
 	for _, tc := range parityCases {
 		t.Run(tc.name, func(t *testing.T) {

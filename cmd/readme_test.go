@@ -29,6 +29,9 @@ import (
 // a code block that the test cannot run, or that has no expectation, fails
 // the test, so a README example cannot silently do nothing.
 func TestReadmeExamples(t *testing.T) {
+	if raceEnabled {
+		t.Skip("runs ferry once for each example: make test runs it without the race detector, which would only slow each start")
+	}
 	md, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
