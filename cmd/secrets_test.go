@@ -40,6 +40,7 @@ func TestCommandsNeverShowPassword(t *testing.T) {
 	os.WriteFile(filepath.Join(work, "up.txt"), []byte("up"), 0o644)
 	netrc := filepath.Join(work, "netrc")
 	os.WriteFile(netrc, []byte("machine 127.0.0.1 login user password "+secret+"\n"), 0o600)
+	os.WriteFile(filepath.Join(work, "open.ftp"), []byte("open --insecure ftp://user:"+secret+"@127.0.0.1:1/\n"), 0o644)
 	script := filepath.Join(work, "script.ftp")
 	os.WriteFile(script, []byte("user user "+secret+"\nquote PASS "+secret+"\nls\n-get missing\nuser user "+wrongSecret+"\n"), 0o644)
 	addr := srv.Addr()
@@ -70,6 +71,11 @@ func TestCommandsNeverShowPassword(t *testing.T) {
 		{nil, []string{"-v", "--netrc-file", netrc, "ls", "ftp://" + addr + "/"}, 0},
 		{nil, []string{"-v", "quote", url, "PASS", secret}, -1},
 		{nil, []string{"-v", "shell", url, "-b", "script.ftp"}, 4},
+		// --json shell: the failure objects of the first open and of
+		// open in the script (with a flag first) name the command.
+		{nil, []string{"--json", "shell", "ftp://user:" + wrongSecret + "@" + addr + "/", "-b", "script.ftp"}, 4},
+		{nil, []string{"--json", "shell", "ftp://user:" + secret + "@127.0.0.1:1/", "-b", "script.ftp"}, 3},
+		{nil, []string{"--json", "shell", "-b", "open.ftp"}, 3},
 		{nil, []string{"bookmark", "add", "work", url}, -1},
 		{nil, []string{"bookmark", "list"}, 0},
 		{nil, []string{"-v", "ls", "work:"}, -1},

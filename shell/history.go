@@ -116,8 +116,11 @@ func redact(line string, mask bool) string {
 			}
 		}
 	case "open":
-		if a, ok := urlWithoutPassword(args[0], mask); ok {
-			args[0], changed = a, true
+		// Any word: flags (--insecure) may come first.
+		for i := range args {
+			if a, ok := urlWithoutPassword(args[i], mask); ok {
+				args[i], changed = a, true
+			}
 		}
 	case "quote":
 		if isSecretVerb(args[0]) && len(args) > 1 {

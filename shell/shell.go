@@ -207,7 +207,7 @@ func (s *Shell) Run(ctx context.Context, addr string) error {
 	if addr != "" {
 		if err := s.runLine("open " + completion.Quote(addr)); err != nil {
 			s.report(err)
-			s.reportJSON("open "+redact(addr, true), err)
+			s.reportJSON(redact("open "+completion.Quote(addr), true), err)
 			if !s.interactive || s.interrupted(err) && s.base.Err() != nil {
 				return err
 			}
