@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -70,6 +72,9 @@ func rmRun(ctx context.Context, o *RmOptions) error {
 			return err
 		}
 		if o.Recursive {
+			if err := checkTreeRoot(p); err != nil {
+				return err
+			}
 			// Decide by what the parent lists: CWD and MLST follow a
 			// link, and a link to a folder must go as a link, never
 			// with the files of the folder it points to.
@@ -111,8 +116,8 @@ func removeLink(ctx context.Context, c *client.Conn, p string, did func(action, 
 // first; symbolic links in it are deleted as links (removeLink), never
 // entered. Names from the listing that could leave the tree are refused.
 func removeTree(ctx context.Context, f *Env, s *transfer.Session, dir string, did func(action, path string)) error {
-	if dir == "" || dir == "/" || dir == "." {
-		return usageErrorf("refusing to delete the login or root folder")
+	if err := checkTreeRoot(dir); err != nil {
+		return err
 	}
 	c, err := s.Conn(ctx)
 	if err != nil {
@@ -154,5 +159,20 @@ func removeTree(ctx context.Context, f *Env, s *transfer.Session, dir string, di
 		return err
 	}
 	did("rmdir", dir)
+	return nil
+}
+
+// checkTreeRoot refuses, as GNU rm does, a tree to delete that is named
+// "." or ".." (the current folder, its parent, or a path that ends so:
+// "sub/.." is the folder holding sub), and one that is the login or root
+// folder however it is written.
+func checkTreeRoot(p string) error {
+	trimmed := strings.TrimRight(p, "/")
+	switch base := path.Base(trimmed); {
+	case trimmed != "" && (base == "." || base == ".."):
+		return usageErrorf("refusing to delete %s: name the folder itself, not . or ..", client.Sanitize(strconv.Quote(p)))
+	case trimmed == "" || path.Clean(trimmed) == "/" || path.Clean(trimmed) == ".":
+		return usageErrorf("refusing to delete the login or root folder")
+	}
 	return nil
 }

@@ -148,11 +148,9 @@ func (s *Shell) opPath(p string) string {
 	if p == "" || s.cwd == s.login || strings.HasPrefix(p, "/") {
 		return p
 	}
-	abs := path.Join(s.cwd, p)
-	if strings.HasSuffix(p, "/") && abs != "/" {
-		abs += "/"
-	}
-	return abs
+	// Joined, not cleaned: "." and ".." stay the user's words (rm -r
+	// refuses them), as the command line keeps a URL's.
+	return strings.TrimSuffix(s.cwd, "/") + "/" + p
 }
 
 // opLocal returns the local path p names from the shell's local folder:
