@@ -146,3 +146,20 @@ func TestOpenAsksName(t *testing.T) {
 		t.Error("open with a user asked for a name")
 	}
 }
+
+// TestQuoteTypeDoesNotCorrupt checks that a TYPE sent with quote cannot
+// make a later binary download convert line ends (outside probe of issue
+// 13: quote TYPE A, then get wrote 999,991 of 1,000,000 bytes, exit 0).
+func TestQuoteTypeDoesNotCorrupt(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	data := strings.Repeat("line\r\n", 1000)
+	h.write("crlf.bin", data)
+	h.runOK("quote TYPE A")
+	h.runOK("get crlf.bin")
+	if got := testsupport.ReadFile(filepath.Join(h.local, "crlf.bin")); got != data {
+		t.Errorf("get after quote TYPE A wrote %d bytes, want %d", len(got), len(data))
+	}
+	// The test server converts line ends both ways in TYPE A, which
+	// hides the damage; vsftpd does not: binary type must be set again.
+	h.mustSend("TYPE A", "TYPE I", "RETR crlf.bin")
+}

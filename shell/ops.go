@@ -64,16 +64,25 @@ func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm b
 	if confirm {
 		env.Confirm = s.confirmFunc(c.name)
 	}
-	if a := fl.Lookup("ascii"); a != nil && a.Value.String() == "true" && !s.ascii {
-		// -a in binary type: this command's transfers go in ASCII type,
-		// on the session's connection too, which goes back to binary.
-		env.Opts.ASCII = true
-		if err := conn.Type(ctx, client.TypeASCII); err != nil {
+	// The session's connection must be in the type the command moves
+	// data in: ASCII with -a (the shell's ascii sets it), else binary,
+	// whatever a quote TYPE left; it goes back to the shell's type.
+	want, after := client.TypeBinary, client.TypeBinary
+	if s.ascii {
+		after = client.TypeASCII
+	}
+	if a := fl.Lookup("ascii"); a != nil && a.Value.String() == "true" {
+		env.Opts.ASCII, want = true, client.TypeASCII
+	}
+	if conn.CurrentType() != want {
+		if err := conn.Type(ctx, want); err != nil {
 			return err
 		}
+	}
+	if want != after {
 		defer func() {
 			if s.conn == conn && conn.Err() == nil {
-				conn.Type(context.WithoutCancel(ctx), client.TypeBinary)
+				conn.Type(context.WithoutCancel(ctx), after)
 			}
 		}()
 	}
