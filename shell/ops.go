@@ -254,7 +254,9 @@ func reputArgs(s *Shell, fl *pflag.FlagSet, words []string) ([]string, error) {
 }
 
 // mputArgs expands the local patterns of mput (the shell has no other
-// shell to do it) and sends the files to the remote folder.
+// shell to do it), as sh does: a name starting with "." only for a pattern
+// whose last element starts with "."; folders are passed on for put to
+// upload with -r or report. The files go to the remote folder.
 func mputArgs(s *Shell, _ *pflag.FlagSet, words []string) ([]string, error) {
 	var files []string
 	for _, pat := range words {
@@ -262,12 +264,14 @@ func mputArgs(s *Shell, _ *pflag.FlagSet, words []string) ([]string, error) {
 		if err != nil {
 			return nil, usageErrorf("bad pattern %q: %v", pat, err)
 		}
+		dots := strings.HasPrefix(filepath.Base(pat), ".")
 		n := 0
 		for _, m := range matches {
-			if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
-				files = append(files, m)
-				n++
+			if !dots && strings.HasPrefix(filepath.Base(m), ".") {
+				continue
 			}
+			files = append(files, m)
+			n++
 		}
 		if n == 0 {
 			return nil, &transfer.LocalError{Op: "match", Path: pat, Err: errNoLocalMatch}
