@@ -224,6 +224,15 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 	}
 	r = newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), r.line); err != nil {
+		if errors.Is(err, ErrListingIncomplete) && r.lines == 0 && path != "" && c.Err() == nil {
+			// vsftpd answers LIST of a missing folder as of one it
+			// cannot read ("226 Transfer done (but failed to open
+			// directory)"): a folder that is not there is missing.
+			var nf *NoFolderError
+			if derr := c.CheckDir(ctx, path); errors.As(derr, &nf) {
+				return derr
+			}
+		}
 		return err
 	}
 	if err := r.end(); err != nil {

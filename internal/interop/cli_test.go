@@ -365,6 +365,22 @@ func runCLI(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		}
 		return matchLines(out, `^215 UNIX`)
 	})
+	c.run("put -r and mirror -R into missing folders", func() error {
+		// vsftpd answers LIST of a missing folder as of one it cannot
+		// read; two missing levels used to fail (outside probe of
+		// issue 13).
+		if err := errors.Join(os.MkdirAll(local("tree/in"), 0o755), writeFile(local("tree/a.txt"), []byte("a")), writeFile(local("tree/in/b.txt"), []byte("b"))); err != nil {
+			return err
+		}
+		_, _, err1 := c.expect(ops.ExitOK, "put", "-r", local("tree"), c.url(dir+"/new1/new2")+"/")
+		_, _, err2 := c.expect(ops.ExitOK, "mirror", "-R", local("tree"), c.url(dir+"/new3/new4/tree"))
+		if err := errors.Join(err1, err2, sameFile(disk("new1/new2/tree/in/b.txt"), []byte("b")),
+			sameFile(disk("new3/new4/tree/a.txt"), []byte("a"))); err != nil {
+			return err
+		}
+		_, _, err := c.expect(ops.ExitOK, "rm", "-r", c.url(dir+"/new1"), c.url(dir+"/new3"))
+		return err
+	})
 	c.run("exit codes", func() error {
 		bad := scheme + "://" + url.UserPassword(s.User, "wrong").String() + "@" + s.Addr + "/"
 		_, missing, err1 := c.expect(ops.ExitRemote, "cat", c.url(dir+"/missing.txt"))
