@@ -106,8 +106,9 @@ func matchEntries(entries []client.Entry, partial string) []match {
 
 // offered reports whether name completes partial: it starts with partial,
 // is hidden only when partial asks for hidden names, and is a plain name
-// that can be sent back to a server ("." and "..", names holding a "/" or
-// a CR, LF or NUL are never offered).
+// that can be typed and sent back to a server ("." and "..", and names
+// holding a "/" or any control character are never offered: a name from a
+// hostile server must not reach the terminal as an escape sequence).
 func offered(name, partial string) bool {
 	switch {
 	case name == "" || name == "." || name == "..":
@@ -117,7 +118,7 @@ func offered(name, partial string) bool {
 	case name[0] == '.' && !strings.HasPrefix(partial, "."):
 		return false
 	}
-	return !strings.ContainsAny(name, "/\r\n\x00")
+	return !strings.ContainsFunc(name, func(r rune) bool { return r == '/' || r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 })
 }
 
 // splitLast splits s after the last of the separator bytes in seps: the

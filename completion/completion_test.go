@@ -56,6 +56,9 @@ func newTree() *fakeLister {
 		file("pack.tgz"), dir("patches"), dir("pub"), file(".profile"), dir(".ssh"),
 		file("my file.txt"), dir("my dir"), link("latest"), file("Readme"), file("readme.md"),
 		{Name: "."}, {Name: ".."}, file("bad\r\nname"),
+		// Escape sequences a hostile server lists: never offered (outside
+		// probe of issue 13: Tab drew them on the terminal).
+		file("esc\x1b[31mRED"), file("title\x1b]0;PWNED\x07"), dir("tab\tdir"), file("csi\u009bx"),
 	}
 	return &fakeLister{dirs: map[string][]client.Entry{
 		"":            home,
