@@ -283,3 +283,39 @@ func TestCancelDuringTransferABORUnanswered(t *testing.T) {
 	// sent after the connection was dropped.
 	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "EPSV", "RETR big", "ABOR", "NOOP"})
 }
+
+// TestInterruptStalledServerBounded: a download interrupted while the
+// server has stalled, and that never answers ABOR, returns within
+// abortTimeout and drops the connection (outside probe of issue 13: Ctrl-C
+// took 10 s to act).
+func TestInterruptStalledServerBounded(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		switch c.Verb {
+		case "RETR":
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Pause: true, PauseAfter: 1000}}
+		case "ABOR":
+			return &ftptest.Reply{Stall: true}
+		}
+		return nil
+	}})
+	writeFile(t, srv, "hang.bin", bytes.Repeat([]byte("h"), 1<<20))
+	c := dialLogin(t, srv)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	rc, err := c.Retr(ctx, "hang.bin", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(rc, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cancel()
+	rc.Close()
+	// The promise to the user: an interrupt acts within seconds.
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the interrupted transfer took %v to end, want under 5s", d)
+	}
+	if c.Err() == nil {
+		t.Error("the connection of a server that never answered ABOR was kept")
+	}
+}

@@ -12,8 +12,10 @@ import (
 )
 
 // abortTimeout bounds the wait for the server's replies after ABOR; a
-// server that does not answer in time has its connection dropped.
-const abortTimeout = 10 * time.Second
+// server that does not answer in time has its connection dropped. A
+// server that works answers within a round trip or two; the bound is what
+// an interrupt (Ctrl-C) costs when the server has stalled.
+const abortTimeout = 3 * time.Second
 
 // maxAbortReplies bounds the replies read after ABOR and NOOP: the
 // transfer's own (preliminary and final), ABOR's, and NOOP's.
