@@ -225,15 +225,15 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
 		it := items[i]
 		name := baseName(it.path)
-		if err := transfer.CheckName(name); err != nil {
-			rep.fail(it.path, "", err)
-			return
-		}
 		local := o.Output
-		if outDir != "" {
+		if outDir != "" || local == "" {
+			// The local name is the server's: it must be a plain name.
+			// With -o FILE the user named the file.
+			if err := transfer.CheckName(name); err != nil {
+				rep.fail(it.path, "", err)
+				return
+			}
 			local = filepath.Join(outDir, name)
-		} else if local == "" {
-			local = name
 		}
 		p, err := ps.get(ctx, it.remote)
 		if err != nil {
