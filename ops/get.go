@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -222,18 +224,34 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 	if rep.bars != nil {
 		rep.bars.SetTotals(len(items), listedBytes(items))
 	}
-	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
-		it := items[i]
+	// Each file's local name; two files for one name would race for it,
+	// so the second (and further) are refused.
+	locals := make([]string, len(items))
+	bad := make([]error, len(items))
+	first := map[string]string{}
+	for i, it := range items {
 		name := baseName(it.path)
 		local := o.Output
 		if outDir != "" || local == "" {
 			// The local name is the server's: it must be a plain name.
 			// With -o FILE the user named the file.
-			if err := transfer.CheckName(name); err != nil {
-				rep.fail(it.path, "", err)
-				return
+			if bad[i] = transfer.CheckName(name); bad[i] != nil {
+				continue
 			}
 			local = filepath.Join(outDir, name)
+		}
+		locals[i] = local
+		if other, ok := first[local]; ok {
+			bad[i] = &transfer.LocalError{Op: "write", Path: local, Err: fmt.Errorf("%s downloads to it too", client.Sanitize(other))}
+			continue
+		}
+		first[local] = it.path
+	}
+	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
+		it, local := items[i], locals[i]
+		if bad[i] != nil {
+			rep.fail(it.path, local, bad[i])
+			return
 		}
 		p, err := ps.get(ctx, it.remote)
 		if err != nil {
