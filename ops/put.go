@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -177,10 +178,12 @@ func putRun(ctx context.Context, o *PutOptions) error {
 	}
 	var failed, total int
 	var last error
+	var errs []error
 	if len(files) > 0 {
 		total++
 		if err := putFiles(ctx, o, ss, r, files, intoDir); err != nil {
 			failed, last = failed+1, err
+			errs = append(errs, err)
 		}
 	}
 	o.Tree.Continue = o.Continue
@@ -196,6 +199,7 @@ func putRun(ctx context.Context, o *PutOptions) error {
 				return err
 			}
 			failed, last = failed+1, err
+			errs = append(errs, err)
 			if len(o.Locals) > 1 && !errors.As(err, new(Shown)) {
 				f.Warn("%s: %v", d, err)
 			}
@@ -206,6 +210,9 @@ func putRun(ctx context.Context, o *PutOptions) error {
 		return nil
 	case total == 1:
 		return last
+	case failed == total && !slices.ContainsFunc(errs, func(err error) bool { return errors.As(err, new(*PartialError)) }):
+		// Nothing succeeded: the failure's own code, not exit 8.
+		return Shown{commonest(errs)}
 	}
 	return &PartialError{Failed: failed, Total: total}
 }

@@ -116,7 +116,7 @@ func (s *Shell) opFlags(c *command, op ops.Operation, opts *ops.GlobalOptions) *
 func (s *Shell) env() *ops.Env {
 	env := &ops.Env{
 		IO: &ops.IOStreams{In: s.cfg.Stdin, Out: s.out, ErrOut: s.errOut,
-			StdinTTY: s.interactive, StderrTTY: s.interactive && s.cfg.StderrTTY},
+			StdinTTY: s.interactive, StderrTTY: s.cfg.StderrTTY},
 		Opts: &ops.GlobalOptions{Quiet: s.cfg.Quiet, Retries: s.cfg.Retries, JSON: s.cfg.JSON,
 			NoProgress: !s.cfg.StderrTTY, ASCII: s.ascii, Verbose: s.verbose.Load(),
 			MaxEntries: s.cfg.Limits.Entries, MaxListingSize: ops.ByteSize(s.cfg.Limits.Bytes)},

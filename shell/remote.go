@@ -97,10 +97,26 @@ func (s *Shell) cmdDir(ctx context.Context, args []string) error {
 	}
 	out := bufio.NewWriterSize(s.out, 64<<10)
 	defer out.Flush()
-	return c.ListLinesFunc(ctx, strings.Join(args, " "), func(l string) error {
+	n := 0
+	p := strings.Join(args, " ")
+	if err := c.ListLinesFunc(ctx, p, func(l string) error {
+		n++
 		_, err := fmt.Fprintln(out, client.Sanitize(l)) // server text: no terminal control
 		return err
-	})
+	}); err != nil {
+		return err
+	}
+	return s.checkEmpty(ctx, c, p, n)
+}
+
+// checkEmpty makes sure that an empty listing of path is of a folder
+// that exists: vsftpd lists a missing one as empty (and a file lists as
+// one line). A missing path fails as ls fails.
+func (s *Shell) checkEmpty(ctx context.Context, c *client.Conn, path string, lines int) error {
+	if lines > 0 || path == "" || strings.HasPrefix(path, "-") {
+		return nil
+	}
+	return c.CheckDir(ctx, path)
 }
 
 func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
@@ -110,10 +126,16 @@ func (s *Shell) cmdNlist(ctx context.Context, args []string) error {
 	}
 	out := bufio.NewWriterSize(s.out, 64<<10)
 	defer out.Flush()
-	return c.NameListFunc(ctx, strings.Join(args, " "), func(n string) error {
+	lines := 0
+	p := strings.Join(args, " ")
+	if err := c.NameListFunc(ctx, p, func(n string) error {
+		lines++
 		_, err := fmt.Fprintln(out, client.Sanitize(n)) // server text: no terminal control
 		return err
-	})
+	}); err != nil {
+		return err
+	}
+	return s.checkEmpty(ctx, c, p, lines)
 }
 
 func (s *Shell) cmdCd(ctx context.Context, args []string) error {
