@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -150,6 +151,17 @@ func (r *reporter) finish(earlier []error) error {
 		if err := r.f.printer().summary(s, r.unverifiable); err != nil {
 			return err
 		}
+	}
+	var interrupted []*Interrupted
+	for _, err := range r.errs {
+		var ie *Interrupted
+		if errors.As(err, &ie) {
+			interrupted = append(interrupted, ie)
+		}
+	}
+	if len(interrupted) > 1 {
+		return &Interrupted{Err: interrupted[0].Err, Note: fmt.Sprintf(
+			"%d partial files kept: get -c (mget -c in the shell) resumes them", len(interrupted))}
 	}
 	for _, err := range r.errs {
 		if ExitCode(err) == ExitInterrupted {
