@@ -29,6 +29,13 @@ func SplitWords(line string) (words []string, lastStart int) {
 	return words, lastStart
 }
 
+// Unterminated reports whether line ends inside a quote, or with a lone
+// backslash: a command line that is not finished.
+func Unterminated(line string) bool {
+	_, _, st := scan(line)
+	return st.quote != 0 || st.escape
+}
+
 // scan is SplitWords that also reports the quoting state at the end.
 func scan(line string) (words []string, lastStart int, st scanState) {
 	var cur strings.Builder

@@ -132,13 +132,18 @@ func (t *termReader) close() error {
 
 // scriptReader reads the lines of a batch script.
 type scriptReader struct {
-	r *bufio.Reader
+	r       *bufio.Reader
+	started bool // the first line was read
 }
 
 func (b *scriptReader) readLine(string) (string, error) {
 	line, err := b.r.ReadString('\n')
 	if err == io.EOF && line != "" {
 		err = nil
+	}
+	if !b.started {
+		// A script saved by an editor that marks UTF-8 with a BOM.
+		line, b.started = strings.TrimPrefix(line, "\ufeff"), true
 	}
 	return strings.TrimRight(line, "\r\n"), err
 }

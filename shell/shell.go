@@ -265,6 +265,9 @@ func (s *Shell) runLine(line string) error {
 	}
 	// A line of words has a command, even an empty one ("" or ''), which
 	// is unknown: it fails rather than passing as done.
+	if completion.Unterminated(line) {
+		return usageErrorf("unterminated quote or a trailing \\ in %q", redact(line, true))
+	}
 	name, args := parseLine(line)
 	c := lookup(name)
 	if c == nil {
