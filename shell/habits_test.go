@@ -163,3 +163,20 @@ func TestQuoteTypeDoesNotCorrupt(t *testing.T) {
 	// hides the damage; vsftpd does not: binary type must be set again.
 	h.mustSend("TYPE A", "TYPE I", "RETR crlf.bin")
 }
+
+// TestTildeIsLoginFolder checks that "~" in a remote path is the login
+// folder, as lftp takes it (outside probe of issue 13: get ~/a.txt after
+// cd sent SIZE /sub/~/a.txt).
+func TestTildeIsLoginFolder(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	h.write("a.txt", "top")
+	h.write("sub/b.txt", "b")
+	h.runOK("cd sub")
+	h.runOK("get ~/a.txt")
+	if got := testsupport.ReadFile(filepath.Join(h.local, "a.txt")); got != "top" {
+		t.Errorf("get ~/a.txt wrote %q", got)
+	}
+	if out := h.runOK("ls ~"); !strings.Contains(out, "a.txt") || !strings.Contains(out, "sub") {
+		t.Errorf("ls ~ printed %q", out)
+	}
+}

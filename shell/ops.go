@@ -149,11 +149,18 @@ func (s *Shell) env() *ops.Env {
 	return env
 }
 
-// opPath returns the remote path an argument names for an operation: as
-// typed in the login folder, where the command line's URL paths start too
+// opPath returns the remote path an argument names for an operation: "~"
+// is the login folder; as typed in the login folder, where the command line's URL paths start too
 // (so that both name a file, and its partial download, alike), else
 // absolute. A final "/" is kept: it says "a folder".
 func (s *Shell) opPath(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		// The login folder, as lftp and a shell take "~".
+		if q := strings.TrimSuffix(s.login, "/") + p[1:]; q != "" {
+			return q
+		}
+		return "/"
+	}
 	if p == "" || s.cwd == s.login || strings.HasPrefix(p, "/") {
 		return p
 	}
