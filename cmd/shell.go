@@ -49,7 +49,12 @@ that runs to the end of the line, as in sh; each command is echoed to stderr as
 "ftp> command" unless -q. The first failing command ends the script, and
 ferry exits with that command's exit code (see 'ferry --help'). A line
 starting with "-" may fail: ferry reports the error and goes on. Batch
-scripts never ask before each file of mget, mput or mdelete.`,
+scripts never ask before each file of mget, mput or mdelete.
+
+The shell's commands (get, put, mirror, ls, rm and the others with a twin
+here take that command's flags; help COMMAND in the shell explains one):
+
+` + shell.CommandList(),
 		Example: `  ferry shell ftp://user@ftp.example.org/pub
   ferry shell work
 

@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -204,7 +205,16 @@ func (s *Shell) cmdHelp(_ context.Context, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(s.out, "Commands (help COMMAND explains one):")
-	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	_, err := io.WriteString(s.out, CommandList())
+	return err
+}
+
+// CommandList returns the shell's commands, one a line with their
+// aliases and what they do, as help lists them; ferry shell --help and
+// its man page show it too.
+func CommandList() string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, c := range commands {
 		name := c.name
 		if len(c.aliases) > 0 {
@@ -212,7 +222,8 @@ func (s *Shell) cmdHelp(_ context.Context, args []string) error {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", name, c.short)
 	}
-	return tw.Flush()
+	tw.Flush()
+	return b.String()
 }
 
 func (s *Shell) cmdBye(context.Context, []string) error { return errBye }
