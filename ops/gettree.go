@@ -102,7 +102,12 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 		if it.matched {
 			label = client.Sanitize(it.path)
 		}
-		done(label, runTree(ctx, f, &o.Engine, &o.Tree, transfer.Download, it.remote, it.path, local))
+		err := runTree(ctx, f, &o.Engine, &o.Tree, transfer.Download, it.remote, it.path, local)
+		if errors.As(err, new(*client.NoFolderError)) && !it.matched && isRemoteFile(ctx, ss, it) {
+			// get -r of a file downloads it, as put -r uploads one.
+			err = getOneFile(ctx, o, ss, it, local)
+		}
+		done(label, err)
 		if ExitCode(errs[len(errs)-1]) == ExitInterrupted {
 			break
 		}
@@ -204,4 +209,32 @@ func matchAnyName(globs []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// isRemoteFile reports whether the server gives the item's path a size: it is a
+// file (SIZE of a folder is refused).
+func isRemoteFile(ctx context.Context, ss *sessions, it item) bool {
+	s, err := ss.get(ctx, it.remote)
+	if err != nil {
+		return false
+	}
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	_, err = c.Size(ctx, it.path)
+	return err == nil
+}
+
+// getOneFile downloads the file it to local as get does, for get -r of
+// a file.
+func getOneFile(ctx context.Context, o *GetOptions, ss *sessions, it item, local string) error {
+	one := *o
+	one.Output = local
+	rep := newManyReporter(o.F, &o.Engine, 1)
+	err := downloadFiles(ctx, &one, ss, []item{it}, "", rep)
+	if ferr := rep.finish(nil); err == nil {
+		err = ferr
+	}
+	return err
 }
