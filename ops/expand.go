@@ -139,7 +139,7 @@ func expandOne(ctx context.Context, f *Env, s *transfer.Session, r Remote, mode 
 			name = r.Path() // a path on the front end's session
 		}
 		f.Warn("%s: %v", client.Sanitize(name), err)
-		x.failed = append(x.failed, err)
+		x.failed = append(x.failed, &patternError{pattern: r.Path(), err: err})
 		return nil
 	}
 	if res.Literal && res.Also > 0 {
@@ -245,4 +245,23 @@ func confirmItems(f *Env, items []item) ([]item, error) {
 		out[i] = items[k]
 	}
 	return out, nil
+}
+
+// patternError is a pattern that matched nothing or could not be listed:
+// it names the pattern for --json.
+type patternError struct {
+	pattern string
+	err     error
+}
+
+func (e *patternError) Error() string { return e.err.Error() }
+func (e *patternError) Unwrap() error { return e.err }
+
+// patternOf returns the pattern a failure of expansion names, or "".
+func patternOf(err error) string {
+	var pe *patternError
+	if errors.As(err, &pe) {
+		return pe.pattern
+	}
+	return ""
 }

@@ -108,5 +108,8 @@ func mvRun(ctx context.Context, o *MvOptions) error {
 	if err != nil {
 		return err
 	}
-	return c.Rename(ctx, from, to)
+	if err := c.Rename(ctx, from, to); err != nil {
+		return err
+	}
+	return f.printer().changes(jsonOps{Done: []jsonOp{{Action: "rename", Path: from, To: to}}, Failed: []jsonOp{}})
 }

@@ -14,6 +14,7 @@ import (
 type jsonOp struct {
 	Action string `json:"action,omitempty"`
 	Path   string `json:"path"`
+	To     string `json:"to,omitempty"` // mv's new path
 	Reason string `json:"reason,omitempty"`
 	Error  string `json:"error,omitempty"`
 }
@@ -62,7 +63,7 @@ func eachRemote(ctx context.Context, f *Env, addrs []string, x expandOptions, op
 		mu.Unlock()
 	}
 	for _, err := range failed {
-		out.Failed = append(out.Failed, jsonOp{Error: err.Error()})
+		out.Failed = append(out.Failed, jsonOp{Path: patternOf(err), Error: err.Error()})
 	}
 	for _, it := range exp.folders {
 		reason := "a folder (" + x.folderHint + ")"

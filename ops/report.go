@@ -133,11 +133,15 @@ func (r *reporter) finish(earlier []error) error {
 		r.bars.Close()
 		r.f.live = nil
 	}
+	for _, err := range earlier {
+		// The patterns that matched nothing, named.
+		r.results = append(r.results, jsonResult{Remote: patternOf(err), Size: -1, Error: err.Error()})
+	}
 	var bytes int64
 	for _, j := range r.results {
 		bytes += j.Bytes
 	}
-	total := len(r.results) + len(earlier)
+	total := len(r.results)
 	failed := len(r.errs) + len(earlier)
 	elapsed := time.Since(r.start)
 	if !r.quietData {

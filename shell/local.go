@@ -35,8 +35,7 @@ func (s *Shell) cmdLcd(_ context.Context, args []string) error {
 }
 
 func (s *Shell) cmdLpwd(context.Context, []string) error {
-	fmt.Fprintln(s.out, s.lcwd)
-	return nil
+	return s.result(s.lcwd, map[string]any{"path": s.lcwd})
 }
 
 func (s *Shell) cmdLls(_ context.Context, args []string) error {

@@ -3,6 +3,7 @@ package shell
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -152,7 +153,7 @@ func (s *Shell) cmdCd(ctx context.Context, args []string) error {
 	}
 	s.prevCwd = prev
 	if args[0] == "-" {
-		fmt.Fprintln(s.out, s.cwd)
+		return s.result(s.cwd, map[string]any{"path": s.cwd})
 	}
 	return nil
 }
@@ -187,8 +188,7 @@ func (s *Shell) cmdPwd(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.out, wd)
-	return nil
+	return s.result(wd, map[string]any{"path": wd})
 }
 
 func (s *Shell) cmdSize(ctx context.Context, args []string) error {
@@ -200,8 +200,7 @@ func (s *Shell) cmdSize(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "%d\n", n)
-	return nil
+	return s.result(fmt.Sprint(n), map[string]any{"path": args[0], "size": n})
 }
 
 func (s *Shell) cmdModtime(ctx context.Context, args []string) error {
@@ -213,8 +212,8 @@ func (s *Shell) cmdModtime(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.out, t.UTC().Format(time.RFC3339))
-	return nil
+	when := t.UTC().Format(time.RFC3339)
+	return s.result(when, map[string]any{"path": args[0], "modified": when})
 }
 
 // sessionStat prints the server's STAT reply about the session.
@@ -230,8 +229,7 @@ func (s *Shell) sessionStat(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.out, text)
-	return nil
+	return s.result(client.Sanitize(text), map[string]any{"lines": strings.Split(text, "\n")})
 }
 
 func (s *Shell) cmdSite(ctx context.Context, args []string) error {
@@ -243,6 +241,15 @@ func (s *Shell) cmdSite(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.out, text)
-	return nil
+	return s.result(client.Sanitize(text), map[string]any{"lines": strings.Split(text, "\n")})
+}
+
+// result prints a command's result: text for people, or with --json one
+// JSON object per line, as the operations print theirs.
+func (s *Shell) result(text string, v any) error {
+	if s.cfg.JSON {
+		return json.NewEncoder(s.out).Encode(v)
+	}
+	_, err := fmt.Fprintln(s.out, text)
+	return err
 }
