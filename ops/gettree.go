@@ -229,6 +229,12 @@ func isRemoteFile(ctx context.Context, ss *sessions, it item) bool {
 // getOneFile downloads the file it to local as get does, for get -r of
 // a file.
 func getOneFile(ctx context.Context, o *GetOptions, ss *sessions, it item, local string) error {
+	// get -r makes the folders it writes into, as for a tree.
+	if dir := filepath.Dir(local); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return &transfer.LocalError{Op: "make folder", Path: dir, Err: err}
+		}
+	}
 	one := *o
 	one.Output = local
 	rep := newManyReporter(o.F, &o.Engine, 1)
