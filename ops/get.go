@@ -85,6 +85,9 @@ differ between the two sides, so nothing is resumed: -a does not go with
 
 A folder needs -r: without it, get of a folder fails (exit code 5), and
 the folders a pattern matches are each reported as skipped (exit code 8).
+A file named with -r is downloaded as without it. Two files that would
+land on one local name are not both written: the second is refused
+(exit code 8).
 
 -r downloads folders: ferry get -r URL/dir makes ./dir; with -o PATH the
 copy is PATH, or PATH/dir when PATH ends in a separator (or several folders

@@ -3,6 +3,7 @@ package ops
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/pattern"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -37,7 +39,9 @@ var lsCommand = Command{
 ferry reads MLSD where the server offers it and parses LIST output
 otherwise (Unix, Windows/IIS and EPLF styles); -l prints one format
 whatever the server's style. Names starting with "." are shown with -a.
-Entries are printed as they arrive, in the server's order; with -t each
+A pattern in the last path element ('*.txt') lists the entries it matches
+(a name the folder holds as written is that name). Entries are printed as
+they arrive, in the server's order; with -t each
 folder is read whole and printed newest first (entries without a time
 last). -h prints the long format's sizes with units.`,
 	Example: `  ferry ls ftp://ftp.example.org/pub/
@@ -79,6 +83,27 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	p := f.printer().list(out, o.Long, o.Human)
 	dir := r.Path()
 	var refused int // folders not entered because of their names
+	if pattern.Has(dir) {
+		// ls '*.txt': the entries the pattern matches, as a shell's ls
+		// shows them (a name the folder holds as written is that name).
+		res, err := pattern.Expand(ctx, c, dir, pattern.Options{Mode: pattern.Auto, Dirs: true,
+			Budget: f.ListBudget(), Unparsed: f.warnUnparsed})
+		switch {
+		case errors.Is(err, pattern.ErrBadPattern):
+			return &UsageError{Err: err}
+		case err != nil:
+			return err
+		case !res.Literal:
+			if len(res.Matches) == 0 {
+				return fmt.Errorf("%w %q", ErrNoMatch, dir)
+			}
+			for _, m := range res.Matches {
+				p.entry(m.Entry, m.Path)
+			}
+			p.end()
+			return out.Flush()
+		}
+	}
 	isDir, err := isRemoteDir(ctx, s, c, dir)
 	if err != nil {
 		return err
