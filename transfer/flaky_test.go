@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
@@ -37,6 +38,11 @@ func TestGetFileRetriesAfterDrop(t *testing.T) {
 	// file, possibly nothing.
 	if res.Retries != 1 || p.Retries() != 1 {
 		t.Errorf("result %+v, pool retries %d; want one retry", res, p.Retries())
+	}
+	// The bytes this run moved, over both attempts (outside probe of
+	// issue 13: the summary said 0 B after a retry that only finished).
+	if res.Bytes != int64(len(data)) {
+		t.Errorf("result says %d bytes moved, want %d over both attempts", res.Bytes, len(data))
 	}
 	if cmds := strings.Join(srv.Commands(), "\n"); res.Offset > 0 && !strings.Contains(cmds, "REST "+strconv.FormatInt(res.Offset, 10)+"\nRETR big") {
 		t.Errorf("resumed at %d without REST:\n%s", res.Offset, cmds)
@@ -185,5 +191,37 @@ func TestSegmentedGetWithDrops(t *testing.T) {
 	}
 	if res.Retries != 3 || res.Bytes != size || res.Digest != "SHA-256" {
 		t.Errorf("result %+v, want 3 retries", res)
+	}
+}
+
+// TestGetFileBytesOverAttempts: a download whose data all arrived but
+// whose final reply is 421 is retried, finds its partial file whole, and
+// reports every byte this run moved, over both attempts (outside probe of issue 13: the summary said 0 B after a
+// retry that only finished the file).
+func TestGetFileBytesOverAttempts(t *testing.T) {
+	data := randomData(100_000)
+	var once sync.Once
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		var r *ftptest.Reply
+		if c.Verb == "RETR" {
+			once.Do(func() {
+				r = &ftptest.Reply{Transfer: &ftptest.Transfer{
+					Final: &ftptest.Reply{Code: 421, Text: "Timeout: closing control connection."}}}
+			})
+		}
+		return r
+	}})
+	os.WriteFile(filepath.Join(srv.Root(), "f"), data, 0o644)
+	p := testPool(t, srv, PoolOptions{Size: 1, Retries: 1, Backoff: func(int) time.Duration { return 0 }})
+	local := filepath.Join(t.TempDir(), "f")
+	res, err := p.GetFile(testCtx(t), "f", local, GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(local); !bytes.Equal(got, data) {
+		t.Fatal("file differs")
+	}
+	if res.Retries != 1 || res.Offset != int64(len(data)) || res.Bytes != int64(len(data)) {
+		t.Errorf("result: %d retries, offset %d, %d bytes; want 1, %d, %d", res.Retries, res.Offset, res.Bytes, len(data), len(data))
 	}
 }

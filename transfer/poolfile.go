@@ -9,42 +9,48 @@ import (
 // GetFile downloads remote to the local file local over a pooled
 // connection, as Get does, retrying transient failures as Do does: each
 // retry reconnects when the connection broke and resumes from what the
-// last attempt left under its temporary name (see TempName). Result.Retries counts the retries.
+// last attempt left under its temporary name (see TempName).
+// Result.Retries counts the retries, and Result.Bytes the bytes all the
+// attempts moved.
 func (p *Pool) GetFile(ctx context.Context, remote, local string, opt GetOptions) (Result, error) {
 	return p.getFile(ctx, osFS{}, remote, local, opt)
 }
 
 func (p *Pool) getFile(ctx context.Context, fsys localFS, remote, local string, opt GetOptions) (Result, error) {
 	var res Result
+	var moved int64 // over all attempts: what this run moved
 	n, err := p.Do(ctx, remote, func(c *client.Conn, attempt int) error {
 		o := opt
 		o.Resume = opt.Resume || attempt > 0
 		var err error
 		res, err = get(ctx, c, fsys, remote, local, o)
+		moved += res.Bytes
 		return err
 	})
-	res.Retries = n
+	res.Retries, res.Bytes = n, moved
 	return res, err
 }
 
 // PutFile uploads the local file local to remote over a pooled
 // connection, as Put does, retrying transient failures as Do does: each
 // retry resumes the upload (REST and STOR, or APPE). Result.Retries
-// counts the retries.
+// counts the retries, and Result.Bytes the bytes all the attempts moved.
 func (p *Pool) PutFile(ctx context.Context, local, remote string, opt PutOptions) (Result, error) {
 	return p.putFile(ctx, osFS{}, local, remote, opt)
 }
 
 func (p *Pool) putFile(ctx context.Context, fsys localFS, local, remote string, opt PutOptions) (Result, error) {
 	var res Result
+	var moved int64 // over all attempts: what this run moved
 	n, err := p.Do(ctx, remote, func(c *client.Conn, attempt int) error {
 		o := opt
 		o.Resume = opt.Resume || attempt > 0
 		var err error
 		res, err = put(ctx, c, fsys, local, remote, o)
+		moved += res.Bytes
 		return err
 	})
-	res.Retries = n
+	res.Retries, res.Bytes = n, moved
 	return res, err
 }
 
