@@ -322,6 +322,11 @@ func (b *Bars) layoutLocked() []string {
 	if hidden > 0 {
 		lines = append(lines, cut("… "+strconv.Itoa(hidden)+" more", cols-1))
 	}
+	if rows > 0 && len(lines) > rows-1 {
+		// A terminal of a few rows: the live area must never reach its
+		// last row, or each frame would scroll it.
+		lines = lines[:max(rows-1, 0)]
+	}
 	return lines
 }
 

@@ -145,6 +145,26 @@ func TestBarsBounded(t *testing.T) {
 	}
 }
 
+// TestBarsTinyTerminal checks that on a terminal of 3 rows or fewer the
+// live area never reaches the last row, which would scroll the terminal
+// at each frame (outside probe of issue 13: 38 lines for 200 files).
+func TestBarsTinyTerminal(t *testing.T) {
+	for height := 1; height <= 3; height++ {
+		b, buf, c := newTestBars()
+		b.height = height
+		b.SetTotals(100, 100*mib)
+		for i := range 8 {
+			b.Start(fmt.Sprintf("f%02d", i), mib, 0).Add(kib)
+		}
+		c.Advance(time.Second)
+		frame(b)
+		if got := screen(t, buf.String()); len(got) > max(height-1, 0) {
+			t.Errorf("height %d: %d live lines %q, want at most %d", height, len(got), got, max(height-1, 0))
+		}
+		b.Close()
+	}
+}
+
 // TestBarsCloseClean checks that Close leaves no live line behind and the
 // cursor where they began, and that Bars draws nothing after it.
 func TestBarsCloseClean(t *testing.T) {
