@@ -2,6 +2,7 @@ package completion
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,23 @@ type Func func(ctx context.Context, line, word string) []string
 type Adapter struct {
 	f       Func
 	timeout time.Duration
+
+	// screen and notice, when set (WithScreen), make Do ask before it
+	// lists more candidates than fit on the screen; asked is the line it
+	// asked about.
+	screen func() (cols, rows int)
+	notice func(string)
+	asked  string
+}
+
+// WithScreen makes a ask before listing more candidates than fit on the
+// screen, as bash does: the first Tab shows, through notice, how many
+// there are, and a second Tab on the same line lists them. screen
+// returns the terminal's columns and rows (0 when unknown: no question).
+// It returns a.
+func (a *Adapter) WithScreen(screen func() (cols, rows int), notice func(string)) *Adapter {
+	a.screen, a.notice = screen, notice
+	return a
 }
 
 // ReadlineAdapter returns an Adapter that gives f at most timeout to
@@ -76,8 +94,45 @@ func (a *Adapter) Do(line []rune, pos int) (newLine [][]rune, length int) {
 			newLine = append(newLine, []rune(add))
 		}
 	}
+	if len(newLine) > 1 && a.tooMany(newLine, word) {
+		if a.asked != before {
+			a.asked = before
+			a.notice(fmt.Sprintf("%d possibilities: press Tab again to list them all", len(newLine)))
+			return nil, 0
+		}
+	}
+	a.asked = ""
 	if len(newLine) == 0 {
 		return nil, 0
 	}
 	return newLine, utf8.RuneCountInString(before[start:])
+}
+
+// tooMany reports whether readline would list cands (they have no common
+// beginning to insert) and the list would not fit on the screen: the
+// columns readline lays them out in, on all rows but the prompt's.
+func (a *Adapter) tooMany(cands [][]rune, word string) bool {
+	if a.screen == nil || a.notice == nil {
+		return false
+	}
+	cols, rows := a.screen()
+	if cols <= 0 || rows <= 0 {
+		return false
+	}
+	widest := 0
+	common := len(cands[0])
+	for _, c := range cands {
+		widest = max(widest, len(c))
+		n := 0
+		for n < min(common, len(c)) && c[n] == cands[0][n] {
+			n++
+		}
+		common = n
+	}
+	if common > 0 {
+		return false // readline inserts the common beginning
+	}
+	perRow := max(cols/(widest+utf8.RuneCountInString(word)+1), 1)
+	lines := (len(cands) + perRow - 1) / perRow
+	return lines > rows-2
 }

@@ -2,6 +2,7 @@ package completion
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -190,5 +191,42 @@ func TestAdapterSession(t *testing.T) {
 		if got := tab(a, tt.typed); got != tt.want {
 			t.Errorf("%q + Tab = %q, want %q", tt.typed, got, tt.want)
 		}
+	}
+}
+
+// TestAdapterAsksBeforeScreenful checks that more candidates than fit on
+// the screen are listed only at the second Tab, after a notice saying how
+// many there are, as bash asks first; fewer are listed at once, and a
+// common beginning is inserted without a question.
+func TestAdapterAsksBeforeScreenful(t *testing.T) {
+	var many, few []string
+	for i := range 300 {
+		many = append(many, fmt.Sprintf("%c%03d.txt", 'a'+i%26, i))
+	}
+	few = many[:5]
+	var notices []string
+	cands := many
+	a := ReadlineAdapter(func(context.Context, string, string) []string { return cands }, 0).
+		WithScreen(func() (int, int) { return 80, 24 }, func(msg string) { notices = append(notices, msg) })
+	line := []rune("get ")
+	if got, _ := a.Do(line, len(line)); got != nil || len(notices) != 1 || notices[0] != "300 possibilities: press Tab again to list them all" {
+		t.Fatalf("first Tab: %d candidates, notices %q; want none and the question", len(got), notices)
+	}
+	if got, _ := a.Do(line, len(line)); len(got) != 300 || len(notices) != 1 {
+		t.Errorf("second Tab: %d candidates, %d notices; want all 300, no new notice", len(got), len(notices))
+	}
+	if got, _ := a.Do(line, len(line)); got != nil || len(notices) != 2 {
+		t.Errorf("third Tab asks again: %d candidates, %d notices", len(got), len(notices))
+	}
+	cands = few
+	if got, _ := a.Do(line, len(line)); len(got) != 5 || len(notices) != 2 {
+		t.Errorf("a screenful: %d candidates, %d notices; want 5 at once", len(got), len(notices))
+	}
+	cands = nil
+	for i := range 300 {
+		cands = append(cands, fmt.Sprintf("common%03d", i))
+	}
+	if got, _ := a.Do(line, len(line)); len(got) != 300 || len(notices) != 2 {
+		t.Errorf("a common beginning: %d candidates, %d notices; want them for readline to insert it", len(got), len(notices))
 	}
 }

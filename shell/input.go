@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/term"
 
 	"github.com/ferry-ftp/ferry/completion"
 )
@@ -49,12 +50,18 @@ func (s *Shell) openInput() error {
 	if s.cfg.Stdin != nil {
 		stdin = s.cfg.Stdin
 	}
+	var rl *readline.Instance
+	adapter := completion.ReadlineAdapter(s.complete, completionTimeout).WithScreen(terminalSize,
+		func(msg string) {
+			// Written after the completion returns, above the prompt.
+			go rl.Write([]byte(msg + "\n"))
+		})
 	rc := &readline.Config{
 		// A cancelable reader lets Close stop a pending read.
 		Stdin:                  readline.NewCancelableStdin(stdin),
 		Stdout:                 s.out,
 		Stderr:                 s.errOut,
-		AutoComplete:           completion.ReadlineAdapter(s.complete, completionTimeout),
+		AutoComplete:           adapter,
 		DisableAutoSaveHistory: true,
 		HistoryLimit:           historyLimit,
 		EOFPrompt:              "bye",
@@ -153,3 +160,12 @@ func (b *scriptReader) readPassword(string) (string, error) {
 }
 
 func (b *scriptReader) close() error { return nil }
+
+// terminalSize returns the size of the terminal on stdout, or zeros.
+func terminalSize() (cols, rows int) {
+	cols, rows, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil {
+		return 0, 0
+	}
+	return cols, rows
+}
