@@ -38,7 +38,7 @@ build:
 # README's examples), once more without it; then every fuzz target briefly and every benchmark scenario once on small
 # data, so that neither rots.
 test: servers lint
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 	$(GO) test -count=1 -run '^(TestMemory|TestParity|TestReadmeExamples)' ./cmd/
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory bench-smoke
