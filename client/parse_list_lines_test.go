@@ -2,10 +2,13 @@ package client
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
 
 // familyListTables are the LIST tables of the formats other than Unix's:
@@ -277,5 +280,56 @@ func TestListParserParsePDSMembers(t *testing.T) {
 	entries, unparsed = newListTestParser(listTestNow).Parse(lines[2:3])
 	if len(entries) != 0 || len(unparsed) != 1 {
 		t.Errorf("a name alone without the header: %v, %q; want it unparsed", entries, unparsed)
+	}
+}
+
+// TestListVMSStreamed lists VMS folders from the test server: entries split
+// over two lines are joined as they stream in, a line still held when the
+// listing ends is reported, and the versions and headers are handled as
+// Parse handles them.
+func TestListVMSStreamed(t *testing.T) {
+	listings := map[string]string{"4": vmsListing4, "6": vmsListing6, "joined": vmsListingJoined, "versions": vmsListingVersions,
+		// A folder whose name has a space is listed from inside it.
+		"v m s": vmsListing5}
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLST", "MLSD"}, Hook: func(c ftptest.Command) *ftptest.Reply {
+		arg := c.Arg
+		if arg == "" {
+			arg = "v m s"
+		}
+		if data, ok := listings[arg]; ok && c.Verb == "LIST" {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(data)}}
+		}
+		return nil
+	}})
+	writeFile(t, srv, "v m s/x", []byte("x"))
+	c := dialLogin(t, srv)
+	for arg, listing := range listings {
+		var streamed []Entry
+		var bad []string
+		err := c.ReadDirFunc(testCtx(t), arg, ListOptions{Unparsed: func(l string) { bad = append(bad, l) }},
+			func(e Entry) error { streamed = append(streamed, e); return nil })
+		if err != nil {
+			t.Fatalf("ReadDirFunc(%s): %v", arg, err)
+		}
+		// Parse reads the same lines without their line endings, as the
+		// data connection gives them.
+		var lines []string
+		for _, l := range listingLines(listing) {
+			lines = append(lines, strings.TrimSuffix(l, "\r\n"))
+		}
+		want, wantBad := (&ListParser{Now: c.opts.now, Location: c.opts.location}).Parse(lines)
+		if !reflect.DeepEqual(streamed, want) || !slices.Equal(bad, wantBad) {
+			t.Errorf("ReadDirFunc(%s) = %v, unparsed %q; Parse gives %v, %q", arg, streamed, bad, want, wantBad)
+		}
+		if len(streamed) == 0 {
+			t.Errorf("ReadDirFunc(%s) gave no entries", arg)
+		}
+	}
+	if cmds := srv.SessionCommands(1); !slices.Contains(cmds, "CWD v m s") {
+		t.Errorf("commands %q, want the folder with spaces entered", cmds)
+	}
+	entries, unparsed, err := c.List(testCtx(t), "joined")
+	if err != nil || len(entries) != 5 || !slices.Equal(unparsed, []string{"LAST.TXT;1"}) {
+		t.Errorf("List(joined) = %d entries, %q, %v; want 5 entries and LAST.TXT;1 unparsed", len(entries), unparsed, err)
 	}
 }
