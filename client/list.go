@@ -198,17 +198,21 @@ func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn 
 func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
 	r := newEntryReader("LIST", opt.Unparsed, fn, p.lineParser())
+	j := &lineJoiner{next: r.line}
 	flag := ""
 	if opt.Hidden {
 		flag = "-a"
 	}
 	if strings.ContainsAny(path, " \t") {
-		inside, err := c.listInside(ctx, path, flag, r.line)
+		inside, err := c.listInside(ctx, path, flag, j.line)
 		if err != nil {
 			return err
 		}
 		if inside {
 			// Entered, so the folder exists even when empty.
+			if err := j.flush(); err != nil {
+				return err
+			}
 			return r.end()
 		}
 	}
@@ -223,7 +227,8 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 		return fn(e)
 	}
 	r = newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
-	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), r.line); err != nil {
+	j = &lineJoiner{next: r.line}
+	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
 		if errors.Is(err, ErrListingIncomplete) && r.lines == 0 && path != "" && c.Err() == nil {
 			// vsftpd answers LIST of a missing folder as of one it
 			// cannot read ("226 Transfer done (but failed to open
@@ -233,6 +238,9 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 				return derr
 			}
 		}
+		return err
+	}
+	if err := j.flush(); err != nil {
 		return err
 	}
 	if err := r.end(); err != nil {

@@ -86,17 +86,10 @@ func (r *entryReader) end() error {
 	return nil
 }
 
-// lineParser returns the parse function of an entryReader for LIST lines,
-// with the clock read once.
+// lineParser returns the parse function of an entryReader for the lines
+// of one LIST listing, with the clock read once (see listState).
 func (p *ListParser) lineParser() func(string) (Entry, bool, error) {
-	now, loc := p.now(), p.location()
-	return func(line string) (Entry, bool, error) {
-		e, err := parseListEntry(line, now, loc)
-		if err != nil {
-			return Entry{}, false, err
-		}
-		return e, e.Name == "." || e.Name == "..", nil
-	}
+	return p.newListState().entryParser()
 }
 
 // NoFolderError reports a folder that cannot be shown to exist: its

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,15 @@ func FuzzParseListLine(f *testing.F) {
 		}
 	}
 	for _, line := range []string{"total 12", "", "03-04-25  10:05 PM    <DIR>  x", "+\t", "-rw-r--r-- 1 a b 1 2024-03-04 12:34:56.1 +0100 x"} {
+		f.Add(line)
+	}
+	// Other servers' formats (parse_list_lines_test.go) and their headers.
+	for _, cases := range familyListTables() {
+		for _, c := range cases {
+			f.Add(c.line)
+		}
+	}
+	for _, line := range slices.Concat(vmsBadLines, vmsHeaderLines, []string{"Name     VV.MM   Created       Changed      Size  Init   Mod   Id", "MAIL.DIR;1"}) {
 		f.Add(line)
 	}
 	p := newListTestParser(listTestNow)

@@ -8,20 +8,27 @@ import (
 )
 
 // ErrSkipLine is returned by ListParser.ParseLine for lines that hold no
-// entry: blank lines and the "total N" line of Unix listings. Test for it
-// with errors.Is.
+// entry: blank lines, the "total N" line of Unix listings, and the headers
+// and footers of VMS and MVS listings. Test for it with errors.Is.
 var ErrSkipLine = errors.New("ftp: LIST line holds no entry")
 
 // ListParser parses LIST output lines. The zero value uses time.Now and time.UTC.
 //
 // LIST output is not standardized (RFC 959, section 4.1.3, leaves it to the
-// server). ListParser recognizes the formats real servers send:
+// server). ListParser recognizes the formats real servers send (see
+// listFamilies):
 //
 //   - Unix "ls -l" and its variants (vsftpd, proftpd, pure-ftpd, FileZilla
-//     Server, IIS in Unix mode, NetWare), with the "Mon DD HH:MM",
-//     "Mon DD YYYY" and ISO ("2024-03-04 12:34") time styles;
-//   - Microsoft IIS and DOS "dir" output ("03-04-25  10:05AM  <DIR>  name");
-//   - EPLF ("+i8388621.48594,m825718503,r,s280,\tname").
+//     Server, IIS in Unix mode), with the "Mon DD HH:MM", "Mon DD YYYY" and
+//     ISO ("2024-03-04 12:34") time styles, and AIX's day-first dates;
+//   - Microsoft IIS and DOS "dir" output ("03-04-25  10:05AM  <DIR>  name"),
+//     with 24-hour times, ISO and day-month-year dates and sizes with
+//     thousands separators;
+//   - EPLF ("+i8388621.48594,m825718503,r,s280,\tname");
+//   - NetWare, OS/2, VMS, MVS data sets and PDS members, and OS/400.
+//
+// A line is tried first in the format its first byte suggests and then in
+// the others; the first that reads it wins.
 //
 // Times are read in Location. A Unix date that shows a time of day instead
 // of a year is put in the year of Now; in the previous year when that would
@@ -29,6 +36,15 @@ var ErrSkipLine = errors.New("ftp: LIST line holds no entry")
 // files up to six months old); and in the next year when that puts it at
 // most three days after Now (a server clock or zone ahead of ours at New
 // Year).
+//
+// Formats that say less than the Entry holds leave it unknown: VMS gives
+// sizes in 512-byte blocks and MVS in tracks or records, so their Size is
+// -1 (a size rounded up to a block would make every file look changed and
+// could resume a download at the wrong offset); MVS data set lines show the
+// date a data set was last referred to, not modified, so their time is
+// unknown. VMS names are returned without their version (";3"), the name
+// RETR and STOR use for the newest version, and a folder "NAME.DIR;1" as
+// "NAME".
 type ListParser struct {
 	// Now is the clock used to infer the year of Unix entries that show a
 	// time of day instead of a year; nil means time.Now.
@@ -39,30 +55,60 @@ type ListParser struct {
 }
 
 // ParseLine parses one line of LIST output. A trailing CR or LF is ignored.
-// It returns ErrSkipLine for blank lines and "total N" lines, and an error
-// quoting the line when the line is in no format it knows. The "." and ".."
-// entries are returned like any other.
+// It returns ErrSkipLine for lines that hold no entry (see ErrSkipLine), and
+// an error quoting the line when the line is in no format it knows. The "."
+// and ".." entries are returned like any other. A VMS entry split over two
+// lines is an error here; Parse joins such lines.
 func (p *ListParser) ParseLine(line string) (Entry, error) {
-	return parseListEntry(line, p.now(), p.location())
+	var e Entry
+	if _, err := parseListLine(line, p.now(), p.location(), &e); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
 }
 
 // Parse parses the lines of a LIST reply. Lines that hold an entry but
 // cannot be parsed are returned in unparsed, in order, so that callers can
-// report them; blank lines, "total N" lines and the "." and ".." entries
-// are dropped. Now is called once for all lines.
+// report them; lines that hold no entry and the "." and ".." entries are
+// dropped. Now is called once for all lines.
+//
+// Parse reads the lines as one listing: it joins a VMS entry whose name
+// fills a line with the rest of the entry on the next line, keeps only the
+// first (newest, as VMS lists them) version of a VMS file, and reads the
+// lines after a PDS member header that hold only a name as members.
 func (p *ListParser) Parse(lines []string) (entries []Entry, unparsed []string) {
-	now, loc := p.now(), p.location()
+	s := p.newListState()
 	entries = make([]Entry, 0, len(lines))
-	for _, line := range lines {
-		e, err := parseListEntry(line, now, loc)
-		switch {
-		case errors.Is(err, ErrSkipLine):
-		case err != nil:
-			unparsed = append(unparsed, line)
-		case e.Name == "." || e.Name == "..":
-		default:
-			entries = append(entries, e)
+	add := func(line string) {
+		// Parse into the slice's next element: an Entry is large.
+		entries = append(entries, Entry{})
+		skip, err := s.parse(line, &entries[len(entries)-1])
+		if err != nil || skip {
+			entries = entries[:len(entries)-1]
 		}
+		if err != nil && !errors.Is(err, ErrSkipLine) {
+			unparsed = append(unparsed, line)
+		}
+	}
+	held := "" // a VMS name waiting for the rest of its entry
+	for _, line := range lines {
+		if held != "" {
+			h := held
+			held = ""
+			if joined, ok := joinVMSLines(h, line); ok {
+				add(joined)
+				continue
+			}
+			add(h)
+		}
+		if vmsNameOnly(line) {
+			held = line
+			continue
+		}
+		add(line)
+	}
+	if held != "" {
+		add(held)
 	}
 	return entries, unparsed
 }
@@ -81,121 +127,116 @@ func (p *ListParser) location() *time.Location {
 	return p.Location
 }
 
-// parseListEntry parses one LIST line, choosing the format by its first
-// byte. The parsers return a reason instead of an error so that the common
-// path does not allocate.
-func parseListEntry(line string, now time.Time, loc *time.Location) (Entry, error) {
-	line = strings.TrimRight(line, "\r\n")
-	if strings.TrimLeft(line, " \t") == "" || isTotalLine(line) {
-		return Entry{}, ErrSkipLine
-	}
-	var e Entry
-	var reason string
-	switch c := line[0]; {
-	case c == '+':
-		e, reason = parseEPLFLine(line)
-	case c >= '0' && c <= '9':
-		e, reason = parseDOSLine(line, loc)
-	default:
-		e, reason = parseUnixLine(line, now.In(loc), loc)
-	}
-	if reason != "" {
-		return Entry{}, fmt.Errorf("ftp: unparseable LIST line %q: %s", line, reason)
-	}
-	return e, nil
+// listFamily is one LIST format.
+type listFamily struct {
+	name string
+	// maybe is a cheap test of whether a line can be in this format at
+	// all; nil means it can.
+	maybe func(line string) bool
+	// parse reads a line, with now in loc, and returns the reason when it
+	// cannot.
+	parse func(line string, now time.Time, loc *time.Location) (Entry, string)
 }
 
-// parseDOSLine parses Microsoft IIS and DOS "dir" output:
-//
-//	03-04-25  10:05AM       <DIR>          name
-//	03-04-2025  22:05                 1234 name
-//
-// The date is MM-DD-YY or MM-DD-YYYY (two-digit years 69 to 99 are 19xx,
-// the rest 20xx), the time has an optional AM or PM. A size is
-// right-aligned and followed by one space; IIS puts "<DIR>" in a column
-// followed by ten spaces. The name starts after them, so that its own
-// leading spaces are kept.
-func parseDOSLine(line string, loc *time.Location) (Entry, string) {
-	var f [4]listField
-	n := splitListFields(line, f[:])
-	tok := func(i int) string { return line[f[i].start:f[i].end] }
-	if n < 3 {
-		return Entry{}, "too few fields"
-	}
-	d := tok(0)
-	if len(d) != 8 && len(d) != 10 || d[2] != d[5] || (d[2] != '-' && d[2] != '/') {
-		return Entry{}, "unknown format"
-	}
-	month, ok1 := parseDigits(d[:2], 2, 2)
-	day, ok2 := parseDigits(d[3:5], 2, 2)
-	year, ok3 := parseDigits(d[6:], 2, 4)
-	if !ok1 || !ok2 || !ok3 {
-		return Entry{}, "bad date"
-	}
-	if len(d) == 8 {
-		year += 2000
-		if year >= 2069 {
-			year -= 100
-		}
-	}
-	clock, next := tok(1), 2
-	ampm := ""
-	if len(clock) > 2 && (clock[len(clock)-1] == 'M' || clock[len(clock)-1] == 'm') {
-		clock, ampm = clock[:len(clock)-2], clock[len(clock)-2:]
-	} else if a := tok(2); strings.EqualFold(a, "AM") || strings.EqualFold(a, "PM") {
-		ampm, next = a, 3
-	}
-	hour, min, ok := parseHHMM(clock)
-	switch {
-	case !ok:
-		return Entry{}, "bad time"
-	case ampm == "":
-	case hour < 1 || hour > 12:
-		return Entry{}, "bad time"
-	case strings.EqualFold(ampm, "AM"):
-		hour %= 12
-	case strings.EqualFold(ampm, "PM"):
-		hour = hour%12 + 12
-	default:
-		return Entry{}, "bad time"
-	}
-	if next >= n {
-		return Entry{}, "too few fields"
-	}
-	t, ok := listDate(year, time.Month(month), day, hour, min, 0, 0, loc)
-	if !ok {
-		return Entry{}, "bad date"
-	}
-	e := Entry{ModTime: t, Precision: TimeMinute, Size: -1}
-	rest := line[f[next].end:]
-	if tok(next) == "<DIR>" {
-		e.Type = EntryDir
-		pad := len(rest) - len(strings.TrimLeft(rest, " "))
-		if pad > 10 {
-			pad = 10
-		}
-		e.Name = rest[pad:]
-	} else {
-		size, ok := parseListSize(tok(next))
-		if !ok {
-			return Entry{}, "bad size"
-		}
-		e.Type, e.Size = EntryFile, size
-		if rest != "" && rest[0] == ' ' {
-			e.Name = rest[1:]
-		}
-	}
-	if e.Name == "" || rest[0] != ' ' {
-		return Entry{}, "no name"
-	}
-	return e, ""
+// The families, by their index in listFamilies.
+const (
+	famEPLF = iota
+	famNetWare
+	famDOS
+	famUnix
+	famVMS
+	famOS2
+	famOS400
+	famMVS
+	famPDS
+	famAIX
+	numFamilies
+)
+
+// listFamilies are the LIST formats ListParser knows. A line is tried
+// first in the family leadFamily picks, and then in the others, in this
+// order, that its maybe test lets through.
+var listFamilies = [numFamilies]listFamily{
+	famEPLF:    {name: "EPLF", maybe: isEPLFLine, parse: parseEPLFLine},
+	famNetWare: {name: "NetWare", maybe: isNetWareLine, parse: parseNetWareLine},
+	famDOS:     {name: "DOS", maybe: startsWithDigit, parse: parseDOSLine},
+	famUnix:    {name: "Unix", parse: parseUnixLine},
+	famVMS:     {name: "VMS", maybe: isVMSLine, parse: parseVMSLine},
+	famOS2:     {name: "OS/2", maybe: isOS2Line, parse: parseOS2Line},
+	famOS400:   {name: "OS/400", maybe: isOS400Line, parse: parseOS400Line},
+	famMVS:     {name: "MVS", parse: parseMVSLine},
+	famPDS:     {name: "PDS member", parse: parsePDSMemberLine},
+	famAIX:     {name: "AIX", maybe: isAIXLine, parse: parseAIXLine},
 }
+
+// parseListLine parses one LIST line with now in loc into *e and returns
+// the index of its family in listFamilies. The line is tried first in the
+// family its start suggests, which reads nearly every line of nearly every
+// listing, and then in the others. When none reads it, the error gives the
+// Unix parser's reason. The parsers return a reason instead of an error so
+// that the common path does not allocate.
+func parseListLine(line string, now time.Time, loc *time.Location, e *Entry) (int, error) {
+	line = strings.TrimRight(line, "\r\n")
+	if strings.TrimLeft(line, " \t") == "" || isTotalLine(line) {
+		return 0, ErrSkipLine
+	}
+	now = now.In(loc)
+	lead := leadFamily(line)
+	var reason string
+	if *e, reason = listFamilies[lead].parse(line, now, loc); reason == "" {
+		return lead, nil
+	}
+	if isListHeader(line) {
+		return 0, ErrSkipLine
+	}
+	unixReason := reason
+	for i := range listFamilies {
+		f := &listFamilies[i]
+		if i == lead || (f.maybe != nil && !f.maybe(line)) {
+			continue
+		}
+		if *e, reason = f.parse(line, now, loc); reason == "" {
+			return i, nil
+		}
+		if i == famUnix {
+			unixReason = reason
+		}
+	}
+	return 0, fmt.Errorf("ftp: unparseable LIST line %q: %s", line, unixReason)
+}
+
+// leadFamily returns the family a line is tried in first, by its first
+// bytes: EPLF for "+", DOS for a digit, NetWare for "d [" and "- [", and
+// Unix for the rest.
+func leadFamily(line string) int {
+	switch c := line[0]; {
+	case c == '+':
+		return famEPLF
+	case c >= '0' && c <= '9':
+		return famDOS
+	case (c == 'd' || c == '-') && isNetWareLine(line):
+		return famNetWare
+	}
+	return famUnix
+}
+
+// isListHeader reports whether line is a header or footer that VMS and MVS
+// servers put around their entries.
+func isListHeader(line string) bool {
+	return isVMSHeader(line) || isMVSHeader(line) || isPDSHeader(line)
+}
+
+// isEPLFLine reports whether line starts as an EPLF line does.
+func isEPLFLine(line string) bool { return line[0] == '+' }
+
+// startsWithDigit reports whether line starts with a decimal digit.
+func startsWithDigit(line string) bool { return line[0] >= '0' && line[0] <= '9' }
 
 // parseEPLFLine parses an EPLF line (https://cr.yp.to/ftp/list/eplf.html):
 // "+" and comma-terminated facts, a tab, and the name. The facts used are
 // "/" (a folder), "r" (a file), "s" (size), "m" (modification time in Unix
 // seconds) and "up" (octal permissions).
-func parseEPLFLine(line string) (Entry, string) {
+func parseEPLFLine(line string, _ time.Time, _ *time.Location) (Entry, string) {
 	facts, name, ok := strings.Cut(line[1:], "\t")
 	if !ok || name == "" {
 		return Entry{}, "no name"
@@ -322,4 +363,41 @@ func parseListSize(s string) (int64, bool) {
 		}
 	}
 	return n, true
+}
+
+// parseClock parses "H:MM", "HH:MM" or "HH:MM:SS" with an optional
+// fraction of a second of up to nine digits ("10:40:39.90"), in 24-hour time.
+func parseClock(s string) (hour, min, sec, nsec int, ok bool) {
+	h, rest, found := strings.Cut(s, ":")
+	if !found || len(rest) < 2 {
+		return 0, 0, 0, 0, false
+	}
+	hour, ok1 := parseDigits(h, 1, 2)
+	min, ok2 := parseDigits(rest[:2], 2, 2)
+	if !ok1 || !ok2 || hour > 23 || min > 59 {
+		return 0, 0, 0, 0, false
+	}
+	if rest = rest[2:]; rest == "" {
+		return hour, min, 0, 0, true
+	}
+	sec, nsec, ok = parseISOSeconds(rest)
+	return hour, min, sec, nsec, ok
+}
+
+// fullYear returns the year of a date that shows two digits (69 to 99 are
+// 19xx, the rest 20xx), three (years since 1900, as some servers that were
+// not ready for 2000 show them) or four.
+func fullYear(s string) (int, bool) {
+	y, ok := parseDigits(s, 2, 4)
+	switch {
+	case !ok:
+		return 0, false
+	case len(s) == 2 && y >= 69:
+		return 1900 + y, true
+	case len(s) == 2:
+		return 2000 + y, true
+	case len(s) == 3:
+		return 1900 + y, true
+	}
+	return y, true
 }

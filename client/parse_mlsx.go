@@ -28,6 +28,14 @@ import (
 // and unix.groupname, unix.group or unix.gid. Size is -1 when the line has
 // no size. Use SkipMLSx to leave out the entries for the folder itself and
 // its parent.
+//
+// ParseMLSxLine is lenient where that is safe: a fact without "=", a fact
+// with an empty value and a fact whose value it cannot read (size=abc,
+// modify=yesterday) are dropped, and the entry keeps what the other facts
+// say (an empty type makes it EntryOther); facts that do not end with ";"
+// (as drafts of RFC 3659 wrote them), and a tab instead of the space before
+// the name, are accepted. A line with facts of which none has a name and
+// "=" is no MLSx line and an error, as is a line without a name.
 func ParseMLSxLine(line string) (Entry, error) {
 	line = strings.TrimRight(line, "\r\n")
 	e, reason := parseMLSx(line)
@@ -60,7 +68,7 @@ func parseMLSx(line string) (Entry, string) {
 			body = rest
 		}
 	}
-	sp := strings.IndexByte(body, ' ')
+	sp := strings.IndexAny(body, " \t")
 	if sp < 0 {
 		return Entry{}, "no space before the name"
 	}
@@ -68,45 +76,58 @@ func parseMLSx(line string) (Entry, string) {
 	if name == "" {
 		return Entry{}, "empty name"
 	}
-	if facts != "" && facts[len(facts)-1] != ';' {
-		return Entry{}, "facts do not end with ';'"
-	}
-	e := Entry{Name: name, Size: -1, Facts: make(map[string]string, strings.Count(facts, ";"))}
+	e := Entry{Name: name, Size: -1, Facts: make(map[string]string, strings.Count(facts, ";")+1)}
+	wellFormed := false
+	emptyType := false
 	for facts != "" {
 		var fact string
 		fact, facts, _ = strings.Cut(facts, ";")
-		if fact == "" {
-			continue // tolerate ";;"
-		}
 		key, value, ok := strings.Cut(fact, "=")
 		if !ok || key == "" {
-			return Entry{}, fmt.Sprintf("malformed fact %q", fact)
+			continue // ";;" or an odd fact
 		}
-		e.Facts[factName(key)] = value
+		wellFormed = true
+		key = factName(key)
+		if value == "" {
+			emptyType = emptyType || key == "type"
+			delete(e.Facts, key)
+			continue
+		}
+		e.Facts[key] = value
+	}
+	if !wellFormed && body[:sp] != "" {
+		return Entry{}, "no facts"
 	}
 
-	if reason := setMLSxType(&e); reason != "" {
-		return Entry{}, reason
+	setMLSxType(&e)
+	if emptyType {
+		e.Type = EntryOther
 	}
 	if v, ok := e.Facts["size"]; ok {
 		if e.Size, ok = parseFactSize(v); !ok {
-			return Entry{}, fmt.Sprintf("bad size fact %q", v)
+			e.Size = -1
+			delete(e.Facts, "size")
 		}
-	} else if v, ok := e.Facts["sizd"]; ok {
-		if e.Size, ok = parseFactSize(v); !ok {
-			return Entry{}, fmt.Sprintf("bad sizd fact %q", v)
+	}
+	if v, ok := e.Facts["sizd"]; ok {
+		size, ok := parseFactSize(v)
+		switch {
+		case !ok:
+			delete(e.Facts, "sizd")
+		case e.Size < 0:
+			e.Size = size
 		}
 	}
 	if v, ok := e.Facts["modify"]; ok {
-		t, ok := parseFactTime(v)
-		if !ok {
-			return Entry{}, fmt.Sprintf("bad modify fact %q", v)
+		if t, ok := parseFactTime(v); ok {
+			e.ModTime, e.Precision = t, TimeExact
+		} else {
+			delete(e.Facts, "modify")
 		}
-		e.ModTime, e.Precision = t, TimeExact
 	}
 	if v, ok := e.Facts["unix.mode"]; ok {
 		if e.Mode, ok = parseUnixModeOctal(v); !ok {
-			return Entry{}, fmt.Sprintf("bad unix.mode fact %q", v)
+			delete(e.Facts, "unix.mode")
 		}
 	}
 	e.Owner = firstFact(e.Facts, "unix.ownername", "unix.owner", "unix.uid")
@@ -116,11 +137,11 @@ func parseMLSx(line string) (Entry, string) {
 
 // setMLSxType sets e.Type (and e.Target for links) from the type fact and
 // stores the standard type values in lower case (RFC 3659, section 7.5.1).
-func setMLSxType(e *Entry) string {
+func setMLSxType(e *Entry) {
 	t, ok := e.Facts["type"]
 	if !ok {
 		e.Type = EntryFile
-		return ""
+		return
 	}
 	for _, std := range [...]string{"file", "dir", "cdir", "pdir"} {
 		if strings.EqualFold(t, std) {
@@ -129,7 +150,7 @@ func setMLSxType(e *Entry) string {
 			if std == "file" {
 				e.Type = EntryFile
 			}
-			return ""
+			return
 		}
 	}
 	// proftpd and others: "OS.unix=slink:/target" or "OS.unix=symlink".
@@ -140,15 +161,11 @@ func setMLSxType(e *Entry) string {
 				if rest != "" {
 					e.Target = rest[1:]
 				}
-				return ""
+				return
 			}
 		}
 	}
-	if t == "" {
-		return "empty type fact"
-	}
 	e.Type = EntryOther
-	return ""
 }
 
 // factName returns a fact name in lower case, without allocating for the

@@ -28,6 +28,8 @@ func mlsxTables() map[string][]mlsxCase {
 		"Microsoft IIS":    iisMLSxTests,
 		"FileZilla Server": fileZillaMLSxTests,
 		"edge cases":       edgeMLSxTests,
+		"peer projects":    peerMLSxTests,
+		"lenient":          lenientMLSxTests,
 	}
 }
 
@@ -133,7 +135,7 @@ var edgeMLSxTests = []mlsxCase{
 		Entry{Name: "a -> b", Type: EntryFile, Size: 3, ModTime: mlsxTime(2025, time.March, 4, 12, 34, 56, 123456789), Precision: TimeExact,
 			Facts: map[string]string{"type": "file", "size": "3", "modify": "20250304123456.1234567891"}}},
 	{"type=file;size=4;UNIX.owner=0;UNIX.uid=0;UNIX.gid=5;perm=; crlf.txt\r\n",
-		Entry{Name: "crlf.txt", Type: EntryFile, Size: 4, Owner: "0", Group: "5", Facts: map[string]string{"type": "file", "size": "4", "unix.owner": "0", "unix.uid": "0", "unix.gid": "5", "perm": ""}}},
+		Entry{Name: "crlf.txt", Type: EntryFile, Size: 4, Owner: "0", Group: "5", Facts: map[string]string{"type": "file", "size": "4", "unix.owner": "0", "unix.uid": "0", "unix.gid": "5"}}},
 	{"type=dir;size=9223372036854775807; max size",
 		Entry{Name: "max size", Type: EntryDir, Size: 9223372036854775807, Facts: map[string]string{"type": "dir", "size": "9223372036854775807"}}},
 }
@@ -159,27 +161,14 @@ func TestParseMLSxLineErrors(t *testing.T) {
 		"\r\n",
 		"type=file;size=1;name",
 		"type=file;size=1; ",
-		"type=file x",
-		"type=file;invalid;size=1; x",
+		"type=file;size=1;\t",
 		"=file; x",
-		"type=; x",
-		"type=file;size=abc; x",
-		"type=file;size=-1; x",
-		"type=file;size=+1; x",
-		"type=file;size=9223372036854775808; x",
-		"type=file;sizd=; x",
-		"type=file;modify=2025030412345; x",
-		"type=file;modify=20251304123456; x",
-		"type=file;modify=20250230123456; x",
-		"type=file;modify=20250304243456; x",
-		"type=file;modify=20250304123460; x",
-		"type=file;modify=20250304123456.; x",
-		"type=file;modify=20250304123456Z; x",
-		"type=file;modify=20250304123456.12a; x",
-		"type=file;modify=20250304123456.1234567891x; x",
-		"type=file;UNIX.mode=0999; x",
-		"type=file;UNIX.mode=-755; x",
-		"type=file;UNIX.mode=; x",
+		"invalid;;also-invalid; x",
+		// Lines of other listings are no MLSx lines.
+		"-rw-r--r--   1 user group 10 Mar  4 12:34 unix.txt",
+		"03-04-25  10:05AM                 1234 dos.txt",
+		"+i8388621.48594,m825718503,r,s280,\tdjb.html",
+		"just some words",
 	}
 	for _, line := range bad {
 		_, err := ParseMLSxLine(line)
@@ -223,4 +212,81 @@ func TestSkipMLSx(t *testing.T) {
 			t.Errorf("ParseMLSxLine(%q): type fact %q, want it in lower case", line, typ)
 		}
 	}
+}
+
+// MLSx lines from peer projects' test suites: FileZilla
+// tests/dirparsertest.cpp (entries 72 to 78 and the pre-epoch one) and
+// jlaffaye/ftp parse_test.go.
+var peerMLSxTests = []mlsxCase{
+	{"Type=file;mOdIfY=20081105165215;size=1234; 72-MLSD-file",
+		Entry{Name: "72-MLSD-file", Type: EntryFile, Size: 1234, ModTime: mlsxTime(2008, time.November, 5, 16, 52, 15, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "modify": "20081105165215", "size": "1234"}}},
+	{"Type=file; 74-MLSD-whitespace trailing\t ",
+		Entry{Name: "74-MLSD-whitespace trailing\t ", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"Type=file; \t 75-MLSD-whitespace leading",
+		Entry{Name: "\t 75-MLSD-whitespace leading", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"modify=20080426135501;perm=;size=65718921;type=file;unique=802U1066013B;UNIX.group=1179;UNIX.mode=00;UNIX.owner=1179; 75 MLSD file with empty permissions",
+		Entry{Name: "75 MLSD file with empty permissions", Type: EntryFile, Size: 65718921, ModTime: mlsxTime(2008, time.April, 26, 13, 55, 1, 0), Precision: TimeExact, Owner: "1179", Group: "1179",
+			Facts: map[string]string{"modify": "20080426135501", "size": "65718921", "type": "file", "unique": "802U1066013B", "unix.group": "1179", "unix.mode": "00", "unix.owner": "1179"}}},
+	{"type=OS.unix=slink:/foo; 76 MLSD symlink",
+		Entry{Name: "76 MLSD symlink", Type: EntryLink, Size: -1, Target: "/foo", Facts: map[string]string{"type": "OS.unix=slink:/foo"}}},
+	{"type=OS.UNIX=symlink; 76b MLSD symlink",
+		Entry{Name: "76b MLSD symlink", Type: EntryLink, Size: -1, Facts: map[string]string{"type": "OS.UNIX=symlink"}}},
+	{"type=file 77 MLSD file no trailing semicolon after facts < mlst-07",
+		Entry{Name: "77 MLSD file no trailing semicolon after facts < mlst-07", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=OS.unix=slink; 77 MLSD symlink notarget",
+		Entry{Name: "77 MLSD symlink notarget", Type: EntryLink, Size: -1, Facts: map[string]string{"type": "OS.unix=slink"}}},
+	{"size=1365694195;type=file;modify=20090722092510;\tadsl TV 2009-07-22 08-25-10 78 mlsd file that can get parsed as unix.file",
+		Entry{Name: "adsl TV 2009-07-22 08-25-10 78 mlsd file that can get parsed as unix.file", Type: EntryFile, Size: 1365694195, ModTime: mlsxTime(2009, time.July, 22, 9, 25, 10, 0), Precision: TimeExact,
+			Facts: map[string]string{"size": "1365694195", "type": "file", "modify": "20090722092510"}}},
+	{"Type=file;mOdIfY=19681105165215;size=1234; MLSD pre-epoch",
+		Entry{Name: "MLSD pre-epoch", Type: EntryFile, Size: 1234, ModTime: mlsxTime(1968, time.November, 5, 16, 52, 15, 0), Precision: TimeExact,
+			Facts: map[string]string{"type": "file", "modify": "19681105165215", "size": "1234"}}},
+	{"modify=20150813224845;perm=fle;type=cdir;unique=119FBB87U4;UNIX.group=0;UNIX.mode=0755;UNIX.owner=0; .",
+		Entry{Name: ".", Type: EntryDir, Size: -1, ModTime: mlsxTime(2015, time.August, 13, 22, 48, 45, 0), Precision: TimeExact, Mode: 0o755, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20150813224845", "perm": "fle", "type": "cdir", "unique": "119FBB87U4", "unix.group": "0", "unix.mode": "0755", "unix.owner": "0"}}},
+	{"modify=20150806235817;perm=fle;type=dir;unique=1B20F360U4;UNIX.group=0;UNIX.mode=0755;UNIX.owner=0; movies",
+		Entry{Name: "movies", Type: EntryDir, Size: -1, ModTime: mlsxTime(2015, time.August, 6, 23, 58, 17, 0), Precision: TimeExact, Mode: 0o755, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20150806235817", "perm": "fle", "type": "dir", "unique": "1B20F360U4", "unix.group": "0", "unix.mode": "0755", "unix.owner": "0"}}},
+	{"modify=20150814172949;perm=flcdmpe;type=dir;unique=85A0C168U4;UNIX.group=0;UNIX.mode=0777;UNIX.owner=0; _upload",
+		Entry{Name: "_upload", Type: EntryDir, Size: -1, ModTime: mlsxTime(2015, time.August, 14, 17, 29, 49, 0), Precision: TimeExact, Mode: 0o777, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20150814172949", "perm": "flcdmpe", "type": "dir", "unique": "85A0C168U4", "unix.group": "0", "unix.mode": "0777", "unix.owner": "0"}}},
+	{"Modify=20150813175250;Perm=adfr;Size=951;Type=file;Unique=119FBB87UE;UNIX.group=0;UNIX.mode=0644;UNIX.owner=0; welcome.msg",
+		Entry{Name: "welcome.msg", Type: EntryFile, Size: 951, ModTime: mlsxTime(2015, time.August, 13, 17, 52, 50, 0), Precision: TimeExact, Mode: 0o644, Owner: "0", Group: "0",
+			Facts: map[string]string{"modify": "20150813175250", "perm": "adfr", "size": "951", "type": "file", "unique": "119FBB87UE", "unix.group": "0", "unix.mode": "0644", "unix.owner": "0"}}},
+	// jlaffaye/ftp rejects this line; an odd fact drops only that fact.
+	{"modify=20150806235817;invalid;UNIX.owner=0; movies",
+		Entry{Name: "movies", Type: EntryFile, Size: -1, ModTime: mlsxTime(2015, time.August, 6, 23, 58, 17, 0), Precision: TimeExact, Owner: "0",
+			Facts: map[string]string{"modify": "20150806235817", "unix.owner": "0"}}},
+}
+
+// Lines with facts that are empty, odd or unreadable: the fact is dropped
+// and the entry keeps the rest.
+var lenientMLSxTests = []mlsxCase{
+	{"type=file;invalid;size=1; x", Entry{Name: "x", Type: EntryFile, Size: 1, Facts: map[string]string{"type": "file", "size": "1"}}},
+	{"type=; x", Entry{Name: "x", Type: EntryOther, Size: -1, Facts: map[string]string{}}},
+	{"type=dir;type=; x", Entry{Name: "x", Type: EntryOther, Size: -1, Facts: map[string]string{}}},
+	{"type=file;size=abc; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;size=-1; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;size=+1; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;size=9223372036854775808; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=dir;sizd=; x", Entry{Name: "x", Type: EntryDir, Size: -1, Facts: map[string]string{"type": "dir"}}},
+	{"type=dir;size=x;sizd=512; x", Entry{Name: "x", Type: EntryDir, Size: 512, Facts: map[string]string{"type": "dir", "sizd": "512"}}},
+	{"type=file;size=7;sizd=x; x", Entry{Name: "x", Type: EntryFile, Size: 7, Facts: map[string]string{"type": "file", "size": "7"}}},
+	{"type=file;modify=2025030412345; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20251304123456; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250230123456; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304243456; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304123460; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304123456.; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304123456Z; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304123456.12a; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=20250304123456.1234567891x; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;UNIX.mode=0999; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;UNIX.mode=-755; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;UNIX.mode=; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;UNIX.owner=;UNIX.uid=7; x", Entry{Name: "x", Type: EntryFile, Size: -1, Owner: "7", Facts: map[string]string{"type": "file", "unix.uid": "7"}}},
+	{"size=3;=odd;type=file; name ; with = and ; ", Entry{Name: "name ; with = and ; ", Type: EntryFile, Size: 3, Facts: map[string]string{"size": "3", "type": "file"}}},
+	{"type=file;size=3 no semicolon", Entry{Name: "no semicolon", Type: EntryFile, Size: 3, Facts: map[string]string{"type": "file", "size": "3"}}},
 }
