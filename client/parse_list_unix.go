@@ -39,93 +39,103 @@ const (
 // Precision TimeUnknown and a zero ModTime, when the rest of the line is
 // unambiguous: see parseUntimed.
 func parseUnixLine(line string, now time.Time, loc *time.Location) (Entry, string) {
+	var e Entry
 	var buf [16]listField
 	n := splitListFields(line, buf[:])
-	e, reason := parseUnixFields(line, buf[:n], now, loc)
+	reason := parseUnixFields(&e, line, buf[:n], now, loc)
 	if reason == reasonNoDate && n == len(buf) {
-		return parseLongUnixLine(line, now, loc)
+		reason = parseLongUnixLine(&e, line, now, loc)
 	}
-	return e, reason
+	if reason != "" {
+		return Entry{}, reason
+	}
+	return e, ""
 }
 
 // parseLongUnixLine parses a line whose date may lie beyond its first 16
 // fields (a group name with many spaces).
-func parseLongUnixLine(line string, now time.Time, loc *time.Location) (Entry, string) {
+func parseLongUnixLine(e *Entry, line string, now time.Time, loc *time.Location) string {
 	var buf [64]listField
-	return parseUnixFields(line, buf[:splitListFields(line, buf[:])], now, loc)
+	return parseUnixFields(e, line, buf[:splitListFields(line, buf[:])], now, loc)
 }
 
 const reasonNoDate = "no size and date fields"
 
-func parseUnixFields(line string, f []listField, now time.Time, loc *time.Location) (Entry, string) {
+// parseUnixFields parses the fields f of line into e and returns why it
+// cannot, or "".
+func parseUnixFields(e *Entry, line string, f []listField, now time.Time, loc *time.Location) string {
 	if len(f) < 5 {
-		return Entry{}, "too few fields"
+		return "too few fields"
 	}
-	h, ok := parseUnixHead(line, f)
+	h, ok := unixHead{}, false
+	if m := line[f[0].start:f[0].end]; len(m) == 10 {
+		// The common case, "-rw-r--r--", without a call.
+		h.typ, h.mode, ok = parseUnixMode(m)
+		h.first, h.links, h.device = 1, true, h.typ == EntryOther && (m[0] == 'c' || m[0] == 'b')
+	} else {
+		h, ok = parseUnixHead(line, f)
+	}
 	if !ok {
-		return Entry{}, "unknown file mode"
+		return "unknown file mode"
 	}
 	// English and ISO dates first: they are the common case, and a
 	// localized reading must not win over them.
+	var d unixDate
 	for i := h.first + 2; i+1 < len(f); i++ {
-		if d, ok := parseUnixDate(line, f, i, now, loc); ok {
-			if e, reason, done := h.entry(line, f, i, d); done {
-				return e, reason
+		if parseUnixDate(&d, line, f, i, now, loc) {
+			if reason, done := h.entry(e, line, f, i, &d); done {
+				return reason
 			}
 		}
 	}
 	for i := h.first + 2; i+1 < len(f); i++ {
 		if d, ok := parseLocalDate(line, f, i, now, loc); ok {
-			if e, reason, done := h.entry(line, f, i, d); done {
-				return e, reason
+			if reason, done := h.entry(e, line, f, i, &d); done {
+				return reason
 			}
 		}
 	}
-	if e, ok := h.parseUntimed(line, f); ok {
-		return e, ""
+	if h.parseUntimed(e, line, f) {
+		return ""
 	}
-	return Entry{}, reasonNoDate
+	return reasonNoDate
 }
 
-// entry builds the entry of a line whose date starts at field i. It
-// returns done false when the fields before the date hold no size, so
-// that the search for a date goes on.
-func (h *unixHead) entry(line string, f []listField, i int, d unixDate) (e Entry, reason string, done bool) {
+// entry fills e from a line whose date starts at field i. It returns done
+// false, and leaves e alone, when the fields before the date hold no size,
+// so that the search for a date goes on; and done true with the reason
+// when the line cannot be read, or "".
+func (h *unixHead) entry(e *Entry, line string, f []listField, i int, d *unixDate) (reason string, done bool) {
 	tok := func(i int) string { return line[f[i].start:f[i].end] }
-	e = Entry{Type: h.typ, Mode: h.mode, Size: -1}
+	size := int64(-1)
 	sizeAt := i - 1
-	owners := f[h.first:sizeAt]
-	var glued [17]listField
-	switch size, ok := parseListSize(tok(sizeAt)); {
+	glued := 0 // the length of a group name glued to the size
+	switch n, ok := parseListSize(tok(sizeAt)); {
 	case h.device:
 		// "1, 3" or "1,3" (major, minor) instead of a size.
 		// Some servers show a plain number.
 		maj, min, comma := strings.Cut(tok(sizeAt), ",")
 		if !comma && sizeAt-1 > h.first && strings.HasSuffix(tok(sizeAt-1), ",") {
 			sizeAt, maj, min, comma = sizeAt-1, strings.TrimSuffix(tok(sizeAt-1), ","), tok(sizeAt), true
-			owners = f[h.first:sizeAt]
 		}
 		_, ok1 := parseListSize(maj)
 		_, ok2 := parseListSize(min)
 		if !ok1 || (comma && !ok2) {
-			return Entry{}, "", false
+			return "", false
 		}
 	case ok:
-		e.Size = size
+		size = n
 	default:
 		// A long group name runs into the size: "longgroup123456".
-		group, size, ok := cutGluedSize(tok(sizeAt))
-		if !ok || sizeAt-h.first >= len(glued) {
-			return Entry{}, "", false
+		group, n, ok := cutGluedSize(tok(sizeAt))
+		if !ok {
+			return "", false
 		}
-		e.Size = size
-		n := copy(glued[:], owners)
-		glued[n] = listField{f[sizeAt].start, f[sizeAt].start + len(group)}
-		owners = glued[:n+1]
+		size, glued = n, len(group)
 	}
 	start := f[d.last].end + 1
 	if start >= len(line) {
-		return Entry{}, "no name", true
+		return "no name", true
 	}
 	switch {
 	case d.pad == padOne || h.netware:
@@ -141,12 +151,30 @@ func (h *unixHead) entry(line string, f []listField, i int, d unixDate) (e Entry
 			start++
 		}
 	}
-	e.ModTime, e.Precision = d.t, d.prec
-	setOwnerGroup(&e, line, owners, h)
-	if !setUnixName(&e, line[start:]) {
-		return Entry{}, "no name", true
+	// e is still zero.
+	e.Type, e.Mode, e.Size, e.ModTime, e.Precision = h.typ, h.mode, size, d.t, d.prec
+	if glued > 0 {
+		h.setGluedOwnerGroup(e, line, f[h.first:sizeAt+1], glued)
+	} else {
+		setOwnerGroup(e, line, f[h.first:sizeAt], h)
 	}
-	return e, "", true
+	if !setUnixName(e, line[start:]) {
+		*e = Entry{}
+		return "no name", true
+	}
+	return "", true
+}
+
+// setGluedOwnerGroup is setOwnerGroup for fields whose last one holds the
+// group name, glued bytes long, and the size.
+func (h *unixHead) setGluedOwnerGroup(e *Entry, line string, f []listField, glued int) {
+	var buf [16]listField
+	if len(f) > len(buf) {
+		f = f[len(f)-len(buf):]
+	}
+	g := buf[:copy(buf[:], f)]
+	g[len(g)-1].end = g[len(g)-1].start + glued
+	setOwnerGroup(e, line, g, h)
 }
 
 // setUnixName sets the name, and the target of a link shown as
@@ -206,39 +234,40 @@ func setOwnerGroup(e *Entry, line string, f []listField, h *unixHead) {
 // year), then the name. The entry has Precision TimeUnknown and a zero
 // ModTime. Lines whose month is known but whose date is impossible (Feb 30)
 // are not read.
-func (h *unixHead) parseUntimed(line string, f []listField) (Entry, bool) {
+func (h *unixHead) parseUntimed(e *Entry, line string, f []listField) bool {
 	if h.netware || h.device {
-		return Entry{}, false
+		return false
 	}
 	tok := func(i int) string { return line[f[i].start:f[i].end] }
 	j := h.first
 	if h.links {
 		if _, ok := parseListSize(tok(j)); !ok {
-			return Entry{}, false
+			return false
 		}
 		j++
 	}
 	// f[j] owner, f[j+1] group, f[j+2] size, f[j+3:j+6] date, then the name.
 	if len(f) < j+7 {
-		return Entry{}, false
+		return false
 	}
 	size, ok := parseListSize(tok(j + 2))
 	if !ok {
-		return Entry{}, false
+		return false
 	}
 	a, b, c := tok(j+3), tok(j+4), tok(j+5)
 	if !(isDayField(a) && isUnknownWord(b) || isUnknownWord(a) && isDayField(b)) {
-		return Entry{}, false
+		return false
 	}
 	if _, _, ok := parseClock(c, true); !ok && !isYearField(c) {
-		return Entry{}, false
+		return false
 	}
-	e := Entry{Type: h.typ, Mode: h.mode, Size: size}
-	setOwnerGroup(&e, line, f[h.first:j+2], h)
-	if !setUnixName(&e, line[f[j+5].end+1:]) {
-		return Entry{}, false
+	*e = Entry{Type: h.typ, Mode: h.mode, Size: size}
+	setOwnerGroup(e, line, f[h.first:j+2], h)
+	if !setUnixName(e, line[f[j+5].end+1:]) {
+		*e = Entry{}
+		return false
 	}
-	return e, true
+	return true
 }
 
 // isDayField reports whether s is a day of the month: one or two digits
@@ -266,56 +295,58 @@ func isUnknownWord(s string) bool {
 
 // parseUnixDate parses the date that starts at field i: "Mon DD HH:MM",
 // "Mon DD YYYY", "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS[.frac] [±hhmm]",
-// with English month names.
-func parseUnixDate(line string, f []listField, i int, now time.Time, loc *time.Location) (unixDate, bool) {
+// with English month names, into d.
+func parseUnixDate(d *unixDate, line string, f []listField, i int, now time.Time, loc *time.Location) bool {
 	tok := func(i int) string { return line[f[i].start:f[i].end] }
 	if month := parseMonthName(tok(i)); month != 0 {
 		if i+2 >= len(f) {
-			return unixDate{}, false
+			return false
 		}
 		day, ok := parseDigits(tok(i+1), 1, 2)
 		if !ok {
-			return unixDate{}, false
+			return false
 		}
 		if year, ok := parseDigits(tok(i+2), 4, 4); ok {
 			t, ok := listDate(year, month, day, 0, 0, 0, 0, loc)
-			d := unixDate{t, TimeDay, i + 2, padNone}
+			*d = unixDate{t, TimeDay, i + 2, padNone}
 			if f[i+2].start-f[i+1].end == 1 {
 				// "Mar 11 2007  name" (AIX): the padding follows the year.
 				d.pad = padOne
 			}
-			return d, ok
+			return ok
 		}
 		hour, min, ok := parseClock(tok(i+2), false)
 		if !ok {
-			return unixDate{}, false
+			return false
 		}
 		t, ok := recentTime(now, month, day, hour, min, loc)
-		return unixDate{t, TimeMinute, i + 2, padNone}, ok
+		*d = unixDate{t, TimeMinute, i + 2, padNone}
+		return ok
 	}
-	d := tok(i)
-	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
-		return unixDate{}, false
+	iso := tok(i)
+	if len(iso) != 10 || iso[4] != '-' || iso[7] != '-' {
+		return false
 	}
-	year, ok1 := parseDigits(d[:4], 4, 4)
-	month, ok2 := parseDigits(d[5:7], 2, 2)
-	day, ok3 := parseDigits(d[8:], 2, 2)
+	year, ok1 := parseDigits(iso[:4], 4, 4)
+	month, ok2 := parseDigits(iso[5:7], 2, 2)
+	day, ok3 := parseDigits(iso[8:], 2, 2)
 	c := tok(i + 1)
 	if !ok1 || !ok2 || !ok3 || len(c) < 5 {
-		return unixDate{}, false
+		return false
 	}
 	hour, min, ok := parseHHMM(c[:5])
 	if !ok {
-		return unixDate{}, false
+		return false
 	}
 	if len(c) == 5 {
 		t, ok := listDate(year, time.Month(month), day, hour, min, 0, 0, loc)
-		return unixDate{t, TimeMinute, i + 1, padNone}, ok
+		*d = unixDate{t, TimeMinute, i + 1, padNone}
+		return ok
 	}
 	// Full ISO: seconds, an optional fraction, and maybe a zone offset.
 	sec, nsec, ok := parseISOSeconds(c[5:])
 	if !ok {
-		return unixDate{}, false
+		return false
 	}
 	if i+2 < len(f) {
 		if z := tok(i + 2); len(z) == 5 && (z[0] == '+' || z[0] == '-') {
@@ -326,13 +357,15 @@ func parseUnixDate(line string, f []listField, i int, now time.Time, loc *time.L
 						off = -off
 					}
 					t, ok := listDate(year, time.Month(month), day, hour, min, sec, nsec, time.FixedZone("", off))
-					return unixDate{t.UTC(), TimeExact, i + 2, padNone}, ok
+					*d = unixDate{t.UTC(), TimeExact, i + 2, padNone}
+					return ok
 				}
 			}
 		}
 	}
 	t, ok := listDate(year, time.Month(month), day, hour, min, sec, nsec, loc)
-	return unixDate{t, TimeMinute, i + 1, padNone}, ok
+	*d = unixDate{t, TimeMinute, i + 1, padNone}
+	return ok
 }
 
 // parseISOSeconds parses ":SS" with an optional ".fraction" of up to nine digits.

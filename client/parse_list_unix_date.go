@@ -193,10 +193,15 @@ func dayTime(year int, month time.Month, day, hour, min int, loc *time.Location)
 // inferYear), moving 24:00 to the start of the next day.
 func recentTime(now time.Time, month time.Month, day, hour, min int, loc *time.Location) (time.Time, bool) {
 	if hour == 24 {
-		t, ok := inferYear(now, month, day, 0, 0, loc)
-		return t.AddDate(0, 0, 1), ok
+		return endOfDay(now, month, day, loc)
 	}
 	return inferYear(now, month, day, hour, min, loc)
+}
+
+// endOfDay is recentTime for 24:00.
+func endOfDay(now time.Time, month time.Month, day int, loc *time.Location) (time.Time, bool) {
+	t, ok := inferYear(now, month, day, 0, 0, loc)
+	return t.AddDate(0, 0, 1), ok
 }
 
 // parseLocalDate parses a date in the forms that ls and FTP servers print
