@@ -170,7 +170,7 @@ func (h *unixHead) entry(e *Entry, line string, f []listField, i int, d *unixDat
 func (h *unixHead) setGluedOwnerGroup(e *Entry, line string, f []listField, glued int) {
 	var buf [16]listField
 	if len(f) > len(buf) {
-		f = f[len(f)-len(buf):]
+		return
 	}
 	g := buf[:copy(buf[:], f)]
 	g[len(g)-1].end = g[len(g)-1].start + glued
@@ -202,7 +202,8 @@ func cutGluedSize(s string) (group string, size int64, ok bool) {
 
 // setOwnerGroup reads the fields between the mode and the size, which are
 // "links owner group", "links owner", "owner group" or "owner" on Unix
-// servers, and the owner alone on NetWare.
+// servers ("owner group" when the link count is glued to the mode), and
+// the owner alone on NetWare.
 func setOwnerGroup(e *Entry, line string, f []listField, h *unixHead) {
 	tok := func(i int) string { return line[f[i].start:f[i].end] }
 	switch {
@@ -227,7 +228,7 @@ func setOwnerGroup(e *Entry, line string, f []listField, h *unixHead) {
 }
 
 // parseUntimed reads a line whose date is in no known form, such as
-// "-rw-r--r-- 1 u g 29 6. Δεκ. 09:07 name" from a locale without a month
+// "-rw-r--r-- 1 u g 29 6. დეკ. 09:07 name" from a locale without a month
 // table, when every other field is where it belongs: the link count, owner,
 // group and size, then a date of three fields (a day of one or two digits
 // and a word that is no known month, in either order, then a time or a

@@ -47,11 +47,11 @@ const (
 // as "2月29日".
 type dateComp struct {
 	kind  compKind
-	n     int // the number, the month, or the hour
-	min   int // the minute of a compTime
-	field int // the field it comes from
-	dot   bool
-	comma bool
+	n     int  // the number, the month, or the hour
+	min   int  // the minute of a compTime
+	field int  // the field it comes from
+	dot   bool // followed by "." ("6.", "2024.")
+	comma bool // followed by "," ("08,")
 }
 
 // isDateConnector reports whether tok is a word some locales put inside a
