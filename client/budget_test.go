@@ -187,8 +187,9 @@ func TestConfirmEmptyListing(t *testing.T) {
 // bad ones are reported, those before the first good one held back
 // until it comes.
 func TestUnreadableListing(t *testing.T) {
-	const de = "-rw-r--r--    1 ftp      ftp            29  6. Dez 09:07 a.txt\r\n" +
-		"drwxr-xr-x    2 ftp      ftp          4096 12. Mär 2024 sub\r\n"
+	// Vietnamese ls: the time first, and "Thg 12" for December.
+	const de = "-rw-r--r--    1 ftp      ftp            29 09:07  6 Thg 12 a.txt\r\n" +
+		"drwxr-xr-x    2 ftp      ftp          4096 12 Thg 3   2024 sub\r\n"
 	const good = "-rw-r--r--    1 ftp      ftp            29 Dec  6 09:07 c.txt\r\n"
 	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLST", "MLSD"}, Hook: func(c ftptest.Command) *ftptest.Reply {
 		data := map[string]string{"de": de, "mixed": "total 3\r\n" + de + good}[c.Arg]
@@ -200,9 +201,9 @@ func TestUnreadableListing(t *testing.T) {
 	c := dialLogin(t, srv)
 	_, _, err := c.List(testCtx(t), "de")
 	if KindOf(err) != KindProtocol {
-		t.Fatalf("List of a German listing = %v, want a protocol error", err)
+		t.Fatalf("List of an unreadable listing = %v, want a protocol error", err)
 	}
-	want := `ftp: LIST: cannot read the listing: none of its 2 lines is in a format ferry knows; the first: unparseable LIST line "-rw-r--r--    1 ftp      ftp            29  6. Dez 09:07 a.txt": `
+	want := `ftp: LIST: cannot read the listing: none of its 2 lines is in a format ferry knows; the first: unparseable LIST line "-rw-r--r--    1 ftp      ftp            29 09:07  6 Thg 12 a.txt": `
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %q, want it to start %q", err, want)
 	}

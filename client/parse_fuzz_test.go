@@ -26,9 +26,11 @@ func checkFuzzedEntry(t *testing.T, line string, e Entry) {
 }
 
 func FuzzParseListLine(f *testing.F) {
-	for _, cases := range listTables() {
-		for _, c := range cases {
-			f.Add(c.line)
+	for _, tables := range []map[string][]listCase{listTables(), lsLocaleTables(), unixVariantTables(), lsUntimedTests} {
+		for _, cases := range tables {
+			for _, c := range cases {
+				f.Add(c.line)
+			}
 		}
 	}
 	for _, line := range []string{"total 12", "", "03-04-25  10:05 PM    <DIR>  x", "+\t", "-rw-r--r-- 1 a b 1 2024-03-04 12:34:56.1 +0100 x"} {
