@@ -177,7 +177,7 @@ var listFamilies = [numFamilies]listFamily{
 // that the common path does not allocate.
 func parseListLine(line string, now time.Time, loc *time.Location, e *Entry) (int, error) {
 	line = strings.TrimRight(line, "\r\n")
-	if strings.TrimLeft(line, " \t") == "" || isTotalLine(line) {
+	if strings.TrimLeft(line, " \t") == "" || isTotalLine(line) || isLocalTotalLine(line) {
 		return 0, ErrSkipLine
 	}
 	now = now.In(loc)
@@ -365,9 +365,9 @@ func parseListSize(s string) (int64, bool) {
 	return n, true
 }
 
-// parseClock parses "H:MM", "HH:MM" or "HH:MM:SS" with an optional
+// parseClockFull parses "H:MM", "HH:MM" or "HH:MM:SS" with an optional
 // fraction of a second of up to nine digits ("10:40:39.90"), in 24-hour time.
-func parseClock(s string) (hour, min, sec, nsec int, ok bool) {
+func parseClockFull(s string) (hour, min, sec, nsec int, ok bool) {
 	h, rest, found := strings.Cut(s, ":")
 	if !found || len(rest) < 2 {
 		return 0, 0, 0, 0, false

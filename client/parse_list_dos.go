@@ -40,7 +40,7 @@ func parseDOSLine(line string, _ time.Time, loc *time.Location) (Entry, string) 
 	} else if a := tok(2); strings.EqualFold(a, "AM") || strings.EqualFold(a, "PM") {
 		ampm, next = a, 3
 	}
-	hour, minute, sec, _, ok := parseClock(clock)
+	hour, minute, sec, _, ok := parseClockFull(clock)
 	switch {
 	case !ok:
 		return Entry{}, "bad time"

@@ -62,7 +62,7 @@ func parseAIXLine(line string, now time.Time, loc *time.Location) (Entry, string
 				continue
 			}
 		} else {
-			hour, minute, sec, _, ok := parseClock(tok(i + 1))
+			hour, minute, sec, _, ok := parseClockFull(tok(i + 1))
 			if !ok || sec != 0 || len(tok(i+1)) > 5 {
 				continue
 			}
@@ -74,7 +74,7 @@ func parseAIXLine(line string, now time.Time, loc *time.Location) (Entry, string
 		if f[i+1].end+1 >= len(line) {
 			return Entry{}, "no name"
 		}
-		setOwnerGroup(&e, line, f[1:sizeAt], false)
+		setOwnerGroup(&e, line, f[1:sizeAt], &unixHead{links: true})
 		e.Name = line[f[i+1].end+1:]
 		if e.Type == EntryLink {
 			if name, target, ok := strings.Cut(e.Name, " -> "); ok {

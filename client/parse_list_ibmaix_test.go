@@ -28,6 +28,5 @@ var aixListTests = []listCase{
 // aixBadLines are day-first lines with a date that does not exist.
 var aixBadLines = []string{
 	"-rw-r--r--   1 root     system      3538 31 Feb  2019 feb-31",
-	"-rw-r--r--   1 root     system      3538 14 Nov 24:00 hour-24",
 	"-rw-r--r--   1 root     system      3538 14 Nov 12:34",
 }

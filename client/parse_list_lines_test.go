@@ -93,7 +93,9 @@ func TestListParserDispatch(t *testing.T) {
 		{os400ListTests[0].line, famOS400},
 		{mvsListTests[0].line, famMVS},
 		{mvsListTests[28].line, famPDS},
-		{aixListTests[0].line, famAIX},
+		// The Unix parser reads day-before-month dates itself since it
+		// learned other languages; the AIX family is its fallback.
+		{aixListTests[0].line, famUnix},
 	}
 	for _, tt := range tests {
 		var e Entry

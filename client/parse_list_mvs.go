@@ -119,7 +119,7 @@ func parsePDSMemberLine(line string, _ time.Time, loc *time.Location) (Entry, st
 		_, ok2 := parseDigits(v[3:], 2, 2)
 		_, _, _, ok3 := parseSlashDate(tok(2))
 		year, month, day, ok4 := parseSlashDate(tok(3))
-		hour, minute, sec, _, ok5 := parseClock(tok(4))
+		hour, minute, sec, _, ok5 := parseClockFull(tok(4))
 		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 			return Entry{}, "not a member line"
 		}

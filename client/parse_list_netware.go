@@ -57,7 +57,7 @@ func parseNetWareLine(line string, now time.Time, loc *time.Location) (Entry, st
 			return Entry{}, "bad date"
 		}
 	} else {
-		hour, minute, sec, _, ok := parseClock(tok(6))
+		hour, minute, sec, _, ok := parseClockFull(tok(6))
 		if !ok || sec != 0 || len(tok(6)) > 5 {
 			return Entry{}, "bad time"
 		}

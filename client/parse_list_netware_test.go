@@ -55,6 +55,5 @@ var netWareFamilyTests = []listCase{
 // netWareBadLines are from commons-net's NetWare bad samples.
 var netWareBadLines = []string{
 	"a [-----F--] SCION_SYS                         512 Apr 13 23:52 SYS",
-	"d [----AF--]          0                        512 10-04-2001 _ADMIN",
 	"d [RWCEAFMS] owner                             512 Apr 13 23:52",
 }

@@ -50,7 +50,7 @@ func parseOS2Line(line string, _ time.Time, loc *time.Location) (Entry, string) 
 	month, ok1 := parseDigits(d[:2], 2, 2)
 	day, ok2 := parseDigits(d[3:5], 2, 2)
 	year, ok3 := fullYear(d[6:])
-	hour, minute, sec, _, ok4 := parseClock(tok(i + 1))
+	hour, minute, sec, _, ok4 := parseClockFull(tok(i + 1))
 	if !ok1 || !ok2 || !ok3 || !ok4 || sec != 0 {
 		return Entry{}, "bad date"
 	}

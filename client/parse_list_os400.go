@@ -47,7 +47,7 @@ func parseOS400Line(line string, _ time.Time, loc *time.Location) (Entry, string
 		if !ok {
 			return Entry{}, "bad date"
 		}
-		hour, minute, sec, _, ok := parseClock(tok(3))
+		hour, minute, sec, _, ok := parseClockFull(tok(3))
 		if !ok || len(tok(3)) != 8 {
 			return Entry{}, "bad time"
 		}

@@ -184,6 +184,17 @@ func TestListParserUntimedAmbiguous(t *testing.T) {
 	}
 }
 
+// TestLocalTotalLineSkipped checks that a listing's translated "total N"
+// line is skipped, not reported as a line ferry cannot read.
+func TestLocalTotalLineSkipped(t *testing.T) {
+	p := &ListParser{Now: func() time.Time { return listTestNow }}
+	entries, unparsed := p.Parse([]string{"insgesamt 20", "итого 4", "合計 8",
+		"-rw-r--r-- 1 u g 29  6. Dez 09:07 name"})
+	if len(unparsed) != 0 || len(entries) != 1 || entries[0].Name != "name" {
+		t.Errorf("Parse = %d entries, unparsed %q; want the one file and no unparsed line", len(entries), unparsed)
+	}
+}
+
 func TestLocalTotalLine(t *testing.T) {
 	// The first lines of GNU ls -l in de, it, nl, sv, pl, cs, sk, hu,
 	// ru, uk, be, bg, sr, el, tr, fi, et, eu, lt, ja, ko, zh_CN, zh_TW.

@@ -74,7 +74,7 @@ func parseVMSLine(line string, _ time.Time, loc *time.Location) (Entry, string) 
 		case date == "" && isVMSDate(t):
 			date = t
 		case date != "" && !clock && t[0] >= '0' && t[0] <= '9' && strings.IndexByte(t, ':') > 0:
-			hour, minute, sec, nsec, ok := parseClock(t)
+			hour, minute, sec, nsec, ok := parseClockFull(t)
 			if !ok {
 				return Entry{}, "bad time"
 			}
