@@ -180,3 +180,22 @@ func TestTildeIsLoginFolder(t *testing.T) {
 		t.Errorf("ls ~ printed %q", out)
 	}
 }
+
+// TestOpenKeepsSessionWhenFolderFails checks that an open that logs in
+// but cannot enter its URL's folder keeps the current session (outside
+// probe of issue 13: the shell was left on the new server at its login
+// folder).
+func TestOpenKeepsSessionWhenFolderFails(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	h.write("keep/f.txt", "f")
+	h.runOK("cd keep")
+	if _, errOut := h.run("open ftp://user:pass@" + h.srv.Addr() + "/nonexistent/"); !strings.Contains(errOut, "550") {
+		t.Errorf("open into a missing folder: %q", errOut)
+	}
+	if got := h.prompt(); got != "ftp 127.0.0.1:/keep> " {
+		t.Errorf("after the failed open the prompt is %q", got)
+	}
+	if out := h.runOK("ls"); out != "f.txt\n" {
+		t.Errorf("ls after the failed open printed %q", out)
+	}
+}

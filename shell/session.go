@@ -69,6 +69,17 @@ func (s *Shell) options() []client.Option {
 // adopt makes sess the shell's session, closing the previous one, and
 // enters dir when it is not empty.
 func (s *Shell) adopt(ctx context.Context, sess *transfer.Session, target ftpurl.Target, dir string) error {
+	// The new session enters its folder before the old one is closed:
+	// when that fails, the old one stays (open keeps the current session
+	// until the new one works).
+	login, err := sess.Getwd(ctx)
+	if err == nil && dir != "" {
+		err = sess.Chdir(ctx, dir)
+	}
+	if err != nil && s.sess != nil {
+		sess.End()
+		return err
+	}
 	s.closeSession()
 	s.sess, s.target, s.conn = sess, target, nil
 	cache := completion.NewCache(sessionLister{s}, cacheTTL)
@@ -77,16 +88,11 @@ func (s *Shell) adopt(ctx context.Context, sess *transfer.Session, target ftpurl
 		s.status("%s", msg)
 		cache.InvalidateAll()
 	}
-	if _, err := s.client(ctx); err != nil {
-		return err
+	if _, cerr := s.client(ctx); cerr != nil {
+		return cerr
 	}
-	login, err := sess.Getwd(ctx)
-	if err != nil {
-		return err
-	}
-	s.login = login
-	if dir != "" {
-		err = sess.Chdir(ctx, dir)
+	if login != "" {
+		s.login = login
 	}
 	if wd, werr := sess.Getwd(ctx); werr == nil {
 		s.cwd = wd
