@@ -57,7 +57,7 @@ func TestScripts(t *testing.T) {
 
 // ftpServerCmd starts an in-process FTP server for the script:
 //
-//	ftpserver [-root DIR] [-tls explicit|implicit] [-6] [-anon] [-disable VERB,...]
+//	ftpserver [-root DIR] [-home /LOGIN] [-tls explicit|implicit] [-6] [-anon] [-disable VERB,...]
 //	          [-dropfirst VERB:BYTES] [-fault421 N] [-garbage VERB] [-name NAME]
 //	          [hostile flags: see hostileFlags]
 //
@@ -80,12 +80,13 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		dropFirst := fs.String("dropfirst", "", "VERB:BYTES: cut the first such transfer after BYTES")
 		fault421 := fs.Int("fault421", 0, "answer the Nth command with 421")
 		name := fs.String("name", "FTP", "prefix of the variables set")
+		home := fs.String("home", "", "the login folder, absolute")
 		garbage := fs.String("garbage", "", "answer this verb with a line that is not a reply")
 		hostile := addHostileFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			ts.Fatalf("ftpserver: %v", err)
 		}
-		cfg := ftptest.Config{Anonymous: *anon, Fault421At: *fault421}
+		cfg := ftptest.Config{Anonymous: *anon, Fault421At: *fault421, Home: *home}
 		if *root != "" {
 			cfg.Root = ts.MkAbs(*root)
 			if err := os.MkdirAll(cfg.Root, 0o755); err != nil {

@@ -98,6 +98,10 @@ type Env struct {
 	Site func(Remote) (transfer.Site, error)
 	// Open returns a logged-in session for a remote.
 	Open func(ctx context.Context, r Remote) (*transfer.Session, error)
+	// Login, when set, is the login folder of the front end's session
+	// (the shell's, which moves with cd); else an operation takes its
+	// session's folder for it.
+	Login string
 	// Shared is set when the addresses are paths on the front end's own
 	// session (the shell's): operations take every argument for a path,
 	// never close the session, and lend its connection to their pools

@@ -75,6 +75,9 @@ func rmRun(ctx context.Context, o *RmOptions) error {
 			if err := checkTreeRoot(p); err != nil {
 				return err
 			}
+			if err := spareLogin(ctx, o.F, s, p); err != nil {
+				return err
+			}
 			// Decide by what the parent lists: CWD and MLST follow a
 			// link, and a link to a folder must go as a link, never
 			// with the files of the folder it points to.
@@ -173,6 +176,30 @@ func checkTreeRoot(p string) error {
 		return usageErrorf("refusing to delete %s: name the folder itself, not . or ..", client.Sanitize(strconv.Quote(p)))
 	case trimmed == "" || path.Clean(trimmed) == "/" || path.Clean(trimmed) == ".":
 		return usageErrorf("refusing to delete the login or root folder")
+	}
+	return nil
+}
+
+// spareLogin refuses a tree to delete that is the login folder, or holds
+// it, however its path is written (absolute, "//home//u", "../u"): the
+// path is made absolute from the session's folder and cleaned.
+func spareLogin(ctx context.Context, f *Env, s *transfer.Session, p string) error {
+	wd, err := s.Getwd(ctx)
+	if err != nil {
+		return err
+	}
+	login := f.Login
+	if login == "" {
+		login = wd // the command line's sessions stay in the login folder
+	}
+	abs := p
+	if !strings.HasPrefix(p, "/") {
+		abs = path.Join(wd, p)
+	}
+	abs = path.Clean(abs)
+	if abs == path.Clean(login) || strings.HasPrefix(path.Clean(login)+"/", strings.TrimSuffix(abs, "/")+"/") {
+		return usageErrorf("refusing to delete %s: it is, or holds, the login folder %s",
+			client.Sanitize(strconv.Quote(p)), client.Sanitize(strconv.Quote(login)))
 	}
 	return nil
 }

@@ -121,6 +121,7 @@ func (s *Shell) env() *ops.Env {
 			NoProgress: !s.cfg.StderrTTY, ASCII: s.ascii, Verbose: s.verbose.Load(),
 			MaxEntries: s.cfg.Limits.Entries, MaxListingSize: ops.ByteSize(s.cfg.Limits.Bytes)},
 		Budget:    s.listBudget(),
+		Login:     s.login,
 		Shared:    true,
 		JSONLines: true,
 		Local:     s.opLocal,

@@ -21,7 +21,7 @@ func cmdUSER(s *session, arg string) {
 	s.loggedIn = false
 	s.user = arg
 	s.stage = stagePass
-	s.cwd = "/"
+	s.cwd = s.home()
 	s.reply(331, "Please specify the password.")
 }
 
@@ -70,7 +70,7 @@ func cmdACCT(s *session, arg string) {
 func (s *session) login() {
 	s.stage = stageNone
 	s.loggedIn = true
-	s.cwd = "/"
+	s.cwd = s.home()
 	s.reply(230, "Login successful.")
 }
 
@@ -255,4 +255,12 @@ func cmdSTAT(s *session, arg string) {
 func cmdABOR(s *session, _ string) {
 	s.closePassive()
 	s.reply(225, "No transfer to ABOR.")
+}
+
+// home returns the login folder: Config.Home, or "/".
+func (s *session) home() string {
+	if h := s.srv.cfg.Home; h != "" {
+		return h
+	}
+	return "/"
 }

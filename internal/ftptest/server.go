@@ -68,6 +68,7 @@ type Config struct {
 	Root      string            // served folder; t.TempDir() when empty
 	Users     map[string]string // user -> password; default {"user": "pass"}
 	Anonymous bool              // accept "anonymous" and "ftp" with any password
+	Home      string            // the login folder, absolute ("/home/u"); "/" when empty
 	Account   string            // when set, PASS answers 332 and ACCT must give this value
 	TLS       TLSMode
 
