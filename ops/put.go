@@ -240,12 +240,12 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 			} else {
 				err = &transfer.LocalError{Op: "open", Path: local, Err: err}
 			}
-			rep.fail(local, remote, err)
+			rep.fail(remote, local, err)
 			return
 		}
 		p, err := ps.get(ctx, r)
 		if err != nil {
-			rep.fail(local, remote, err)
+			rep.fail(remote, local, err)
 			return
 		}
 		res, err := p.PutFile(ctx, local, remote, transfer.PutOptions{Resume: o.Continue, Direct: o.Direct,

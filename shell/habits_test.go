@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -197,5 +198,34 @@ func TestOpenKeepsSessionWhenFolderFails(t *testing.T) {
 	}
 	if out := h.runOK("ls"); out != "f.txt\n" {
 		t.Errorf("ls after the failed open printed %q", out)
+	}
+}
+
+// TestShellEscapesAndURLs checks that lls escapes control characters in
+// local names, that a URL given where a path goes is refused rather than
+// sent as a name, and that the history masks a password in any command's
+// URL (second outside probe of issue 13).
+func TestShellEscapesAndURLs(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history")
+	h := newHarness(t, ftptest.Config{}, func(c *Config) { c.HistoryFile = hist })
+	h.writeLocal("red\x1b[31mname", "x")
+	if out := h.runOK("lls"); strings.Contains(out, "\x1b") || !strings.Contains(out, `red\x1b[31mname`) {
+		t.Errorf("lls printed %q", out)
+	}
+	_, errOut := h.run("get ftp://a:s3cret@" + h.srv.Addr() + "/x")
+	if !strings.Contains(errOut, "is a URL") || strings.Contains(errOut, "s3cret") {
+		t.Errorf("get URL: %q", errOut)
+	}
+	for _, c := range h.srv.Commands() {
+		if strings.Contains(c, "s3cret") || strings.Contains(c, "ftp://") {
+			t.Errorf("the server received %q", c)
+		}
+	}
+	h.run("ls ftp://a:s3cret@" + h.srv.Addr() + "/")
+	h.typeKeys("bye\n")
+	<-h.done
+	h.done <- nil
+	if b, _ := os.ReadFile(hist); strings.Contains(string(b), "s3cret") {
+		t.Errorf("the history holds the password:\n%s", b)
 	}
 }

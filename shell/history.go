@@ -115,8 +115,8 @@ func redact(line string, mask bool) string {
 				args = append(args, "****")
 			}
 		}
-	case "open":
-		// Any word: flags (--insecure) may come first.
+	default:
+		// Any word of any command: a URL pasted where a path goes.
 		for i := range args {
 			if a, ok := urlWithoutPassword(args[i], mask); ok {
 				args[i], changed = a, true
@@ -164,4 +164,12 @@ func urlWithoutPassword(a string, mask bool) (string, bool) {
 func isSecretVerb(verb string) bool {
 	v := strings.ToUpper(verb)
 	return v == "PASS" || v == "ACCT"
+}
+
+// redactURL returns a with its password masked when it is a URL.
+func redactURL(a string) string {
+	if r, ok := urlWithoutPassword(a, true); ok {
+		return r
+	}
+	return a
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 
+	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -48,7 +49,7 @@ func (s *Shell) cmdLls(_ context.Context, args []string) error {
 		return &transfer.LocalError{Op: "list", Path: p, Err: err}
 	}
 	if !fi.IsDir() {
-		fmt.Fprintln(s.out, args[0])
+		fmt.Fprintln(s.out, client.Sanitize(args[0]))
 		return nil
 	}
 	entries, err := os.ReadDir(p)
@@ -60,7 +61,9 @@ func (s *Shell) cmdLls(_ context.Context, args []string) error {
 		if e.IsDir() {
 			name += "/"
 		}
-		fmt.Fprintln(s.out, name)
+		// A local name may hold control characters too (a file a
+		// server named): escaped, as ls escapes remote ones.
+		fmt.Fprintln(s.out, client.Sanitize(name))
 	}
 	return nil
 }

@@ -127,6 +127,11 @@ func (s *Shell) env() *ops.Env {
 		Local:     s.opLocal,
 	}
 	env.Resolve = func(arg string) (ops.Remote, error) {
+		if strings.Contains(arg, "://") {
+			// The shell's commands take paths on the open server; a
+			// URL would be sent as a file name (with its password).
+			return ops.Remote{}, usageErrorf("%s is a URL: the shell's commands take paths on the open server (open URL first)", client.Sanitize(redactURL(arg)))
+		}
 		t := s.target
 		t.Path = s.opPath(arg)
 		return ops.Remote{Target: t}, nil
