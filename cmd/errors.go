@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"fmt"
-
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -17,13 +15,9 @@ func usageErrorf(format string, args ...any) error { return ops.UsageErrorf(form
 func ExitCode(err error) int { return ops.ExitCode(err) }
 
 // Status prints a status message on stderr unless --quiet.
-func (f *Factory) Status(format string, args ...any) {
-	if !f.Opts.Quiet {
-		fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
-	}
-}
+// It prints as an operation does (ops.Env.Status).
+func (f *Factory) Status(format string, args ...any) { f.Env().Status(format, args...) }
 
-// Warn prints a warning on stderr, even with --quiet.
-func (f *Factory) Warn(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "ferry: "+format+"\n", args...)
-}
+// Warn prints a warning on stderr, even with --quiet, as an operation
+// does (ops.Env.Warn).
+func (f *Factory) Warn(format string, args ...any) { f.Env().Warn(format, args...) }

@@ -180,18 +180,12 @@ func (s *Shell) opPath(p string) string {
 // it as typed), else joined to it. A final separator is kept: it says
 // "a folder".
 func (s *Shell) opLocal(p string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if home, err := s.home(); err == nil {
-			p = filepath.Join(home, p[1:]) + trailingSep(p)
+	if !filepath.IsAbs(p) && p != "~" && !strings.HasPrefix(p, "~/") {
+		if wd, err := os.Getwd(); err == nil && wd == s.lcwd {
+			return p
 		}
 	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	if wd, err := os.Getwd(); err == nil && wd == s.lcwd {
-		return p
-	}
-	return filepath.Join(s.lcwd, p) + trailingSep(p)
+	return s.localPath(p) + trailingSep(p)
 }
 
 // trailingSep returns "/" when p ends in one and is not just "/".
