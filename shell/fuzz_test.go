@@ -196,7 +196,23 @@ func checkRedact(t *testing.T, line string) {
 			}
 			continue
 		default:
-			want = args
+			// A word that is not an address is kept; an address loses
+			// its password.
+			if len(gotArgs) != len(args) {
+				t.Fatalf("redact(%q, %v) = %q: %d arguments, want %d", line, mask, got, len(gotArgs), len(args))
+			}
+			for i, a := range args {
+				if !strings.Contains(a, "://") {
+					if gotArgs[i] != a {
+						t.Fatalf("redact(%q, %v) = %q: argument %q became %q", line, mask, got, a, gotArgs[i])
+					}
+					continue
+				}
+				if tg, err := ftpurl.Parse(gotArgs[i]); err == nil && tg.HasPassword && (!mask || tg.Password != "****") {
+					t.Fatalf("redact(%q, %v) = %q keeps a password", line, mask, got)
+				}
+			}
+			continue
 		}
 		if !slices.Equal(gotArgs, want) {
 			t.Fatalf("redact(%q, %v) = %q: arguments %q, want %q", line, mask, got, gotArgs, want)

@@ -91,8 +91,8 @@ func (h *history) add(line string) {
 func (h *history) close() error { return h.f.Close() }
 
 // redact returns a command line without the passwords it holds: the
-// PASSWORD of "user NAME PASSWORD", the password of a URL given to open,
-// and the argument of "quote PASS" and "quote ACCT". With mask, for echoes
+// PASSWORD of "user NAME PASSWORD", the password of a URL given to open or
+// pasted where any other command takes a path, and the argument of "quote PASS" and "quote ACCT". With mask, for echoes
 // and messages, each password becomes "****". Without, for the history,
 // the password is left out ("user NAME", the URL without it) and a quoted
 // PASS or ACCT line is not kept at all: redact returns "".
@@ -117,7 +117,13 @@ func redact(line string, mask bool) string {
 		}
 	default:
 		// Any word of any command: a URL pasted where a path goes.
+		// open also takes "user:password@host" without a scheme; elsewhere
+		// only a word with "://" is taken for an address, so that a name
+		// such as "@" or "me@home.txt" is left as it is.
 		for i := range args {
+			if c.name != "open" && !strings.Contains(args[i], "://") {
+				continue
+			}
 			if a, ok := urlWithoutPassword(args[i], mask); ok {
 				args[i], changed = a, true
 			}
