@@ -24,6 +24,12 @@ type ListOptions struct {
 	// until an entry is read: a listing of which no line can be parsed is
 	// an error instead, which names its first line.
 	Unparsed func(line string)
+	// Untimed, when not nil, is told each LIST line read as an entry
+	// although its date is in no form the parser knows (a language
+	// without a month table, say): the entry is passed on with Precision
+	// TimeUnknown, and callers report the line rather than show the entry
+	// as if the server had given no time.
+	Untimed func(line string)
 	// Confirm makes sure that a listing without a single line is of a
 	// folder that exists: servers such as vsftpd answer a listing of a
 	// missing folder with an empty one. The folder is checked with
@@ -197,7 +203,7 @@ func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn 
 // spaces into patterns and answer "226 0 matches" for it.
 func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
-	r := newEntryReader("LIST", opt.Unparsed, fn, p.lineParser())
+	r := newEntryReader("LIST", opt, fn, p.lineParser())
 	j := &lineJoiner{next: r.line}
 	flag := ""
 	if opt.Hidden {
@@ -226,7 +232,7 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 		}
 		return fn(e)
 	}
-	r = newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
+	r = newEntryReader("LIST", opt, check, p.lineParser())
 	j = &lineJoiner{next: r.line}
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
 		if errors.Is(err, ErrListingIncomplete) && r.lines == 0 && path != "" && c.Err() == nil {
@@ -285,7 +291,7 @@ func (c *Conn) mlsdFunc(ctx context.Context, dir string, opt ListOptions, fn fun
 		}
 		return e, SkipMLSx(e), nil
 	}
-	r := newEntryReader("MLSD", opt.Unparsed, fn, parse)
+	r := newEntryReader("MLSD", opt, fn, parse)
 	if err := c.eachLine(ctx, "MLSD", dir, r.line); err != nil {
 		return err
 	}

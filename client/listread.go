@@ -19,6 +19,7 @@ type entryReader struct {
 	parse    func(line string) (e Entry, skip bool, err error)
 	fn       func(Entry) error
 	unparsed func(string)
+	untimed  func(string)
 
 	lines int      // non-empty lines read
 	good  bool     // a line was parsed
@@ -28,17 +29,30 @@ type entryReader struct {
 }
 
 // newEntryReader returns a reader for the lines of a listing of op (LIST
-// or MLSD) that parse reads. parse returns ErrSkipLine for a line that
-// holds no entry and skip for an entry to leave out ("." and "..").
-func newEntryReader(op string, unparsed func(string), fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
-	return &entryReader{op: op, parse: parse, fn: fn, unparsed: unparsed}
+// or MLSD) that parse reads, told about lines as opt says. parse returns
+// ErrSkipLine for a line that holds no entry, skip for an entry to leave
+// out ("." and ".."), and errDateUnread with an entry whose date it
+// could not read.
+func newEntryReader(op string, opt ListOptions, fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
+	return &entryReader{op: op, parse: parse, fn: fn, unparsed: opt.Unparsed, untimed: opt.Untimed}
 }
+
+// errDateUnread is returned by a line parser with an entry read from a
+// line whose date is in no form it knows: the entry has Precision
+// TimeUnknown, and the line is reported (ListOptions.Untimed).
+var errDateUnread = errors.New("date in no known form")
 
 // line reads one line.
 func (r *entryReader) line(b []byte) error {
 	r.lines++
 	s := string(b)
 	e, skip, err := r.parse(s)
+	if err == errDateUnread {
+		err = nil
+		if r.untimed != nil && !skip {
+			r.untimed(s)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrSkipLine):
 		return nil

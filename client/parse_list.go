@@ -83,6 +83,9 @@ func (p *ListParser) Parse(lines []string) (entries []Entry, unparsed []string) 
 		// Parse into the slice's next element: an Entry is large.
 		entries = append(entries, Entry{})
 		skip, err := s.parse(line, &entries[len(entries)-1])
+		if err == errDateUnread {
+			err = nil // an entry without its time
+		}
 		if err != nil || skip {
 			entries = entries[:len(entries)-1]
 		}

@@ -41,6 +41,11 @@ func (p *ListParser) newListState() *listState {
 // are false and nil.
 func (s *listState) parse(line string, e *Entry) (skip bool, err error) {
 	fam, err := parseListLine(line, s.now, s.loc, e)
+	if err == nil && fam == famUnix && e.Precision == TimeUnknown {
+		// A Unix line always shows a date: this one is in no form
+		// the parser knows (see parseUntimed).
+		return e.Name == "." || e.Name == "..", errDateUnread
+	}
 	if err == nil && fam != famVMS {
 		return e.Name == "." || e.Name == "..", nil
 	}

@@ -335,3 +335,48 @@ func TestListVMSStreamed(t *testing.T) {
 		t.Errorf("List(joined) = %d entries, %q, %v; want 5 entries and LAST.TXT;1 unparsed", len(entries), unparsed, err)
 	}
 }
+
+// TestListUntimedReported lists a folder whose lines have dates in a
+// language without a month table: each entry is passed on with its name,
+// type and size and no time, and each such line is told to
+// ListOptions.Untimed; lines with readable dates are not, and a line that
+// holds no entry goes to Unparsed as before.
+func TestListUntimedReported(t *testing.T) {
+	listing := "-rw-r--r-- 1 u g 29 6. დეკ. 09:07 a.txt\r\n" +
+		"drwxr-xr-x 2 u g 4096 6. დეკ. 2019 sub\r\n" +
+		"-rw-r--r-- 1 u g 7 Mar  4 12:34 b.txt\r\n" +
+		"this is no listing line\r\n"
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"MLST", "MLSD"}, Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "LIST" {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(listing)}}
+		}
+		return nil
+	}})
+	c := dialLogin(t, srv)
+	var got []Entry
+	var untimed, bad []string
+	err := c.ReadDirFunc(testCtx(t), "/", ListOptions{
+		Unparsed: func(l string) { bad = append(bad, l) },
+		Untimed:  func(l string) { untimed = append(untimed, l) },
+	}, func(e Entry) error { got = append(got, e); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := listingLines(listing)
+	for i := range lines {
+		lines[i] = strings.TrimSuffix(lines[i], "\r\n")
+	}
+	if !slices.Equal(untimed, lines[:2]) || !slices.Equal(bad, lines[3:]) {
+		t.Errorf("untimed %q, unparsed %q; want %q and %q", untimed, bad, lines[:2], lines[3:])
+	}
+	if len(got) != 3 || got[0].Name != "a.txt" || got[0].Size != 29 || got[0].Precision != TimeUnknown || !got[0].ModTime.IsZero() ||
+		got[1].Name != "sub" || got[1].Type != EntryDir || got[1].Precision != TimeUnknown ||
+		got[2].Name != "b.txt" || got[2].Precision != TimeMinute {
+		t.Errorf("entries %+v", got)
+	}
+	// Parse, for a listing read whole, keeps the untimed entries too.
+	entries, unparsed := (&ListParser{Now: c.opts.now, Location: c.opts.location}).Parse(lines)
+	if len(entries) != 3 || !slices.Equal(unparsed, lines[3:]) {
+		t.Errorf("Parse = %+v, %q", entries, unparsed)
+	}
+}

@@ -83,6 +83,8 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	p := f.printer().list(out, o.Long, o.Human)
 	dir := r.Path()
 	var refused int // folders not entered because of their names
+	var untimed untimedLines
+	defer untimed.end(f)
 	if pattern.Has(dir) {
 		// ls '*.txt': the entries the pattern matches, as a shell's ls
 		// shows them (a name the folder holds as written is that name).
@@ -119,7 +121,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		}
 		p.entry(e, e.Name)
 	} else {
-		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused}
+		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused, untimed: &untimed}
 		// Only a folder named with a final "/" is not known to exist:
 		// isRemoteDir took the name's word for it.
 		confirm := strings.HasSuffix(dir, "/") && dir != "/"
@@ -149,6 +151,7 @@ type lsWalk struct {
 	byTime         bool // each folder read whole, then printed newest first
 	emit           func(client.Entry, string)
 	refused        *int // folders not entered because of their names
+	untimed        *untimedLines
 }
 
 // walk lists dir and, when recursive, its sub-folders depth first,
@@ -171,7 +174,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		// so not a full success (exit 8).
 		w.f.warnUnparsed(line)
 		*w.refused++
-	}}
+	}, Untimed: func(line string) { w.untimed.add(w.f, line) }}
 	var held []client.Entry // with byTime, this folder's entries
 	defer func() {
 		for _, e := range held {

@@ -48,6 +48,25 @@ func (f *Env) warnUnparsed(line string) {
 	f.Warn("cannot parse listing line %q", line)
 }
 
+// untimedLines reports the listing lines whose dates are in no form the
+// parser knows (client.ListOptions.Untimed): their entries are shown
+// without a time. The first line is named; the rest are counted, and end
+// says how many there were.
+type untimedLines struct{ n int }
+
+func (u *untimedLines) add(f *Env, line string) {
+	if u.n == 0 {
+		f.Warn("cannot read the date in listing line %q: listed without a time", line)
+	}
+	u.n++
+}
+
+func (u *untimedLines) end(f *Env) {
+	if u.n > 1 {
+		f.Warn("and %d more listing lines with dates ferry cannot read", u.n-1)
+	}
+}
+
 // isRemoteDir reports whether p names a folder on the server (see
 // transfer.Session.IsDir).
 func isRemoteDir(ctx context.Context, s *transfer.Session, _ *client.Conn, p string) (bool, error) {

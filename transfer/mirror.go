@@ -117,6 +117,11 @@ type mirror struct {
 	// src is the source tree once scanned: its names are never taken
 	// for temporary names (GetOptions.Avoid).
 	src tree
+	// untimed counts the listing lines whose dates the parser could not
+	// read, and keeps the first (client.ListOptions.Untimed); guarded by
+	// mu.
+	untimed      int
+	firstUntimed string
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -191,6 +196,13 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		keepsTimes = m.canMFMT
 	}
 	m.src = src
+	if m.untimed > 0 {
+		how := "compared by size"
+		if m.canMDTM {
+			how += ", and their times asked with MDTM"
+		}
+		m.note("%d listing lines have dates ferry cannot read (the first: %q): their files are %s", m.untimed, m.firstUntimed, how)
+	}
 	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err

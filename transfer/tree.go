@@ -169,7 +169,7 @@ type refusedName struct {
 func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel string, confirm bool) (kids []*node, refused []refusedName, unparsed []string, err error) {
 	dir := remoteJoin(root, rel)
 	var budget *client.Budget
-	_, err = m.pool.Do(ctx, "listing "+dir, func(c *client.Conn, _ int) error {
+	_, err = m.pool.Do(ctx, "listing "+dir, func(c *client.Conn, _ int) (lerr error) {
 		m.learn(c)
 		// A listing tried again starts over.
 		release(budget, kids, refused)
@@ -178,6 +178,7 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 		}
 		kids, refused, unparsed = kids[:0], refused[:0], unparsed[:0]
 		more := 0
+		untimed, firstUntimed := 0, ""
 		defer func() {
 			if more > 0 {
 				unparsed = append(unparsed, fmt.Sprintf("(and %d more lines)", more))
@@ -199,7 +200,22 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 			} else {
 				more++
 			}
+		}, Untimed: func(line string) {
+			if untimed == 0 {
+				firstUntimed = strings.Clone(line)
+			}
+			untimed++
 		}}
+		defer func() {
+			if lerr == nil && untimed > 0 {
+				m.mu.Lock()
+				if m.untimed == 0 {
+					m.firstUntimed = firstUntimed
+				}
+				m.untimed += untimed
+				m.mu.Unlock()
+			}
+		}()
 		return c.ReadDirFunc(ctx, dir, opt, func(e client.Entry) error {
 			if err := CheckName(e.Name); err != nil {
 				if err := budget.KeepPath(e.Name); err != nil {
