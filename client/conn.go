@@ -60,6 +60,7 @@ type Conn struct {
 	greeting     *Reply
 	preauth      bool // the greeting was 230: logged in without USER/PASS
 	curType      TransferType
+	zone         listZone // what is known of the zone of LIST times
 
 	mu     sync.Mutex // guards broken and data: Close may run on another goroutine
 	broken error      // set once the control connection is unusable

@@ -202,7 +202,7 @@ func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn 
 // LIST, CWD back): servers such as pure-ftpd split LIST's argument on
 // spaces into patterns and answer "226 0 matches" for it.
 func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
-	p := ListParser{Now: c.opts.now, Location: c.opts.location}
+	p := ListParser{Now: c.opts.now, Location: c.listLocation()}
 	r := newEntryReader("LIST", opt, fn, p.lineParser())
 	j := &lineJoiner{next: r.line}
 	flag := ""

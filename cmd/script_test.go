@@ -46,6 +46,7 @@ func TestScripts(t *testing.T) {
 			"mkfile":      mkFileCmd,
 			"settime":     setTimeCmd,
 			"sametime":    sameTimeCmd,
+			"mtimevar":    mtimeVarCmd,
 			"ftpcmds":     ftpCmdsCmd,
 			"stopwatch":   stopwatchCmd,
 			"lstree":      lsTreeCmd,
@@ -82,11 +83,15 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		name := fs.String("name", "FTP", "prefix of the variables set")
 		home := fs.String("home", "", "the login folder, absolute")
 		garbage := fs.String("garbage", "", "answer this verb with a line that is not a reply")
+		listZone := fs.Duration("listzone", 0, "list LIST times this far ahead of UTC (3h: a server in UTC+03:00)")
 		hostile := addHostileFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			ts.Fatalf("ftpserver: %v", err)
 		}
 		cfg := ftptest.Config{Anonymous: *anon, Fault421At: *fault421, Home: *home}
+		if *listZone != 0 {
+			cfg.ListZone = time.FixedZone("server", int(*listZone/time.Second))
+		}
 		if *root != "" {
 			cfg.Root = ts.MkAbs(*root)
 			if err := os.MkdirAll(cfg.Root, 0o755); err != nil {
@@ -218,13 +223,27 @@ func mkFileCmd(ts *testscript.TestScript, neg bool, args []string) {
 // setTimeCmd sets a file's modification time: settime FILE RFC3339.
 func setTimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
-		ts.Fatalf("usage: settime FILE RFC3339")
+		ts.Fatalf("usage: settime FILE RFC3339|DURATION (from now, as -2h)")
 	}
 	tm, err := time.Parse(time.RFC3339, args[1])
+	if d, derr := time.ParseDuration(args[1]); derr == nil {
+		tm, err = time.Now().Add(d).Truncate(time.Second), nil
+	}
 	if err != nil {
 		ts.Fatalf("settime: %v", err)
 	}
 	ts.Check(os.Chtimes(ts.MkAbs(args[0]), tm, tm))
+}
+
+// mtimeVarCmd sets a variable to a file's modification time in UTC, to
+// the minute, as ferry ls -l shows it: mtimevar NAME FILE.
+func mtimeVarCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mtimevar NAME FILE")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	ts.Setenv(args[0], fi.ModTime().UTC().Format("2006-01-02 15:04"))
 }
 
 // sameTimeCmd checks that two files have the same modification time to

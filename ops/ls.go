@@ -121,7 +121,8 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		}
 		p.entry(e, e.Name)
 	} else {
-		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused, untimed: &untimed}
+		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused, untimed: &untimed,
+			times: o.Long || o.ByTime || f.Opts.JSON}
 		// Only a folder named with a final "/" is not known to exist:
 		// isRemoteDir took the name's word for it.
 		confirm := strings.HasSuffix(dir, "/") && dir != "/"
@@ -149,9 +150,13 @@ type lsWalk struct {
 	s              *transfer.Session
 	all, recursive bool
 	byTime         bool // each folder read whole, then printed newest first
-	emit           func(client.Entry, string)
-	refused        *int // folders not entered because of their names
-	untimed        *untimedLines
+	// times says that the output shows times: the first folder whose
+	// listing has LIST times is then held whole until the session has
+	// learned the zone they are in (client.Conn.LearnListZone).
+	times   bool
+	emit    func(client.Entry, string)
+	refused *int // folders not entered because of their names
+	untimed *untimedLines
 }
 
 // walk lists dir and, when recursive, its sub-folders depth first,
@@ -175,7 +180,10 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		w.f.warnUnparsed(line)
 		*w.refused++
 	}, Untimed: func(line string) { w.untimed.add(w.f, line) }}
-	var held []client.Entry // with byTime, this folder's entries
+	// With byTime, or until the zone of LIST times is known, the
+	// folder's entries are held and printed after the listing.
+	hold := w.byTime || w.times && !c.ZoneAsked() && !c.HasFeature("MLSD")
+	var held []client.Entry
 	defer func() {
 		for _, e := range held {
 			budget.ReleasePath(e.Name)
@@ -185,7 +193,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		if !w.all && strings.HasPrefix(e.Name, ".") {
 			return nil
 		}
-		if w.byTime {
+		if hold {
 			if err := budget.KeepPath(e.Name); err != nil {
 				return err
 			}
@@ -205,6 +213,13 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 	})
 	if err != nil {
 		return err
+	}
+	w.learnZone(ctx, c, dir, held)
+	if !w.byTime {
+		for _, e := range held {
+			w.emit(e, JoinRemote(rel, e.Name))
+		}
+		held = held[:0]
 	}
 	// Newest first; entries without a time last, then by name.
 	slices.SortStableFunc(held, func(a, b client.Entry) int {
@@ -245,6 +260,32 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		}
 	}
 	return nil
+}
+
+// learnZone learns the zone of the session's LIST times from the first
+// file of held (entries of dir) listed to the minute, and moves the
+// held entries' LIST times into it. A session that has tried once, or
+// entries without LIST times, leave held as it is.
+func (w *lsWalk) learnZone(ctx context.Context, c *client.Conn, dir string, held []client.Entry) {
+	if c.ZoneAsked() {
+		return
+	}
+	for _, e := range held {
+		if e.Type != client.EntryFile || e.Precision != client.TimeMinute {
+			continue
+		}
+		loc, err := c.LearnListZone(ctx, JoinRemote(dir, e.Name), e)
+		if err != nil {
+			if c.ZoneAsked() && w.f.Opts.Verbose {
+				w.f.Status("LIST times are read as UTC: %v", err)
+			}
+			return
+		}
+		for i := range held {
+			held[i] = client.InZone(held[i], loc)
+		}
+		return
+	}
 }
 
 // noSuchPathError reports a remote path that is neither a folder nor a

@@ -90,8 +90,12 @@ func toJSONEntry(e client.Entry, p string) jsonEntry {
 		size := e.Size
 		j.Size = &size
 	}
-	if e.Precision != client.TimeUnknown {
+	switch e.Precision {
+	case client.TimeDay:
+		// A date, in the zone the listing was read in.
 		j.Modified = e.ModTime.Format(time.RFC3339)
+	case client.TimeMinute, client.TimeExact:
+		j.Modified = e.ModTime.UTC().Format(time.RFC3339)
 	}
 	if e.Mode != 0 {
 		j.Mode = fmt.Sprintf("%04o", e.Mode.Perm())
@@ -129,7 +133,7 @@ func longLine(e client.Entry, name string, human bool) string {
 	case client.TimeDay:
 		when = e.ModTime.Format("2006-01-02") + "      "
 	case client.TimeMinute, client.TimeExact:
-		when = e.ModTime.Format("2006-01-02 15:04")
+		when = e.ModTime.UTC().Format("2006-01-02 15:04")
 	}
 	line := fmt.Sprintf("%c%s %12s %s %s", typ, perm, size, when, name)
 	if e.Type == client.EntryLink && e.Target != "" {

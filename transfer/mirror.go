@@ -189,6 +189,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := g.Wait(); err != nil {
 		return rep, err
 	}
+	m.learnZone(ctx, remote, remoteDir)
 	src, dst := remote, local
 	keepsTimes := true
 	if opt.Direction == Upload {

@@ -108,8 +108,9 @@ func (s *session) lsEntries(arg string) ([]entry, error) {
 }
 
 // lsLine formats e as "ls -l" does: the time as "Jan _2 15:04" within the
-// last six months, else "Jan _2  2006" (GNU ls), in UTC.
-func lsLine(e entry, now time.Time) string {
+// last six months, else "Jan _2  2006" (GNU ls), in loc (Config.ListZone,
+// UTC when nil).
+func lsLine(e entry, now time.Time, loc *time.Location) string {
 	nlink := 1
 	if e.info.IsDir() {
 		nlink = 2
@@ -119,12 +120,15 @@ func lsLine(e entry, now time.Time) string {
 		name += " -> " + e.target
 	}
 	return fmt.Sprintf("%s %4d %-8s %-8s %8d %s %s", modeString(e.info.Mode()), nlink, "ftp", "ftp",
-		e.info.Size(), lsTime(e.info.ModTime(), now), name)
+		e.info.Size(), lsTime(e.info.ModTime(), now, loc), name)
 }
 
-func lsTime(t, now time.Time) string {
+func lsTime(t, now time.Time, loc *time.Location) string {
 	const sixMonths = 15778476 * time.Second // half a Gregorian year, as GNU ls
-	t, now = t.UTC(), now.UTC()
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, now = t.In(loc), now.In(loc)
 	if t.After(now.Add(-sixMonths)) && !t.After(now) {
 		return t.Format("Jan _2 15:04")
 	}
@@ -282,7 +286,7 @@ func cmdLIST(s *session, arg string) {
 		var b bytes.Buffer
 		now := s.srv.cfg.Now()
 		for _, e := range es {
-			b.WriteString(lsLine(e, now) + "\r\n")
+			b.WriteString(lsLine(e, now, s.srv.cfg.ListZone) + "\r\n")
 		}
 		return b.Bytes(), true
 	})
@@ -348,7 +352,7 @@ func (s *session) statPath(arg string) {
 	lines := []string{"Status follows:"}
 	now := s.srv.cfg.Now()
 	for _, e := range es {
-		lines = append(lines, lsLine(e, now))
+		lines = append(lines, lsLine(e, now, s.srv.cfg.ListZone))
 	}
 	s.reply(213, "%s", strings.Join(append(lines, "End of status"), "\n"))
 }

@@ -70,7 +70,7 @@ func TestLIST(t *testing.T) {
 	want := strings.Join([]string{
 		"-rw-r--r--    1 ftp      ftp             5 Jun  1 10:30 a.txt",
 		"-rwxr-xr-x    1 ftp      ftp             1 Jul  1  2024 future",
-		fmt.Sprintf("lrwxrwxrwx    1 ftp      ftp             5 %s link -> a.txt", lsTime(link.ModTime(), listNow)),
+		fmt.Sprintf("lrwxrwxrwx    1 ftp      ftp             5 %s link -> a.txt", lsTime(link.ModTime(), listNow, nil)),
 		"-rw-r-----    1 ftp      ftp             0 Dec 24 18:00 my file.txt",
 		"-rw-------    1 ftp      ftp          1234 Jan  2  2020 old.bin",
 		fmt.Sprintf("drwxr-xr-x    2 ftp      ftp      %8d May 20 08:00 sub", sub.Size()),
@@ -85,7 +85,7 @@ func TestLIST(t *testing.T) {
 	}
 	got := c.list(modeEPSV, "LIST -la")
 	root := lstat(t, s, ".")
-	dots := fmt.Sprintf("drwx------    2 ftp      ftp      %8d %s .\r\n", root.Size(), lsTime(root.ModTime(), listNow))
+	dots := fmt.Sprintf("drwx------    2 ftp      ftp      %8d %s .\r\n", root.Size(), lsTime(root.ModTime(), listNow, nil))
 	dots = strings.Replace(dots, "drwx------", modeString(root.Mode()), 1)
 	dots += strings.Replace(dots, " .\r\n", " ..\r\n", 1)
 	hidden := "-rw-r--r--    1 ftp      ftp             2 Jun 14 09:05 .hidden\r\n"
@@ -182,7 +182,7 @@ func TestLsTime(t *testing.T) {
 		{time.Date(2023, 12, 14, 0, 0, 0, 0, time.UTC), "Dec 14  2023"}, // more than half a year
 		{time.Date(2024, 6, 15, 14, 0, 0, 0, time.FixedZone("CEST", 2*3600)), "Jun 15 12:00"},
 	} {
-		if got := lsTime(tc.t, now); got != tc.want {
+		if got := lsTime(tc.t, now, nil); got != tc.want {
 			t.Errorf("lsTime(%v) = %q, want %q", tc.t, got, tc.want)
 		}
 	}

@@ -69,6 +69,7 @@ type Config struct {
 	Users     map[string]string // user -> password; default {"user": "pass"}
 	Anonymous bool              // accept "anonymous" and "ftp" with any password
 	Home      string            // the login folder, absolute ("/home/u"); "/" when empty
+	ListZone  *time.Location    // the zone of LIST and STAT times, as a server's local time; UTC when nil
 	Account   string            // when set, PASS answers 332 and ACCT must give this value
 	TLS       TLSMode
 
