@@ -121,6 +121,19 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 		w("| %s | %s | %s |", kind, r.cross[crossKey{kind, crossTLS[0]}], r.cross[crossKey{kind, crossTLS[1]}])
 	}
 	w("")
+	w("## Command line on every server (plain, IPv4)")
+	w("")
+	w("`put -r` of a tree (names with spaces, UTF-8 and a leading dot, an empty file and folder,")
+	w("three levels) into a new remote folder, `ls`, `ls -l -a --json`, `stat` of a file and a folder,")
+	w("`mirror` down twice (the second copies nothing), `mirror -R --delete` of a changed copy and")
+	w("`mirror -R` into a new folder, `rm -r`; each step checks the exit code and the whole trees.")
+	w("")
+	w("| Server | Passive | Active |")
+	w("|---|---|---|")
+	for _, kind := range kindsSorted() {
+		w("| %s | %s | %s |", kind, r.every[everyKey{kind, modes[0]}], r.every[everyKey{kind, modes[1]}])
+	}
+	w("")
 	w("## Command line against vsftpd (IPv4)")
 	w("")
 	w("`ls`, `ls -l`, `mkdir -p`, `put`, `cat`, `get`, `get -c` after a cut partial file, `get` of a")

@@ -90,18 +90,26 @@ type cliKey struct {
 	mode client.DataMode
 }
 
+// everyKey names a command line run of TestEveryServer.
+type everyKey struct {
+	kind realserver.Kind
+	mode client.DataMode
+}
+
 // registry collects the outcomes of a run for the report.
 type registry struct {
 	mu    sync.Mutex
 	cells map[cellKey]*outcome
 	cross map[crossKey]*outcome
 	cli   map[cliKey]*outcome
+	every map[everyKey]*outcome
 }
 
 var results = &registry{
 	cells: map[cellKey]*outcome{},
 	cross: map[crossKey]*outcome{},
 	cli:   map[cliKey]*outcome{},
+	every: map[everyKey]*outcome{},
 }
 
 // track returns the outcome of the running test, settled when it ends.
@@ -139,6 +147,10 @@ func (r *registry) cliRun(t *testing.T, tls realserver.TLSMode, mode client.Data
 	return track(t, r, r.cli, cliKey{tls, mode})
 }
 
+func (r *registry) everyRun(t *testing.T, kind realserver.Kind, mode client.DataMode) *outcome {
+	return track(t, r, r.every, everyKey{kind, mode})
+}
+
 // crossTLS and cliTLS are the TLS modes of the cross-check and the
 // command line runs.
 var (
@@ -168,6 +180,9 @@ func (r *registry) complete() (bool, []string) {
 		}
 		for _, tls := range crossTLS {
 			check(r.cross[crossKey{kind, tls}], fmt.Sprintf("jlaffaye %s/%s", kind, tls))
+		}
+		for _, mode := range modes {
+			check(r.every[everyKey{kind, mode}], fmt.Sprintf("every %s/%s", kind, mode))
 		}
 	}
 	for _, tls := range cliTLS {
@@ -241,6 +256,9 @@ func (r *registry) timings(n int) string {
 	}
 	for k, o := range r.cli {
 		add(fmt.Sprintf("cli %s/%s", k.tls, k.mode), o)
+	}
+	for k, o := range r.every {
+		add(fmt.Sprintf("every %s/%s", k.kind, k.mode), o)
 	}
 	slices.SortFunc(all, func(a, b entry) int { return int(b.took - a.took) })
 	var lines []string
