@@ -61,8 +61,29 @@ func (c *Conn) startTLS(ctx context.Context, limit time.Time) error {
 	}
 	c.setConn(tc)
 	st := tc.ConnectionState()
-	c.tracef("TLS %s, %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	c.tracef("TLS %s, %s, %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.CurveID)
+	c.preferGroup(st.CurveID)
 	return nil
+}
+
+// preferGroup makes the key exchange group the control connection agreed
+// on the data connections' only one, so that their handshakes offer a key
+// share the server takes. crypto/tls offers X25519MLKEM768 and X25519
+// first; a server that wants P-256 (vsftpd) answers each data connection
+// with a HelloRetryRequest, a round trip more. crypto/tls keeps its own
+// order whatever CurvePreferences says, so the group has to be the only
+// one: the server took it on this connection already. A configuration
+// that names its own groups is left as it is.
+func (c *Conn) preferGroup(id tls.CurveID) {
+	if id == 0 || len(c.tls.CurvePreferences) > 0 || id == tls.X25519MLKEM768 {
+		return
+	}
+	groups := []tls.CurveID{id}
+	// A tls.Config must not change once used: the data connections get
+	// a copy, which shares the session cache.
+	cfg := c.tls.Clone()
+	cfg.CurvePreferences = groups
+	c.tls = cfg
 }
 
 // authTLS secures the control connection with AUTH TLS (RFC 4217 section
@@ -132,6 +153,6 @@ func (c *Conn) handshakeData(ctx context.Context, nc net.Conn) error {
 		return &Error{Kind: KindTLS, Op: "data connection TLS handshake", Err: err}
 	}
 	st := tc.ConnectionState()
-	c.tracef("data connection TLS %s, resumed=%t", tls.VersionName(st.Version), st.DidResume)
+	c.tracef("data connection TLS %s, resumed=%t, retried=%t", tls.VersionName(st.Version), st.DidResume, st.HelloRetryRequest)
 	return nil
 }

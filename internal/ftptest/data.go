@@ -220,10 +220,12 @@ func (x *xfer) secureData(ctx context.Context, c net.Conn) (net.Conn, int, strin
 	if err != nil {
 		return nil, 425, "TLS handshake failed on the data connection."
 	}
-	resumed := tc.ConnectionState().DidResume
+	st := tc.ConnectionState()
+	resumed := st.DidResume
 	s.srv.updateDataConn(func() {
 		x.rec.TLS = true
 		x.rec.DidResume = resumed
+		x.rec.HelloRetry = st.HelloRetryRequest
 	})
 	if s.srv.cfg.RequireSessionReuse && !resumed {
 		return nil, 522, "SSL connection failed: session reuse required"

@@ -72,6 +72,10 @@ type Config struct {
 	ListZone  *time.Location    // the zone of LIST and STAT times, as a server's local time; UTC when nil
 	Account   string            // when set, PASS answers 332 and ACCT must give this value
 	TLS       TLSMode
+	// TLSCurves, when set, are the only key exchange groups the server
+	// takes, as vsftpd takes only P-256: a client that offers others
+	// first gets a HelloRetryRequest.
+	TLSCurves []tls.CurveID
 
 	// RequireTLS refuses USER before AUTH TLS (530) and transfers without
 	// PROT P (521).
@@ -117,12 +121,15 @@ type Config struct {
 
 // DataConn describes one data connection the server accepted or dialed.
 type DataConn struct {
-	Session   int    // session number, 1-based
-	Passive   bool   // accepted after PASV/EPSV (else dialed after PORT/EPRT)
-	TLS       bool   // a TLS handshake completed on it (PROT P)
-	DidResume bool   // the TLS handshake resumed a TLS session of this control connection
-	Remote    string // the client's address
-	Bytes     int64  // payload bytes moved on the wire
+	Session   int  // session number, 1-based
+	Passive   bool // accepted after PASV/EPSV (else dialed after PORT/EPRT)
+	TLS       bool // a TLS handshake completed on it (PROT P)
+	DidResume bool // the TLS handshake resumed a TLS session of this control connection
+	// HelloRetry says the handshake took a HelloRetryRequest: the
+	// client offered no key share for a group the server takes.
+	HelloRetry bool
+	Remote     string // the client's address
+	Bytes      int64  // payload bytes moved on the wire
 }
 
 // Server is a running test FTP server. Create it with New.
@@ -229,8 +236,9 @@ func Start(cfg Config) (*Server, error) {
 		conns:   make(map[io.Closer]struct{}),
 		live:    make(map[*session]struct{}),
 		tlsConf: &tls.Config{
-			Certificates: []tls.Certificate{cert},
-			MinVersion:   tls.VersionTLS12,
+			Certificates:     []tls.Certificate{cert},
+			MinVersion:       tls.VersionTLS12,
+			CurvePreferences: cfg.TLSCurves,
 		},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
