@@ -13,11 +13,13 @@ import (
 // TestReportOffers checks that the report asks for, and shows, only what
 // each server offers: a run in which every offered cell, cross-check and
 // command line run passed is complete, aioftp's active column and the
-// explicit TLS cross-checks of Twisted and aioftp read "not offered", and
+// explicit TLS cross-checks of Twisted and aioftp read "not offered" (and
+// aioftp's TLS notes are those of its passive cells alone), and
 // leaving out one offered cell makes the run incomplete.
 func TestReportOffers(t *testing.T) {
 	r := &registry{cells: map[cellKey]*outcome{}, cross: map[crossKey]*outcome{}, cli: map[cliKey]*outcome{}}
 	pass := func() *outcome { return &outcome{state: passed} }
+	const note = "TLS 1.3, session reuse not required"
 	for _, kind := range realserver.Kinds {
 		for _, opts := range realserver.AllOptions() {
 			if !realserver.Supports(kind, opts) {
@@ -25,7 +27,11 @@ func TestReportOffers(t *testing.T) {
 			}
 			for _, mode := range modes {
 				if offersMode(kind, mode) {
-					r.cells[cellKey{kind, opts, mode}] = pass()
+					o := pass()
+					if opts.TLS != realserver.TLSNone {
+						o.tls = note
+					}
+					r.cells[cellKey{kind, opts, mode}] = o
 				}
 			}
 		}
@@ -46,7 +52,8 @@ func TestReportOffers(t *testing.T) {
 	lines := strings.Split(r.render(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), nil), "\n")
 	for _, want := range []string{
 		"| aioftp | plain | IPv4 | pass | not offered | — |",
-		"| aioftp | implicit TLS | IPv6 | pass | not offered | — |",
+		"| aioftp | implicit TLS | IPv6 | pass | not offered | " + note + " |",
+		"| pure-ftpd | explicit TLS | IPv4 | pass | pass | " + note + " |",
 		"| aioftp | explicit TLS | IPv4 | not offered | not offered | — |",
 		"| twisted | plain | IPv4 | pass | pass | — |",
 		"| twisted | plain | IPv6 | not offered | not offered | — |",

@@ -114,11 +114,11 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 				}
 				p := r.cells[cellKey{kind, opts, modes[0]}]
 				a := r.cells[cellKey{kind, opts, modes[1]}]
-				active := a.String()
+				active, notes := a.String(), tlsNotes(p, a)
 				if !offersMode(kind, modes[1]) {
-					active = "not offered"
+					active, notes = "not offered", tlsNotes(p, p)
 				}
-				w("| %s | %s | %s | %s | %s | %s |", kind, tlsLabel(m), ipLabel(v6), p, active, tlsNotes(p, a))
+				w("| %s | %s | %s | %s | %s | %s |", kind, tlsLabel(m), ipLabel(v6), p, active, notes)
 			}
 		}
 	}
