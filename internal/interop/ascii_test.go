@@ -22,8 +22,11 @@ type asciiServer struct {
 	doublesCR bool
 	// storesSent: an upload is stored as sent, with CRLF line ends
 	// (vsftpd, whose ascii_upload_enable and ascii_download_enable are
-	// off by default: it sends and stores the bytes as they are).
+	// off by default: it sends and stores the bytes as they are; aioftp,
+	// which accepts TYPE A and ignores it).
 	storesSent bool
+	// broken says why the server's ASCII mode cannot be tested at all.
+	broken string
 }
 
 var asciiServers = map[realserver.Kind]asciiServer{
@@ -31,6 +34,9 @@ var asciiServers = map[realserver.Kind]asciiServer{
 	realserver.PureFTPd:  {doublesCR: true},
 	realserver.ProFTPD:   {},
 	realserver.Pyftpdlib: {},
+	realserver.Twisted: {broken: "Twisted 22.4's TYPE A transfers fail on Python 3 " +
+		"(TypeError in ASCIIConsumerWrapper.write): the data connection stays open and the transfer never ends"},
+	realserver.Aioftp: {storesSent: true},
 }
 
 // TestASCII runs get -a, cat -a and put -a through the command line
@@ -55,6 +61,9 @@ func TestASCII(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
 			want := asciiServers[kind]
+			if want.broken != "" {
+				t.Skip(want.broken)
+			}
 			s := realserver.StartOrSkip(t, kind, realserver.Options{})
 			dir := filepath.Join(s.Home, "ascii")
 			if err := os.Mkdir(dir, 0o755); err != nil {

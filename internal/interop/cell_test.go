@@ -142,24 +142,21 @@ func (x *cell) sizeAndTime() error {
 	return errors.Join(errs...)
 }
 
-// The file with a non-ASCII name in the folder whose name holds spaces.
-const (
-	uniName    = "naïve café.txt"
-	uniRenamed = "déjà vu – ñ.txt"
-)
-
+// uniContent is the content of the name steps' file.
 var uniContent = []byte("naïve café, déjà vu\n")
 
 // namesSteps uploads, lists, downloads, renames and deletes a file with a
-// non-ASCII name in the folder whose name holds spaces, one step each.
+// non-ASCII name (namesFor) in the folder whose name holds spaces, one
+// step each.
 func (x *cell) namesSteps() {
 	x.t.Helper()
 	ctx := x.ctx()
+	names := namesFor(x.s.Kind)
 	sub := x.remote(spaceDir)
-	remote := sub + "/" + uniName
-	want := map[string]wantEntry{uniName: {client.EntryFile, int64(len(uniContent))}}
+	remote := sub + "/" + names.file
+	want := map[string]wantEntry{names.file: {client.EntryFile, int64(len(uniContent))}}
 	x.run("names: upload", func() error {
-		local := filepath.Join(x.local, uniName)
+		local := filepath.Join(x.local, names.file)
 		if err := writeFile(local, uniContent); err != nil {
 			return err
 		}
@@ -189,14 +186,14 @@ func (x *cell) namesSteps() {
 		if size, err := x.c.Size(ctx, remote); err != nil || size != int64(len(uniContent)) {
 			return fmt.Errorf("SIZE %q = %d, %v; want %d", remote, size, err, len(uniContent))
 		}
-		local := filepath.Join(x.local, "copy of "+uniName)
+		local := filepath.Join(x.local, "copy of "+names.file)
 		if _, err := transfer.Get(ctx, x.c, remote, local, transfer.GetOptions{}); err != nil {
 			return fmt.Errorf("transfer.Get of %q: %w", remote, err)
 		}
 		return sameFile(local, uniContent)
 	})
 	x.run("names: rename and delete", func() error {
-		to := sub + "/" + uniRenamed
+		to := sub + "/" + names.renamed
 		if err := x.c.Rename(ctx, remote, to); err != nil {
 			return err
 		}
@@ -240,7 +237,7 @@ func (x *cell) missing() error {
 	if err := wantReplyError("DELE of a missing file", x.c.Dele(ctx, remote), is550); err != nil {
 		return err
 	}
-	return x.c.Noop(ctx)
+	return alive(ctx, x.c, x.s.Kind)
 }
 
 // afterRefusals checks that the session still transfers after the

@@ -35,8 +35,9 @@ func crossCheck(t *testing.T, s *realserver.Server) {
 	// Data of jlaffaye/ftp's own, unlike any fixture.
 	theirs := make([]byte, mib+17)
 	rand.NewChaCha8([32]byte{'j', 'l'}).Read(theirs)
-	ferryFiles := map[string][]byte{"from ferry.bin": mibF.data, "ferry ñ.txt": []byte("ferry\n"), "ferry empty": nil}
-	theirFiles := map[string][]byte{"from jlaffaye.bin": theirs, "jlaffaye é.txt": []byte("jlaffaye\n"), "jlaffaye empty": nil}
+	names := namesFor(s.Kind)
+	ferryFiles := map[string][]byte{"from ferry.bin": mibF.data, names.ferry: []byte("ferry\n"), "ferry empty": nil}
+	theirFiles := map[string][]byte{"from jlaffaye.bin": theirs, names.theirs: []byte("jlaffaye\n"), "jlaffaye empty": nil}
 
 	var hs handshakes
 	var fc *client.Conn

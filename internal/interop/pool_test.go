@@ -12,8 +12,8 @@ import (
 // pooled moves the small files and the 1 MiB one through a transfer.Pool
 // of two connections, which pipelines EPSV with the transfer command (and
 // REST) in passive mode as the command line does: uploads, downloads
-// compared byte for byte, and a download resumed from a .part file. The
-// files are deleted at the end.
+// compared byte for byte, and a download resumed from a .part file where
+// the server has REST. The files are deleted at the end.
 func (x *cell) pooled() error {
 	// Handshakes of their own: the pool's control connections would count
 	// as data connections in the cell's tally. vsftpd refuses data
@@ -41,6 +41,10 @@ func (x *cell) pooled() error {
 			errs = append(errs, fmt.Errorf("Pool.GetFile of %s: %w", f.label, err))
 		}
 	}
+	if serverTraits[x.s.Kind].noREST {
+		x.t.Logf("%s refuses REST: no resumed download through the pool", x.s.Kind)
+		return errors.Join(append(errs, x.deleteAll(remotes))...)
+	}
 	const cut = 123_457
 	local := filepath.Join(x.local, "pool-resumed.bin")
 	part, err := downloadPart(x.c.RemoteAddr().String(), x.remote("put-"+x.mib.name), onDisk(x.s, x.remote("put-"+x.mib.name)), local)
@@ -61,8 +65,14 @@ func (x *cell) pooled() error {
 			errs = append(errs, fmt.Errorf("Pool.GetFile resumed: %w", err))
 		}
 	}
+	return errors.Join(append(errs, x.deleteAll(remotes))...)
+}
+
+// deleteAll deletes the remote files.
+func (x *cell) deleteAll(remotes []string) error {
+	var errs []error
 	for _, r := range remotes {
-		if err := x.c.Dele(ctx, r); err != nil {
+		if err := x.c.Dele(x.ctx(), r); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -20,6 +20,8 @@ var packageOf = map[realserver.Kind]string{
 	realserver.PureFTPd:  "pure-ftpd",
 	realserver.ProFTPD:   "proftpd-core",
 	realserver.Pyftpdlib: "python3-pyftpdlib",
+	realserver.Twisted:   "python3-twisted",
+	realserver.Aioftp:    "python3-aioftp",
 }
 
 // writeReport writes the matrix to path when the run covered all of it,
@@ -69,7 +71,8 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	}
 	w("- independent client: github.com/jlaffaye/ftp %s", moduleVersion("github.com/jlaffaye/ftp"))
 	w("")
-	w("Legend: pass = every step passed; **FAIL** (step; n more) = the first step that failed and how many later ones did (see the test log); not offered = the server has no such mode.")
+	w("Legend: pass = every step passed; **FAIL** (step; n more) = the first step that failed and how many later ones did (see the test log); not offered = the server has no such mode")
+	w("(Twisted's FTP server has no TLS and, without EPSV and EPRT, no IPv6; aioftp has implicit TLS only and no active mode).")
 	w("")
 	w("## ferry's engine (package client and package transfer)")
 	w("")
@@ -89,8 +92,15 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("session; delete; rmdir; a wrong password (KindAuth).")
 	w("TLS cells also check that data connections resumed the control connection's session")
 	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd offers")
-	w("no MLSD. pyftpdlib writes as root, which ignores file modes: its permission refusal is a")
-	w("link out of the user's root instead of a read-only folder.")
+	w("no MLSD, nor do Twisted and aioftp (aioftp has MLSD but refuses FEAT, so it is not asked).")
+	w("The Python servers write as root, which ignores file modes: pyftpdlib's permission refusal is a")
+	w("link out of the user's root instead of a read-only folder; Twisted and aioftp follow such links,")
+	w("so theirs is an immutable folder (chattr +i), and aioftp refuses with 451 \"file system error\".")
+	w("Twisted refuses REST and APPE: its cells leave out the resumed transfers and upload those files whole.")
+	w("Twisted reads commands as Latin-1 but writes names as UTF-8, so non-ASCII names come back")
+	w("double-encoded: its name steps and cross-check use ASCII names with spaces.")
+	w("aioftp refuses NOOP (the session is checked with PWD), and SIZE, MDTM and FEAT, which ferry")
+	w("must work around (with MLST).")
 	w("")
 	w("| Server | TLS | IP | Passive | Active | TLS data connections |")
 	w("|---|---|---|---|---|---|")
@@ -104,7 +114,11 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 				}
 				p := r.cells[cellKey{kind, opts, modes[0]}]
 				a := r.cells[cellKey{kind, opts, modes[1]}]
-				w("| %s | %s | %s | %s | %s | %s |", kind, tlsLabel(m), ipLabel(v6), p, a, tlsNotes(p, a))
+				active, notes := a.String(), tlsNotes(p, a)
+				if !offersMode(kind, modes[1]) {
+					active, notes = "not offered", tlsNotes(p, p)
+				}
+				w("| %s | %s | %s | %s | %s | %s |", kind, tlsLabel(m), ipLabel(v6), p, active, notes)
 			}
 		}
 	}
@@ -118,7 +132,15 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("| Server | Plain | Explicit TLS |")
 	w("|---|---|---|")
 	for _, kind := range kindsSorted() {
-		w("| %s | %s | %s |", kind, r.cross[crossKey{kind, crossTLS[0]}], r.cross[crossKey{kind, crossTLS[1]}])
+		var cols []string
+		for _, tls := range crossTLS {
+			if realserver.Supports(kind, realserver.Options{TLS: tls}) {
+				cols = append(cols, r.cross[crossKey{kind, tls}].String())
+			} else {
+				cols = append(cols, "not offered")
+			}
+		}
+		w("| %s | %s |", kind, strings.Join(cols, " | "))
 	}
 	w("")
 	w("## Command line on every server (plain, IPv4)")

@@ -175,11 +175,15 @@ func (r *registry) complete() (bool, []string) {
 				continue
 			}
 			for _, mode := range modes {
-				check(r.cells[cellKey{kind, opts, mode}], fmt.Sprintf("%s/%s/%s", kind, opts, mode))
+				if offersMode(kind, mode) {
+					check(r.cells[cellKey{kind, opts, mode}], fmt.Sprintf("%s/%s/%s", kind, opts, mode))
+				}
 			}
 		}
 		for _, tls := range crossTLS {
-			check(r.cross[crossKey{kind, tls}], fmt.Sprintf("jlaffaye %s/%s", kind, tls))
+			if realserver.Supports(kind, realserver.Options{TLS: tls}) {
+				check(r.cross[crossKey{kind, tls}], fmt.Sprintf("jlaffaye %s/%s", kind, tls))
+			}
 		}
 		for _, mode := range modes {
 			check(r.every[everyKey{kind, mode}], fmt.Sprintf("every %s/%s", kind, mode))

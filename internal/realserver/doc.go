@@ -1,5 +1,6 @@
-// Package realserver starts real FTP servers (vsftpd, pure-ftpd, proftpd
-// and pyftpdlib) on loopback for interop tests and benchmarks.
+// Package realserver starts real FTP servers (vsftpd, pure-ftpd, proftpd,
+// pyftpdlib, Twisted's FTP server and aioftp) on loopback for interop
+// tests and benchmarks.
 //
 // # Installing
 //
@@ -7,8 +8,13 @@
 // Install (or "go run ./internal/realserver/cmd/realserver install", as
 // root) only unpacks them:
 //
+//   - apt-get install python3 python3-openssl, only when /usr/bin/python3
+//     cannot import pyOpenSSL: the Python servers run under Debian's
+//     interpreter (python3 on PATH may be pyenv's), with PYTHONPATH into
+//     the tree.
 //   - apt-get download vsftpd pure-ftpd pure-ftpd-common proftpd-core
-//     proftpd-mod-crypto python3-pyftpdlib, into CacheDir()/debs
+//     proftpd-mod-crypto python3-pyftpdlib python3-twisted python3-aioftp,
+//     into CacheDir()/debs
 //     (FERRY_SERVER_CACHE, else $XDG_CACHE_HOME/ferry/servers, else
 //     ~/.cache/ferry/servers); when that fails for lack of apt lists, as
 //     on a fresh machine, apt-get update and again.
@@ -18,11 +24,15 @@
 //     libmemcached11, libmemcachedutil2, libhashkit2 and libpcre2-posix3
 //     for proftpd) is downloaded and unpacked into the same tree, and so
 //     on for their own dependencies. The servers run with LD_LIBRARY_PATH
-//     into the tree, and ldd checks that nothing is left unresolved. Nothing
-//     of the system's is replaced.
-//   - apt-get install python3 python3-openssl, only when /usr/bin/python3
-//     cannot import pyOpenSSL: pyftpdlib runs under Debian's interpreter
-//     (python3 on PATH may be pyenv's), with PYTHONPATH into the tree.
+//     into the tree, and ldd checks that nothing is left unresolved.
+//   - Python modules: likewise every "python3-..." package in their
+//     Depends that no installed package is or provides (for Twisted:
+//     python3-attr, -automat, -constantly, -hyperlink, -idna,
+//     -incremental, -zope.interface, -bcrypt, -hamcrest,
+//     -service-identity, -pyasn1 and -pyasn1-modules on a machine that
+//     has only python3-openssl). /usr/bin/python3 then imports every
+//     Python server from the tree, or Install fails. Nothing of the
+//     system's is replaced.
 //   - The vsftpd account and PAM service (see account.go): a system user
 //     ferryftp and /etc/pam.d/ferry-vsftpd.
 //   - CacheDir()/installed.txt lists the unpacked packages and versions.
@@ -41,8 +51,8 @@
 // a few that are in use or in TIME_WAIT, so 32 parallel transfers need
 // many), outside the kernel's ephemeral range and locked with flock in
 // $TMPDIR/ferry-realserver-ports, so servers of parallel tests, packages
-// and the command never collide. Active mode is allowed everywhere, from
-// ports other than 20. Readiness is a connection that reads the 220
+// and the command never collide. Active mode is allowed everywhere it
+// exists, from ports other than 20. Readiness is a connection that reads the 220
 // greeting (after the TLS handshake for implicit TLS), retried until a
 // deadline. Stop sends SIGTERM to the process group, SIGKILL to what is
 // left after 3 s, and waits until the group is gone; the folder is removed
@@ -50,17 +60,28 @@
 //
 // # What each server offers
 //
-//	server     TLS modes                  IPv4  IPv6  TLS data session reuse
-//	vsftpd     none, explicit, implicit   yes   yes   required
-//	pure-ftpd  none, explicit             yes   yes   not required
-//	proftpd    none, explicit, implicit   yes   yes   required
-//	pyftpdlib  none, explicit             yes   yes   not required
+//	server     TLS modes                  IPv4  IPv6  active  TLS data session reuse
+//	vsftpd     none, explicit, implicit   yes   yes   yes     required
+//	pure-ftpd  none, explicit             yes   yes   yes     not required
+//	proftpd    none, explicit, implicit   yes   yes   yes     required
+//	pyftpdlib  none, explicit             yes   yes   yes     not required
+//	twisted    none                       yes   no    yes     —
+//	aioftp     none, implicit             yes   yes   no      not required
 //
 // In the TLS modes the servers require TLS on control and data
 // connections. Debian's pure-ftpd has no implicit TLS, nor has pyftpdlib.
-// All four negotiate TLS 1.3 and 1.2; Go resumes sessions with a
-// ClientSessionCache (Server.TLSConfig has one), except that pure-ftpd
-// does not resume under TLS 1.3, which it does not require.
+// Twisted's FTP server has no TLS, and no EPSV or EPRT, so no IPv6 either.
+// aioftp's only TLS is implicit (an SSL context on its listening sockets),
+// and it has no active mode (ActiveMode). The TLS servers negotiate TLS
+// 1.3 and 1.2; Go resumes sessions with a ClientSessionCache
+// (Server.TLSConfig has one), except that pure-ftpd does not resume under
+// TLS 1.3, which it does not require.
+//
+// The Python servers run as the user that starts them (root in CI) and
+// write files as it, so file modes refuse them nothing. Besides, Twisted
+// 22.4 has no REST, APPE, MLST, MLSD or SITE, and reads commands as
+// Latin-1; aioftp 0.21.4 answers 502 to FEAT, SIZE, MDTM, NLST, NOOP, SITE
+// and to PROT C.
 //
 // # Known client pitfalls these servers show
 //

@@ -22,6 +22,8 @@ var serverPackages = map[Kind][]string{
 	PureFTPd:  {"pure-ftpd", "pure-ftpd-common"},
 	ProFTPD:   {"proftpd-core", "proftpd-mod-crypto"}, // mod_tls.so is in -mod-crypto
 	Pyftpdlib: {"python3-pyftpdlib"},
+	Twisted:   {"python3-twisted"},
+	Aioftp:    {"python3-aioftp"},
 }
 
 // keyFiles are the files, relative to the unpacked tree, that a kind needs.
@@ -30,6 +32,8 @@ var keyFiles = map[Kind][]string{
 	PureFTPd:  {"usr/sbin/pure-ftpd", "usr/bin/pure-pw"},
 	ProFTPD:   {"usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so"},
 	Pyftpdlib: {"usr/lib/python3/dist-packages/pyftpdlib/__init__.py"},
+	Twisted:   {"usr/lib/python3/dist-packages/twisted/protocols/ftp.py"},
+	Aioftp:    {"usr/lib/python3/dist-packages/aioftp/server.py"},
 }
 
 // systemPython is Debian's interpreter. python3 on PATH may be another one
@@ -88,13 +92,14 @@ func Install(ctx context.Context) error {
 	}
 	defer unlock()
 
+	// Python first: the Python packages it brings are not unpacked again.
+	if err := ensurePython(ctx); err != nil {
+		return err
+	}
 	if missingFiles(cache) != nil {
 		if err := unpackAll(ctx, cache); err != nil {
 			return err
 		}
-	}
-	if err := ensurePython(ctx); err != nil {
-		return err
 	}
 	if os.Geteuid() == 0 {
 		if _, err := vsftpdAccount(); err != nil {
@@ -191,6 +196,9 @@ func unpackAll(ctx context.Context, cache string) error {
 	if err := checkLibraries(ctx, newRoot); err != nil {
 		return err
 	}
+	if err := checkPythonModules(ctx, newRoot); err != nil {
+		return err
+	}
 	oldRoot := filepath.Join(cache, "root")
 	os.Remove(filepath.Join(cache, stampName))
 	if err := os.RemoveAll(oldRoot); err != nil {
@@ -256,43 +264,56 @@ func download(ctx context.Context, dir string, pkgs []string) ([]string, error) 
 }
 
 // missingLibraries returns the library packages named in depends (Debian
-// Depends fields) of which no alternative is installed on the system and
-// that were not fetched already. Other dependencies (adduser, debconf,
-// inetd, ...) are for installed packages and not needed to run from the
-// tree.
+// Depends fields) of which no alternative is installed on the system
+// (itself, or a package that provides it) and that were not fetched
+// already: shared libraries ("lib...") and Python modules ("python3-...",
+// for the servers written in Python). Other dependencies (adduser,
+// debconf, inetd, ...) are for installed packages and not needed to run
+// from the tree.
 func missingLibraries(ctx context.Context, depends []string, done map[string]bool) ([]string, error) {
 	var groups [][]string
-	names := map[string]bool{}
 	for _, field := range depends {
-		for _, g := range parseDepends(field) {
-			groups = append(groups, g)
-			for _, n := range g {
-				names[n] = true
-			}
-		}
+		groups = append(groups, parseDepends(field)...)
 	}
 	installed := map[string]bool{}
-	if len(names) > 0 {
-		args := []string{"-W", "-f", "${Package} ${db:Status-Abbrev}\n"}
-		for n := range names {
-			args = append(args, n)
+	if len(groups) > 0 {
+		out, err := run(ctx, "", nil, "dpkg-query", "-W", "-f", installedFormat)
+		if err != nil {
+			return nil, fmt.Errorf("realserver: dpkg-query: %w\n%s", err, out)
 		}
-		// dpkg-query exits 1 when a name is unknown; its output is still good.
-		out, _ := run(ctx, "", nil, "dpkg-query", args...)
-		for line := range strings.Lines(out) {
-			if f := strings.Fields(line); len(f) >= 2 && strings.HasPrefix(f[1], "ii") {
-				installed[f[0]] = true
-			}
-		}
+		installed = parseInstalled(out)
 	}
 	var want []string
 	for _, g := range groups {
 		ok := slices.ContainsFunc(g, func(n string) bool { return installed[n] || done[n] })
-		if !ok && strings.HasPrefix(g[0], "lib") && !slices.Contains(want, g[0]) {
+		unpacked := strings.HasPrefix(g[0], "lib") || strings.HasPrefix(g[0], "python3-")
+		if !ok && unpacked && !slices.Contains(want, g[0]) {
 			want = append(want, g[0])
 		}
 	}
 	return want, nil
+}
+
+// installedFormat is dpkg-query's output format for parseInstalled.
+const installedFormat = "${Package} ${db:Status-Abbrev} ${Provides}\n"
+
+// parseInstalled returns the names of the installed packages in the output
+// of dpkg-query -W -f installedFormat, and the names they provide
+// (python3-cffi-backend provides python3-cffi-backend-api-min, which
+// python3-bcrypt depends on).
+func parseInstalled(out string) map[string]bool {
+	installed := map[string]bool{}
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.HasPrefix(f[1], "ii") {
+			continue
+		}
+		installed[f[0]] = true
+		for _, g := range parseDepends(strings.Join(f[2:], " ")) {
+			installed[g[0]] = true
+		}
+	}
+	return installed
 }
 
 // parseDepends splits a Depends field into groups of alternatives, keeping
@@ -365,6 +386,22 @@ func libraryPath(root string) string {
 		dirs = append(dirs, m...)
 	}
 	return strings.Join(dirs, ":")
+}
+
+// pythonModules are the modules each server written in Python imports,
+// checked after unpacking.
+var pythonModules = []string{"pyftpdlib.servers", "twisted.protocols.ftp", "twisted.cred.portal", "aioftp"}
+
+// checkPythonModules imports the Python servers' modules with Debian's
+// interpreter and PYTHONPATH into the unpacked tree, as the servers run,
+// and fails when a dependency is still missing.
+func checkPythonModules(ctx context.Context, root string) error {
+	env := []string{"PYTHONPATH=" + filepath.Join(root, "usr/lib/python3/dist-packages"), "PYTHONNOUSERSITE=1", "PYTHONDONTWRITEBYTECODE=1"}
+	code := "import " + strings.Join(pythonModules, ", ")
+	if out, err := run(ctx, "", env, systemPython, "-c", code); err != nil {
+		return fmt.Errorf("realserver: %s cannot run the Python servers from the tree: %w\n%s", systemPython, err, out)
+	}
+	return nil
 }
 
 // ensurePython installs Debian's python3 and pyOpenSSL when missing.

@@ -24,10 +24,12 @@ const (
 	PureFTPd  Kind = "pure-ftpd" // pure-ftpd 1.0.50
 	ProFTPD   Kind = "proftpd"   // proftpd 1.3.8
 	Pyftpdlib Kind = "pyftpdlib" // pyftpdlib 1.5.7 under Debian's python3
+	Twisted   Kind = "twisted"   // Twisted 22.4's FTP server under Debian's python3
+	Aioftp    Kind = "aioftp"    // aioftp 0.21.4 under Debian's python3
 )
 
 // Kinds lists every Kind.
-var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib}
+var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib, Twisted, Aioftp}
 
 // TLSMode says whether and how a server speaks TLS (RFC 4217).
 type TLSMode int
@@ -92,15 +94,36 @@ func AllOptions() []Options {
 }
 
 // Supports reports whether kind offers opts. pure-ftpd (as Debian builds
-// it) and pyftpdlib have no implicit TLS; all four listen on IPv6.
+// it) and pyftpdlib have no implicit TLS. aioftp has implicit TLS only (an
+// SSL context on its listening sockets, no AUTH TLS). Twisted's FTP server
+// has no TLS at all, and no EPSV or EPRT, so it serves IPv4 only; the
+// others listen on IPv6 too.
 func Supports(kind Kind, opts Options) bool {
 	switch kind {
 	case Vsftpd, ProFTPD:
 		return opts.TLS >= TLSNone && opts.TLS <= TLSImplicit
 	case PureFTPd, Pyftpdlib:
 		return opts.TLS == TLSNone || opts.TLS == TLSExplicit
+	case Twisted:
+		return opts.TLS == TLSNone && !opts.IPv6
+	case Aioftp:
+		return opts.TLS == TLSNone || opts.TLS == TLSImplicit
 	}
 	return false
+}
+
+// ActiveMode reports whether kind offers active data connections (PORT,
+// or EPRT for IPv6). aioftp has neither command: it answers 502.
+func ActiveMode(kind Kind) bool { return kind != Aioftp }
+
+// needsRoot reports whether kind must be started as root: the C servers
+// switch users and chroot; the Python ones run as whoever starts them.
+func needsRoot(kind Kind) bool {
+	switch kind {
+	case Pyftpdlib, Twisted, Aioftp:
+		return false
+	}
+	return true
 }
 
 // Required reports whether FERRY_INTEROP=required: then a server that
@@ -284,13 +307,13 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("realserver: unknown server %q", kind)
 	}
 	if !Supports(kind, opts) {
-		return nil, fmt.Errorf("%w: %s with TLS %s", ErrUnsupported, kind, opts.TLS)
+		return nil, fmt.Errorf("%w: %s %s", ErrUnsupported, kind, opts)
 	}
 	root, err := installedRoot(kind)
 	if err != nil {
 		return nil, err
 	}
-	if kind != Pyftpdlib && os.Geteuid() != 0 {
+	if needsRoot(kind) && os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: %s", errNeedsRoot, kind)
 	}
 	host := "127.0.0.1"
@@ -383,6 +406,8 @@ var starters = map[Kind]starter{
 	PureFTPd:  startPureFTPd,
 	ProFTPD:   startProFTPD,
 	Pyftpdlib: startPyftpdlib,
+	Twisted:   startTwisted,
+	Aioftp:    startAioftp,
 }
 
 // baseEnv is a clean environment for the servers: nothing from the test's

@@ -22,9 +22,11 @@ import (
 // TestServers starts every server in every combination it supports and
 // runs a session against it with github.com/jlaffaye/ftp (passive only):
 // log in, upload, list, download, and compare with the file in Home, with
-// TLS 1.3 and again with TLS 1.2; a wrong password must fail. Plain servers also get an active-mode listing
-// from a small raw client, and TLS servers a data connection without
-// session resumption, which must fail exactly when SessionReuse is set.
+// TLS 1.3 and again with TLS 1.2; a wrong password must fail. Plain
+// servers also get an active-mode listing from a small raw client (or,
+// where ActiveMode says there is none, a refused PORT or EPRT), and TLS
+// servers a data connection without session resumption, which must fail
+// exactly when SessionReuse is set.
 func TestServers(t *testing.T) {
 	for _, kind := range Kinds {
 		for _, opts := range AllOptions() {
@@ -47,7 +49,7 @@ func TestServers(t *testing.T) {
 				}
 				if opts.TLS == TLSNone {
 					if err := checkActiveMode(s); err != nil {
-						t.Errorf("active mode: %v", err)
+						t.Errorf("active mode (offered: %t): %v", ActiveMode(kind), err)
 					}
 				} else {
 					checkSessionReuse(t, s)
@@ -281,7 +283,8 @@ func checkSessionReuse(t *testing.T, s *Server) {
 
 // checkActiveMode lists the home folder over an active data connection
 // (PORT, or EPRT for IPv6), with a raw client since jlaffaye/ftp is
-// passive only.
+// passive only. For a server without active mode (ActiveMode) it checks
+// that PORT or EPRT is refused with a 5xx reply.
 func checkActiveMode(s *Server) error {
 	if err := os.WriteFile(filepath.Join(s.Home, "active.txt"), []byte("active\n"), 0o644); err != nil {
 		return err
@@ -320,15 +323,20 @@ func checkActiveMode(s *Server) error {
 	}
 	defer l.Close()
 	port := l.Addr().(*net.TCPAddr).Port
-	if s.Options.IPv6 {
-		err = cmd(200, "EPRT |2|%s|%d|", s.Host(), port)
-	} else {
-		err = cmd(200, "PORT 127,0,0,1,%d,%d", port>>8, port&0xff)
+	want := 200
+	if !ActiveMode(s.Kind) {
+		want = 5
 	}
-	if err != nil {
+	if s.Options.IPv6 {
+		err = cmd(want, "EPRT |2|%s|%d|", s.Host(), port)
+	} else {
+		err = cmd(want, "PORT 127,0,0,1,%d,%d", port>>8, port&0xff)
+	}
+	if err != nil || !ActiveMode(s.Kind) {
 		return err
 	}
-	if err := cmd(1, "NLST"); err != nil {
+	// LIST rather than NLST: Twisted's NLST requires an argument.
+	if err := cmd(1, "LIST"); err != nil {
 		return err
 	}
 	l.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
@@ -345,7 +353,7 @@ func checkActiveMode(s *Server) error {
 		return err
 	}
 	if !strings.Contains(string(listing), "active.txt") {
-		return fmt.Errorf("NLST over active connection: %q has no active.txt", listing)
+		return fmt.Errorf("LIST over active connection: %q has no active.txt", listing)
 	}
 	cmd(221, "QUIT")
 	return nil

@@ -5,11 +5,12 @@
 //	realserver start KIND [-tls none|explicit|implicit] [-6]
 //	realserver list
 //
-// install downloads and unpacks vsftpd, pure-ftpd, proftpd and pyftpdlib
-// into the cache (FERRY_SERVER_CACHE, else ~/.cache/ferry/servers). start
-// runs one on a free loopback port, prints its address and credentials as
-// key=value lines on standard output, and runs until interrupted. list
-// prints which TLS modes and address families each server offers.
+// install downloads and unpacks vsftpd, pure-ftpd, proftpd, pyftpdlib,
+// Twisted and aioftp into the cache (FERRY_SERVER_CACHE, else
+// ~/.cache/ferry/servers). start runs one on a free loopback port, prints
+// its address and credentials as key=value lines on standard output, and
+// runs until interrupted. list prints which TLS modes and address families
+// each server offers.
 //
 // Exit status: 0 success, 1 failure, 2 bad usage.
 package main

@@ -19,7 +19,7 @@ const usage = `usage:
   realserver start KIND [-tls none|explicit|implicit] [-6]
   realserver list
 
-KIND is one of: vsftpd, pure-ftpd, proftpd, pyftpdlib.
+KIND is one of: vsftpd, pure-ftpd, proftpd, pyftpdlib, twisted, aioftp.
 Exit status: 0 success, 1 failure, 2 bad usage.
 `
 
@@ -132,7 +132,11 @@ func parseStart(args []string) (*startOptions, error) {
 	}
 	o.opts = realserver.Options{TLS: mode, IPv6: *v6}
 	if !realserver.Supports(o.kind, o.opts) {
-		return nil, fmt.Errorf("%s does not offer TLS %s", o.kind, mode)
+		family := "IPv4"
+		if *v6 {
+			family = "IPv6"
+		}
+		return nil, fmt.Errorf("%s does not offer TLS %s over %s", o.kind, mode, family)
 	}
 	return o, nil
 }

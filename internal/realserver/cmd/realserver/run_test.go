@@ -24,6 +24,9 @@ func TestParseStart(t *testing.T) {
 		{args: []string{"iis"}, wantErr: `unknown server "iis"`},
 		{args: []string{"vsftpd", "-tls", "ssl"}, wantErr: "unknown TLS mode"},
 		{args: []string{"pyftpdlib", "-tls", "implicit"}, wantErr: "does not offer TLS implicit"},
+		{args: []string{"twisted", "-6"}, wantErr: "does not offer TLS none over IPv6"},
+		{args: []string{"-tls", "implicit", "aioftp", "-6"},
+			want: startOptions{kind: realserver.Aioftp, opts: realserver.Options{TLS: realserver.TLSImplicit, IPv6: true}}},
 		{args: []string{"vsftpd", "-x"}, wantErr: "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -80,6 +83,8 @@ func TestList(t *testing.T) {
 	for _, want := range []string{
 		"vsftpd     none-ipv4=yes explicit-ipv4=yes implicit-ipv4=yes",
 		"pure-ftpd  none-ipv4=yes explicit-ipv4=yes implicit-ipv4=-",
+		"twisted    none-ipv4=yes explicit-ipv4=- implicit-ipv4=- none-ipv6=-",
+		"aioftp     none-ipv4=yes explicit-ipv4=- implicit-ipv4=yes none-ipv6=yes",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("list output lacks %q:\n%s", want, out.String())
