@@ -26,30 +26,33 @@ func checkFuzzedEntry(t *testing.T, line string, e Entry) {
 }
 
 func FuzzParseListLine(f *testing.F) {
-	for _, tables := range []map[string][]listCase{listTables(), lsLocaleTables(), unixVariantTables(), lsUntimedTests} {
-		for _, cases := range tables {
-			for _, c := range cases {
-				f.Add(c.line)
-			}
+	for _, cases := range allListTables() {
+		for _, c := range cases {
+			f.Add(c.line)
 		}
 	}
 	for _, line := range []string{"total 12", "", "03-04-25  10:05 PM    <DIR>  x", "+\t", "-rw-r--r-- 1 a b 1 2024-03-04 12:34:56.1 +0100 x"} {
 		f.Add(line)
 	}
-	// Other servers' formats (parse_list_lines_test.go) and their headers.
-	for _, cases := range familyListTables() {
-		for _, c := range cases {
-			f.Add(c.line)
-		}
-	}
-	for _, line := range slices.Concat(vmsBadLines, vmsHeaderLines, []string{"Name     VV.MM   Created       Changed      Size  Init   Mod   Id", "MAIL.DIR;1"}) {
+	// Other servers' formats' bad lines and headers.
+	for _, line := range slices.Concat(vmsBadLines, vmsHeaderLines, []string{"Name     VV.MM   Created       Changed      Size  Init   Mod   Id", "MAIL.DIR;1"},
+		cmsBadLines, cmsHeaderLines, nonStopBadLines, nonStopHeaderLines, vxWorksBadLines, vxWorksHeaderLines) {
 		f.Add(line)
 	}
-	p := newListTestParser(listTestNow)
 	f.Fuzz(func(t *testing.T, line string) {
-		e, err := p.ParseLine(line)
+		var e Entry
+		fam, err := parseListLine(line, listTestNow, listTestZone, &e)
 		if err != nil {
 			return
+		}
+		if fam == famCMS && e.Type == EntryFile {
+			// A CMS file "NAME TYPE" is named "NAME.TYPE": both
+			// parts must be fields of the line.
+			name, typ, _ := strings.Cut(e.Name, ".")
+			if typ == "" || !strings.Contains(line, " "+typ+" ") {
+				t.Fatalf("%q: CMS name %q has no file type from the line", line, e.Name)
+			}
+			e.Name = name
 		}
 		checkFuzzedEntry(t, line, e)
 		if e.Facts != nil {

@@ -25,7 +25,8 @@ var ErrSkipLine = errors.New("ftp: LIST line holds no entry")
 //     with 24-hour times, ISO and day-month-year dates and sizes with
 //     thousands separators;
 //   - EPLF ("+i8388621.48594,m825718503,r,s280,\tname");
-//   - NetWare, OS/2, VMS, MVS data sets and PDS members, and OS/400.
+//   - NetWare, OS/2, VMS, MVS data sets and PDS members, OS/400, z/VM CMS,
+//     HP NonStop (Tandem Guardian) and VxWorks.
 //
 // A line is tried first in the format its first byte suggests and then in
 // the others; the first that reads it wins.
@@ -38,13 +39,14 @@ var ErrSkipLine = errors.New("ftp: LIST line holds no entry")
 // Year).
 //
 // Formats that say less than the Entry holds leave it unknown: VMS gives
-// sizes in 512-byte blocks and MVS in tracks or records, so their Size is
-// -1 (a size rounded up to a block would make every file look changed and
+// sizes in 512-byte blocks, MVS in tracks or records and z/VM CMS in
+// records, so their Size is -1 (a size rounded up to a block would make every file look changed and
 // could resume a download at the wrong offset); MVS data set lines show the
 // date a data set was last referred to, not modified, so their time is
 // unknown. VMS names are returned without their version (";3"), the name
 // RETR and STOR use for the newest version, and a folder "NAME.DIR;1" as
-// "NAME".
+// "NAME". A CMS file, listed as "NAME TYPE", is returned as "NAME.TYPE",
+// the name FTP commands give it.
 type ListParser struct {
 	// Now is the clock used to infer the year of Unix entries that show a
 	// time of day instead of a year; nil means time.Now.
@@ -153,6 +155,9 @@ const (
 	famMVS
 	famPDS
 	famAIX
+	famCMS
+	famNonStop
+	famVxWorks
 	numFamilies
 )
 
@@ -170,6 +175,9 @@ var listFamilies = [numFamilies]listFamily{
 	famMVS:     {name: "MVS", parse: parseMVSLine},
 	famPDS:     {name: "PDS member", parse: parsePDSMemberLine},
 	famAIX:     {name: "AIX", maybe: isAIXLine, parse: parseAIXLine},
+	famCMS:     {name: "z/VM CMS", maybe: isCMSLine, parse: parseCMSLine},
+	famNonStop: {name: "HP NonStop", maybe: isNonStopLine, parse: parseNonStopLine},
+	famVxWorks: {name: "VxWorks", maybe: isVxWorksLine, parse: parseVxWorksLine},
 }
 
 // parseListLine parses one LIST line with now in loc into *e and returns
@@ -223,10 +231,11 @@ func leadFamily(line string) int {
 	return famUnix
 }
 
-// isListHeader reports whether line is a header or footer that VMS and MVS
-// servers put around their entries.
+// isListHeader reports whether line is a header or footer that VMS, MVS,
+// CMS, NonStop and VxWorks servers put around their entries.
 func isListHeader(line string) bool {
-	return isVMSHeader(line) || isMVSHeader(line) || isPDSHeader(line)
+	return isVMSHeader(line) || isMVSHeader(line) || isPDSHeader(line) ||
+		isCMSHeader(line) || isNonStopHeader(line) || isVxWorksHeader(line)
 }
 
 // isEPLFLine reports whether line starts as an EPLF line does.

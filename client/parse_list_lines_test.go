@@ -12,8 +12,8 @@ import (
 )
 
 // familyListTables are the LIST tables of the formats other than Unix's:
-// DOS and IIS variants, VMS, OS/2, NetWare, OS/400, MVS and AIX. The fuzz
-// target uses them as seeds.
+// DOS and IIS variants, VMS, OS/2, NetWare, OS/400, MVS, AIX, z/VM CMS, HP
+// NonStop and VxWorks. The fuzz target uses them as seeds.
 func familyListTables() map[string][]listCase {
 	return map[string][]listCase{
 		"IIS":         iisListTests,
@@ -24,6 +24,9 @@ func familyListTables() map[string][]listCase {
 		"OS/400":      os400ListTests,
 		"MVS":         mvsListTests,
 		"AIX":         aixListTests,
+		"z/VM CMS":    cmsListTests,
+		"HP NonStop":  nonStopListTests,
+		"VxWorks":     vxWorksListTests,
 	}
 }
 
@@ -52,7 +55,8 @@ func TestListParserFamilies(t *testing.T) {
 
 func TestListParserFamilyErrors(t *testing.T) {
 	p := newListTestParser(listTestNow)
-	bad := slices.Concat(vmsBadLines, os2BadLines, netWareBadLines, os400BadLines, mvsBadLines, aixBadLines)
+	bad := slices.Concat(vmsBadLines, os2BadLines, netWareBadLines, os400BadLines, mvsBadLines, aixBadLines,
+		cmsBadLines, nonStopBadLines, vxWorksBadLines)
 	for _, line := range bad {
 		_, err := p.ParseLine(line)
 		if err == nil || errors.Is(err, ErrSkipLine) {
@@ -63,7 +67,7 @@ func TestListParserFamilyErrors(t *testing.T) {
 
 func TestListParserHeaders(t *testing.T) {
 	p := newListTestParser(listTestNow)
-	headers := slices.Concat(vmsHeaderLines, []string{
+	headers := slices.Concat(vmsHeaderLines, cmsHeaderLines, nonStopHeaderLines, vxWorksHeaderLines, []string{
 		"Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname",
 		"Name     VV.MM   Created       Changed      Size  Init   Mod   Id",
 		"Name      Size     TTR   Alias-of AC --------- Attributes --------- Amode Rmode",
@@ -96,6 +100,14 @@ func TestListParserDispatch(t *testing.T) {
 		// The Unix parser reads day-before-month dates itself since it
 		// learned other languages; the AIX family is its fallback.
 		{aixListTests[0].line, famUnix},
+		{cmsListTests[0].line, famCMS},
+		{cmsListTests[2].line, famCMS},
+		{cmsListTests[38].line, famCMS},
+		{cmsListTests[43].line, famCMS},
+		{nonStopListTests[0].line, famNonStop},
+		{nonStopListTests[3].line, famNonStop},
+		{vxWorksListTests[0].line, famVxWorks},
+		{vxWorksListTests[1].line, famVxWorks},
 	}
 	for _, tt := range tests {
 		var e Entry
