@@ -22,6 +22,9 @@ var serverPackages = map[Kind][]string{
 	PureFTPd:  {"pure-ftpd", "pure-ftpd-common"},
 	ProFTPD:   {"proftpd-core", "proftpd-mod-crypto"}, // mod_tls.so is in -mod-crypto
 	Pyftpdlib: {"python3-pyftpdlib"},
+
+	InetutilsFTPd: {"inetutils-ftpd"},
+	FtpdSSLDE:     {"ftpd-ssl", localePackage},
 }
 
 // keyFiles are the files, relative to the unpacked tree, that a kind needs.
@@ -30,6 +33,9 @@ var keyFiles = map[Kind][]string{
 	PureFTPd:  {"usr/sbin/pure-ftpd", "usr/bin/pure-pw"},
 	ProFTPD:   {"usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so"},
 	Pyftpdlib: {"usr/lib/python3/dist-packages/pyftpdlib/__init__.py"},
+
+	InetutilsFTPd: {"usr/sbin/ftpd"},
+	FtpdSSLDE:     {"usr/sbin/in.ftpd", localeDir + "/" + germanLocale + "/LC_TIME"},
 }
 
 // systemPython is Debian's interpreter. python3 on PATH may be another one
@@ -101,6 +107,13 @@ func Install(ctx context.Context) error {
 			return err
 		}
 	}
+	// The helper programs, built now so that the first test does not
+	// wait for them.
+	for _, name := range helperNames {
+		if _, err := helperBinary(name); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -139,7 +152,7 @@ func installedRoot(kind Kind) (string, error) {
 // unpackAll downloads and unpacks everything into a new tree, checks it,
 // and then puts it in place of the old one.
 func unpackAll(ctx context.Context, cache string) error {
-	for _, tool := range []string{"apt-get", "dpkg-deb", "dpkg-query", "ldd"} {
+	for _, tool := range []string{"apt-get", "dpkg-deb", "dpkg-query", "ldd", "localedef"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("realserver: %s not found: the servers come from Debian packages", tool)
 		}
@@ -189,6 +202,9 @@ func unpackAll(ctx context.Context, cache string) error {
 		}
 	}
 	if err := checkLibraries(ctx, newRoot); err != nil {
+		return err
+	}
+	if err := generateLocales(ctx, newRoot); err != nil {
 		return err
 	}
 	oldRoot := filepath.Join(cache, "root")
@@ -337,7 +353,7 @@ func parseControl(s string) map[string]string {
 // checkLibraries runs ldd on the unpacked programs and fails when a
 // shared library is still not found.
 func checkLibraries(ctx context.Context, root string) error {
-	bins := []string{"usr/sbin/vsftpd", "usr/sbin/pure-ftpd", "usr/bin/pure-pw", "usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so"}
+	bins := []string{"usr/sbin/vsftpd", "usr/sbin/pure-ftpd", "usr/bin/pure-pw", "usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so", "usr/sbin/ftpd", "usr/sbin/in.ftpd"}
 	env := []string{"LD_LIBRARY_PATH=" + libraryPath(root)}
 	var missing []string
 	for _, b := range bins {

@@ -24,10 +24,14 @@ const (
 	PureFTPd  Kind = "pure-ftpd" // pure-ftpd 1.0.50
 	ProFTPD   Kind = "proftpd"   // proftpd 1.3.8
 	Pyftpdlib Kind = "pyftpdlib" // pyftpdlib 1.5.7 under Debian's python3
+
+	InetutilsFTPd Kind = "inetutils-ftpd" // GNU inetutils' ftpd 2.4, run per connection
+	FtpdSSLDE     Kind = "ftpd-ssl-de"    // linux-ftpd-ssl 0.17 (BSD ftpd) under LC_ALL=de_DE.UTF-8
+	Ftpserverlib  Kind = "ftpserverlib"   // github.com/fclairamb/ftpserverlib, as go.mod requires it
 )
 
 // Kinds lists every Kind.
-var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib}
+var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib, InetutilsFTPd, FtpdSSLDE, Ftpserverlib}
 
 // TLSMode says whether and how a server speaks TLS (RFC 4217).
 type TLSMode int
@@ -95,10 +99,12 @@ func AllOptions() []Options {
 // it) and pyftpdlib have no implicit TLS; all four listen on IPv6.
 func Supports(kind Kind, opts Options) bool {
 	switch kind {
-	case Vsftpd, ProFTPD:
+	case Vsftpd, ProFTPD, Ftpserverlib:
 		return opts.TLS >= TLSNone && opts.TLS <= TLSImplicit
 	case PureFTPd, Pyftpdlib:
 		return opts.TLS == TLSNone || opts.TLS == TLSExplicit
+	case InetutilsFTPd, FtpdSSLDE:
+		return opts.TLS == TLSNone
 	}
 	return false
 }
@@ -137,6 +143,9 @@ type Server struct {
 	// require_ssl_reuse, proftpd's default). Go's crypto/tls resumes only
 	// with a ClientSessionCache in its tls.Config.
 	SessionReuse bool
+	// Locale is the locale the server runs in when it is not C, as
+	// "de_DE.UTF-8": its LIST output follows it (month names, date order).
+	Locale string
 	// Startup is how long the server took from launch to its 220 greeting.
 	Startup time.Duration
 
@@ -255,9 +264,14 @@ func Start(ctx context.Context, t testing.TB, kind Kind, opts Options) (*Server,
 // except under FERRY_INTEROP=required, where the matrix must be whole.
 func StartOrSkip(t *testing.T, kind Kind, opts Options) *Server {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	s, err := Start(ctx, t, kind, opts)
+	// A helper program is built before the startup clock starts.
+	err := buildHelperOf(kind)
+	var s *Server
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+		defer cancel()
+		s, err = Start(ctx, t, kind, opts)
+	}
 	switch {
 	case err == nil:
 		return s
@@ -292,6 +306,9 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 	}
 	if kind != Pyftpdlib && os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: %s", errNeedsRoot, kind)
+	}
+	if err := buildHelperOf(kind); err != nil {
+		return nil, err
 	}
 	host := "127.0.0.1"
 	if opts.IPv6 {
@@ -352,7 +369,7 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("realserver: %w", err)
 	}
 	began := time.Now()
-	if s.proc, err = startProcess(dir, filepath.Join(dir, string(kind)+".out"), c.env, argv...); err != nil {
+	if s.proc, err = startProcess(dir, filepath.Join(dir, string(kind)+".out"), c.env, c.mountNS, argv...); err != nil {
 		return nil, err
 	}
 	if err := waitReady(ctx, s); err != nil {
@@ -371,6 +388,9 @@ type config struct {
 	port  int
 	certs certFiles
 	env   []string // the server's whole environment; starters may add
+	// mountNS starts the server in a mount namespace of its own, for
+	// files bind-mounted where the server looks for them (inetd.go).
+	mountNS bool
 }
 
 // A starter writes the server's configuration into c.Dir, sets c.User,
@@ -383,6 +403,10 @@ var starters = map[Kind]starter{
 	PureFTPd:  startPureFTPd,
 	ProFTPD:   startProFTPD,
 	Pyftpdlib: startPyftpdlib,
+
+	InetutilsFTPd: startInetutils,
+	FtpdSSLDE:     startFtpdSSLDE,
+	Ftpserverlib:  startFtpserverlib,
 }
 
 // baseEnv is a clean environment for the servers: nothing from the test's
