@@ -20,6 +20,20 @@ var packageOf = map[realserver.Kind]string{
 	realserver.PureFTPd:  "pure-ftpd",
 	realserver.ProFTPD:   "proftpd-core",
 	realserver.Pyftpdlib: "python3-pyftpdlib",
+
+	realserver.InetutilsFTPd: "inetutils-ftpd",
+	realserver.FtpdSSLDE:     "ftpd-ssl",
+}
+
+// moduleOf names the Go module of each server built from one, whose
+// version is the one go.mod requires.
+var moduleOf = map[realserver.Kind]string{
+	realserver.Ftpserverlib: "github.com/fclairamb/ftpserverlib",
+}
+
+// localeOf names the locale of the servers that do not run in C.
+var localeOf = map[realserver.Kind]string{
+	realserver.FtpdSSLDE: "de_DE.UTF-8",
 }
 
 // writeReport writes the matrix to path when the run covered all of it,
@@ -58,14 +72,22 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("Written by `go test ./internal/interop/` on %s (%s, %s/%s);", now.Format("2006-01-02"), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	w("a run that covers the whole matrix rewrites this file, a partial or skipped one leaves it.")
 	w("")
-	w("Servers (Debian packages unpacked by internal/realserver):")
+	w("Servers (Debian packages unpacked by internal/realserver, and Go modules it builds):")
 	w("")
 	for _, kind := range kindsSorted() {
+		if mod, ok := moduleOf[kind]; ok {
+			w("- %s: `%s %s` (Go module, a server program in internal/realserver)", kind, mod, moduleVersion(mod))
+			continue
+		}
 		v := versions[kind]
 		if v == "" {
 			v = "version unknown"
 		}
-		w("- %s: `%s %s`", kind, packageOf[kind], v)
+		line := fmt.Sprintf("- %s: `%s %s`", kind, packageOf[kind], v)
+		if loc, ok := localeOf[kind]; ok {
+			line += fmt.Sprintf(" under `LC_ALL=%s`", loc)
+		}
+		w("%s", line)
 	}
 	w("- independent client: github.com/jlaffaye/ftp %s", moduleVersion("github.com/jlaffaye/ftp"))
 	w("")
@@ -88,9 +110,15 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("a missing file (550) and a permission refusal, then a listing and a download on the same")
 	w("session; delete; rmdir; a wrong password (KindAuth).")
 	w("TLS cells also check that data connections resumed the control connection's session")
-	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd offers")
-	w("no MLSD. pyftpdlib writes as root, which ignores file modes: its permission refusal is a")
-	w("link out of the user's root instead of a read-only folder.")
+	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd,")
+	w("inetutils-ftpd and ftpd-ssl-de offer no MLSD (ftpd-ssl-de has no FEAT at all). pyftpdlib")
+	w("writes as root, which ignores file modes: its permission refusal is a link out of the user's")
+	w("root instead of a read-only folder. inetutils-ftpd and ftpd-ssl-de are BSD ftpds run per")
+	w("connection, as from inetd; they answer LIST by running ls with the argument split at spaces,")
+	w("so a folder whose name has spaces is listed after CWD into it (ferry does that for any such")
+	w("name). ftpd-ssl-de lists in German (`insgesamt 8`, `6. Dez 16:31`, `5. Mär 2024`). Neither")
+	w("offers TLS: inetutils-ftpd has none, and Debian's ftpd-ssl answers AUTH TLS but never loads")
+	w("a certificate, so no handshake succeeds.")
 	w("")
 	w("| Server | TLS | IP | Passive | Active | TLS data connections |")
 	w("|---|---|---|---|---|---|")
@@ -114,11 +142,21 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("jlaffaye/ftp downloads what ferry uploaded, ferry downloads what jlaffaye/ftp uploaded,")
 	w("both compared byte for byte, and both list the folder with the same names and sizes.")
 	w("jlaffaye/ftp's data connections half-close and drain before closing (see realserver_test.go).")
+	w("Against inetutils-ftpd and ftpd-ssl-de it lists after CWD into the folder, and against")
+	w("ftpd-ssl-de, whose German listing its parser does not read, it takes names from NLST and")
+	w("sizes from SIZE.")
 	w("")
 	w("| Server | Plain | Explicit TLS |")
 	w("|---|---|---|")
 	for _, kind := range kindsSorted() {
-		w("| %s | %s | %s |", kind, r.cross[crossKey{kind, crossTLS[0]}], r.cross[crossKey{kind, crossTLS[1]}])
+		cells := make([]string, len(crossTLS))
+		for i, tls := range crossTLS {
+			cells[i] = "not offered"
+			if realserver.Supports(kind, realserver.Options{TLS: tls}) {
+				cells[i] = r.cross[crossKey{kind, tls}].String()
+			}
+		}
+		w("| %s | %s |", kind, strings.Join(cells, " | "))
 	}
 	w("")
 	w("## Command line against vsftpd (IPv4)")

@@ -167,7 +167,9 @@ func (r *registry) complete() (bool, []string) {
 			}
 		}
 		for _, tls := range crossTLS {
-			check(r.cross[crossKey{kind, tls}], fmt.Sprintf("jlaffaye %s/%s", kind, tls))
+			if realserver.Supports(kind, realserver.Options{TLS: tls}) {
+				check(r.cross[crossKey{kind, tls}], fmt.Sprintf("jlaffaye %s/%s", kind, tls))
+			}
 		}
 	}
 	for _, tls := range cliTLS {

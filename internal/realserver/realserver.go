@@ -96,7 +96,9 @@ func AllOptions() []Options {
 }
 
 // Supports reports whether kind offers opts. pure-ftpd (as Debian builds
-// it) and pyftpdlib have no implicit TLS; all four listen on IPv6.
+// it) and pyftpdlib have no implicit TLS; inetutils-ftpd has no TLS, nor
+// has ftpd-ssl-de (Debian's ftpd-ssl answers AUTH TLS but never loads a
+// certificate, so no handshake succeeds). All of them listen on IPv6.
 func Supports(kind Kind, opts Options) bool {
 	switch kind {
 	case Vsftpd, ProFTPD, Ftpserverlib:
@@ -136,7 +138,9 @@ type Server struct {
 	CertFile string // that certificate, PEM
 	Log      string // the server's log, for failure messages
 	Dir      string // the server's temporary folder: config, certificate, logs
-	// PassivePorts is the passive range given to the server.
+	// PassivePorts is the passive range given to the server; zero for the
+	// servers that take passive ports from the kernel's ephemeral range
+	// (inetutils-ftpd, ftpd-ssl-de).
 	PassivePorts [2]int
 	// SessionReuse is true when the server refuses a TLS data connection
 	// whose session does not resume the control connection's (vsftpd's
