@@ -393,7 +393,7 @@ type config struct {
 	certs certFiles
 	env   []string // the server's whole environment; starters may add
 	// mountNS starts the server in a mount namespace of its own, for
-	// files bind-mounted where the server looks for them (inetd.go).
+	// files bind-mounted where the server looks for them (inetutils.go).
 	mountNS bool
 }
 
