@@ -18,7 +18,8 @@ import (
 // on the versions realserver runs with its configuration.
 type asciiServer struct {
 	// doublesCR: a CRLF of the file is sent as CR CRLF (every LF as CRLF,
-	// pure-ftpd), so ferry writes the file's CRLF back.
+	// pure-ftpd and the BSD ftpds, inetutils-ftpd and ftpd-ssl), so ferry
+	// writes the file's CRLF back.
 	doublesCR bool
 	// storesSent: an upload is stored as sent, with CRLF line ends
 	// (vsftpd, whose ascii_upload_enable and ascii_download_enable are
@@ -37,6 +38,10 @@ var asciiServers = map[realserver.Kind]asciiServer{
 	realserver.Twisted: {broken: "Twisted 22.4's TYPE A transfers fail on Python 3 " +
 		"(TypeError in ASCIIConsumerWrapper.write): the data connection stays open and the transfer never ends"},
 	realserver.Aioftp: {storesSent: true},
+
+	realserver.InetutilsFTPd: {doublesCR: true},
+	realserver.FtpdSSLDE:     {doublesCR: true},
+	realserver.Ftpserverlib:  {},
 }
 
 // TestASCII runs get -a, cat -a and put -a through the command line

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/realserver"
@@ -22,8 +23,9 @@ import (
 // server of the matrix (plain, IPv4), in passive and active mode: put -r
 // of a tree into a new remote folder, ls, ls -l --json, stat of a file and
 // of a folder, mirror down (twice: the second copies nothing), mirror -R
-// --delete of a changed copy into the first folder and into a new one,
-// and rm -r. Each step checks exit codes, output and the whole trees on
+// --delete of a changed copy into the first folder and into a new one, a
+// mirror of files the server did not receive over FTP (one dated in an
+// earlier year), and rm -r. Each step checks exit codes, output and the whole trees on
 // both sides.
 func TestEveryServer(t *testing.T) {
 	skipShort(t)
@@ -200,6 +202,39 @@ func runEvery(t *testing.T, s *realserver.Server, mode client.DataMode) {
 			return err
 		}
 		return treeDiff("the tree mirrored into a new folder", disk("new/mirror"), local)
+	})
+	c.run("mirror of a folder the server made", func() error {
+		// Files the server did not receive over FTP, one of them old
+		// (a listing with a year, in German on ftpd-ssl-de).
+		seeded := "seeded-" + mode.String()
+		old := time.Date(2024, time.March, 5, 10, 0, 0, 0, time.UTC)
+		for name, data := range map[string]string{"old.txt": "old\n", "sub/new.txt": "new\n"} {
+			p := onDisk(s, seeded+"/"+name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				return err
+			}
+		}
+		if err := os.Chtimes(onDisk(s, seeded+"/old.txt"), old, old); err != nil {
+			return err
+		}
+		got := filepath.Join(c.local, seeded)
+		if _, _, err := c.expect(ops.ExitOK, "mirror", c.url(seeded), got); err != nil {
+			return err
+		}
+		if err := treeDiff("the mirrored tree", testsupport.Tree(t, got), testsupport.Tree(t, onDisk(s, seeded))); err != nil {
+			return err
+		}
+		fi, err := os.Stat(filepath.Join(got, "old.txt"))
+		if err != nil {
+			return err
+		}
+		if y, m, d := fi.ModTime().UTC().Date(); y != 2024 || m != time.March || d != 5 {
+			return fmt.Errorf("old.txt arrived dated %v, want 2024-03-05", fi.ModTime().UTC())
+		}
+		return nil
 	})
 	c.run("rm -r", func() error {
 		if _, _, err := c.expect(ops.ExitOK, "rm", "-r", c.url(dir)); err != nil {

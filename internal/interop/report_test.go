@@ -22,6 +22,20 @@ var packageOf = map[realserver.Kind]string{
 	realserver.Pyftpdlib: "python3-pyftpdlib",
 	realserver.Twisted:   "python3-twisted",
 	realserver.Aioftp:    "python3-aioftp",
+
+	realserver.InetutilsFTPd: "inetutils-ftpd",
+	realserver.FtpdSSLDE:     "ftpd-ssl",
+}
+
+// moduleOf names the Go module of each server built from one, whose
+// version is the one go.mod requires.
+var moduleOf = map[realserver.Kind]string{
+	realserver.Ftpserverlib: "github.com/fclairamb/ftpserverlib",
+}
+
+// localeOf names the locale of the servers that do not run in C.
+var localeOf = map[realserver.Kind]string{
+	realserver.FtpdSSLDE: "de_DE.UTF-8",
 }
 
 // writeReport writes the matrix to path when the run covered all of it,
@@ -60,14 +74,22 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("Written by `go test ./internal/interop/` on %s (%s, %s/%s);", now.Format("2006-01-02"), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	w("a run that covers the whole matrix rewrites this file, a partial or skipped one leaves it.")
 	w("")
-	w("Servers (Debian packages unpacked by internal/realserver):")
+	w("Servers (Debian packages unpacked by internal/realserver, and Go modules it builds):")
 	w("")
 	for _, kind := range kindsSorted() {
+		if mod, ok := moduleOf[kind]; ok {
+			w("- %s: `%s %s` (Go module, a server program in internal/realserver)", kind, mod, moduleVersion(mod))
+			continue
+		}
 		v := versions[kind]
 		if v == "" {
 			v = "version unknown"
 		}
-		w("- %s: `%s %s`", kind, packageOf[kind], v)
+		line := fmt.Sprintf("- %s: `%s %s`", kind, packageOf[kind], v)
+		if loc, ok := localeOf[kind]; ok {
+			line += fmt.Sprintf(" under `LC_ALL=%s`", loc)
+		}
+		w("%s", line)
 	}
 	w("- independent client: github.com/jlaffaye/ftp %s", moduleVersion("github.com/jlaffaye/ftp"))
 	w("")
@@ -91,8 +113,9 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("a missing file (550) and a permission refusal, then a listing and a download on the same")
 	w("session; delete; rmdir; a wrong password (KindAuth).")
 	w("TLS cells also check that data connections resumed the control connection's session")
-	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd offers")
-	w("no MLSD, nor do Twisted and aioftp (aioftp has MLSD but refuses FEAT, so it is not asked).")
+	w("where the server requires it. Each cell runs on a server instance of its own. vsftpd,")
+	w("inetutils-ftpd and ftpd-ssl-de offer no MLSD (ftpd-ssl-de has no FEAT at all), nor do Twisted")
+	w("and aioftp (aioftp has MLSD but refuses FEAT, so it is not asked).")
 	w("The Python servers write as root, which ignores file modes: pyftpdlib's permission refusal is a")
 	w("link out of the user's root instead of a read-only folder; Twisted and aioftp follow such links,")
 	w("so theirs is an immutable folder (chattr +i), and aioftp refuses with 451 \"file system error\".")
@@ -101,6 +124,12 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("double-encoded: its name steps and cross-check use ASCII names with spaces.")
 	w("aioftp refuses NOOP (the session is checked with PWD), and SIZE, MDTM and FEAT, which ferry")
 	w("must work around (with MLST).")
+	w("inetutils-ftpd and ftpd-ssl-de are BSD ftpds run per")
+	w("connection, as from inetd; they answer LIST by running ls with the argument split at spaces,")
+	w("so a folder whose name has spaces is listed after CWD into it (ferry does that for any such")
+	w("name). ftpd-ssl-de lists in German (`insgesamt 8`, `6. Dez 16:31`, `5. Mär 2024`). Neither")
+	w("offers TLS: inetutils-ftpd has none, and Debian's ftpd-ssl answers AUTH TLS but never loads")
+	w("a certificate, so no handshake succeeds.")
 	w("")
 	w("| Server | TLS | IP | Passive | Active | TLS data connections |")
 	w("|---|---|---|---|---|---|")
@@ -128,6 +157,9 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("jlaffaye/ftp downloads what ferry uploaded, ferry downloads what jlaffaye/ftp uploaded,")
 	w("both compared byte for byte, and both list the folder with the same names and sizes.")
 	w("jlaffaye/ftp's data connections half-close and drain before closing (see realserver_test.go).")
+	w("Against inetutils-ftpd and ftpd-ssl-de it lists after CWD into the folder, and against")
+	w("ftpd-ssl-de, whose German listing its parser does not read, it takes names from NLST and")
+	w("sizes from SIZE.")
 	w("")
 	w("| Server | Plain | Explicit TLS |")
 	w("|---|---|---|")

@@ -1,6 +1,7 @@
 // Package realserver starts real FTP servers (vsftpd, pure-ftpd, proftpd,
-// pyftpdlib, Twisted's FTP server and aioftp) on loopback for interop
-// tests and benchmarks.
+// pyftpdlib, Twisted's FTP server, aioftp, inetutils-ftpd, ftpd-ssl in
+// German as ftpd-ssl-de, and a server made from the Go library
+// fclairamb/ftpserverlib) on loopback for interop tests and benchmarks.
 //
 // # Installing
 //
@@ -13,7 +14,8 @@
 //     interpreter (python3 on PATH may be pyenv's), with PYTHONPATH into
 //     the tree.
 //   - apt-get download vsftpd pure-ftpd pure-ftpd-common proftpd-core
-//     proftpd-mod-crypto python3-pyftpdlib python3-twisted python3-aioftp,
+//     proftpd-mod-crypto python3-pyftpdlib python3-twisted python3-aioftp
+//     inetutils-ftpd ftpd-ssl locales,
 //     into CacheDir()/debs
 //     (FERRY_SERVER_CACHE, else $XDG_CACHE_HOME/ferry/servers, else
 //     ~/.cache/ferry/servers); when that fails for lack of apt lists, as
@@ -33,8 +35,18 @@
 //     has only python3-openssl). /usr/bin/python3 then imports every
 //     Python server from the tree, or Install fails. Nothing of the
 //     system's is replaced.
+//   - The German locale: localedef --no-archive -c -i de_DE -f UTF-8 with
+//     I18NPATH into the unpacked locales package, into
+//     CacheDir()/root/usr/lib/ferry-locale, which ftpd-ssl-de gets as
+//     LOCPATH. The system's locales (/usr/lib/locale, locale-gen) are
+//     neither used nor changed; localedef is the system's, from libc-bin,
+//     so the locale fits the system's glibc.
 //   - The vsftpd account and PAM service (see account.go): a system user
 //     ferryftp and /etc/pam.d/ferry-vsftpd.
+//   - go build of the helper programs (helpers.go) into CacheDir()/bin: the
+//     inetd in inetd/ and the ftpserverlib server in ftpserverlib/, with the
+//     library versions go.mod requires. Start builds them too, before its
+//     startup deadline; go build leaves a binary that is up to date alone.
 //   - CacheDir()/installed.txt lists the unpacked packages and versions.
 //
 // A second Install does nothing but checks. Start never installs: without
@@ -58,21 +70,40 @@
 // left after 3 s, and waits until the group is gone; the folder is removed
 // unless the test failed or FERRY_KEEP_SERVERS is set.
 //
+// inetutils-ftpd and ftpd-ssl-de are made for inetd: their standalone
+// modes listen on the "ftp" service's port on every address, and detach.
+// They run under the inetd helper, which listens on the server's port and
+// starts one server per connection with the connection as its standard
+// input and output. The helper runs in a mount namespace of its own
+// (CLONE_NEWNS, mounts private) in which a copy of /etc/passwd is mounted
+// over the system's, giving the ferryftp account (account.go) the home
+// folder and /bin/sh (the servers refuse shells not in /etc/shells), and,
+// for ftpd-ssl, a copy of /etc/pam.d with an "ftp" service for ferryftp
+// alone (its PAM service name is fixed). Nothing outside that namespace
+// sees either copy. Their control port is the second of the block: these
+// BSD ftpds connect active data connections from the control port minus
+// one, which is then the block's first.
+//
 // # What each server offers
 //
-//	server     TLS modes                  IPv4  IPv6  active  TLS data session reuse
-//	vsftpd     none, explicit, implicit   yes   yes   yes     required
-//	pure-ftpd  none, explicit             yes   yes   yes     not required
-//	proftpd    none, explicit, implicit   yes   yes   yes     required
-//	pyftpdlib  none, explicit             yes   yes   yes     not required
-//	twisted    none                       yes   no    yes     —
-//	aioftp     none, implicit             yes   yes   no      not required
+//	server          TLS modes                  IPv4  IPv6  active  TLS data session reuse
+//	vsftpd          none, explicit, implicit   yes   yes   yes     required
+//	pure-ftpd       none, explicit             yes   yes   yes     not required
+//	proftpd         none, explicit, implicit   yes   yes   yes     required
+//	pyftpdlib       none, explicit             yes   yes   yes     not required
+//	twisted         none                       yes   no    yes     —
+//	aioftp          none, implicit             yes   yes   no      not required
+//	inetutils-ftpd  none                       yes   yes   yes     —
+//	ftpd-ssl-de     none                       yes   yes   yes     —
+//	ftpserverlib    none, explicit, implicit   yes   yes   yes     not required
 //
 // In the TLS modes the servers require TLS on control and data
 // connections. Debian's pure-ftpd has no implicit TLS, nor has pyftpdlib.
 // Twisted's FTP server has no TLS, and no EPSV or EPRT, so no IPv6 either.
 // aioftp's only TLS is implicit (an SSL context on its listening sockets),
-// and it has no active mode (ActiveMode). The TLS servers negotiate TLS
+// and it has no active mode (ActiveMode). inetutils-ftpd has no TLS;
+// Debian 12's ftpd-ssl answers AUTH TLS but never loads a certificate, so
+// its handshakes fail ("no shared cipher"). The TLS servers negotiate TLS
 // 1.3 and 1.2; Go resumes sessions with a ClientSessionCache
 // (Server.TLSConfig has one), except that pure-ftpd does not resume under
 // TLS 1.3, which it does not require.
@@ -82,6 +113,22 @@
 // 22.4 has no REST, APPE, MLST, MLSD or SITE, and reads commands as
 // Latin-1; aioftp 0.21.4 answers 502 to FEAT, SIZE, MDTM, NLST, NOOP, SITE
 // and to PROT C.
+//
+// What else sets them apart, as measured: inetutils-ftpd and ftpd-ssl-de
+// have no MLST or MLSD, ftpd-ssl-de no FEAT; both answer LIST by running ls
+// (inetutils' built-in BSD ls, GNU /bin/ls) with the argument split at
+// spaces, and answer LIST of a missing path with 150, the ls error text on
+// the data connection ("x: No such file or directory", in German from
+// ftpd-ssl-de) and 226. ftpd-ssl-de lists in German:
+//
+//	insgesamt 8
+//	-rw-r--r-- 1 ferryftp ferryftp    8  5. Mär 2024  x.txt
+//	drwxr-xr-x 3 ferryftp ferryftp 4096  6. Dez 16:31 x
+//
+// (Server.Locale says so); the others list in English under that locale
+// too (proftpd's error replies follow it). inetutils-ftpd and ftpd-ssl-de
+// send a CRLF of a file as CR CRLF in ASCII mode, as pure-ftpd does.
+// ftpserverlib's MLSD has no UNIX.mode fact.
 //
 // # Known client pitfalls these servers show
 //

@@ -24,6 +24,9 @@ var serverPackages = map[Kind][]string{
 	Pyftpdlib: {"python3-pyftpdlib"},
 	Twisted:   {"python3-twisted"},
 	Aioftp:    {"python3-aioftp"},
+
+	InetutilsFTPd: {"inetutils-ftpd"},
+	FtpdSSLDE:     {"ftpd-ssl", localePackage},
 }
 
 // keyFiles are the files, relative to the unpacked tree, that a kind needs.
@@ -34,6 +37,9 @@ var keyFiles = map[Kind][]string{
 	Pyftpdlib: {"usr/lib/python3/dist-packages/pyftpdlib/__init__.py"},
 	Twisted:   {"usr/lib/python3/dist-packages/twisted/protocols/ftp.py"},
 	Aioftp:    {"usr/lib/python3/dist-packages/aioftp/server.py"},
+
+	InetutilsFTPd: {"usr/sbin/ftpd"},
+	FtpdSSLDE:     {"usr/sbin/in.ftpd", localeDir + "/" + germanLocale + "/LC_TIME"},
 }
 
 // systemPython is Debian's interpreter. python3 on PATH may be another one
@@ -106,6 +112,13 @@ func Install(ctx context.Context) error {
 			return err
 		}
 	}
+	// The helper programs, built now so that the first test does not
+	// wait for them.
+	for _, name := range helperNames {
+		if _, err := helperBinary(name); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -144,7 +157,7 @@ func installedRoot(kind Kind) (string, error) {
 // unpackAll downloads and unpacks everything into a new tree, checks it,
 // and then puts it in place of the old one.
 func unpackAll(ctx context.Context, cache string) error {
-	for _, tool := range []string{"apt-get", "dpkg-deb", "dpkg-query", "ldd"} {
+	for _, tool := range []string{"apt-get", "dpkg-deb", "dpkg-query", "ldd", "localedef"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("realserver: %s not found: the servers come from Debian packages", tool)
 		}
@@ -197,6 +210,9 @@ func unpackAll(ctx context.Context, cache string) error {
 		return err
 	}
 	if err := checkPythonModules(ctx, newRoot); err != nil {
+		return err
+	}
+	if err := generateLocales(ctx, newRoot); err != nil {
 		return err
 	}
 	oldRoot := filepath.Join(cache, "root")
@@ -358,7 +374,7 @@ func parseControl(s string) map[string]string {
 // checkLibraries runs ldd on the unpacked programs and fails when a
 // shared library is still not found.
 func checkLibraries(ctx context.Context, root string) error {
-	bins := []string{"usr/sbin/vsftpd", "usr/sbin/pure-ftpd", "usr/bin/pure-pw", "usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so"}
+	bins := []string{"usr/sbin/vsftpd", "usr/sbin/pure-ftpd", "usr/bin/pure-pw", "usr/sbin/proftpd", "usr/lib/proftpd/mod_tls.so", "usr/sbin/ftpd", "usr/sbin/in.ftpd"}
 	env := []string{"LD_LIBRARY_PATH=" + libraryPath(root)}
 	var missing []string
 	for _, b := range bins {

@@ -21,8 +21,10 @@ type process struct {
 	err  error         // Wait's result, valid after done
 }
 
-// startProcess runs argv with env in dir, its output going to out.
-func startProcess(dir, out string, env []string, argv ...string) (*process, error) {
+// startProcess runs argv with env in dir, its output going to out. With
+// mountNS it runs in a mount namespace of its own, whose mounts nothing
+// outside sees (Go makes the namespace's mounts private).
+func startProcess(dir, out string, env []string, mountNS bool, argv ...string) (*process, error) {
 	f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("realserver: %w", err)
@@ -37,6 +39,9 @@ func startProcess(dir, out string, env []string, argv ...string) (*process, erro
 		// If the test binary dies without running its cleanups, the
 		// server goes with it.
 		Pdeathsig: syscall.SIGKILL,
+	}
+	if mountNS {
+		cmd.SysProcAttr.Unshareflags = syscall.CLONE_NEWNS
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("realserver: start %s: %w", argv[0], err)

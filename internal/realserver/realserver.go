@@ -26,10 +26,14 @@ const (
 	Pyftpdlib Kind = "pyftpdlib" // pyftpdlib 1.5.7 under Debian's python3
 	Twisted   Kind = "twisted"   // Twisted 22.4's FTP server under Debian's python3
 	Aioftp    Kind = "aioftp"    // aioftp 0.21.4 under Debian's python3
+
+	InetutilsFTPd Kind = "inetutils-ftpd" // GNU inetutils' ftpd 2.4, run per connection
+	FtpdSSLDE     Kind = "ftpd-ssl-de"    // linux-ftpd-ssl 0.17 (BSD ftpd) under LC_ALL=de_DE.UTF-8
+	Ftpserverlib  Kind = "ftpserverlib"   // github.com/fclairamb/ftpserverlib, as go.mod requires it
 )
 
 // Kinds lists every Kind.
-var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib, Twisted, Aioftp}
+var Kinds = []Kind{Vsftpd, PureFTPd, ProFTPD, Pyftpdlib, Twisted, Aioftp, InetutilsFTPd, FtpdSSLDE, Ftpserverlib}
 
 // TLSMode says whether and how a server speaks TLS (RFC 4217).
 type TLSMode int
@@ -96,11 +100,13 @@ func AllOptions() []Options {
 // Supports reports whether kind offers opts. pure-ftpd (as Debian builds
 // it) and pyftpdlib have no implicit TLS. aioftp has implicit TLS only (an
 // SSL context on its listening sockets, no AUTH TLS). Twisted's FTP server
-// has no TLS at all, and no EPSV or EPRT, so it serves IPv4 only; the
+// has no TLS at all, and no EPSV or EPRT, so it serves IPv4 only.
+// inetutils-ftpd has no TLS, nor has ftpd-ssl-de (Debian's ftpd-ssl answers
+// AUTH TLS but never loads a certificate, so no handshake succeeds). The
 // others listen on IPv6 too.
 func Supports(kind Kind, opts Options) bool {
 	switch kind {
-	case Vsftpd, ProFTPD:
+	case Vsftpd, ProFTPD, Ftpserverlib:
 		return opts.TLS >= TLSNone && opts.TLS <= TLSImplicit
 	case PureFTPd, Pyftpdlib:
 		return opts.TLS == TLSNone || opts.TLS == TLSExplicit
@@ -108,6 +114,8 @@ func Supports(kind Kind, opts Options) bool {
 		return opts.TLS == TLSNone && !opts.IPv6
 	case Aioftp:
 		return opts.TLS == TLSNone || opts.TLS == TLSImplicit
+	case InetutilsFTPd, FtpdSSLDE:
+		return opts.TLS == TLSNone
 	}
 	return false
 }
@@ -153,13 +161,18 @@ type Server struct {
 	CertFile string // that certificate, PEM
 	Log      string // the server's log, for failure messages
 	Dir      string // the server's temporary folder: config, certificate, logs
-	// PassivePorts is the passive range given to the server.
+	// PassivePorts is the passive range given to the server; zero for the
+	// servers that take passive ports from the kernel's ephemeral range
+	// (inetutils-ftpd, ftpd-ssl-de).
 	PassivePorts [2]int
 	// SessionReuse is true when the server refuses a TLS data connection
 	// whose session does not resume the control connection's (vsftpd's
 	// require_ssl_reuse, proftpd's default). Go's crypto/tls resumes only
 	// with a ClientSessionCache in its tls.Config.
 	SessionReuse bool
+	// Locale is the locale the server runs in when it is not C, as
+	// "de_DE.UTF-8": its LIST output follows it (month names, date order).
+	Locale string
 	// Startup is how long the server took from launch to its 220 greeting.
 	Startup time.Duration
 
@@ -278,9 +291,14 @@ func Start(ctx context.Context, t testing.TB, kind Kind, opts Options) (*Server,
 // except under FERRY_INTEROP=required, where the matrix must be whole.
 func StartOrSkip(t *testing.T, kind Kind, opts Options) *Server {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	s, err := Start(ctx, t, kind, opts)
+	// A helper program is built before the startup clock starts.
+	err := buildHelperOf(kind)
+	var s *Server
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+		defer cancel()
+		s, err = Start(ctx, t, kind, opts)
+	}
 	switch {
 	case err == nil:
 		return s
@@ -315,6 +333,9 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 	}
 	if needsRoot(kind) && os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: %s", errNeedsRoot, kind)
+	}
+	if err := buildHelperOf(kind); err != nil {
+		return nil, err
 	}
 	host := "127.0.0.1"
 	if opts.IPv6 {
@@ -375,7 +396,7 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("realserver: %w", err)
 	}
 	began := time.Now()
-	if s.proc, err = startProcess(dir, filepath.Join(dir, string(kind)+".out"), c.env, argv...); err != nil {
+	if s.proc, err = startProcess(dir, filepath.Join(dir, string(kind)+".out"), c.env, c.mountNS, argv...); err != nil {
 		return nil, err
 	}
 	if err := waitReady(ctx, s); err != nil {
@@ -394,6 +415,9 @@ type config struct {
 	port  int
 	certs certFiles
 	env   []string // the server's whole environment; starters may add
+	// mountNS starts the server in a mount namespace of its own, for
+	// files bind-mounted where the server looks for them (inetutils.go).
+	mountNS bool
 }
 
 // A starter writes the server's configuration into c.Dir, sets c.User,
@@ -408,6 +432,10 @@ var starters = map[Kind]starter{
 	Pyftpdlib: startPyftpdlib,
 	Twisted:   startTwisted,
 	Aioftp:    startAioftp,
+
+	InetutilsFTPd: startInetutils,
+	FtpdSSLDE:     startFtpdSSLDE,
+	Ftpserverlib:  startFtpserverlib,
 }
 
 // baseEnv is a clean environment for the servers: nothing from the test's

@@ -6,11 +6,13 @@
 //	realserver list
 //
 // install downloads and unpacks vsftpd, pure-ftpd, proftpd, pyftpdlib,
-// Twisted and aioftp into the cache (FERRY_SERVER_CACHE, else
-// ~/.cache/ferry/servers). start runs one on a free loopback port, prints
-// its address and credentials as key=value lines on standard output, and
-// runs until interrupted. list prints which TLS modes and address families
-// each server offers.
+// Twisted, aioftp, inetutils-ftpd and ftpd-ssl into the cache
+// (FERRY_SERVER_CACHE, else ~/.cache/ferry/servers), generates the German
+// locale ftpd-ssl-de runs in, and builds the helper programs (an inetd,
+// and the ftpserverlib server). start runs one on a free loopback port,
+// prints its address and credentials as key=value lines on standard
+// output, and runs until interrupted. list prints which TLS modes and
+// address families each server offers.
 //
 // Exit status: 0 success, 1 failure, 2 bad usage.
 package main

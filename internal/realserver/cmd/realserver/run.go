@@ -19,7 +19,8 @@ const usage = `usage:
   realserver start KIND [-tls none|explicit|implicit] [-6]
   realserver list
 
-KIND is one of: vsftpd, pure-ftpd, proftpd, pyftpdlib, twisted, aioftp.
+KIND is one of: vsftpd, pure-ftpd, proftpd, pyftpdlib, twisted, aioftp,
+inetutils-ftpd, ftpd-ssl-de, ftpserverlib.
 Exit status: 0 success, 1 failure, 2 bad usage.
 `
 
@@ -156,7 +157,7 @@ func startRun(ctx context.Context, o *startOptions, stdout, stderr io.Writer) er
 
 func listRun(stdout io.Writer) error {
 	for _, k := range realserver.Kinds {
-		fmt.Fprintf(stdout, "%-10s", k)
+		fmt.Fprintf(stdout, "%-14s", k)
 		for _, o := range realserver.AllOptions() {
 			mark := "-"
 			if realserver.Supports(k, o) {

@@ -81,10 +81,13 @@ func TestList(t *testing.T) {
 		t.Fatalf("list exited %d: %s", code, out.String())
 	}
 	for _, want := range []string{
-		"vsftpd     none-ipv4=yes explicit-ipv4=yes implicit-ipv4=yes",
-		"pure-ftpd  none-ipv4=yes explicit-ipv4=yes implicit-ipv4=-",
-		"twisted    none-ipv4=yes explicit-ipv4=- implicit-ipv4=- none-ipv6=-",
-		"aioftp     none-ipv4=yes explicit-ipv4=- implicit-ipv4=yes none-ipv6=yes",
+		"vsftpd         none-ipv4=yes explicit-ipv4=yes implicit-ipv4=yes",
+		"pure-ftpd      none-ipv4=yes explicit-ipv4=yes implicit-ipv4=-",
+		"twisted        none-ipv4=yes explicit-ipv4=- implicit-ipv4=- none-ipv6=-",
+		"aioftp         none-ipv4=yes explicit-ipv4=- implicit-ipv4=yes none-ipv6=yes",
+		"inetutils-ftpd none-ipv4=yes explicit-ipv4=- implicit-ipv4=- none-ipv6=yes",
+		"ftpd-ssl-de    none-ipv4=yes explicit-ipv4=- implicit-ipv4=- none-ipv6=yes",
+		"ftpserverlib   none-ipv4=yes explicit-ipv4=yes implicit-ipv4=yes",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("list output lacks %q:\n%s", want, out.String())
