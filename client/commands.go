@@ -120,19 +120,26 @@ func (c *Conn) Acct(ctx context.Context, account string) error {
 }
 
 // Features issues a FEAT command (RFC 2389) and returns the features by
-// upper-case name, with their parameters. A server without FEAT has no
-// features. The result is cached for the session.
+// upper-case name, with their parameters. A server without FEAT (a 5yz
+// reply) has no features, and nothing is known of its extensions (see
+// Offers); FEAT is then not sent again on connections that share the
+// Refusals. The result is cached for the session.
 func (c *Conn) Features(ctx context.Context) (map[string]string, error) {
 	if c.features != nil {
 		return c.features, nil
 	}
-	reply, err := c.exchange(ctx, 211, "FEAT", "")
 	feats := map[string]string{}
+	if c.Refused("FEAT") {
+		c.features, c.featRefused = feats, true
+		return feats, nil
+	}
+	reply, err := c.exchange(ctx, 211, "FEAT", "")
 	if err != nil {
-		if !refused(err) {
+		if !refused(err) || c.Err() != nil {
 			return nil, err
 		}
-		c.features = feats
+		c.refuse("FEAT", err)
+		c.features, c.featRefused = feats, true
 		return feats, nil
 	}
 	if len(reply.Lines) > 1 {
@@ -149,11 +156,11 @@ func (c *Conn) Features(ctx context.Context) (map[string]string, error) {
 	return feats, nil
 }
 
-// HasFeature reports whether the server listed name in its FEAT reply.
-// It is false until Features has been called.
+// HasFeature reports whether the server listed name in its FEAT reply
+// and has not refused it since (see Refusals). It is false until Features
+// has been called.
 func (c *Conn) HasFeature(name string) bool {
-	_, ok := c.features[strings.ToUpper(name)]
-	return ok
+	return c.listed(name) && !c.Refused(name)
 }
 
 // OptsUTF8 issues "OPTS UTF8 ON" (or OFF), which some servers need before
@@ -289,7 +296,18 @@ func (c *Conn) Site(ctx context.Context, arg string) (string, error) {
 
 // Size issues a SIZE command (RFC 3659 section 4). The size is that of
 // the current transfer type; use binary for file sizes.
+//
+// When the server refuses SIZE (see Refusals), the size comes from MLST
+// where the server offers it, and otherwise from the entry of path in its
+// folder's listing (see Lookup); a path that is not a plain file there is
+// an error, and one the listing does not hold is an error that matches
+// ErrNotListed.
 func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
+	return c.sizeOrFallback(ctx, path)
+}
+
+// size issues a SIZE command.
+func (c *Conn) size(ctx context.Context, path string) (int64, error) {
 	reply, err := c.exchange(ctx, 213, "SIZE", path)
 	if err != nil {
 		return 0, err
@@ -303,7 +321,18 @@ func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
 
 // ModTime issues an MDTM command (RFC 3659 section 3) and returns the
 // modification time in UTC.
+//
+// When the server refuses MDTM (see Refusals), the time comes from MLST
+// where the server offers it; otherwise it is unknown, and the error
+// carries the server's refusal. (A listing tells the time only to the
+// minute or the day, in an unknown zone: Lookup returns it, with its
+// precision.)
 func (c *Conn) ModTime(ctx context.Context, path string) (time.Time, error) {
+	return c.modTimeOrFallback(ctx, path)
+}
+
+// mdtm issues an MDTM command.
+func (c *Conn) mdtm(ctx context.Context, path string) (time.Time, error) {
 	reply, err := c.exchange(ctx, 213, "MDTM", path)
 	if err != nil {
 		return time.Time{}, err

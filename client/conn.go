@@ -62,6 +62,10 @@ type Conn struct {
 	curType      TransferType
 	zone         listZone // what is known of the zone of LIST times
 
+	// What the server was found to lack (see Refusals).
+	featRefused bool      // FEAT was refused: the features are not known
+	refusals    *Refusals // nil until Refusals is called
+
 	mu     sync.Mutex // guards broken and data: Close may run on another goroutine
 	broken error      // set once the control connection is unusable
 	data   net.Conn   // the open transfer's data connection

@@ -97,7 +97,7 @@ func (c *Conn) serverIPv6() bool {
 
 // passive asks the server to listen (EPSV, else PASV) and dials it.
 func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
-	if c.opts.extended && !c.noEPSV {
+	if c.opts.extended && !c.epsvOff() {
 		reply, err := c.exchange(ctx, 229, "EPSV", "")
 		switch {
 		case err == nil:
@@ -116,12 +116,13 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 			// The port is unreachable (a firewall that does not know
 			// EPSV): PASV may work (curl test1233).
 			c.tracef("EPSV port unreachable (%v); using PASV from now on", derr)
+			err = derr
 		case refused(err):
 			c.tracef("server refused EPSV; using PASV from now on")
 		default:
 			return nil, err
 		}
-		c.noEPSV = true
+		c.dropEPSV(err)
 	}
 	if c.serverIPv6() {
 		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: errors.New("PASV cannot address an IPv6 server and EPSV is off or refused")}

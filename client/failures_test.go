@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -195,7 +197,7 @@ func TestListingMemory(t *testing.T) {
 
 // TestListingNoFilesFound: proftpd answers NLST or LIST of an empty
 // folder "450 No files found": an empty listing, not an error. Other 450
-// replies stay errors.
+// replies about a folder that is there stay errors.
 func TestListingNoFilesFound(t *testing.T) {
 	hook := func(c ftptest.Command) *ftptest.Reply {
 		switch {
@@ -206,7 +208,11 @@ func TestListingNoFilesFound(t *testing.T) {
 		}
 		return nil
 	}
-	srv := ftptest.New(t, ftptest.Config{Hook: hook})
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "busy"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := ftptest.New(t, ftptest.Config{Root: root, Hook: hook})
 	c := dialLogin(t, srv)
 	if names, err := c.NameList(testCtx(t), "empty"); err != nil || len(names) != 0 {
 		t.Errorf("NameList = %q, %v; want nothing", names, err)

@@ -128,9 +128,18 @@ func (c *Conn) ListLinesFunc(ctx context.Context, arg string, fn func(line strin
 }
 
 // NameListFunc issues an NLST command and calls fn with each name as it is
-// read. A reply "450 No files found" is an empty list.
+// read. A reply "450 No files found" is an empty list; a folder that is
+// not there is a *NoFolderError (see missingFolder).
 func (c *Conn) NameListFunc(ctx context.Context, path string, fn func(name string) error) error {
-	return c.eachLine(ctx, "NLST", path, func(line []byte) error { return fn(string(line)) })
+	lines := 0
+	err := c.eachLine(ctx, "NLST", path, func(line []byte) error {
+		lines++
+		return fn(string(line))
+	})
+	if err != nil && lines == 0 {
+		return c.missingFolder(ctx, path, err)
+	}
+	return err
 }
 
 // keepLines collects the lines of a listing, charging each to the budget.
@@ -159,10 +168,15 @@ func (c *Conn) keepLines(ctx context.Context, verb, arg string) ([]string, error
 }
 
 // NameList issues an NLST command and returns the names it lists. A reply
-// "450 No files found" is an empty list. The names count against the
+// "450 No files found" is an empty list; a folder that is not there is a
+// *NoFolderError (see missingFolder). The names count against the
 // connection's budget (see Limits.Entries); NameListFunc streams them.
 func (c *Conn) NameList(ctx context.Context, path string) ([]string, error) {
-	return c.keepLines(ctx, "NLST", path)
+	names, err := c.keepLines(ctx, "NLST", path)
+	if err != nil {
+		return nil, c.missingFolder(ctx, path, err)
+	}
+	return names, nil
 }
 
 // ListLines issues a LIST command with the given argument (a path, or
@@ -183,14 +197,20 @@ func (c *Conn) ListLines(ctx context.Context, arg string) ([]string, error) {
 //
 // Only the listing's bytes are charged to the connection's budget: a
 // caller that keeps entries charges them with Budget.KeepPath.
+//
+// A server that refuses MLSD (see Refusals) is listed with LIST. A folder
+// that is not there is a *NoFolderError, however the server says so (see
+// missingFolder).
 func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) error {
-	if c.features == nil {
-		if _, err := c.Features(ctx); err != nil {
+	if err := c.ensureFeatures(ctx); err != nil {
+		return err
+	}
+	if c.listed("MLST") && !c.Refused("MLSD") {
+		fellBack, err := c.readMLSD(ctx, dir, opt, fn)
+		if !fellBack {
 			return err
 		}
-	}
-	if c.HasFeature("MLST") {
-		return c.mlsdFunc(ctx, dir, opt, fn)
+		c.tracef("listing %q with LIST instead", dir)
 	}
 	return c.listFunc(ctx, dir, opt, fn)
 }
@@ -235,14 +255,8 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 	r = newEntryReader("LIST", opt, check, p.lineParser())
 	j = &lineJoiner{next: r.line}
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
-		if errors.Is(err, ErrListingIncomplete) && r.lines == 0 && path != "" && c.Err() == nil {
-			// vsftpd answers LIST of a missing folder as of one it
-			// cannot read ("226 Transfer done (but failed to open
-			// directory)"): a folder that is not there is missing.
-			var nf *NoFolderError
-			if derr := c.CheckDir(ctx, path); errors.As(derr, &nf) {
-				return derr
-			}
+		if r.lines == 0 {
+			return c.missingFolder(ctx, path, err)
 		}
 		return err
 	}
@@ -284,6 +298,13 @@ func pathBase(p string) string {
 // mlsdFunc issues an MLSD command (RFC 3659 section 7) for dir and parses
 // the lines as they are read.
 func (c *Conn) mlsdFunc(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) error {
+	_, err := c.readMLSD(ctx, dir, opt, fn)
+	return err
+}
+
+// readMLSD is mlsdFunc; fellBack reports a refusal of MLSD itself (see
+// mlsdRefused), with err, after which dir is to be listed with LIST.
+func (c *Conn) readMLSD(ctx context.Context, dir string, opt ListOptions, fn func(Entry) error) (fellBack bool, err error) {
 	parse := func(line string) (Entry, bool, error) {
 		e, err := ParseMLSxLine(line)
 		if err != nil {
@@ -293,15 +314,18 @@ func (c *Conn) mlsdFunc(ctx context.Context, dir string, opt ListOptions, fn fun
 	}
 	r := newEntryReader("MLSD", opt, fn, parse)
 	if err := c.eachLine(ctx, "MLSD", dir, r.line); err != nil {
-		return err
+		if r.lines == 0 {
+			return c.mlsdRefused(ctx, dir, err)
+		}
+		return false, err
 	}
 	if err := r.end(); err != nil {
-		return err
+		return false, err
 	}
 	if r.lines == 0 && opt.Confirm {
-		return c.CheckDir(ctx, dir)
+		return false, c.CheckDir(ctx, dir)
 	}
-	return nil
+	return false, nil
 }
 
 // List issues a LIST command for path and returns the parsed entries
@@ -400,8 +424,19 @@ func (c *Conn) listInside(ctx context.Context, dir, flag string, fn func([]byte)
 }
 
 // MLST issues an MLST command (RFC 3659 section 7) and returns the facts
-// of path, sent over the control connection.
+// of path, sent over the control connection. A refusal as not implemented
+// (500, 502) is recorded (see Refusals): HasFeature("MLST") is false from
+// then on.
 func (c *Conn) MLST(ctx context.Context, path string) (Entry, error) {
+	e, err := c.mlst(ctx, path)
+	if err != nil && c.Err() == nil && refusalOf(err) == refusedCmd {
+		c.refuse("MLST", err)
+	}
+	return e, err
+}
+
+// mlst issues an MLST command.
+func (c *Conn) mlst(ctx context.Context, path string) (Entry, error) {
 	reply, err := c.exchange(ctx, 250, "MLST", path)
 	if err != nil {
 		return Entry{}, err

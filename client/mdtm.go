@@ -20,18 +20,62 @@ const MaxModTimes = 64
 // broken connection. A context that ends while replies are still due
 // leaves the connection unusable, since its replies would come out of
 // step.
+//
+// A server that refused MDTM (see Refusals) is not asked: each path gets
+// that refusal. Where FEAT does not list MDTM, the first path is asked
+// alone, so that a server without MDTM refuses it once, not once a path.
+// ModTimes does not fall back, as ModTime does: its caller has the paths'
+// listing already.
 func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
 	if len(paths) > MaxModTimes {
 		return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: errors.New("too many paths in one call")}
 	}
+	for _, p := range paths {
+		if err := checkArg(p); err != nil {
+			return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: err}
+		}
+	}
+	if err := c.ready(); err != nil {
+		return nil, nil, err
+	}
+	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
+	refusedAll := func(why error) ([]time.Time, []error, error) {
+		for i := range errs {
+			errs[i] = why
+		}
+		return times, errs, nil
+	}
+	if why := c.Refusals().Refusal("MDTM"); why != nil {
+		return refusedAll(why)
+	}
+	first := 0
+	if !c.listed("MDTM") && len(paths) > 0 {
+		t, err := c.mdtm(ctx, paths[0])
+		switch {
+		case c.Err() != nil || ctx.Err() != nil:
+			return nil, nil, err
+		case refusalOf(err) == refusedCmd:
+			c.refuse("MDTM", err)
+			return refusedAll(err)
+		}
+		times[0], errs[0], first = t, err, 1
+	}
+	bt, be, err := c.modTimesBatch(ctx, paths[first:])
+	if err != nil {
+		return nil, nil, err
+	}
+	copy(times[first:], bt)
+	copy(errs[first:], be)
+	return times, errs, nil
+}
+
+// modTimesBatch is ModTimes for paths already checked, in one write.
+func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
 	if err := c.begin(ctx, "MDTM", ""); err != nil {
 		return nil, nil, err
 	}
 	lines := make([]string, len(paths))
 	for i, p := range paths {
-		if err := checkArg(p); err != nil {
-			return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: err}
-		}
 		lines[i] = "MDTM " + p
 	}
 	if len(lines) == 0 {
@@ -56,6 +100,9 @@ func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time,
 		}
 		if reply.Code != 213 {
 			errs[i] = c.replyError(lines[i], reply)
+			if refusalOf(errs[i]) == refusedCmd {
+				c.refuse("MDTM", errs[i])
+			}
 			continue
 		}
 		t, perr := parseTimeVal(strings.TrimSpace(reply.Msg()))

@@ -74,6 +74,8 @@ type options struct {
 	location       *time.Location
 	pipeline       bool    // see WithPipelining
 	budget         *Budget // see WithBudget
+
+	refusals *Refusals // see WithRefusals
 }
 
 func defaultOptions() options {

@@ -26,7 +26,7 @@ func WithPipelining(on bool) Option { return func(o *options) { o.pipeline = on 
 
 // pipelining reports whether the next transfer may be pipelined.
 func (c *Conn) pipelining() bool {
-	return c.opts.pipeline && c.mode == Passive && c.opts.extended && !c.noEPSV &&
+	return c.opts.pipeline && c.mode == Passive && c.opts.extended && !c.epsvOff() &&
 		(c.epsvOK || c.HasFeature("EPSV"))
 }
 
@@ -57,7 +57,7 @@ func (c *Conn) startPipelined(ctx context.Context, line string, offset int64, up
 			return nil, false, err
 		}
 		c.tracef("server refused EPSV; using PASV from now on")
-		c.noEPSV = true
+		c.dropEPSV(err)
 		return nil, true, err
 	}
 	port, err := parseEPSV(reply.Msg())
@@ -84,7 +84,7 @@ func (c *Conn) startPipelined(ctx context.Context, line string, offset int64, up
 		}
 		// A firewall that does not know EPSV (curl test1233).
 		c.tracef("EPSV port unreachable (%v); using PASV from now on", err)
-		c.noEPSV = true
+		c.dropEPSV(err)
 		return nil, true, err
 	}
 	c.epsvOK = true

@@ -59,6 +59,7 @@ func TestScripts(t *testing.T) {
 // ftpServerCmd starts an in-process FTP server for the script:
 //
 //	ftpserver [-root DIR] [-home /LOGIN] [-tls explicit|implicit] [-6] [-anon] [-disable VERB,...]
+//	          [-disablecode 500|501|502|504] [-missing450]
 //	          [-dropfirst VERB:BYTES] [-fault421 N] [-garbage VERB] [-name NAME]
 //	          [hostile flags: see hostileFlags]
 //
@@ -78,6 +79,8 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		v6 := fs.Bool("6", false, "listen on ::1")
 		anon := fs.Bool("anon", false, "accept anonymous logins")
 		disable := fs.String("disable", "", "verbs answered 502")
+		disableCode := fs.Int("disablecode", 0, "the code -disable's verbs get instead of 502")
+		missing450 := fs.Bool("missing450", false, "LIST and NLST of a missing path: 150, then 450 (proftpd)")
 		dropFirst := fs.String("dropfirst", "", "VERB:BYTES: cut the first such transfer after BYTES")
 		fault421 := fs.Int("fault421", 0, "answer the Nth command with 421")
 		name := fs.String("name", "FTP", "prefix of the variables set")
@@ -88,7 +91,8 @@ func ftpServerCmd(t *testing.T) func(ts *testscript.TestScript, neg bool, args [
 		if err := fs.Parse(args); err != nil {
 			ts.Fatalf("ftpserver: %v", err)
 		}
-		cfg := ftptest.Config{Anonymous: *anon, Fault421At: *fault421, Home: *home}
+		cfg := ftptest.Config{Anonymous: *anon, Fault421At: *fault421, Home: *home,
+			DisableCode: *disableCode, MissingListing450: *missing450}
 		if *listZone != 0 {
 			cfg.ListZone = time.FixedZone("server", int(*listZone/time.Second))
 		}

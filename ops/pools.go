@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -60,6 +61,11 @@ func (p *pools) get(ctx context.Context, r Remote) (*transfer.Pool, error) {
 		}
 	}
 	c := s.Release()
+	if c != nil {
+		// The pool's connections share what the session's learned the
+		// server refuses (SIZE, MLST, EPSV...), and add to it.
+		site.Options = append(slices.Clip(site.Options), client.WithRefusals(c.Refusals()))
+	}
 	pl := p.e.pool(p.f, site, p.size)
 	if c != nil {
 		pl.Add(c)

@@ -21,7 +21,9 @@ var statCommand = Command{
 	MinArgs: 1, MaxArgs: 1,
 	New: func() Operation { return &StatOptions{} },
 	Long: `Show the type, size, modification time and permissions of a remote file
-or folder, from MLST where the server offers it and SIZE and MDTM otherwise.`,
+or folder, from MLST where the server offers it and SIZE and MDTM otherwise;
+what the server refuses of these comes from the listing of the file's folder
+(its time then to the minute or the day, as the listing shows it).`,
 	Example: `  ferry stat ftp://example.org/pub/file.iso
   ferry stat --json ftp://example.org/pub/file.iso`,
 }
@@ -54,33 +56,28 @@ func statRun(ctx context.Context, o *StatOptions) error {
 	var e client.Entry
 	if dir, err := isRemoteDir(ctx, s, c, p); err != nil {
 		return err
-	} else if dir && !c.HasFeature("MLST") {
-		e = client.Entry{Name: p, Type: client.EntryDir, Size: -1}
+	} else if dir {
+		if e, err = c.LookupDir(ctx, p); err != nil {
+			return err
+		}
+		if e.Facts != nil { // MLST's, named as a file's is
+			e.Name = baseName(p)
+		}
 	} else if e, err = statEntry(ctx, f, c, p); err != nil {
 		return err
 	}
 	return f.printer().stat(e, p)
 }
 
-// statEntry describes one remote path: MLST where offered, else SIZE and
-// MDTM (which only work on files).
+// statEntry describes one remote path that is not a folder (see
+// client.Conn.Lookup: MLST where offered, else SIZE and MDTM, and the
+// folder's listing for what the server refuses).
 func statEntry(ctx context.Context, f *Env, c *client.Conn, p string) (client.Entry, error) {
-	if c.HasFeature("MLST") {
-		e, err := c.MLST(ctx, p)
-		if err != nil {
-			return client.Entry{}, err
-		}
-		e.Name = baseName(p)
-		return e, nil
-	}
-	size, err := c.Size(ctx, p)
+	e, err := c.Lookup(ctx, p)
 	if err != nil {
 		return client.Entry{}, err
 	}
-	e := client.Entry{Name: baseName(p), Type: client.EntryFile, Size: size}
-	if t, err := c.ModTime(ctx, p); err == nil {
-		e.ModTime, e.Precision = t, client.TimeExact
-	}
+	e.Name = baseName(p)
 	return e, nil
 }
 

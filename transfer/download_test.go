@@ -70,11 +70,11 @@ func wantTree(t testing.TB, dir string, want map[string]string) {
 	}
 }
 
-// TestGetUnresumableSourceLeavesNothing: a server without MDTM gives no
-// identity to the file, so a cut download's partial file is removed, not
-// left to be resumed by mistake.
+// TestGetUnresumableSourceLeavesNothing: a server without MDTM and MLST
+// gives no identity to the file, so a cut download's partial file is
+// removed, not left to be resumed by mistake.
 func TestGetUnresumableSourceLeavesNothing(t *testing.T) {
-	srv := ftptest.New(t, ftptest.Config{Hook: dropFirst("RETR", 1000), Disable: []string{"MDTM"}})
+	srv := ftptest.New(t, ftptest.Config{Hook: dropFirst("RETR", 1000), Disable: []string{"MDTM", "MLST"}})
 	data := randomData(100_000)
 	os.WriteFile(filepath.Join(srv.Root(), "f.bin"), data, 0o644)
 	dir := t.TempDir()

@@ -287,7 +287,9 @@ func (m *mirror) learn(c *client.Conn) {
 	defer m.mu.Unlock()
 	if !m.learned {
 		m.learned = true
-		m.canMFMT, m.canMDTM = c.HasFeature("MFMT"), c.HasFeature("MDTM")
+		// MDTM is tried where FEAT was refused: a refusal is recorded
+		// and not asked again (see refine).
+		m.canMFMT, m.canMDTM = c.HasFeature("MFMT"), c.Offers("MDTM")
 	}
 }
 

@@ -104,7 +104,10 @@ func NewPool(site Site, opt PoolOptions) *Pool {
 	if opt.Backoff == nil {
 		opt.Backoff = Backoff
 	}
-	site.Options = append(slices.Clip(site.Options), client.WithPipelining(!opt.NoPipeline))
+	// The pool's connections share what the server refused (first, so
+	// that a Refusals in site.Options, a session's, takes precedence).
+	site.Options = append(append([]client.Option{client.WithRefusals(client.NewRefusals())}, site.Options...),
+		client.WithPipelining(!opt.NoPipeline))
 	p := &Pool{site: site, opt: opt, limit: opt.Size, changed: make(chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go p.janitor()

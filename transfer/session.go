@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ferry-ftp/ferry/client"
@@ -48,8 +49,11 @@ type Session struct {
 	Notify func(msg string)
 }
 
-// Open connects and logs in.
+// Open connects and logs in. The session's connections, the first and
+// those it reconnects with, share what the server was found to refuse
+// (client.Refusals).
 func Open(ctx context.Context, site Site) (*Session, error) {
+	site.Options = append(slices.Clip(site.Options), client.WithRefusals(client.NewRefusals()))
 	s := &Session{site: site}
 	if _, err := s.Conn(ctx); err != nil {
 		return nil, err
@@ -263,8 +267,13 @@ func (s *Session) Close(ctx context.Context) error {
 }
 
 // IsNotFound reports whether err is a server's refusal that most servers
-// use for a missing file (550) or that names it so.
+// use for a missing file (550) or that names it so, or a path its
+// folder's listing does not hold (client.ErrNotListed: how a server that
+// refuses SIZE and MLST is asked).
 func IsNotFound(err error) bool {
+	if errors.Is(err, client.ErrNotListed) {
+		return true
+	}
 	var re *client.ReplyError
 	if !errors.As(err, &re) {
 		return false

@@ -276,12 +276,28 @@ func (s *session) sendListing(build func() ([]byte, bool)) {
 	s.startTransfer(&xfer{src: bytes.NewReader(data), mark: "Here comes the directory listing."})
 }
 
+// missingListing answers a listing of arg, which is not there: 550, or
+// with Config.MissingListing450 an empty listing that ends with 450.
+func (s *session) missingListing(arg string) ([]byte, bool) {
+	if !s.srv.cfg.MissingListing450 {
+		s.reply(550, "No such file or directory.")
+		return nil, false
+	}
+	var o Transfer
+	if s.xopts != nil {
+		o = *s.xopts
+	}
+	_, name := listArgs(arg)
+	o.Final = &Reply{Code: 450, Text: name + ": No such file or directory"}
+	s.xopts = &o
+	return nil, true
+}
+
 func cmdLIST(s *session, arg string) {
 	s.sendListing(func() ([]byte, bool) {
 		es, err := s.lsEntries(arg)
 		if err != nil {
-			s.reply(550, "No such file or directory.")
-			return nil, false
+			return s.missingListing(arg)
 		}
 		var b bytes.Buffer
 		now := s.srv.cfg.Now()
@@ -296,8 +312,7 @@ func cmdNLST(s *session, arg string) {
 	s.sendListing(func() ([]byte, bool) {
 		es, err := s.lsEntries(arg)
 		if err != nil {
-			s.reply(550, "No such file or directory.")
-			return nil, false
+			return s.missingListing(arg)
 		}
 		var b bytes.Buffer
 		for _, e := range es {

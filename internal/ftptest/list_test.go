@@ -2,6 +2,7 @@ package ftptest
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -100,6 +101,28 @@ func TestLIST(t *testing.T) {
 	}
 	c.prepare(modeEPSV)
 	c.expect(550, "LIST missing")
+}
+
+// TestMissingListing450: with MissingListing450, LIST and NLST of a path
+// that is not there answer as proftpd does: 150, an empty data
+// connection, then 450.
+func TestMissingListing450(t *testing.T) {
+	s := newServer(t, Config{MissingListing450: true})
+	c := dial(t, s)
+	c.login()
+	for cmd, name := range map[string]string{"LIST -a nope/sub": "nope/sub", "NLST nope": "nope"} {
+		get := c.prepare(modeEPSV)
+		c.send("%s", cmd)
+		dc := get()
+		c.expectReply(150)
+		if b, err := io.ReadAll(dc); err != nil || len(b) != 0 {
+			t.Errorf("%s: data %q, %v; want none", cmd, b, err)
+		}
+		if msg := c.expectReply(450); msg != name+": No such file or directory" {
+			t.Errorf("%s: 450 %q", cmd, msg)
+		}
+	}
+	c.list(modeEPSV, "LIST") // a folder that is there lists as before
 }
 
 func TestNLST(t *testing.T) {

@@ -181,6 +181,18 @@ func TestDisable(t *testing.T) {
 	dial(t, s2).expect(502, "FEAT")
 }
 
+// TestDisableCode: disabled verbs get the code asked for, as servers
+// without a command answer it.
+func TestDisableCode(t *testing.T) {
+	for _, code := range []int{500, 501, 502, 504} {
+		s := newServer(t, Config{Disable: []string{"SIZE", "FEAT"}, DisableCode: code})
+		c := dial(t, s)
+		c.expect(code, "FEAT")
+		c.login()
+		c.expect(code, "SIZE x")
+	}
+}
+
 func TestGreetingReplies(t *testing.T) {
 	t.Run("421", func(t *testing.T) {
 		s := newServer(t, Config{Greeting: &Reply{Code: 421, Text: "Too many users."}})

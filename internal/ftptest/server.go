@@ -92,6 +92,14 @@ type Config struct {
 	// "PASV", "MLSD", "FEAT", "AUTH", ...). Feature names ("UTF8", "TVFS")
 	// are accepted too; FEAT lists nothing that is disabled.
 	Disable []string
+	// DisableCode is the reply to the verbs in Disable: 500 ("Unknown
+	// command."), 501, 502 (the default) or 504, as servers that lack a
+	// command answer it.
+	DisableCode int
+	// MissingListing450 answers LIST and NLST of a path that is not there
+	// as proftpd does in binary mode: 150, an empty data connection, then
+	// "450 PATH: No such file or directory" (instead of 550 at once).
+	MissingListing450 bool
 
 	PASVAddress    string // IP put in 227 replies instead of the real one
 	ActiveSourceIP string // local IP to bind when dialing active-mode data connections

@@ -291,7 +291,7 @@ func init() {
 
 func (s *session) dispatch(c Command) {
 	if c.Verb != "" && s.srv.disabled(c.Verb) {
-		s.reply(502, "Command not implemented.")
+		s.refuse()
 		return
 	}
 	cmd, ok := commands[c.Verb]
@@ -304,4 +304,18 @@ func (s *session) dispatch(c Command) {
 		return
 	}
 	cmd.fn(s, c.Arg)
+}
+
+// refuse answers a disabled verb with Config.DisableCode.
+func (s *session) refuse() {
+	switch s.srv.cfg.DisableCode {
+	case 500:
+		s.reply(500, "Unknown command.")
+	case 501:
+		s.reply(501, "Syntax error in parameters or arguments.")
+	case 504:
+		s.reply(504, "Command not implemented for that parameter.")
+	default:
+		s.reply(502, "Command not implemented.")
+	}
 }
