@@ -115,16 +115,17 @@ func noFilesFound(err error) bool {
 
 // ListLinesFunc issues a LIST command with the given argument (a path, or
 // options such as "-a" where the server takes them) and calls fn with each
-// raw line as it is read, without its line ending. An error fn returns
-// stops the listing and is returned.
+// raw line as it is read, without its line ending (decoded from the
+// server's charset, see WithCharset). An error fn returns stops the
+// listing and is returned.
 func (c *Conn) ListLinesFunc(ctx context.Context, arg string, fn func(line string) error) error {
-	return c.eachLine(ctx, "LIST", arg, func(line []byte) error { return fn(string(line)) })
+	return c.eachLine(ctx, "LIST", arg, func(line []byte) error { return fn(c.textLine(line)) })
 }
 
 // NameListFunc issues an NLST command and calls fn with each name as it is
 // read. A reply "450 No files found" is an empty list.
 func (c *Conn) NameListFunc(ctx context.Context, path string, fn func(name string) error) error {
-	return c.eachLine(ctx, "NLST", path, func(line []byte) error { return fn(string(line)) })
+	return c.eachLine(ctx, "NLST", path, func(line []byte) error { return fn(c.textLine(line)) })
 }
 
 // keepLines collects the lines of a listing, charging each to the budget.
@@ -143,7 +144,7 @@ func (c *Conn) keepLines(ctx context.Context, verb, arg string) ([]string, error
 			blocks = append(blocks, block)
 			block = make([]string, 0, min(2*cap(block), 16<<10))
 		}
-		block = append(block, string(line))
+		block = append(block, c.textLine(line))
 		return nil
 	})
 	if err != nil {
@@ -197,7 +198,7 @@ func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn 
 // spaces into patterns and answer "226 0 matches" for it.
 func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
 	p := ListParser{Now: c.opts.now, Location: c.opts.location}
-	r := newEntryReader("LIST", opt.Unparsed, fn, p.lineParser())
+	r := c.newEntryReader("LIST", opt.Unparsed, fn, p.lineParser())
 	j := &lineJoiner{next: r.line}
 	flag := ""
 	if opt.Hidden {
@@ -226,7 +227,7 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 		}
 		return fn(e)
 	}
-	r = newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
+	r = c.newEntryReader("LIST", opt.Unparsed, check, p.lineParser())
 	j = &lineJoiner{next: r.line}
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
 		if errors.Is(err, ErrListingIncomplete) && r.lines == 0 && path != "" && c.Err() == nil {
@@ -285,7 +286,7 @@ func (c *Conn) mlsdFunc(ctx context.Context, dir string, opt ListOptions, fn fun
 		}
 		return e, SkipMLSx(e), nil
 	}
-	r := newEntryReader("MLSD", opt.Unparsed, fn, parse)
+	r := c.newEntryReader("MLSD", opt.Unparsed, fn, parse)
 	if err := c.eachLine(ctx, "MLSD", dir, r.line); err != nil {
 		return err
 	}

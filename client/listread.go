@@ -19,6 +19,8 @@ type entryReader struct {
 	parse    func(line string) (e Entry, skip bool, err error)
 	fn       func(Entry) error
 	unparsed func(string)
+	text     func([]byte) (string, bool) // the line in UTF-8, and whether exactly (Conn.text)
+	charset  string                      // the server's charset, for messages
 
 	lines int      // non-empty lines read
 	good  bool     // a line was parsed
@@ -29,16 +31,31 @@ type entryReader struct {
 
 // newEntryReader returns a reader for the lines of a listing of op (LIST
 // or MLSD) that parse reads. parse returns ErrSkipLine for a line that
-// holds no entry and skip for an entry to leave out ("." and "..").
-func newEntryReader(op string, unparsed func(string), fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
-	return &entryReader{op: op, parse: parse, fn: fn, unparsed: unparsed}
+// holds no entry and skip for an entry to leave out ("." and ".."). Each
+// line is decoded from the server's charset before it is parsed (see
+// WithCharset); one that is not exactly in it cannot be read.
+func (c *Conn) newEntryReader(op string, unparsed func(string), fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
+	r := &entryReader{op: op, parse: parse, fn: fn, unparsed: unparsed, text: c.text}
+	if c.opts.charset != nil {
+		r.charset = CharsetName(c.opts.charset)
+	}
+	return r
 }
 
 // line reads one line.
 func (r *entryReader) line(b []byte) error {
 	r.lines++
-	s := string(b)
-	e, skip, err := r.parse(s)
+	s, exact := r.text(b)
+	var e Entry
+	var skip bool
+	var err error
+	if exact {
+		e, skip, err = r.parse(s)
+	} else {
+		// The unreadable line is reported as the server sent it.
+		s = string(b)
+		err = fmt.Errorf("ftp: line %q is not %s text", clip(s), r.charset)
+	}
 	switch {
 	case errors.Is(err, ErrSkipLine):
 		return nil

@@ -15,33 +15,41 @@ const MaxModTimes = 64
 // files of a folder: one round trip for all of them instead of one each.
 // It returns the times and, for each path, nil or the error the server's
 // reply makes of it (a *ReplyError, or a protocol error for a reply that
-// holds no time). err is set when the exchange as a whole failed: a path
-// with CR, LF or NUL (nothing is sent), more than MaxModTimes paths, or a
-// broken connection. A context that ends while replies are still due
-// leaves the connection unusable, since its replies would come out of
-// step.
+// holds no time), or the ErrNotInCharset of a path the server's charset
+// cannot carry, which is not sent. err is set when the exchange as a whole
+// failed: a path with CR, LF or NUL (nothing is sent), more than
+// MaxModTimes paths, or a broken connection. A context that ends while
+// replies are still due leaves the connection unusable, since its replies
+// would come out of step.
 func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
 	if len(paths) > MaxModTimes {
 		return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: errors.New("too many paths in one call")}
 	}
-	if err := c.begin(ctx, "MDTM", ""); err != nil {
+	if _, err := c.begin(ctx, "MDTM", ""); err != nil {
 		return nil, nil, err
 	}
-	lines := make([]string, len(paths))
+	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
+	var lines []string
+	var sent []int // the index in paths of each line
 	for i, p := range paths {
-		if err := checkArg(p); err != nil {
-			return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: err}
+		w, err := c.wire("MDTM", p)
+		switch {
+		case errors.Is(err, ErrNotInCharset):
+			errs[i] = err
+			continue
+		case err != nil:
+			return nil, nil, err
 		}
-		lines[i] = "MDTM " + p
+		lines = append(lines, "MDTM "+w)
+		sent = append(sent, i)
 	}
 	if len(lines) == 0 {
-		return nil, nil, nil
+		return times, errs, nil
 	}
 	if err := c.sendLines(ctx, lines); err != nil {
 		return nil, nil, err
 	}
-	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
-	for i := range paths {
+	for _, i := range sent {
 		reply, err := c.readFinal(ctx, "MDTM")
 		if err != nil {
 			if c.Err() == nil {
@@ -55,7 +63,7 @@ func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time,
 			return nil, nil, err // a 421: the server is closing
 		}
 		if reply.Code != 213 {
-			errs[i] = c.replyError(lines[i], reply)
+			errs[i] = c.replyError("MDTM "+paths[i], reply)
 			continue
 		}
 		t, perr := parseTimeVal(strings.TrimSpace(reply.Msg()))
