@@ -112,6 +112,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 			if err := applyConfigDefaults(f, c.Flags()); err != nil {
 				return err
 			}
+			if err := f.Opts.CheckCharset(); err != nil {
+				return err
+			}
 			return f.Opts.CheckLimits()
 		},
 	}
@@ -124,6 +127,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.BoolVar(&o.NoEPSV, "no-epsv", false, "do not use EPSV/EPRT (IPv4 PASV/PORT only)")
 	fl.BoolVar(&o.TLS, "tls", false, "require explicit TLS (AUTH TLS) on ftp:// addresses")
 	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fl.StringVar(&o.Charset, "charset", "", ops.CharsetUsage)
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
