@@ -102,6 +102,13 @@ Addresses:
 Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc,
 then a prompt on a terminal; without a user, ferry logs in anonymously.
 
+Names: without --charset, a name that is not UTF-8 is shown with its bytes
+escaped (caf\xe9.txt) and sent back as the same bytes; --json adds its
+bytes in base64 (name_bytes, path_bytes...). --charset NAME (cp1251,
+latin1, shift_jis...; also a bookmark and configuration setting) converts
+names from and to a server that uses another charset; a name the charset
+cannot write fails alone, exit 5, and is never sent in another form.
+
 ` + ops.ExitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -59,7 +59,7 @@ type GlobalOptions struct {
 }
 
 // CharsetUsage is the help of --charset, in both front ends.
-const CharsetUsage = "the charset of the server's names when it is not UTF-8: " + client.CharsetExamples + "; names are shown and saved in UTF-8"
+const CharsetUsage = "`NAME` of the charset of the server's names when they are not UTF-8 (" + client.CharsetExamples + "); names are shown and saved in UTF-8"
 
 // CheckCharset refuses a --charset that ferry does not know (a usage
 // error, exit code 2).
