@@ -268,8 +268,8 @@ func (c *Conn) Dele(ctx context.Context, path string) error {
 
 // Rename issues RNFR from and RNTO to.
 func (c *Conn) Rename(ctx context.Context, from, to string) error {
-	if err := checkArg(to); err != nil {
-		return &Error{Kind: KindOther, Op: "RNTO", Err: err}
+	if _, err := c.wire("RNTO", to); err != nil {
+		return err
 	}
 	if _, err := c.exchange(ctx, 350, "RNFR", from); err != nil {
 		return err

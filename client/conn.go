@@ -90,6 +90,11 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Kind: KindOther, Op: "dial", Err: err}
 	}
+	if o.charset != nil {
+		if err := checkCharset(o.charset); err != nil {
+			return nil, &Error{Kind: KindOther, Op: "dial", Err: fmt.Errorf("charset %s %w", CharsetName(o.charset), err)}
+		}
+	}
 	if o.trace != nil {
 		o.trace = &lockedWriter{w: o.trace}
 	}

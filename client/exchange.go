@@ -123,6 +123,7 @@ func (c *Conn) readLimit(ctx context.Context, op string, limit time.Time) (*Repl
 		}
 		return nil, c.fail(&Error{Kind: kind, Op: op, Err: err})
 	}
+	c.decodeReply(reply)
 	c.traceReply(reply)
 	if reply.Code == 421 {
 		// The server is closing the control connection (RFC 959 4.2).
@@ -189,34 +190,43 @@ func maskedLine(line string) string {
 }
 
 // begin checks that a command may be sent now: the connection is usable
-// and idle, arg is safe, ctx is not done; and it reads the reply of an
-// earlier cancelled command.
-func (c *Conn) begin(ctx context.Context, verb, arg string) error {
+// and idle, arg is safe and can be sent in the server's charset, ctx is
+// not done; and it reads the reply of an earlier cancelled command. It
+// returns the command line as it goes on the wire (see wire).
+func (c *Conn) begin(ctx context.Context, verb, arg string) (wireLine string, err error) {
 	if err := c.ready(); err != nil {
-		return err
+		return "", err
 	}
-	if err := checkArg(arg); err != nil {
-		return &Error{Kind: KindOther, Op: verb, Err: err}
+	warg, err := c.wire(verb, arg)
+	if err != nil {
+		return "", err
 	}
 	if err := ctx.Err(); err != nil {
-		return &Error{Kind: KindOther, Op: verb, Err: err}
+		return "", &Error{Kind: KindOther, Op: verb, Err: err}
 	}
-	return c.drainPending(ctx)
+	return commandLine(verb, warg), c.drainPending(ctx)
+}
+
+// commandLine returns verb with its argument, if any.
+func commandLine(verb, arg string) string {
+	if arg == "" {
+		return verb
+	}
+	return verb + " " + arg
 }
 
 // exchange sends verb with arg and reads the reply, after any preliminary
-// (1yz) ones. It refuses arguments with CR, LF, NUL or 0xFF. A reply whose
-// code is not in the class of expect (see codeMatches) is returned as a
-// *ReplyError together with the reply.
+// (1yz) ones. It refuses arguments with CR, LF, NUL or 0xFF, and those
+// that cannot be sent in the server's charset. A reply whose code is not
+// in the class of expect (see codeMatches) is returned as a *ReplyError
+// together with the reply; its command is the line as the caller gave it.
 func (c *Conn) exchange(ctx context.Context, expect int, verb, arg string) (*Reply, error) {
-	if err := c.begin(ctx, verb, arg); err != nil {
+	wireLine, err := c.begin(ctx, verb, arg)
+	if err != nil {
 		return nil, err
 	}
-	line := verb
-	if arg != "" {
-		line += " " + arg
-	}
-	if err := c.send(ctx, line); err != nil {
+	line := commandLine(verb, arg)
+	if err := c.send(ctx, wireLine); err != nil {
 		return nil, err
 	}
 	reply, err := c.readFinal(ctx, verb)

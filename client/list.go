@@ -121,10 +121,11 @@ func noFilesFound(err error) bool {
 
 // ListLinesFunc issues a LIST command with the given argument (a path, or
 // options such as "-a" where the server takes them) and calls fn with each
-// raw line as it is read, without its line ending. An error fn returns
-// stops the listing and is returned.
+// raw line as it is read, without its line ending (decoded from the
+// server's charset, see WithCharset). An error fn returns stops the
+// listing and is returned.
 func (c *Conn) ListLinesFunc(ctx context.Context, arg string, fn func(line string) error) error {
-	return c.eachLine(ctx, "LIST", arg, func(line []byte) error { return fn(string(line)) })
+	return c.eachLine(ctx, "LIST", arg, func(line []byte) error { return fn(c.textLine(line)) })
 }
 
 // NameListFunc issues an NLST command and calls fn with each name as it is
@@ -134,7 +135,7 @@ func (c *Conn) NameListFunc(ctx context.Context, path string, fn func(name strin
 	lines := 0
 	err := c.eachLine(ctx, "NLST", path, func(line []byte) error {
 		lines++
-		return fn(string(line))
+		return fn(c.textLine(line))
 	})
 	if err != nil && lines == 0 {
 		return c.missingFolder(ctx, path, err)
@@ -158,7 +159,7 @@ func (c *Conn) keepLines(ctx context.Context, verb, arg string) ([]string, error
 			blocks = append(blocks, block)
 			block = make([]string, 0, min(2*cap(block), 16<<10))
 		}
-		block = append(block, string(line))
+		block = append(block, c.textLine(line))
 		return nil
 	})
 	if err != nil {
@@ -223,7 +224,7 @@ func (c *Conn) ReadDirFunc(ctx context.Context, dir string, opt ListOptions, fn 
 // spaces into patterns and answer "226 0 matches" for it.
 func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn func(Entry) error) error {
 	p := ListParser{Now: c.opts.now, Location: c.listLocation()}
-	r := newEntryReader("LIST", opt, fn, p.lineParser())
+	r := c.newEntryReader("LIST", opt, fn, p.lineParser())
 	j := &lineJoiner{next: r.line}
 	flag := ""
 	if opt.Hidden {
@@ -252,7 +253,7 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 		}
 		return fn(e)
 	}
-	r = newEntryReader("LIST", opt, check, p.lineParser())
+	r = c.newEntryReader("LIST", opt, check, p.lineParser())
 	j = &lineJoiner{next: r.line}
 	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
 		if r.lines == 0 {
@@ -312,7 +313,7 @@ func (c *Conn) readMLSD(ctx context.Context, dir string, opt ListOptions, fn fun
 		}
 		return e, SkipMLSx(e), nil
 	}
-	r := newEntryReader("MLSD", opt, fn, parse)
+	r := c.newEntryReader("MLSD", opt, fn, parse)
 	if err := c.eachLine(ctx, "MLSD", dir, r.line); err != nil {
 		if r.lines == 0 {
 			return c.mlsdRefused(ctx, dir, err)

@@ -20,6 +20,8 @@ type entryReader struct {
 	fn       func(Entry) error
 	unparsed func(string)
 	untimed  func(string)
+	text     func([]byte) (string, bool) // the line in UTF-8, and whether exactly (Conn.text)
+	charset  string                      // the server's charset, for messages
 
 	lines int      // non-empty lines read
 	good  bool     // a line was parsed
@@ -32,9 +34,15 @@ type entryReader struct {
 // or MLSD) that parse reads, told about lines as opt says. parse returns
 // ErrSkipLine for a line that holds no entry, skip for an entry to leave
 // out ("." and ".."), and errDateUnread with an entry whose date it
-// could not read.
-func newEntryReader(op string, opt ListOptions, fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
-	return &entryReader{op: op, parse: parse, fn: fn, unparsed: opt.Unparsed, untimed: opt.Untimed}
+// could not read. Each line is decoded from the server's charset before
+// it is parsed (see WithCharset); one that is not exactly in it cannot be
+// read.
+func (c *Conn) newEntryReader(op string, opt ListOptions, fn func(Entry) error, parse func(string) (Entry, bool, error)) *entryReader {
+	r := &entryReader{op: op, parse: parse, fn: fn, unparsed: opt.Unparsed, untimed: opt.Untimed, text: c.text}
+	if c.opts.charset != nil {
+		r.charset = CharsetName(c.opts.charset)
+	}
+	return r
 }
 
 // errDateUnread is returned by a line parser with an entry read from a
@@ -45,8 +53,17 @@ var errDateUnread = errors.New("date in no known form")
 // line reads one line.
 func (r *entryReader) line(b []byte) error {
 	r.lines++
-	s := string(b)
-	e, skip, err := r.parse(s)
+	s, exact := r.text(b)
+	var e Entry
+	var skip bool
+	var err error
+	if exact {
+		e, skip, err = r.parse(s)
+	} else {
+		// The unreadable line is reported as the server sent it.
+		s = string(b)
+		err = fmt.Errorf("ftp: line %q is not %s text", clip(s), r.charset)
+	}
 	if err == errDateUnread {
 		err = nil
 		if r.untimed != nil && !skip {

@@ -15,11 +15,12 @@ const MaxModTimes = 64
 // files of a folder: one round trip for all of them instead of one each.
 // It returns the times and, for each path, nil or the error the server's
 // reply makes of it (a *ReplyError, or a protocol error for a reply that
-// holds no time). err is set when the exchange as a whole failed: a path
-// with CR, LF or NUL (nothing is sent), more than MaxModTimes paths, or a
-// broken connection. A context that ends while replies are still due
-// leaves the connection unusable, since its replies would come out of
-// step.
+// holds no time), or the ErrNotInCharset of a path the server's charset
+// cannot carry, which is not sent. err is set when the exchange as a whole
+// failed: a path with CR, LF or NUL (nothing is sent), more than
+// MaxModTimes paths, or a broken connection. A context that ends while
+// replies are still due leaves the connection unusable, since its replies
+// would come out of step.
 //
 // A server that refused MDTM (see Refusals) is not asked: each path gets
 // that refusal. Where FEAT does not list MDTM, the first path is asked
@@ -71,21 +72,31 @@ func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time,
 
 // modTimesBatch is ModTimes for paths already checked, in one write.
 func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
-	if err := c.begin(ctx, "MDTM", ""); err != nil {
+	if _, err := c.begin(ctx, "MDTM", ""); err != nil {
 		return nil, nil, err
 	}
-	lines := make([]string, len(paths))
+	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
+	var lines []string
+	var sent []int // the index in paths of each line
 	for i, p := range paths {
-		lines[i] = "MDTM " + p
+		w, err := c.wire("MDTM", p)
+		switch {
+		case errors.Is(err, ErrNotInCharset):
+			errs[i] = err
+			continue
+		case err != nil:
+			return nil, nil, err
+		}
+		lines = append(lines, "MDTM "+w)
+		sent = append(sent, i)
 	}
 	if len(lines) == 0 {
-		return nil, nil, nil
+		return times, errs, nil
 	}
 	if err := c.sendLines(ctx, lines); err != nil {
 		return nil, nil, err
 	}
-	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
-	for i := range paths {
+	for _, i := range sent {
 		reply, err := c.readFinal(ctx, "MDTM")
 		if err != nil {
 			if c.Err() == nil {
@@ -99,7 +110,7 @@ func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.
 			return nil, nil, err // a 421: the server is closing
 		}
 		if reply.Code != 213 {
-			errs[i] = c.replyError(lines[i], reply)
+			errs[i] = c.replyError("MDTM "+paths[i], reply)
 			if refusalOf(errs[i]) == refusedCmd {
 				c.refuse("MDTM", errs[i])
 			}

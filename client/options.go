@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"time"
+
+	"golang.org/x/text/encoding"
 )
 
 // TLSMode says whether and how the control connection uses TLS.
@@ -74,6 +76,7 @@ type options struct {
 	location       *time.Location
 	pipeline       bool    // see WithPipelining
 	budget         *Budget // see WithBudget
+	charset        encoding.Encoding
 
 	refusals *Refusals // see WithRefusals
 }

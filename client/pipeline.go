@@ -31,13 +31,13 @@ func (c *Conn) pipelining() bool {
 }
 
 // startPipelined sends EPSV, REST when offset > 0, and the transfer
-// command line in one write; then it reads EPSV's reply, dials the port it
-// names, and reads REST's reply. On success it returns the data connection
-// and the caller reads the transfer command's replies as in lockstep.
+// command line (as it goes on the wire; shown is how errors name it) in
+// one write; then it reads EPSV's reply, dials the port it names, and
+// reads REST's reply. On success it returns the data connection and the
+// caller reads the transfer command's replies as in lockstep.
 // Otherwise the connection has been brought back in step (or dropped), and
 // fallback reports that EPSV failed in a way that lockstep PASV may fix.
-func (c *Conn) startPipelined(ctx context.Context, line string, offset int64, upload bool) (nc net.Conn, fallback bool, err error) {
-	shown := maskedLine(line)
+func (c *Conn) startPipelined(ctx context.Context, line, shown string, offset int64, upload bool) (nc net.Conn, fallback bool, err error) {
 	lines := []string{"EPSV"}
 	if offset > 0 {
 		lines = append(lines, "REST "+strconv.FormatInt(offset, 10))

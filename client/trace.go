@@ -30,8 +30,13 @@ func (c *Conn) tracef(format string, args ...any) {
 	}
 }
 
+// traceSend traces a command line as it was sent, with names shown in
+// UTF-8 when the server's charset is another (see WithCharset).
 func (c *Conn) traceSend(line string) {
 	if c.opts.trace != nil {
+		if c.opts.charset != nil && !loginVerb(commandName(line)) {
+			line, _ = c.text([]byte(line))
+		}
 		fmt.Fprintf(c.opts.trace, "> %s\n", Sanitize(maskedLine(line)))
 	}
 }

@@ -59,7 +59,8 @@ func (c *Conn) Appe(ctx context.Context, path string) (io.WriteCloser, error) {
 // A command answered with a final reply and no preliminary one returns
 // that reply; any data connection made meanwhile is closed unread.
 func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64, upload bool) (*transfer, error) {
-	if err := c.begin(ctx, verb, arg); err != nil {
+	line, err := c.begin(ctx, verb, arg)
+	if err != nil {
 		return nil, err
 	}
 	// Under TLS, data never goes in the clear: a login made with Quote
@@ -68,7 +69,7 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		t, retry, err := c.startTransfer(ctx, verb, arg, offset, upload)
+		t, retry, err := c.startTransfer(ctx, verb, line, maskedLine(commandLine(verb, arg)), offset, upload)
 		if retry && attempt == 0 && c.Err() == nil {
 			c.tracef("the server could not connect (425); trying again with a new port")
 			continue
@@ -77,17 +78,13 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 	}
 }
 
-// startTransfer makes one attempt of openTransfer. retry reports a 425
-// reply in active mode.
-func (c *Conn) startTransfer(ctx context.Context, verb, arg string, offset int64, upload bool) (t *transfer, retry bool, err error) {
-	line := verb
-	if arg != "" {
-		line += " " + arg
-	}
-	shown := maskedLine(line)
+// startTransfer makes one attempt of openTransfer: line is the command
+// line as it goes on the wire, shown as errors name it. retry reports a
+// 425 reply in active mode.
+func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offset int64, upload bool) (t *transfer, retry bool, err error) {
 	var p *pendingData
 	if c.pipelining() {
-		nc, fallback, err := c.startPipelined(ctx, line, offset, upload)
+		nc, fallback, err := c.startPipelined(ctx, line, shown, offset, upload)
 		switch {
 		case nc != nil:
 			p = &pendingData{conn: nc}

@@ -16,9 +16,10 @@ func NewCmdBookmark(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "bookmark",
 		Short: "Manage named sites (bookmarks)",
-		Long: `Bookmarks name a site (host, port, user, TLS, mode and folder) so that
-NAME:/path works wherever a URL does. They live in the configuration file
-and never hold passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
+		Long: `Bookmarks name a site (host, port, user, TLS, mode, folder and, for a
+server whose names are not UTF-8, charset) so that NAME:/path works
+wherever a URL does. They live in the configuration file and never hold
+passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
 		Example: `  ferry bookmark add work ftpes://alice@ftp.example.org/projects
   ferry bookmark list
   ferry ls work:
@@ -30,13 +31,14 @@ and never hold passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
 }
 
 func newBookmarkAdd(f *Factory) *cobra.Command {
-	var mode string
+	var mode, charset string
 	c := &cobra.Command{
 		Use:   "add NAME URL",
 		Short: "Add or replace a bookmark",
 		Example: `  ferry bookmark add work ftpes://alice@ftp.example.org/projects
   ferry ls work:
-  ferry get work:reports/q3.pdf`,
+  ferry get work:reports/q3.pdf
+  ferry bookmark add old ftp://ftp.example.ru/pub --charset cp1251`,
 		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
@@ -55,7 +57,7 @@ func newBookmarkAdd(f *Factory) *cobra.Command {
 				return err
 			}
 			site := config.SiteFromTarget(name, t)
-			site.Mode = mode
+			site.Mode, site.Charset = mode, charset
 			if err := cfg.AddSite(site); err != nil {
 				return &FlagError{Err: err}
 			}
@@ -74,6 +76,7 @@ func newBookmarkAdd(f *Factory) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&mode, "mode", "", "data-connection mode for this site: passive or active")
+	c.Flags().StringVar(&charset, "charset", "", "the charset of this site's names when it is not UTF-8 (cp1251, latin1, shift_jis...)")
 	return c
 }
 
@@ -91,23 +94,27 @@ func newBookmarkList(f *Factory) *cobra.Command {
 			}
 			if f.Opts.JSON {
 				type js struct {
-					Name string `json:"name"`
-					URL  string `json:"url"`
-					Mode string `json:"mode,omitempty"`
+					Name    string `json:"name"`
+					URL     string `json:"url"`
+					Mode    string `json:"mode,omitempty"`
+					Charset string `json:"charset,omitempty"`
 				}
 				out := []js{}
 				for _, s := range cfg.Sites {
-					out = append(out, js{s.Name, s.Target("").String(), s.Mode})
+					out = append(out, js{s.Name, s.Target("").String(), s.Mode, s.Charset})
 				}
 				return ops.WriteJSON(f.IO.Out, out)
 			}
 			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 			for _, s := range cfg.Sites {
-				mode := s.Mode
+				mode, charset := s.Mode, s.Charset
 				if mode == "" {
 					mode = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Target("").String(), mode)
+				if charset == "" {
+					charset = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Target("").String(), mode, charset)
 			}
 			return tw.Flush()
 		},

@@ -98,7 +98,7 @@ func (f *Factory) Resolve(arg string) (Remote, error) {
 		if t, err = cfg.Resolve(t); err != nil {
 			return Remote{}, &FlagError{Err: err}
 		}
-		r.Mode = site.Mode
+		r.Mode, r.Charset = site.Mode, site.Charset
 	}
 	r.Target = t
 	return r, nil
@@ -226,11 +226,39 @@ func (f *Factory) clientOptions(r Remote, budget *client.Budget) ([]client.Optio
 	if o.Timeout > 0 {
 		opts = append(opts, client.WithConnectTimeout(o.Timeout), client.WithIdleTimeout(o.Timeout))
 	}
+	cs, err := f.charsetOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if cs != "" {
+		enc, err := client.LookupCharset(cs)
+		if err != nil {
+			return nil, &FlagError{Err: fmt.Errorf("--charset: %w", err)}
+		}
+		opts = append(opts, client.WithCharset(enc))
+	}
 	if o.Verbose {
 		opts = append(opts, client.WithTrace(f.IO.ErrOut))
 	}
 	opts = append(opts, client.WithBudget(budget))
 	return opts, nil
+}
+
+// charsetOf returns the charset of a remote's names: --charset, else the
+// bookmark's, else the configuration's default; "" for none (names go as
+// the bytes they are).
+func (f *Factory) charsetOf(r Remote) (string, error) {
+	if f.Opts.Charset != "" {
+		return f.Opts.Charset, nil
+	}
+	if r.Charset != "" {
+		return r.Charset, nil
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	return cfg.Defaults.Charset, nil
 }
 
 // Env returns the environment of one command's operation: its

@@ -102,6 +102,13 @@ Addresses:
 Credentials come from the URL, then --user with $FERRY_PASSWORD or ~/.netrc,
 then a prompt on a terminal; without a user, ferry logs in anonymously.
 
+Names: without --charset, a name that is not UTF-8 is shown with its bytes
+escaped (caf\xe9.txt) and sent back as the same bytes; --json adds its
+bytes in base64 (name_bytes, path_bytes...). --charset NAME (cp1251,
+latin1, shift_jis...; also a bookmark and configuration setting) converts
+names from and to a server that uses another charset; a name the charset
+cannot write fails alone, exit 5, and is never sent in another form.
+
 ` + ops.ExitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -110,6 +117,9 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 				return nil
 			}
 			if err := applyConfigDefaults(f, c.Flags()); err != nil {
+				return err
+			}
+			if err := f.Opts.CheckCharset(); err != nil {
 				return err
 			}
 			return f.Opts.CheckLimits()
@@ -124,6 +134,7 @@ then a prompt on a terminal; without a user, ferry logs in anonymously.
 	fl.BoolVar(&o.NoEPSV, "no-epsv", false, "do not use EPSV/EPRT (IPv4 PASV/PORT only)")
 	fl.BoolVar(&o.TLS, "tls", false, "require explicit TLS (AUTH TLS) on ftp:// addresses")
 	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fl.StringVar(&o.Charset, "charset", "", ops.CharsetUsage)
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")

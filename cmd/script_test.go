@@ -52,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"lstree":      lsTreeCmd,
 			"tempname":    tempNameCmd,
 			"puttempname": putTempNameCmd,
+			"rawenv":      rawEnvCmd,
 		},
 	})
 }
@@ -264,4 +265,20 @@ func sameTimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if same == neg {
 		ts.Fatalf("%s: %v, %s: %v", args[0], a.ModTime().UTC(), args[1], b.ModTime().UTC())
 	}
+}
+
+// rawEnvCmd sets a variable to a value unquoted like the body of a Go
+// string literal, so that a script can name files with bytes that are not
+// UTF-8 (latin1, cp1251) in paths, URLs and built-in commands:
+//
+//	rawenv NAME 'caf\xe9.txt'
+func rawEnvCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: rawenv NAME VALUE")
+	}
+	v, err := unquote(args[1])
+	if err != nil {
+		ts.Fatalf("rawenv: %v", err)
+	}
+	ts.Setenv(args[0], v)
 }

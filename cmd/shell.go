@@ -156,12 +156,16 @@ func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shel
 		if err != nil {
 			return shell.Connection{}, err
 		}
+		charset, err := f.charsetOf(r)
+		if err != nil {
+			return shell.Connection{}, err
+		}
 		site.Options = append(site.Options, opts...)
 		sess, err := transfer.Open(ctx, site)
 		if err != nil {
 			return shell.Connection{}, err
 		}
-		return shell.Connection{Session: sess, Target: r.Target}, nil
+		return shell.Connection{Session: sess, Target: r.Target, Charset: charset}, nil
 	}
 }
 
@@ -202,14 +206,16 @@ func shellBookmarks(f *Factory) func() ([]shell.Bookmark, error) {
 }
 
 // shellSaveBookmark adds a bookmark to the configuration file, as
-// `ferry bookmark add` does.
-func shellSaveBookmark(f *Factory) func(string, ftpurl.Target) error {
-	return func(name string, t ftpurl.Target) error {
+// `ferry bookmark add` does, with the session's charset.
+func shellSaveBookmark(f *Factory) func(string, ftpurl.Target, string) error {
+	return func(name string, t ftpurl.Target, charset string) error {
 		cfg, err := f.Config()
 		if err != nil {
 			return err
 		}
-		if err := cfg.AddSite(config.SiteFromTarget(name, t)); err != nil {
+		site := config.SiteFromTarget(name, t)
+		site.Charset = charset
+		if err := cfg.AddSite(site); err != nil {
 			return &FlagError{Err: err}
 		}
 		p, err := f.configPath()

@@ -52,6 +52,25 @@ type GlobalOptions struct {
 	// ASCII transfers in ASCII type (TYPE A), converting line ends: the
 	// -a flag of get, put and cat sets it.
 	ASCII bool
+	// Charset names the charset of the server's names when it is not
+	// UTF-8 (see client.LookupCharset); "" converts nothing, or takes a
+	// bookmark's.
+	Charset string
+}
+
+// CharsetUsage is the help of --charset, in both front ends.
+const CharsetUsage = "`NAME` of the charset of the server's names when they are not UTF-8 (" + client.CharsetExamples + "); names are shown and saved in UTF-8"
+
+// CheckCharset refuses a --charset that ferry does not know (a usage
+// error, exit code 2).
+func (o *GlobalOptions) CheckCharset() error {
+	if o.Charset == "" {
+		return nil
+	}
+	if _, err := client.LookupCharset(o.Charset); err != nil {
+		return usageErrorf("--charset: %v", err)
+	}
+	return nil
 }
 
 // AddCommandFlags defines the global flags that make sense for a single
@@ -70,6 +89,8 @@ type Remote struct {
 	Target ftpurl.Target
 	// Mode is the bookmark's data-connection mode, if it sets one.
 	Mode string
+	// Charset is the bookmark's charset, if it sets one.
+	Charset string
 }
 
 // Path returns the remote path, "" for the login folder.

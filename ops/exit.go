@@ -141,7 +141,8 @@ func ExitCode(err error) int {
 	case client.KindProtocol:
 		return ExitFailure
 	}
-	if client.ReplyCode(err) != 0 || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) {
+	if client.ReplyCode(err) != 0 || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) ||
+		errors.Is(err, client.ErrNotInCharset) {
 		return ExitRemote
 	}
 	if errors.Is(err, client.ErrBadArgument) {

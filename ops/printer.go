@@ -180,8 +180,8 @@ func (p jsonPrinter) stat(e client.Entry, path string) error {
 
 // jsonReply is the JSON shape of a server's reply (quote).
 type jsonReply struct {
-	Code  int      `json:"code"`
-	Lines []string `json:"lines"`
+	Code  int       `json:"code"`
+	Lines jsonTexts `json:"lines"`
 }
 
 func (p jsonPrinter) reply(code int, lines []string) error {

@@ -77,7 +77,7 @@ type jsonSummary struct {
 	Skipped   int          `json:"skipped,omitempty"`
 	Skips     []jsonAction `json:"skips,omitempty"`
 	// DeletedPaths lists the paths deleted (mirror --delete).
-	DeletedPaths []string     `json:"deleted_paths,omitempty"`
+	DeletedPaths jsonTexts    `json:"deleted_paths,omitempty"`
 	Folders      int          `json:"folders,omitempty"`
 	Deleted      int          `json:"deleted,omitempty"`
 	DryRun       bool         `json:"dry_run,omitempty"`

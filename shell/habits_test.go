@@ -79,7 +79,7 @@ func TestBookmarkAsksBeforeReplacing(t *testing.T) {
 	var saved []string
 	h := newHarness(t, ftptest.Config{}, func(c *Config) {
 		c.Bookmarks = func() ([]Bookmark, error) { return []Bookmark{{Name: "work", URL: "ftp://old.example/"}}, nil }
-		c.SaveBookmark = func(name string, t ftpurl.Target) error {
+		c.SaveBookmark = func(name string, t ftpurl.Target, _ string) error {
 			saved = append(saved, name+" "+t.String())
 			return nil
 		}

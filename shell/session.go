@@ -108,7 +108,7 @@ func (s *Shell) closeSession() {
 		return
 	}
 	s.sess.End()
-	s.sess, s.conn, s.cache, s.cwd = nil, nil, nil, ""
+	s.sess, s.conn, s.cache, s.cwd, s.charset = nil, nil, nil, "", ""
 }
 
 // reopen opens the current site again with changes to its settings, and
@@ -206,6 +206,7 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	fl.SetOutput(io.Discard)
 	insecure := fl.Bool("insecure", false, "do not verify the server's TLS certificate")
 	useTLS := fl.Bool("tls", false, "require explicit TLS (AUTH TLS) on an ftp:// address")
+	charset := fl.String("charset", "", ops.CharsetUsage)
 	if err := fl.Parse(args); err != nil {
 		return usageErrorf("open: %v", err)
 	}
@@ -219,6 +220,13 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	}
 	if *useTLS {
 		opts = append(opts, client.WithTLS(client.TLSExplicit))
+	}
+	if *charset != "" {
+		enc, err := client.LookupCharset(*charset)
+		if err != nil {
+			return usageErrorf("open --charset: %v", err)
+		}
+		opts = append(opts, client.WithCharset(enc))
 	}
 	if len(args) == 2 {
 		if _, err := strconv.ParseUint(args[1], 10, 16); err != nil {
@@ -241,6 +249,10 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	t.Password, t.HasPassword = "", false
 	if err := s.adopt(ctx, conn.Session, t, conn.Target.Path); err != nil {
 		return err
+	}
+	s.charset = conn.Charset
+	if *charset != "" {
+		s.charset = *charset
 	}
 	s.status("Connected to %s as %s.", t.Host, userName(conn.Session.Site().User))
 	return nil
@@ -383,6 +395,9 @@ func (s *Shell) cmdStatus(context.Context, []string) error {
 		site := s.sess.Site()
 		fmt.Fprintf(w, "Connected to %s (%s) as %s.\n", s.target.Host, site.Addr, userName(site.User))
 		fmt.Fprintf(w, "Remote folder: %s\n", s.cwd)
+		if s.charset != "" {
+			fmt.Fprintf(w, "Charset of names: %s\n", s.charset)
+		}
 		if s.conn != nil {
 			if st, ok := s.conn.TLSState(); ok {
 				fmt.Fprintf(w, "TLS: %s\n", tlsVersion(st.Version))
@@ -454,7 +469,7 @@ func (s *Shell) cmdBookmark(_ context.Context, args []string) error {
 			return nil
 		}
 	}
-	if err := s.cfg.SaveBookmark(name, t); err != nil {
+	if err := s.cfg.SaveBookmark(name, t, s.charset); err != nil {
 		return err
 	}
 	s.status("bookmark %s -> %s", name, t)

@@ -16,7 +16,7 @@ func TestOpenCloseUser(t *testing.T) {
 	var saved []string
 	h := startHarness(t, ftptest.Config{Users: map[string]string{"user": "pass", "bob": "secret"}}, false, func(c *Config) {
 		c.Bookmarks = func() ([]Bookmark, error) { return []Bookmark{{Name: "here", URL: "ftp://x/"}}, nil }
-		c.SaveBookmark = func(name string, t ftpurl.Target) error {
+		c.SaveBookmark = func(name string, t ftpurl.Target, _ string) error {
 			saved = append(saved, name+" "+t.String())
 			return nil
 		}

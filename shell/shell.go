@@ -39,6 +39,9 @@ type Connection struct {
 	// prompt, its Path is the folder to enter, and bookmarks are made from
 	// it.
 	Target ftpurl.Target
+	// Charset is the charset of the server's names the session uses
+	// (--charset, the bookmark's or the configuration's), "" for none.
+	Charset string
 }
 
 // Bookmark is a named site, as `bookmark` lists it.
@@ -61,8 +64,9 @@ type Config struct {
 	// Bookmarks lists the bookmarks, for `bookmark` and the completion of
 	// `open`; nil means none.
 	Bookmarks func() ([]Bookmark, error)
-	// SaveBookmark stores t under name; nil makes `bookmark NAME` fail.
-	SaveBookmark func(name string, t ftpurl.Target) error
+	// SaveBookmark stores t under name, with the charset of the
+	// server's names ("" for none); nil makes `bookmark NAME` fail.
+	SaveBookmark func(name string, t ftpurl.Target, charset string) error
 	// StderrTTY says stderr is a terminal that may show progress bars
 	// (not --quiet or --no-progress); they are shown in the interactive
 	// shell only.
@@ -115,12 +119,13 @@ type Shell struct {
 
 	// mu serialises use of the session: commands, and the listings that
 	// completion makes between them.
-	mu     sync.Mutex
-	sess   *transfer.Session
-	target ftpurl.Target
-	conn   *client.Conn // the connection last handed out, to notice new ones
-	cwd    string       // remote folder, for the prompt and the cache keys
-	login  string       // the login folder
+	mu      sync.Mutex
+	sess    *transfer.Session
+	target  ftpurl.Target
+	charset string       // the session's charset of names, "" for none
+	conn    *client.Conn // the connection last handed out, to notice new ones
+	cwd     string       // remote folder, for the prompt and the cache keys
+	login   string       // the login folder
 	// prevCwd and prevLcwd are the folders before the last cd and lcd,
 	// for cd - and lcd -.
 	prevCwd, prevLcwd string

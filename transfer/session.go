@@ -97,7 +97,8 @@ func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
 }
 
 // Connect dials the site, logs in, reads the features, turns on UTF-8
-// names where the server offers them, sets binary type, or ASCII type when
+// names where the server offers them (unless the site's options set
+// another charset, see client.WithCharset), sets binary type, or ASCII type when
 // site.ASCII is set (once: transfers on the connection do not set it
 // again, and follow the connection's type) and selects SHA-256 for HASH
 // where the server offers it but selected another algorithm.
@@ -129,9 +130,10 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 	if _, err := c.Features(ctx); err != nil {
 		return fail(err)
 	}
-	if c.HasFeature("UTF8") {
+	if cs := c.Charset(); c.HasFeature("UTF8") && (cs == nil || client.CharsetName(cs) == "utf-8") {
 		// Some servers need this before they use UTF-8 names; a refusal
-		// changes nothing.
+		// changes nothing. A server whose names are in another charset
+		// (--charset) is not asked to switch.
 		if err := c.OptsUTF8(ctx, true); err != nil && c.Err() != nil {
 			return fail(err)
 		}

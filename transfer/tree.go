@@ -258,14 +258,14 @@ func release(budget *client.Budget, kids []*node, refused []refusedName) {
 }
 
 // scanLocal walks the local tree of root without following symbolic
-// links, which are recorded as links and not entered. A missing root is
-// an empty tree.
+// links, which are recorded as links and not entered, and with names as
+// the bytes they are (see walkRoot). A missing root is an empty tree.
 func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 	t := tree{}
 	if root == nil {
 		return t, nil
 	}
-	err := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+	err := walkRoot(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err

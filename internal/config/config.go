@@ -12,6 +12,10 @@
 //	tls = "explicit"
 //	path = "/srv/data"
 //
+//	[site.old]
+//	host = "ftp.example.ru"
+//	charset = "cp1251"
+//
 // The keys of [defaults] are the names of the global flags. The file never
 // holds passwords: Load refuses one that does, and passwords belong in
 // ~/.netrc. Unknown keys are errors, so that a typo does not pass silently.
@@ -30,6 +34,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/ferry-ftp/ferry/client"
 )
 
 // Defaults holds defaults for the global flags. A nil pointer or an empty
@@ -62,6 +68,9 @@ type Defaults struct {
 	NoProgress *bool `toml:"no-progress,omitempty"`
 	// Parallel is the number of concurrent transfers (--parallel).
 	Parallel *int `toml:"parallel,omitempty"`
+	// Charset is the charset of the names on the servers, for servers
+	// that do not use UTF-8 (--charset).
+	Charset string `toml:"charset,omitempty"`
 }
 
 // Config is the whole configuration.
@@ -173,7 +182,7 @@ func (c *Config) validate() error {
 
 // Validate checks the values that have a fixed form: ActiveAddr is an IP
 // address, ActivePorts a range, Timeout a positive duration, Retries not
-// negative and Parallel at least 1. Its errors say what the value must be.
+// negative, Parallel at least 1 and Charset a charset ferry knows. Its errors say what the value must be.
 func (d Defaults) Validate() error {
 	if d.ActiveAddr != "" && net.ParseIP(d.ActiveAddr) == nil {
 		return &valueError{key: "active-addr", value: strconv.Quote(d.ActiveAddr), tail: mustBe("defaults.active-addr")}
@@ -194,6 +203,21 @@ func (d Defaults) Validate() error {
 	}
 	if d.Parallel != nil && *d.Parallel < 1 {
 		return &valueError{key: "parallel", value: strconv.Itoa(*d.Parallel), tail: "must be 1 or more"}
+	}
+	if err := checkCharset("defaults.charset", d.Charset); err != nil {
+		return &valueError{key: "charset", value: strconv.Quote(d.Charset), tail: err.Error()}
+	}
+	return nil
+}
+
+// checkCharset checks the charset setting key ("site.charset"): empty,
+// or a name that client.LookupCharset knows.
+func checkCharset(key, name string) error {
+	if name == "" {
+		return nil
+	}
+	if _, err := client.LookupCharset(name); err != nil {
+		return fmt.Errorf("%s; %v", mustBe(key), err)
 	}
 	return nil
 }

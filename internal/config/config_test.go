@@ -220,7 +220,7 @@ func TestLoadErrors(t *testing.T) {
 		want []string // substrings of the error, after the file name
 	}{
 		{"unknown default", "[defaults]\nparalel = 4\n", []string{`line 2: unknown key "paralel" in [defaults] (did you mean "parallel"?); it takes active, `}},
-		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "hots" in [site.w] (did you mean "host"?); a site takes host, mode, path, port, tls, user`}},
+		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "hots" in [site.w] (did you mean "host"?); a site takes charset, host, mode, path, port, tls, user`}},
 		{"url in a site", "[site.w]\nurl = 'ftp://h/x'\n", []string{`line 2: unknown key "url" in [site.w]`, "ferry bookmark add w URL"}},
 		{"unknown table", "[sites.w]\nhost = 'h'\n", []string{`line 1: unknown table or key "sites.w" (did you mean "site"?): the file holds [defaults] and [site.NAME] tables`}},
 		{"all unknown keys", "[defaults]\na = 1\n[site.w]\nhost = 'h'\nb = 2\n", []string{`line 2: unknown key "a" in [defaults]`, `; line 5: unknown key "b" in [site.w]`}},
@@ -370,5 +370,40 @@ func TestSaveFailureCleansUp(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Fatalf("folder holds %d entries after a failed Save, want only the config folder", len(entries))
+	}
+}
+
+// TestCharsetSetting: charset is a default and a site setting; it is
+// saved and loaded as written, and a name ferry does not know is an
+// error that names the line and some names it knows.
+func TestCharsetSetting(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	c := &Config{Defaults: Defaults{Charset: "latin1"}}
+	if err := c.AddSite(Site{Name: "ru", Host: "ftp.example.ru", Charset: "cp1251"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), "charset = 'cp1251'") || !strings.Contains(string(data), "charset = 'latin1'") {
+		t.Errorf("saved file:\n%s", data)
+	}
+	got, err := Load(path)
+	if err != nil || !reflect.DeepEqual(got, c) {
+		t.Fatalf("Load = %#v, %v", got, err)
+	}
+	for in, want := range map[string]string{
+		"[defaults]\ncharset = 'klingon'\n":          `line 2: [defaults] charset = "klingon": must be a charset name in quotes, such as "cp1251" or "latin1"; unknown charset "klingon"; known names include latin1,`,
+		"[site.w]\nhost = 'h'\ncharset = 'utf-16'\n": `line 3: [site.w] charset = "utf-16": must be a charset name in quotes, such as "cp1251" or "latin1" (leave it out for UTF-8); charset "utf-16" does not keep ASCII`,
+	} {
+		p := filepath.Join(t.TempDir(), "config.toml")
+		os.WriteFile(p, []byte(in), 0o600)
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%q) = %v, want %q", in, err, want)
+		}
+	}
+	if err := c.AddSite(Site{Name: "x", Host: "h", Charset: "bogus"}); err == nil {
+		t.Error("AddSite took an unknown charset")
 	}
 }

@@ -94,12 +94,14 @@ var wants = map[string]string{
 	"defaults.timeout":      `a duration in quotes, such as "30s" or "2m"`,
 	"defaults.retries":      "a whole number of 0 or more, without quotes, such as 5 (0 turns retries off)",
 	"defaults.parallel":     "a whole number of 1 or more, without quotes, such as 4",
+	"defaults.charset":      `a charset name in quotes, such as "cp1251" or "latin1"`,
 	"site.host":             `the server's name or IP address in quotes, such as "ftp.example.com"`,
 	"site.port":             "a port number from 1 to 65535, without quotes, such as 2121 (leave it out for the usual port)",
 	"site.user":             `a login name in quotes, such as "alice"`,
 	"site.tls":              `"explicit" or "implicit" (leave it out for plain FTP)`,
 	"site.mode":             `"passive" or "active" (leave it out for the default)`,
 	"site.path":             `a folder in quotes, such as "/srv/data"`,
+	"site.charset":          `a charset name in quotes, such as "cp1251" or "latin1" (leave it out for UTF-8)`,
 }
 
 // keysOf returns the keys a table takes ("defaults" or "site"), sorted.

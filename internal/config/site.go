@@ -49,6 +49,10 @@ type Site struct {
 	// Path is the folder a relative path starts from: relative to the login
 	// folder, or absolute when it starts with "/"; "" is the login folder.
 	Path string `toml:"path,omitempty"`
+	// Charset is the charset of the server's names when it is not UTF-8
+	// ("cp1251", "latin1"; see client.LookupCharset), "" for the global
+	// default.
+	Charset string `toml:"charset,omitempty"`
 }
 
 // Site returns the site called name.
@@ -118,7 +122,7 @@ func (c *Config) Resolve(t ftpurl.Target) (ftpurl.Target, error) {
 
 // Validate checks a site: a name that ftpurl accepts as a bookmark name, a
 // valid non-empty host, a port from 0 to 65535, known TLS and Mode values,
-// and no CR, LF or NUL in the user or path.
+// no CR, LF or NUL in the user or path, and a charset ferry knows.
 func (s Site) Validate() error {
 	if !ftpurl.IsBookmarkName(s.Name) {
 		return &valueError{site: s.Name, tail: fmt.Sprintf("bad site name %q: a name starts with a letter, then letters, digits, '_', '.' or '-', and is not ftp, ftps or ftpes", s.Name)}
@@ -147,6 +151,9 @@ func (s Site) Validate() error {
 	}
 	if strings.ContainsAny(s.Path, "\r\n\x00") {
 		return &valueError{site: s.Name, key: "path", tail: "holds CR, LF or NUL: remove them"}
+	}
+	if err := checkCharset("site.charset", s.Charset); err != nil {
+		return &valueError{site: s.Name, key: "charset", value: strconv.Quote(s.Charset), tail: err.Error()}
 	}
 	return nil
 }
