@@ -73,7 +73,12 @@ func (c *Conn) LearnListZone(ctx context.Context, path string, listed Entry) (*t
 	if listed.Precision != TimeMinute || listed.Type != EntryFile {
 		return nil, fmt.Errorf("learning the zone of LIST times from %q: its listing shows no time of day", path)
 	}
-	exact, err := c.ModTime(ctx, path)
+	// MDTM alone: a server without it has no MLST either where it
+	// lists with LIST, and ModTimes asks no command it refused before.
+	times, errs, err := c.ModTimes(ctx, []string{path})
+	if err == nil {
+		err = errs[0]
+	}
 	if err != nil {
 		if c.Err() != nil || ctx.Err() != nil {
 			return nil, err // not an answer about the zone: ask again later
@@ -82,7 +87,7 @@ func (c *Conn) LearnListZone(ctx context.Context, path string, listed Entry) (*t
 		return nil, err
 	}
 	c.zone.asked = true
-	loc, err := zoneFrom(listed.ModTime, exact)
+	loc, err := zoneFrom(listed.ModTime, times[0])
 	if err != nil {
 		c.zone.err = fmt.Errorf("learning the zone of LIST times from %q: %w", path, err)
 		return nil, c.zone.err
