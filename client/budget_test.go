@@ -198,6 +198,9 @@ func TestUnreadableListing(t *testing.T) {
 		}
 		return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(data)}}
 	}})
+	// The folder is there: a listing of a folder that is not could be
+	// ls's complaint about it (TestListLsComplaint).
+	writeFile(t, srv, "de/a.txt", []byte("a"))
 	c := dialLogin(t, srv)
 	_, _, err := c.List(testCtx(t), "de")
 	if KindOf(err) != KindProtocol {

@@ -226,10 +226,7 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 	p := ListParser{Now: c.opts.now, Location: c.listLocation()}
 	r := c.newEntryReader("LIST", opt, fn, p.lineParser())
 	j := &lineJoiner{next: r.line}
-	flag := ""
-	if opt.Hidden {
-		flag = "-a"
-	}
+	flag := c.listFlag(opt.Hidden)
 	if strings.ContainsAny(path, " \t") {
 		inside, err := c.listInside(ctx, path, flag, j.line)
 		if err != nil {
@@ -255,7 +252,7 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 	}
 	r = c.newEntryReader("LIST", opt, check, p.lineParser())
 	j = &lineJoiner{next: r.line}
-	if err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+ListPath(path)), j.line); err != nil {
+	if err := c.listWithFlag(ctx, flag, ListPath(path), j.line); err != nil {
 		if r.lines == 0 {
 			return c.missingFolder(ctx, path, err)
 		}
@@ -265,6 +262,12 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 		return err
 	}
 	if err := r.end(); err != nil {
+		if count == 0 && r.lines <= maxComplaintLines {
+			// Perhaps ls's "x: No such file or directory".
+			if merr := c.missingFolder(ctx, path, fmt.Errorf("%w: %w", errLsComplaint, err)); merr != nil && !errors.Is(merr, errLsComplaint) {
+				return merr
+			}
+		}
 		return err
 	}
 	if r.lines == 0 && opt.Confirm {
@@ -283,6 +286,38 @@ func (c *Conn) listFunc(ctx context.Context, path string, opt ListOptions, fn fu
 			return err
 		}
 	}
+	return nil
+}
+
+// listFlag returns the flag LIST takes to show names that start with "."
+// when hidden is set: "-a", unless the session found that the server takes
+// it for a path (see listWithFlag).
+func (c *Conn) listFlag(hidden bool) string {
+	if !hidden || c.Refused("LIST -a") {
+		return ""
+	}
+	return "-a"
+}
+
+// listWithFlag runs "LIST flag arg", passing each line to fn. Servers such
+// as Twisted and aioftp take "-a" for a path ("550 path does not
+// exists"): when the server refuses the command with a 5xx reply before
+// any line, "LIST arg" is tried, and if that works the session sends no
+// flag again (Refusals "LIST -a"). Such servers list every name anyway.
+func (c *Conn) listWithFlag(ctx context.Context, flag, arg string, fn func([]byte) error) error {
+	lines := 0
+	count := func(b []byte) error {
+		lines++
+		return fn(b)
+	}
+	err := c.eachLine(ctx, "LIST", strings.TrimSpace(flag+" "+arg), count)
+	if err == nil || flag == "" || lines > 0 || c.Err() != nil || ctx.Err() != nil || ReplyCode(err)/100 != 5 {
+		return err
+	}
+	if perr := c.eachLine(ctx, "LIST", arg, count); perr != nil {
+		return perr
+	}
+	c.refuse("LIST -a", err)
 	return nil
 }
 
@@ -414,7 +449,7 @@ func (c *Conn) listInside(ctx context.Context, dir, flag string, fn func([]byte)
 		}
 		return false, nil
 	}
-	lerr := c.eachLine(ctx, "LIST", flag, fn)
+	lerr := c.listWithFlag(ctx, flag, "", fn)
 	if err := c.Cwd(ctx, wd); err != nil {
 		return false, err
 	}

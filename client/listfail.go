@@ -14,7 +14,10 @@ import (
 //     NLST, either at once or after 150 and an empty data connection (in
 //     binary mode);
 //   - an empty listing that says it is incomplete, vsftpd's "226 Transfer
-//     done (but failed to open directory)".
+//     done (but failed to open directory)";
+//   - a listing of ls's complaint and nothing else, from the servers that
+//     run ls for LIST (inetutils ftpd, BSD ftpd): "x: No such file or
+//     directory", in the server's language (errLsComplaint).
 //
 // None of them is sure to mean that (450 can be transient, 550 can be a
 // refused permission), so the folder is checked with CheckDir: when it is
@@ -25,7 +28,7 @@ func (c *Conn) missingFolder(ctx context.Context, path string, err error) error 
 	}
 	switch code := ReplyCode(err); {
 	case code == 450, code == 550:
-	case errors.Is(err, ErrListingIncomplete):
+	case errors.Is(err, ErrListingIncomplete), errors.Is(err, errLsComplaint):
 	default:
 		return err
 	}
@@ -39,6 +42,14 @@ func (c *Conn) missingFolder(ctx context.Context, path string, err error) error 
 	}
 	return err
 }
+
+// errLsComplaint marks a listing none of whose few lines could be read:
+// what a server that runs ls sends for a path that is not there.
+var errLsComplaint = errors.New("a listing of unreadable lines alone")
+
+// maxComplaintLines is the most lines of a listing that may be ls's
+// complaint about a missing path (GNU ls may add a hint line).
+const maxComplaintLines = 2
 
 // mlsdRefused reads the failure err of an MLSD of dir that yielded no
 // line. A refusal of MLSD itself (500, 502; 501 and 504 for a folder that
