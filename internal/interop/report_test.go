@@ -185,7 +185,14 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("| Server | Passive | Active |")
 	w("|---|---|---|")
 	for _, kind := range kindsSorted() {
-		w("| %s | %s | %s |", kind, r.every[everyKey{kind, modes[0]}], r.every[everyKey{kind, modes[1]}])
+		cols := make([]string, len(modes))
+		for i, mode := range modes {
+			cols[i] = "not offered"
+			if offersMode(kind, mode) {
+				cols[i] = r.every[everyKey{kind, mode}].String()
+			}
+		}
+		w("| %s | %s |", kind, strings.Join(cols, " | "))
 	}
 	w("")
 	w("## Command line against vsftpd (IPv4)")

@@ -186,6 +186,9 @@ func (r *registry) complete() (bool, []string) {
 			}
 		}
 		for _, mode := range modes {
+			if !offersMode(kind, mode) {
+				continue
+			}
 			check(r.every[everyKey{kind, mode}], fmt.Sprintf("every %s/%s", kind, mode))
 		}
 	}
