@@ -393,9 +393,19 @@ func (c *Conn) Syst(ctx context.Context) (string, error) {
 	return reply.Msg(), nil
 }
 
-// Noop issues a NOOP command; it checks that the connection is alive.
+// Noop issues a NOOP command; it checks that the connection is alive. A
+// server that refuses NOOP (aioftp: 502) answered all the same: the
+// refusal is recorded (see Refusals), and from then on Noop asks PWD.
 func (c *Conn) Noop(ctx context.Context) error {
+	if c.Refused("NOOP") {
+		_, err := c.exchange(ctx, 257, "PWD", "")
+		return err
+	}
 	_, err := c.exchange(ctx, 2, "NOOP", "")
+	if err != nil && c.Err() == nil && refusalOf(err) == refusedCmd {
+		c.refuse("NOOP", err)
+		return nil
+	}
 	return err
 }
 

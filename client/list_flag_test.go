@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
@@ -88,5 +89,45 @@ func TestListLsComplaint(t *testing.T) {
 	var nf *NoFolderError
 	if err == nil || errors.As(err, &nf) || KindOf(err) != KindProtocol {
 		t.Errorf("ReadDirFunc(existing) = %v, want the unreadable listing", err)
+	}
+}
+
+// TestNoopRefused checks a server that refuses NOOP, as aioftp does: the
+// connection is alive all the same, NOOP is not asked again (PWD is),
+// and an aborted download resyncs with PWD instead of waiting for a 200
+// that never comes.
+func TestNoopRefused(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"NOOP"}})
+	writeFile(t, srv, "big", make([]byte, 8<<20))
+	c := dialLogin(t, srv)
+	for range 2 {
+		if err := c.Noop(testCtx(t)); err != nil {
+			t.Fatalf("Noop: %v", err)
+		}
+	}
+	r, err := c.Retr(testCtx(t), "big", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1024)
+	if _, err := r.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r.Close() // before the end: ABOR
+	if took := time.Since(start); took >= abortTimeout {
+		t.Errorf("the abort took %v: it waited for NOOP's 200", took)
+	}
+	if err := c.Noop(testCtx(t)); err != nil || c.Err() != nil {
+		t.Fatalf("after the abort: %v, %v", err, c.Err())
+	}
+	var got []string
+	for _, cmd := range srv.SessionCommands(1) {
+		if cmd == "NOOP" || cmd == "PWD" || cmd == "ABOR" {
+			got = append(got, cmd)
+		}
+	}
+	if want := []string{"NOOP", "PWD", "ABOR", "PWD", "PWD"}; !slices.Equal(got, want) {
+		t.Errorf("commands %q, want %q", got, want)
 	}
 }

@@ -256,7 +256,7 @@ func (t *transfer) untrusted(reply *ReplyError) bool {
 // abort stops a transfer with ABOR (RFC 959 section 4.1.3) and resyncs the
 // control connection: the server answers ABOR with 426 then 226 (or just
 // 226 or 225 when the transfer had ended), so it sends NOOP with ABOR and
-// reads replies until NOOP's 200. It returns the first negative (4yz or
+// reads replies until NOOP's 200 (PWD and its 257 where NOOP is refused). It returns the first negative (4yz or
 // 5yz) reply it read, attributed to cmd: the transfer's own final reply or
 // the answer to ABOR. When the resync fails, the connection is dropped and
 // abort returns why.
@@ -274,7 +274,13 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 		return nil, err
 	}
 	limit := time.Now().Add(min(abortTimeout, c.opts.idleTimeout))
-	_, _, werr := c.write(context.Background(), limit, "ABOR", "NOOP")
+	// The command whose reply ends the resync: NOOP's 200, or PWD's 257
+	// on a server that refused NOOP (aioftp).
+	sync, synced := "NOOP", 200
+	if c.Refused("NOOP") {
+		sync, synced = "PWD", 257
+	}
+	_, _, werr := c.write(context.Background(), limit, "ABOR", sync)
 	if data != nil && upload {
 		// Reset after ABOR is on its way: a server that reads ABOR
 		// only between transfers then sees a failed upload, never an
@@ -300,7 +306,7 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 			return first, c.Err()
 		case werr != nil:
 			// NOOP was not sent: its reply cannot come.
-		case reply.Code == 200:
+		case reply.Code == synced:
 			return first, nil
 		}
 	}
