@@ -17,7 +17,7 @@ import (
 // aioftp's TLS notes are those of its passive cells alone), and
 // leaving out one offered cell makes the run incomplete.
 func TestReportOffers(t *testing.T) {
-	r := &registry{cells: map[cellKey]*outcome{}, cross: map[crossKey]*outcome{}, cli: map[cliKey]*outcome{}}
+	r := &registry{cells: map[cellKey]*outcome{}, cross: map[crossKey]*outcome{}, cli: map[cliKey]*outcome{}, every: map[everyKey]*outcome{}}
 	pass := func() *outcome { return &outcome{state: passed} }
 	const note = "TLS 1.3, session reuse not required"
 	for _, kind := range realserver.Kinds {
@@ -38,6 +38,11 @@ func TestReportOffers(t *testing.T) {
 		for _, tls := range crossTLS {
 			if realserver.Supports(kind, realserver.Options{TLS: tls}) {
 				r.cross[crossKey{kind, tls}] = pass()
+			}
+		}
+		for _, mode := range modes {
+			if offersMode(kind, mode) {
+				r.every[everyKey{kind, mode}] = pass()
 			}
 		}
 	}
