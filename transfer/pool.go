@@ -81,6 +81,8 @@ type Pool struct {
 	retries atomic.Int64
 	stop    chan struct{}
 	done    chan struct{}
+
+	zone poolZone // the zone of the server's LIST times, learned once
 }
 
 // pooled is an idle connection.

@@ -2,10 +2,19 @@ package transfer
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 )
+
+// poolZone is what a pool's jobs learned of the zone of the server's
+// LIST times: asked once for all its connections.
+type poolZone struct {
+	mu    sync.Mutex
+	asked bool
+	loc   *time.Location // nil when asked and nothing was learned
+}
 
 // learnZone learns the zone of the server's LIST times (see
 // client.Conn.LearnListZone) from the first file of the remote tree t
@@ -13,7 +22,8 @@ import (
 // times of t's nodes into it, so that the plan compares true times. A
 // server that gave exact times (MLSD), offers no MDTM, or whose MDTM
 // disagrees with its listing leaves t as it is; the plan's comparisons at
-// the listing's precision and refine's MDTM still hold then.
+// the listing's precision and refine's MDTM still hold then. The pool
+// asks once, for all its jobs and connections.
 func (m *mirror) learnZone(ctx context.Context, t tree, remoteDir string) {
 	if !m.canMDTM {
 		return
@@ -28,15 +38,20 @@ func (m *mirror) learnZone(ctx context.Context, t tree, remoteDir string) {
 	if first == nil {
 		return
 	}
-	var loc *time.Location
-	m.pool.Do(ctx, "MDTM", func(c *client.Conn, _ int) error {
-		var err error
-		loc, err = c.LearnListZone(ctx, remoteJoin(remoteDir, first.rel), *first.listed)
-		if c.Err() != nil || ctx.Err() != nil {
-			return err // the connection failed: another one tries
-		}
-		return nil
-	})
+	z := &m.pool.zone
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if !z.asked {
+		m.pool.Do(ctx, "MDTM", func(c *client.Conn, _ int) error {
+			loc, err := c.LearnListZone(ctx, remoteJoin(remoteDir, first.rel), *first.listed)
+			if c.Err() != nil || ctx.Err() != nil {
+				return err // the connection failed: another one tries
+			}
+			z.asked, z.loc = true, loc
+			return nil
+		})
+	}
+	loc := z.loc
 	if loc == nil {
 		return
 	}
