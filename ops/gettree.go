@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -22,9 +23,9 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	if err != nil {
 		return err
 	}
-	filter := transfer.Filter{Include: o.Tree.Include, Exclude: o.Tree.Exclude}
-	if err := filter.Check(); err != nil {
-		return &UsageError{Err: err}
+	filter, err := o.Tree.filter(time.Now())
+	if err != nil {
+		return err
 	}
 	out := o.Output
 	into := out == "" || len(o.Addresses) > 1 || strings.HasSuffix(out, "/") ||

@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -65,6 +66,8 @@ type treeFlags struct {
 	// AllowEmptySource lets --delete empty the destination of an empty
 	// source.
 	AllowEmptySource bool
+	treeMore
+	mirrorMore
 }
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
@@ -72,10 +75,12 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
 	fl.StringArrayVarP(&t.Include, "include", "i", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
+	t.treeMore.add(fl)
 	if mirror {
 		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
 		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files left by an earlier run of the same files")
 		fl.BoolVar(&t.AllowEmptySource, "allow-empty-source", false, "let --delete empty the destination when the source folder is empty (otherwise asked on a terminal, refused in scripts)")
+		t.mirrorMore.add(fl)
 	}
 }
 
@@ -189,9 +194,12 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	if err := e.check(); err != nil {
 		return err
 	}
-	filter := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
-	if err := filter.Check(); err != nil {
-		return &UsageError{Err: err}
+	filter, err := t.filter(time.Now())
+	if err != nil {
+		return err
+	}
+	if err := t.mirrorMore.check(t); err != nil {
+		return err
 	}
 	site, err := f.Site(r)
 	if err != nil {
@@ -207,6 +215,8 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	}
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
+		SizeOnly: t.SizeOnly, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -216,7 +226,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
 			case a.Kind == transfer.Skip && ev.Err == nil:
-				rep.skip(map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir], a.Reason)
+				rep.skip(map[bool]string{true: remote, false: local}[(dir == transfer.Download) != a.InDest], a.Reason)
 			case ev.Err != nil:
 				rep.fail(remote, local, ev.Err)
 			case a.Kind == transfer.Delete && !t.DryRun:

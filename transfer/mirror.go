@@ -50,6 +50,24 @@ type MirrorOptions struct {
 	ConfirmEmptySource func(n int) bool
 	// Filter selects the paths handled.
 	Filter Filter
+	// SizeOnly compares files present on both sides by size alone
+	// (--size-only); OnlyMissing copies only the files the destination
+	// lacks (--only-missing); OnlyExisting only those it has, and makes
+	// no folder (--only-existing); Checksum compares files of the same
+	// size by their digests: the server's (HASH, XSHA256, XMD5 or XCRC),
+	// and the local file's hashed to match; a server that offers none
+	// fails the job with ErrNoChecksum before anything is changed.
+	SizeOnly, OnlyMissing, OnlyExisting, Checksum bool
+	// DeleteExcluded, with Delete, also deletes from the destination what
+	// the filter leaves out (see Filter); nothing else changes: what
+	// could not be listed and ferry's partial files are spared, and a
+	// source in which the filter keeps no file is an empty source.
+	DeleteExcluded bool
+	// MaxDelete, when positive, is the most destination paths the job
+	// deletes: the deletions past it (in plan order, and all after the
+	// first one refused) become skips, and so do the copies that wait for
+	// a deletion in their way.
+	MaxDelete int
 	// DryRun plans and changes nothing: Report.Plan says what would be
 	// done and why. Only listings (and MDTM where a time must be exact)
 	// are sent.
@@ -208,6 +226,10 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err
 	}
+	actions, refused := limitDeletes(actions, dst, opt.MaxDelete)
+	if refused > 0 {
+		m.note("--max-delete %d reached: %d deletion(s) not done", opt.MaxDelete, refused)
+	}
 	actions = m.refine(ctx, actions, keepsTimes)
 	rep.Plan = actions
 	if opt.DryRun {
@@ -356,7 +378,7 @@ func (m *mirror) guardEmptySource(src tree, actions []Action) error {
 	// Folders alone do not make a source: one that holds nothing but
 	// empty folders is as empty as one that lists nothing.
 	for _, n := range src {
-		if n.typ != client.EntryDir {
+		if n.typ != client.EntryDir && (!m.opt.DeleteExcluded || m.filter.keepsNode(n)) {
 			return nil
 		}
 	}

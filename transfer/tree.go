@@ -225,7 +225,7 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 				return nil
 			}
 			n := remoteNode(rel, &e)
-			if n.typ == client.EntryDir && m.filter.pruned(n.rel) {
+			if n.typ == client.EntryDir && m.prunes(n.rel, true) {
 				return nil
 			}
 			if err := budget.KeepPath(n.rel); err != nil {
@@ -283,7 +283,7 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 			n.typ = client.EntryLink
 		case d.IsDir():
 			n.typ = client.EntryDir
-			if m.filter.pruned(p) {
+			if m.prunes(p, false) {
 				return fs.SkipDir
 			}
 		case d.Type().IsRegular():
