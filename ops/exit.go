@@ -122,7 +122,7 @@ func ExitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &fe), errors.Is(err, ftpurl.ErrNotAddress), errors.Is(err, ftpurl.ErrControlChar):
 		return ExitUsage
-	case errors.As(err, &pe):
+	case errors.As(err, &pe), errors.Is(err, transfer.ErrMaxErrors):
 		return ExitPartial
 	case errors.Is(err, ErrNotConnected):
 		return ExitConnection

@@ -23,7 +23,7 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	if err != nil {
 		return err
 	}
-	filter, err := o.Tree.filter(time.Now())
+	filter, err := o.Tree.filter(f, time.Now())
 	if err != nil {
 		return err
 	}

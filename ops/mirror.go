@@ -194,7 +194,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	if err := e.check(); err != nil {
 		return err
 	}
-	filter, err := t.filter(time.Now())
+	filter, err := t.filter(f, time.Now())
 	if err != nil {
 		return err
 	}
@@ -202,6 +202,10 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 		return err
 	}
 	site, err := f.Site(r)
+	if err != nil {
+		return err
+	}
+	alog, err := openActionLog(f.local(t.Log), dir)
 	if err != nil {
 		return err
 	}
@@ -216,12 +220,13 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
 			a := ev.Action
 			remote, local := path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path))
+			alog.write(a, remote, local, ev.Result.Bytes, ev.Err, false)
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
@@ -238,6 +243,14 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 			}
 		}}
 	res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+	if t.DryRun {
+		for _, a := range res.Plan {
+			alog.write(a, path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path)), 0, nil, true)
+		}
+	}
+	if lerr := alog.close(); lerr != nil && err == nil {
+		err = lerr
+	}
 	rep.mu.Lock()
 	rep.unchanged, rep.skipped, rep.made, rep.gone, rep.retries = res.Unchanged, res.Skipped, res.Made, res.Deleted, res.Retries
 	rep.dryRun = t.DryRun

@@ -28,6 +28,9 @@ type treeMore struct {
 	ExcludeFrom  []string
 	IncludeFrom  []string
 	MaxDepth     int
+	NoEmptyDirs  bool
+	MaxErrors    int
+	Log          string
 }
 
 func (t *treeMore) add(fl *pflag.FlagSet) {
@@ -43,11 +46,21 @@ func (t *treeMore) add(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment)")
 	fl.StringArrayVar(&t.IncludeFrom, "include-from", nil, "read --include globs from `FILE`, one a line (# starts a comment)")
 	fl.IntVar(&t.MaxDepth, "max-depth", 0, "enter at most `N` folder levels (1: the files of the folder itself); 0 for no limit")
+	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
+	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
+	fl.StringVar(&t.Log, "log", "", "append one JSON line per action (what, why, bytes, result) to `FILE`")
 }
 
 // filter builds the job's filter from the tree flags, reading the
 // pattern files, at time now.
-func (t *treeFlags) filter(now time.Time) (transfer.Filter, error) {
+func (t *treeFlags) filter(f *Env, now time.Time) (transfer.Filter, error) {
+	if t.MaxErrors < 0 {
+		return transfer.Filter{}, usageErrorf("--max-errors must be 0 (no limit) or more, got %d", t.MaxErrors)
+	}
+	return t.buildFilter(f.local, now)
+}
+
+func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (transfer.Filter, error) {
 	f := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
 	if t.OnlyMissing && t.OnlyExisting {
 		return f, usageErrorf("--only-missing and --only-existing cannot go together: nothing would be copied")
@@ -56,14 +69,14 @@ func (t *treeFlags) filter(now time.Time) (transfer.Filter, error) {
 		return f, usageErrorf("--size-only and --only-newer cannot go together: --only-newer compares times")
 	}
 	for _, name := range t.ExcludeFrom {
-		p, err := readPatterns(name)
+		p, err := readPatterns(local(name))
 		if err != nil {
 			return f, err
 		}
 		f.Exclude = append(append([]string(nil), f.Exclude...), p...)
 	}
 	for _, name := range t.IncludeFrom {
-		p, err := readPatterns(name)
+		p, err := readPatterns(local(name))
 		if err != nil {
 			return f, err
 		}

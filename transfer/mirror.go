@@ -68,6 +68,13 @@ type MirrorOptions struct {
 	// first one refused) become skips, and so do the copies that wait for
 	// a deletion in their way.
 	MaxDelete int
+	// NoEmptyDirs makes no folder in the destination that no copy fills
+	// (folders the destination has are left as they are).
+	NoEmptyDirs bool
+	// MaxErrors, when positive, stops the job once that many actions
+	// have failed: no further action starts, those under way end, and
+	// Mirror returns an error that wraps ErrMaxErrors.
+	MaxErrors int
 	// DryRun plans and changes nothing: Report.Plan says what would be
 	// done and why. Only listings (and MDTM where a time must be exact)
 	// are sent.
@@ -231,6 +238,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		m.note("--max-delete %d reached: %d deletion(s) not done", opt.MaxDelete, refused)
 	}
 	actions = m.refine(ctx, actions, keepsTimes)
+	if opt.NoEmptyDirs {
+		actions = dropEmptyDirs(actions)
+	}
 	rep.Plan = actions
 	if opt.DryRun {
 		for _, a := range actions {
@@ -258,7 +268,10 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 	}
 	setTotals(opt.Progress, files, bytes)
-	return rep, m.run(ctx, actions, dst)
+	if err := m.run(ctx, actions, dst); err != nil {
+		return rep, err
+	}
+	return rep, m.stopErr(len(actions))
 }
 
 // openLocal opens the local tree's root. For a download, a missing

@@ -89,6 +89,9 @@ func (m *mirror) byLevel(ctx context.Context, actions []Action, deepFirst bool, 
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(m.workers())
 		for _, a := range levels[d] {
+			if m.stopped() {
+				break
+			}
 			g.Go(func() error {
 				err := do(gctx, a)
 				m.count(a, err)
@@ -112,6 +115,9 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 	g.Go(func() error {
 		defer close(work)
 		for _, a := range copies {
+			if m.stopped() {
+				return nil
+			}
 			select {
 			case work <- a:
 			case <-gctx.Done():
@@ -123,6 +129,9 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 	for range m.workers() {
 		g.Go(func() error {
 			for a := range work {
+				if m.stopped() {
+					continue // MaxErrors: taken, not started
+				}
 				res, err := m.copyFile(gctx, a, taken)
 				m.count(a, err)
 				if err == nil {
