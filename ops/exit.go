@@ -141,7 +141,10 @@ func ExitCode(err error) int {
 	case client.KindProtocol:
 		return ExitFailure
 	}
-	if client.ReplyCode(err) != 0 || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) {
+	// A server without digest commands cannot do what --checksum asks:
+	// the server's failing, as a refused command is, not the command
+	// line's, which another server would take.
+	if client.ReplyCode(err) != 0 || errors.Is(err, transfer.ErrNoChecksum) || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) {
 		return ExitRemote
 	}
 	if errors.Is(err, client.ErrBadArgument) {

@@ -219,7 +219,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	}
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
-		SizeOnly: t.SizeOnly, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
+		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
 		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },

@@ -17,6 +17,7 @@ import (
 // that choose what counts as changed and which paths are handled.
 type treeMore struct {
 	SizeOnly     bool
+	Checksum     bool
 	OnlyMissing  bool
 	OnlyExisting bool
 	NewerThan    string
@@ -35,6 +36,7 @@ type treeMore struct {
 
 func (t *treeMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&t.SizeOnly, "size-only", false, "compare files by size alone, ignoring their times")
+	fl.BoolVar(&t.Checksum, "checksum", false, "compare files of the same size by digest: the server's (HASH, XSHA256, XMD5 or XCRC) against the local file's; a server with none fails (exit 5)")
 	fl.BoolVar(&t.OnlyMissing, "only-missing", false, "copy only files the destination lacks; leave the ones it has as they are")
 	fl.BoolVar(&t.OnlyExisting, "only-existing", false, "update only files the destination has; copy no new file and make no folder")
 	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00), or an age such as 7d, 12h, 30m")
@@ -64,6 +66,9 @@ func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (trans
 	f := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
 	if t.OnlyMissing && t.OnlyExisting {
 		return f, usageErrorf("--only-missing and --only-existing cannot go together: nothing would be copied")
+	}
+	if t.Checksum && (t.SizeOnly || t.OnlyNewer) {
+		return f, usageErrorf("--checksum cannot go with --size-only or --only-newer: it compares sizes and digests")
 	}
 	if t.SizeOnly && t.OnlyNewer {
 		return f, usageErrorf("--size-only and --only-newer cannot go together: --only-newer compares times")

@@ -237,6 +237,11 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if refused > 0 {
 		m.note("--max-delete %d reached: %d deletion(s) not done", opt.MaxDelete, refused)
 	}
+	if opt.Checksum {
+		if actions, err = m.compareDigests(ctx, actions); err != nil {
+			return rep, err
+		}
+	}
 	actions = m.refine(ctx, actions, keepsTimes)
 	if opt.NoEmptyDirs {
 		actions = dropEmptyDirs(actions)

@@ -29,7 +29,7 @@ func TestMirrorMaxErrors(t *testing.T) {
 	}
 	dst := t.TempDir()
 	testsupport.WriteFile(t, filepath.Join(dst, "stale"), "not in source")
-	p := testPool(t, srv, PoolOptions{Size: 1, Retries: -1})
+	p := testPool(t, srv, PoolOptions{Size: 1, Retries: 0})
 	rep, err := p.Mirror(testCtx(t), "src", dst, MirrorOptions{Update: UpdateChanged, Delete: true, MaxErrors: 2})
 	if !errors.Is(err, ErrMaxErrors) || rep.Failed != 2 || rep.Copied != 0 || rep.Deleted != 0 {
 		t.Fatalf("Mirror = %+v, %v", rep, err)
