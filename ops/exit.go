@@ -120,7 +120,7 @@ func ExitCode(err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
-	case errors.As(err, &fe), errors.Is(err, ftpurl.ErrNotAddress), errors.Is(err, ftpurl.ErrControlChar):
+	case errors.As(err, &fe), errors.Is(err, transfer.ErrBackupInside), errors.Is(err, ftpurl.ErrNotAddress), errors.Is(err, ftpurl.ErrControlChar):
 		return ExitUsage
 	case errors.As(err, &pe), errors.Is(err, transfer.ErrMaxErrors):
 		return ExitPartial

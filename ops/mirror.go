@@ -205,6 +205,10 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	if err != nil {
 		return err
 	}
+	backup, err := t.backupDir(f, r, dir)
+	if err != nil {
+		return err
+	}
 	alog, err := openActionLog(f.local(t.Log), dir)
 	if err != nil {
 		return err
@@ -220,7 +224,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -239,7 +243,11 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 				rep.mu.Lock()
 				rep.deleted = append(rep.deleted, p)
 				rep.mu.Unlock()
-				f.Status("deleted %s", client.Sanitize(p))
+				if backup != "" {
+					f.Status("moved %s into %s", client.Sanitize(p), client.Sanitize(backup))
+				} else {
+					f.Status("deleted %s", client.Sanitize(p))
+				}
 			}
 		}}
 	res, err := p.Mirror(ctx, remoteDir, localDir, opt)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -194,10 +195,12 @@ func parseWhen(flag, s string, now time.Time) (time.Time, error) {
 type mirrorMore struct {
 	DeleteExcluded bool
 	MaxDelete      int
+	BackupDir      string
 }
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
+	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
 	fl.IntVar(&m.MaxDelete, "max-delete", 0, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 for no limit")
 }
 
@@ -210,4 +213,27 @@ func (m *mirrorMore) check(t *treeFlags) error {
 		return usageErrorf("--max-delete must be at least 1 (0: no limit), got %d", m.MaxDelete)
 	}
 	return nil
+}
+
+// backupDir returns the --backup-dir of a job on the destination's side:
+// a local path for a download; for an upload a remote path, resolved as
+// other remote paths are (in the shell, from the current folder; on the
+// command line, from the login folder, or a URL of the same server).
+func (m *mirrorMore) backupDir(f *Env, r Remote, dir transfer.Direction) (string, error) {
+	switch {
+	case m.BackupDir == "":
+		return "", nil
+	case dir == transfer.Download:
+		return f.local(m.BackupDir), nil
+	case !f.Shared && !ftpurl.IsRemote(m.BackupDir):
+		return m.BackupDir, nil
+	}
+	b, err := f.Resolve(m.BackupDir)
+	if err != nil {
+		return "", err
+	}
+	if b.key() != r.key() {
+		return "", usageErrorf("--backup-dir must be on the destination's server")
+	}
+	return b.Path(), nil
 }

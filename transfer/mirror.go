@@ -68,6 +68,14 @@ type MirrorOptions struct {
 	// first one refused) become skips, and so do the copies that wait for
 	// a deletion in their way.
 	MaxDelete int
+	// BackupDir, when set, is a folder on the destination's side (local
+	// for a download, remote for an upload) into which the destination's
+	// files that would be replaced or deleted are moved first, at their
+	// paths relative to the tree (a folder in the way is moved whole). A
+	// move that fails stops that replacement or deletion; an earlier
+	// backup of the same path is replaced. It must not overlap the
+	// destination (ErrBackupInside).
+	BackupDir string
 	// NoEmptyDirs makes no folder in the destination that no copy fills
 	// (folders the destination has are left as they are).
 	NoEmptyDirs bool
@@ -178,6 +186,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := opt.Filter.Check(); err != nil {
 		return rep, err
 	}
+	if err := checkBackupDir(&opt, remoteDir, localDir); err != nil {
+		return rep, err
+	}
 	opt.Notify = NotifyOnce(opt.Notify) // the same warning for every file is said once
 	m := &mirror{pool: p, opt: opt, filter: opt.Filter, remoteDir: remoteDir, rep: rep}
 	retries0 := p.Retries()
@@ -243,6 +254,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 	}
 	actions = m.refine(ctx, actions, keepsTimes)
+	if opt.BackupDir != "" {
+		markBackups(actions)
+	}
 	if opt.NoEmptyDirs {
 		actions = dropEmptyDirs(actions)
 	}

@@ -38,7 +38,12 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 		before, after = m.spareLinks(ctx, before), m.spareLinks(ctx, after)
 	}
 	for _, a := range before {
-		err := m.removeTree(ctx, a, dst)
+		var err error
+		if m.opt.BackupDir != "" {
+			err = m.backup(ctx, a.Path)
+		} else {
+			err = m.removeTree(ctx, a, dst)
+		}
 		m.count(a, err)
 		m.event(Event{Action: a, Err: err})
 	}
@@ -157,6 +162,12 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 		return Result{Size: -1}, err
 	}
 	remote := remoteJoin(m.remoteDir, a.Path)
+	if m.opt.BackupDir != "" && a.dst != nil {
+		if err := m.backup(ctx, a.Path); err != nil {
+			return Result{Size: -1}, err
+		}
+		a.dst = nil
+	}
 	if m.opt.Direction == Upload {
 		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
 		if err != nil {
@@ -201,6 +212,9 @@ func (m *mirror) makeDir(ctx context.Context, a Action) error {
 // remove deletes one path of the destination: a file or link, or a folder
 // that its own deletions emptied.
 func (m *mirror) remove(ctx context.Context, a Action) error {
+	if m.opt.BackupDir != "" && !a.Dir {
+		return m.backup(ctx, a.Path)
+	}
 	if m.opt.Direction == Download {
 		rel, err := localRel(a.Path)
 		if err != nil {
