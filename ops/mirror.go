@@ -224,7 +224,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -234,6 +234,13 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
+			case a.Kind == transfer.RemoveSource:
+				src := map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir]
+				if ev.Err != nil {
+					rep.fail(remote, local, fmt.Errorf("source kept: %w", ev.Err))
+				} else {
+					f.Status("removed source %s", client.Sanitize(src))
+				}
 			case a.Kind == transfer.Skip && ev.Err == nil:
 				rep.skip(map[bool]string{true: remote, false: local}[(dir == transfer.Download) != a.InDest], a.Reason)
 			case ev.Err != nil:
@@ -261,6 +268,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	}
 	rep.mu.Lock()
 	rep.unchanged, rep.skipped, rep.made, rep.gone, rep.retries = res.Unchanged, res.Skipped, res.Made, res.Deleted, res.Retries
+	rep.sourcesRemoved = res.SourcesRemoved
 	rep.dryRun = t.DryRun
 	rep.mu.Unlock()
 	if err != nil {

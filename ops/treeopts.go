@@ -196,11 +196,13 @@ type mirrorMore struct {
 	DeleteExcluded bool
 	MaxDelete      int
 	BackupDir      string
+	RemoveSource   bool
 }
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
 	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
+	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
 	fl.IntVar(&m.MaxDelete, "max-delete", 0, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 for no limit")
 }
 

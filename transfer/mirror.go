@@ -76,6 +76,12 @@ type MirrorOptions struct {
 	// backup of the same path is replaced. It must not overlap the
 	// destination (ErrBackupInside).
 	BackupDir string
+	// RemoveSource deletes each source file that the job copies once its
+	// copy is shown complete: the sizes match (and the digests, with
+	// Verify), and an uploaded file did not change meanwhile. Files the
+	// destination had already are kept, and so are all folders. A
+	// failure to show it keeps the file and counts as a failure.
+	RemoveSource bool
 	// NoEmptyDirs makes no folder in the destination that no copy fills
 	// (folders the destination has are left as they are).
 	NoEmptyDirs bool
@@ -124,6 +130,9 @@ type Report struct {
 	// Failed counts failed actions and paths that could not be handled
 	// (refused names, folders that cannot be listed).
 	Copied, Made, Deleted, Unchanged, Skipped, Failed int
+	// SourcesRemoved counts the source files deleted after their copy
+	// (MirrorOptions.RemoveSource).
+	SourcesRemoved int
 	// Bytes is what the copies moved.
 	Bytes int64
 	// Retries counts retries of transfers, listings and other commands.
@@ -387,6 +396,8 @@ func (m *mirror) count(a Action, err error) {
 		m.rep.Skipped++
 	case a.Kind == Keep:
 		m.rep.Unchanged++
+	case a.Kind == RemoveSource:
+		m.rep.SourcesRemoved++
 	}
 }
 

@@ -29,6 +29,10 @@ const (
 	// destination and found unchanged (or kept by --only-newer); Reason
 	// says on what grounds.
 	Keep
+	// RemoveSource deletes a source file after its copy was shown
+	// complete (MirrorOptions.RemoveSource). It is not planned: it is
+	// told to OnEvent as it happens.
+	RemoveSource
 )
 
 // Action is one step of a job's plan.
@@ -70,6 +74,8 @@ func (a Action) Verb(dir Direction) string {
 		return "delete"
 	case Keep:
 		return "keep"
+	case RemoveSource:
+		return "remove-source"
 	}
 	return "skip"
 }

@@ -145,6 +145,12 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 					m.mu.Unlock()
 				}
 				m.event(Event{Action: a, Result: res, Err: err})
+				if err == nil && m.opt.RemoveSource {
+					ra := Action{Kind: RemoveSource, Path: a.Path, Size: a.Size, Reason: "copied (--remove-source-files)"}
+					rerr := m.removeSource(gctx, a, res)
+					m.count(ra, rerr)
+					m.event(Event{Action: ra, Err: rerr})
+				}
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
