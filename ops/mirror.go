@@ -257,7 +257,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 				}
 			}
 		}}
-	res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+	res, err := loopMirror(ctx, f, p, t, remoteDir, localDir, opt)
 	if t.DryRun {
 		for _, a := range res.Plan {
 			alog.write(a, path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path)), 0, nil, true)

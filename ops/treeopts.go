@@ -2,6 +2,8 @@ package ops
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -36,10 +38,25 @@ type treeMore struct {
 }
 
 func (t *treeMore) add(fl *pflag.FlagSet) {
-	fl.BoolVar(&t.SizeOnly, "size-only", false, "compare files by size alone, ignoring their times")
-	fl.BoolVar(&t.Checksum, "checksum", false, "compare files of the same size by digest: the server's (HASH, XSHA256, XMD5 or XCRC) against the local file's; a server with none fails (exit 5)")
+	t.addCompare(fl)
 	fl.BoolVar(&t.OnlyMissing, "only-missing", false, "copy only files the destination lacks; leave the ones it has as they are")
 	fl.BoolVar(&t.OnlyExisting, "only-existing", false, "update only files the destination has; copy no new file and make no folder")
+	t.addFilters(fl)
+	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
+	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
+	fl.StringVar(&t.Log, "log", "", "append one JSON line per action (what, why, bytes, result) to `FILE`")
+}
+
+// addCompare defines the flags that say what counts as changed, which
+// check shares.
+func (t *treeMore) addCompare(fl *pflag.FlagSet) {
+	fl.BoolVar(&t.SizeOnly, "size-only", false, "compare files by size alone, ignoring their times")
+	fl.BoolVar(&t.Checksum, "checksum", false, "compare files of the same size by digest: the server's (HASH, XSHA256, XMD5 or XCRC) against the local file's; a server with none fails (exit 5)")
+}
+
+// addFilters defines the filters beyond --exclude and --include, which
+// check shares.
+func (t *treeMore) addFilters(fl *pflag.FlagSet) {
 	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00), or an age such as 7d, 12h, 30m")
 	fl.StringVar(&t.OlderThan, "older-than", "", "handle only files modified before `WHEN` (as --newer-than)")
 	fl.StringVar(&t.MinSize, "min-size", "", "handle only files of at least `SIZE` bytes; K, M, G suffixes are powers of 1024")
@@ -49,9 +66,6 @@ func (t *treeMore) add(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment)")
 	fl.StringArrayVar(&t.IncludeFrom, "include-from", nil, "read --include globs from `FILE`, one a line (# starts a comment)")
 	fl.IntVar(&t.MaxDepth, "max-depth", 0, "enter at most `N` folder levels (1: the files of the folder itself); 0 for no limit")
-	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
-	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
-	fl.StringVar(&t.Log, "log", "", "append one JSON line per action (what, why, bytes, result) to `FILE`")
 }
 
 // filter builds the job's filter from the tree flags, reading the
@@ -197,12 +211,14 @@ type mirrorMore struct {
 	MaxDelete      int
 	BackupDir      string
 	RemoveSource   bool
+	Loop           bool
 }
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
 	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
 	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
+	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))
 	fl.IntVar(&m.MaxDelete, "max-delete", 0, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 for no limit")
 }
 
@@ -238,4 +254,50 @@ func (m *mirrorMore) backupDir(f *Env, r Remote, dir transfer.Direction) (string
 		return "", usageErrorf("--backup-dir must be on the destination's server")
 	}
 	return b.Path(), nil
+}
+
+// maxLoopPasses bounds the passes of mirror --loop: a source that changes
+// faster than it is copied would otherwise keep it running for ever.
+const maxLoopPasses = 10
+
+// ErrLoopBound reports a mirror --loop whose last pass still changed the
+// destination.
+var ErrLoopBound = fmt.Errorf("--loop: the destination still changed after %d passes (is the source changing all the time?)", maxLoopPasses)
+
+// loopMirror runs the mirror once, or with --loop again until a pass
+// changes nothing, fails, or maxLoopPasses have run. The report is the
+// last pass's, with the copies, folders, deletions and removals of all
+// passes summed.
+func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, remoteDir, localDir string, opt transfer.MirrorOptions) (*transfer.Report, error) {
+	var sum transfer.Report
+	for pass := 1; ; pass++ {
+		res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+		sum.Copied += res.Copied
+		sum.Made += res.Made
+		sum.Deleted += res.Deleted
+		sum.SourcesRemoved += res.SourcesRemoved
+		sum.Bytes += res.Bytes
+		sum.Retries += res.Retries
+		sum.Duration += res.Duration
+		res.Copied, res.Made, res.Deleted, res.SourcesRemoved = sum.Copied, sum.Made, sum.Deleted, sum.SourcesRemoved
+		res.Bytes, res.Retries, res.Duration = sum.Bytes, sum.Retries, sum.Duration
+		changed := res.Plan != nil && changes(res.Plan)
+		if err != nil || !t.Loop || opt.DryRun || res.Failed > 0 || !changed {
+			return res, err
+		}
+		if pass == maxLoopPasses {
+			return res, ErrLoopBound
+		}
+		f.Status("--loop: pass %d changed the destination; running again", pass)
+	}
+}
+
+// changes reports whether a plan changes the destination.
+func changes(plan []transfer.Action) bool {
+	for _, a := range plan {
+		if a.Kind != transfer.Keep && a.Kind != transfer.Skip {
+			return true
+		}
+	}
+	return false
 }
