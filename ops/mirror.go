@@ -224,7 +224,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, MaxErrors: t.MaxErrors,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {

@@ -82,6 +82,12 @@ type MirrorOptions struct {
 	// destination had already are kept, and so are all folders. A
 	// failure to show it keeps the file and counts as a failure.
 	RemoveSource bool
+	// Perms gives each copied file the source's permission bits (rwx for
+	// user, group and others; never set-id or sticky bits): with SITE
+	// CHMOD on upload, from the listing's mode on download (a listing
+	// without modes leaves the local default). A failure counts as a
+	// failure of the file, which stays copied.
+	Perms bool
 	// NoEmptyDirs makes no folder in the destination that no copy fills
 	// (folders the destination has are left as they are).
 	NoEmptyDirs bool

@@ -145,6 +145,11 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 					m.mu.Unlock()
 				}
 				m.event(Event{Action: a, Result: res, Err: err})
+				if err == nil && m.opt.Perms {
+					if perr := m.copyPerms(gctx, a); perr != nil {
+						m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+					}
+				}
 				if err == nil && m.opt.RemoveSource {
 					ra := Action{Kind: RemoveSource, Path: a.Path, Size: a.Size, Reason: "copied (--remove-source-files)"}
 					rerr := m.removeSource(gctx, a, res)
