@@ -229,6 +229,11 @@ func (m *mirrorMore) check(t *treeFlags) error {
 	if m.DeleteExcluded && !t.Delete {
 		return usageErrorf("--delete-excluded needs --delete")
 	}
+	if m.RemoveSource && t.Delete {
+		// The moved files are gone from the source: the next run, or
+		// the next --loop pass, would delete their copies.
+		return usageErrorf("--remove-source-files cannot go with --delete: a later run would delete the files it moved")
+	}
 	if m.MaxDelete < 0 {
 		return usageErrorf("--max-delete must be at least 1 (0: no limit), got %d", m.MaxDelete)
 	}

@@ -201,6 +201,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := opt.Filter.Check(); err != nil {
 		return rep, err
 	}
+	if opt.RemoveSource && opt.Delete {
+		return rep, ErrMoveDelete
+	}
 	if err := checkBackupDir(&opt, remoteDir, localDir); err != nil {
 		return rep, err
 	}

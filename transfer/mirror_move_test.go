@@ -107,3 +107,18 @@ func TestMirrorRemoveSourceKeeps(t *testing.T) {
 		t.Errorf("local holds %q", f)
 	}
 }
+
+// RemoveSource and Delete together are refused before anything is done:
+// the next run would delete the copies of the moved files.
+func TestMirrorRemoveSourceRefusesDelete(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{})
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/a.txt"), "a")
+	p := testPool(t, srv, PoolOptions{Size: 1})
+	rep, err := p.Mirror(testCtx(t), "src", t.TempDir(), MirrorOptions{Update: UpdateChanged, RemoveSource: true, Delete: true})
+	if !errors.Is(err, ErrMoveDelete) || rep.Copied != 0 {
+		t.Fatalf("Mirror = %+v, %v", rep, err)
+	}
+	if got := testsupport.ReadFile(filepath.Join(srv.Root(), "src/a.txt")); got != "a" {
+		t.Errorf("a.txt = %q", got)
+	}
+}

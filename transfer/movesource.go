@@ -12,6 +12,11 @@ import (
 // keeps because its copy could not be shown complete.
 var ErrNotVerified = errors.New("source file kept")
 
+// ErrMoveDelete reports a job asked both to delete what the source lacks
+// and to remove the source files it copies: a later run would delete the
+// copies of the files it moved.
+var ErrMoveDelete = errors.New("RemoveSource cannot go with Delete: a later run would delete the files it moved")
+
 // removeSource deletes the source file of a copy that has just ended
 // well (MirrorOptions.RemoveSource), once the copy is shown complete:
 // the destination's file has the size the copy moved, and the source's
