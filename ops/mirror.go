@@ -110,6 +110,21 @@ would empty the destination, mirror asks on a terminal and refuses in a
 script (exit 1), unless --allow-empty-source says it is meant. Trees are
 entered at most 64 folder levels deep.
 
+What counts as changed: --size-only compares sizes alone; --checksum
+compares files of the same size by the server's digest (HASH, XSHA256, XMD5
+or XCRC) against the local file's, and fails (exit 5) on a server with none;
+--only-missing copies only what the destination lacks, --only-existing only
+what it has (making no folder). More filters: --exclude-rx and --include-rx
+(Go regular expressions on the relative path, folders with a trailing /),
+--exclude-from and --include-from (one glob a line, # comments), ** in globs
+(any number of folders), --min-size and --max-size, --newer-than and
+--older-than (a date, a date and time, or an age such as 7d; files whose
+size or time is not known are left out), --max-depth, --no-empty-dirs.
+--perms copies rwx bits (SITE CHMOD on upload, the listing's mode on
+download). --max-errors N starts nothing more after N failures (exit 8).
+--log FILE appends one JSON line per action. With --dry-run --json the
+whole plan is printed, each action with its reason.
+
 Transient failures (a lost connection, a timeout, a 4xx reply such as 425)
 are retried with backoff and resumed, 5 times unless --retries says otherwise
 (--retries 0: never); the command goes on with the others and exits 8 when
@@ -139,13 +154,26 @@ or time) copied again, unchanged ones skipped, and with --delete what the
 source lacks is deleted. Folders are listed and files copied over --parallel
 connections at once.
 
+Safety nets: --delete-excluded also deletes what the filters leave out (a
+filter that keeps no source file counts as an empty source); --max-delete N
+deletes at most N paths, then skips the rest and exits 8 naming them;
+--backup-dir DIR moves each file that would be replaced or deleted into DIR
+first, on the destination's side (a local folder, or a remote one for -R),
+and a failed move stops that replacement; --remove-source-files deletes each
+copied source file once its copy is shown complete (size; digest with
+--verify), never a folder, and not with --delete. --loop runs again until a
+pass changes nothing, at most 10 passes (then exit 1).
+
 ` + treeHelp,
 	Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
   ferry mirror --delete --parallel 8 ftp://example.org/site ./site
   ferry mirror -R --only-newer ./site ftp://user@example.org/www
   ferry mirror --exclude '*.tmp' --exclude cache ftp://example.org/data ./data
   ferry mirror --dry-run --delete ftp://example.org/pub ./pub
-  ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos`,
+  ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos
+  ferry mirror --delete --max-delete 100 --backup-dir ./attic ftp://example.org/pub ./pub
+  ferry mirror --include 'logs/**/*.gz' --newer-than 7d ftp://example.org/ ./recent
+  ferry mirror -R --remove-source-files ./outbox ftp://example.org/inbox`,
 }
 
 // AddFlags defines mirror's flags.
