@@ -270,3 +270,29 @@ func TestMirrorCompareModes(t *testing.T) {
 		}
 	}
 }
+
+// DeleteExcluded keeps the guards of Delete: nothing at or below a source
+// folder that could not be listed is deleted, excluded or not.
+func TestMirrorDeleteExcludedSparesUnlisted(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "MLSD" && c.Arg == "src/locked" {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/a.txt"), "a")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/locked/b.txt"), "b")
+	dst := t.TempDir()
+	for _, f := range []string{"a.txt", "locked/b.txt", "locked/c.gz", "gone.gz"} {
+		testsupport.WriteFile(t, filepath.Join(dst, f), "local")
+	}
+	p := testPool(t, srv, PoolOptions{Size: 2})
+	opt := MirrorOptions{Update: UpdateChanged, Delete: true, DeleteExcluded: true, Filter: Filter{Exclude: []string{"*.gz"}}}
+	rep, err := p.Mirror(testCtx(t), "src", dst, opt)
+	if err != nil || rep.Failed != 1 || rep.Deleted != 1 {
+		t.Fatalf("Mirror = %+v, %v", rep, err)
+	}
+	if f := files(testsupport.Tree(t, dst)); !slices.Equal(f, []string{"a.txt", "locked/b.txt", "locked/c.gz"}) {
+		t.Errorf("destination holds %q", f)
+	}
+}
