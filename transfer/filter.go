@@ -147,3 +147,14 @@ func (m *mirror) prunes(rel string, remote bool) bool {
 	}
 	return m.filter.pruned(rel)
 }
+
+// KeepsFile reports whether the filter keeps the listed file e as a
+// file named name at a tree's root (what a pattern matched for get -r).
+func (f Filter) KeepsFile(name string, e client.Entry) bool {
+	e.Name = name
+	return f.keepsNode(remoteNode("", &e))
+}
+
+// Prunes reports whether the filter leaves out the folder name at a
+// tree's root.
+func (f Filter) Prunes(name string) bool { return f.pruned(name) }
