@@ -96,8 +96,8 @@ type MirrorOptions struct {
 	// Mirror returns an error that wraps ErrMaxErrors.
 	MaxErrors int
 	// DryRun plans and changes nothing: Report.Plan says what would be
-	// done and why. Only listings (and MDTM where a time must be exact)
-	// are sent.
+	// done and why. Only listings (and MDTM where a time must be exact,
+	// digest commands with Checksum) are sent.
 	DryRun bool
 	// Resume continues the partial files an earlier run left (see
 	// GetOptions.Resume and PutOptions.Resume).
@@ -180,7 +180,9 @@ type mirror struct {
 //     following symbolic links.
 //  2. The trees are compared into a plan (see MirrorOptions.Update); when a
 //     copy rests on a LIST time, known only to the minute or day and in
-//     an unknown zone, MDTM gives the exact time first, where offered.
+//     an unknown zone, MDTM gives the exact time first, where offered;
+//     with Checksum, digests settle the files of the same size; MaxDelete
+//     trims the deletions.
 //  3. Unless DryRun, the plan runs: deletions in the way, folders (in
 //     parallel, level by level), copies (by the pool's workers, each
 //     retried and resumed), deletions of what the source lacks
