@@ -3,6 +3,8 @@ package ops
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,10 +38,17 @@ type logLine struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// openActionLog opens name for appending, or returns nil for "".
-func openActionLog(name string, dir transfer.Direction) (*actionLog, error) {
+// openActionLog opens name for appending, or returns nil for "". The
+// log must lie outside the local tree localDir: a mirror would copy it
+// while it grows, or delete it with --delete.
+func openActionLog(name, localDir string, dir transfer.Direction) (*actionLog, error) {
 	if name == "" {
 		return nil, nil
+	}
+	if a, err := filepath.Abs(name); err == nil {
+		if b, err := filepath.Abs(localDir); err == nil && strings.HasPrefix(a, strings.TrimSuffix(b, string(filepath.Separator))+string(filepath.Separator)) {
+			return nil, usageErrorf("--log %s lies inside the local folder %s: the job would copy or delete it", name, localDir)
+		}
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {

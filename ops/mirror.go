@@ -237,7 +237,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	if err != nil {
 		return err
 	}
-	alog, err := openActionLog(f.local(t.Log), dir)
+	alog, err := openActionLog(f.local(t.Log), localDir, dir)
 	if err != nil {
 		return err
 	}
