@@ -65,6 +65,6 @@ func (c *Command) String() string { return fmt.Sprint(c.Name) }
 
 // Commands are the operations, in the order help lists them.
 var Commands = []Command{
-	lsCommand, getCommand, putCommand, mirrorCommand, catCommand, statCommand,
+	lsCommand, getCommand, putCommand, mirrorCommand, checkCommand, catCommand, statCommand,
 	mkdirCommand, rmCommand, rmdirCommand, mvCommand, chmodCommand, quoteCommand,
 }

@@ -120,9 +120,9 @@ func ExitCode(err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
-	case errors.As(err, &fe), errors.Is(err, ftpurl.ErrNotAddress), errors.Is(err, ftpurl.ErrControlChar):
+	case errors.As(err, &fe), errors.Is(err, transfer.ErrBackupInside), errors.Is(err, ftpurl.ErrNotAddress), errors.Is(err, ftpurl.ErrControlChar):
 		return ExitUsage
-	case errors.As(err, &pe):
+	case errors.As(err, &pe), errors.Is(err, transfer.ErrMaxErrors):
 		return ExitPartial
 	case errors.Is(err, ErrNotConnected):
 		return ExitConnection
@@ -141,7 +141,10 @@ func ExitCode(err error) int {
 	case client.KindProtocol:
 		return ExitFailure
 	}
-	if client.ReplyCode(err) != 0 || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) ||
+	// A server without digest commands cannot do what --checksum asks:
+	// the server's failing, as a refused command is, not the command
+	// line's, which another server would take.
+	if client.ReplyCode(err) != 0 || errors.Is(err, transfer.ErrNoChecksum) || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) ||
 		errors.Is(err, client.ErrNotInCharset) {
 		return ExitRemote
 	}

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/transfer"
@@ -22,9 +23,9 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	if err != nil {
 		return err
 	}
-	filter := transfer.Filter{Include: o.Tree.Include, Exclude: o.Tree.Exclude}
-	if err := filter.Check(); err != nil {
-		return &UsageError{Err: err}
+	filter, err := o.Tree.filter(f, time.Now())
+	if err != nil {
+		return err
 	}
 	out := o.Output
 	into := out == "" || len(o.Addresses) > 1 || strings.HasSuffix(out, "/") ||
@@ -62,11 +63,11 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 			name := path.Base(it.path)
 			switch {
 			case it.isDir():
-				if !it.matched || !matchAnyName(filter.Exclude, name) {
+				if !it.matched || !filter.Prunes(name) {
 					trees = append(trees, it)
 				}
 			case it.entry.Type == client.EntryFile:
-				if !it.matched || keepsName(filter, name) {
+				if !it.matched || filter.KeepsFile(name, *it.entry) {
 					files = append(files, it)
 				}
 			default:
@@ -190,25 +191,6 @@ func combine(errs []error, units int) error {
 func onlySkips(err error) bool {
 	var pe *PartialError
 	return errors.As(err, &pe) && pe.Failed == 0
-}
-
-// keepsName reports whether a tree job's filter keeps a file of that
-// name at the top of the tree.
-func keepsName(f transfer.Filter, name string) bool {
-	if matchAnyName(f.Exclude, name) {
-		return false
-	}
-	return len(f.Include) == 0 || matchAnyName(f.Include, name)
-}
-
-// matchAnyName reports whether name matches one of the globs.
-func matchAnyName(globs []string, name string) bool {
-	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // isRemoteFile reports whether the server gives the item's path a size: it is a

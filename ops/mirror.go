@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -65,6 +66,8 @@ type treeFlags struct {
 	// AllowEmptySource lets --delete empty the destination of an empty
 	// source.
 	AllowEmptySource bool
+	treeMore
+	mirrorMore
 }
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
@@ -72,10 +75,12 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
 	fl.StringArrayVarP(&t.Include, "include", "i", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
+	t.treeMore.add(fl)
 	if mirror {
 		fl.BoolVar(&t.Delete, "delete", false, "delete destination files and folders that the source lacks (only inside the mirrored folder)")
 		fl.BoolVarP(&t.Continue, "continue", "c", false, "resume partial files left by an earlier run of the same files")
 		fl.BoolVar(&t.AllowEmptySource, "allow-empty-source", false, "let --delete empty the destination when the source folder is empty (otherwise asked on a terminal, refused in scripts)")
+		t.mirrorMore.add(fl)
 	}
 }
 
@@ -104,6 +109,21 @@ for a later run to resume). When the source folder is empty and --delete
 would empty the destination, mirror asks on a terminal and refuses in a
 script (exit 1), unless --allow-empty-source says it is meant. Trees are
 entered at most 64 folder levels deep.
+
+What counts as changed: --size-only compares sizes alone; --checksum
+compares files of the same size by the server's digest (HASH, XSHA256, XMD5
+or XCRC) against the local file's, and fails (exit 5) on a server with none;
+--only-missing copies only what the destination lacks, --only-existing only
+what it has (making no folder). More filters: --exclude-rx and --include-rx
+(Go regular expressions on the relative path, folders with a trailing /),
+--exclude-from and --include-from (one glob a line, # comments), ** in globs
+(any number of folders), --min-size and --max-size, --newer-than and
+--older-than (a date, a date and time, or an age such as 7d; files whose
+size or time is not known are left out), --max-depth, --no-empty-dirs.
+--perms copies rwx bits (SITE CHMOD on upload, the listing's mode on
+download). --max-errors N starts nothing more after N failures (exit 8).
+--log FILE appends one JSON line per action. With --dry-run --json the
+whole plan is printed, each action with its reason.
 
 Transient failures (a lost connection, a timeout, a 4xx reply such as 425)
 are retried with backoff and resumed, 5 times unless --retries says otherwise
@@ -134,13 +154,26 @@ or time) copied again, unchanged ones skipped, and with --delete what the
 source lacks is deleted. Folders are listed and files copied over --parallel
 connections at once.
 
+Safety nets: --delete-excluded also deletes what the filters leave out (a
+filter that keeps no source file counts as an empty source); --max-delete N
+deletes at most N paths, then skips the rest and exits 8 naming them;
+--backup-dir DIR moves each file that would be replaced or deleted into DIR
+first, on the destination's side (a local folder, or a remote one for -R),
+and a failed move stops that replacement; --remove-source-files deletes each
+copied source file once its copy is shown complete (size; digest with
+--verify), never a folder, and not with --delete. --loop runs again until a
+pass changes nothing, at most 10 passes (then exit 1).
+
 ` + treeHelp,
 	Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
   ferry mirror --delete --parallel 8 ftp://example.org/site ./site
   ferry mirror -R --only-newer ./site ftp://user@example.org/www
   ferry mirror --exclude '*.tmp' --exclude cache ftp://example.org/data ./data
   ferry mirror --dry-run --delete ftp://example.org/pub ./pub
-  ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos`,
+  ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos
+  ferry mirror --delete --max-delete 100 --backup-dir ./attic ftp://example.org/pub ./pub
+  ferry mirror --include 'logs/**/*.gz' --newer-than 7d ftp://example.org/ ./recent
+  ferry mirror -R --remove-source-files ./outbox ftp://example.org/inbox`,
 }
 
 // AddFlags defines mirror's flags.
@@ -189,11 +222,22 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	if err := e.check(); err != nil {
 		return err
 	}
-	filter := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
-	if err := filter.Check(); err != nil {
-		return &UsageError{Err: err}
+	filter, err := t.filter(f, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := t.mirrorMore.check(t); err != nil {
+		return err
 	}
 	site, err := f.Site(r)
+	if err != nil {
+		return err
+	}
+	backup, err := t.backupDir(f, r, dir)
+	if err != nil {
+		return err
+	}
+	alog, err := openActionLog(f.local(t.Log), localDir, dir)
 	if err != nil {
 		return err
 	}
@@ -207,16 +251,26 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	}
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
+		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
 			a := ev.Action
 			remote, local := path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path))
+			alog.write(a, remote, local, ev.Result.Bytes, ev.Err, false)
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
+			case a.Kind == transfer.RemoveSource:
+				src := map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir]
+				if ev.Err != nil {
+					rep.fail(remote, local, fmt.Errorf("source kept: %w", ev.Err))
+				} else {
+					f.Status("removed source %s", client.Sanitize(src))
+				}
 			case a.Kind == transfer.Skip && ev.Err == nil:
-				rep.skip(map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir], a.Reason)
+				rep.skip(map[bool]string{true: remote, false: local}[(dir == transfer.Download) != a.InDest], a.Reason)
 			case ev.Err != nil:
 				rep.fail(remote, local, ev.Err)
 			case a.Kind == transfer.Delete && !t.DryRun:
@@ -224,12 +278,25 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 				rep.mu.Lock()
 				rep.deleted = append(rep.deleted, p)
 				rep.mu.Unlock()
-				f.Status("deleted %s", client.Sanitize(p))
+				if backup != "" {
+					f.Status("moved %s into %s", client.Sanitize(p), client.Sanitize(backup))
+				} else {
+					f.Status("deleted %s", client.Sanitize(p))
+				}
 			}
 		}}
-	res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+	res, err := loopMirror(ctx, f, p, t, remoteDir, localDir, opt)
+	if t.DryRun {
+		for _, a := range res.Plan {
+			alog.write(a, path.Join(remoteDir, a.Path), filepath.Join(localDir, filepath.FromSlash(a.Path)), 0, nil, true)
+		}
+	}
+	if lerr := alog.close(); lerr != nil && err == nil {
+		err = lerr
+	}
 	rep.mu.Lock()
 	rep.unchanged, rep.skipped, rep.made, rep.gone, rep.retries = res.Unchanged, res.Skipped, res.Made, res.Deleted, res.Retries
+	rep.sourcesRemoved = res.SourcesRemoved
 	rep.dryRun = t.DryRun
 	rep.mu.Unlock()
 	if err != nil {

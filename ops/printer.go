@@ -87,6 +87,7 @@ func summaryExtras(s jsonSummary, unverifiable bool) string {
 	add(s.Skipped, "skipped")
 	add(s.Folders, "folder(s) made")
 	add(s.Deleted, "deleted")
+	add(s.SourcesRemoved, "source file(s) removed")
 	add(s.Failed, "failed")
 	add(s.Retries, "retries")
 	if unverifiable {

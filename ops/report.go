@@ -31,7 +31,10 @@ type reporter struct {
 	// counts are set by tree jobs (mirror, get -r, put -r).
 	retries                        int
 	unchanged, skipped, made, gone int
-	plan                           []jsonAction
+	// sourcesRemoved counts the source files mirror
+	// --remove-source-files deleted.
+	sourcesRemoved int
+	plan           []jsonAction
 	// skips lists what a tree job skipped, with the reasons; deleted
 	// what it deleted.
 	skips                []jsonAction
@@ -77,11 +80,14 @@ type jsonSummary struct {
 	Skipped   int          `json:"skipped,omitempty"`
 	Skips     []jsonAction `json:"skips,omitempty"`
 	// DeletedPaths lists the paths deleted (mirror --delete).
-	DeletedPaths jsonTexts    `json:"deleted_paths,omitempty"`
-	Folders      int          `json:"folders,omitempty"`
-	Deleted      int          `json:"deleted,omitempty"`
-	DryRun       bool         `json:"dry_run,omitempty"`
-	Plan         []jsonAction `json:"plan,omitempty"`
+	DeletedPaths jsonTexts `json:"deleted_paths,omitempty"`
+	Folders      int       `json:"folders,omitempty"`
+	Deleted      int       `json:"deleted,omitempty"`
+	DryRun       bool      `json:"dry_run,omitempty"`
+	// SourcesRemoved counts the source files deleted after their copy
+	// (mirror --remove-source-files).
+	SourcesRemoved int          `json:"sources_removed,omitempty"`
+	Plan           []jsonAction `json:"plan,omitempty"`
 }
 
 func newReporter(f *Env, dataOnStdout bool) *reporter {
@@ -151,7 +157,7 @@ func (r *reporter) finish(earlier []error) error {
 		slices.Sort(r.deleted)
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
 			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
-			DryRun: r.dryRun, Plan: r.plan}
+			DryRun: r.dryRun, Plan: r.plan, SourcesRemoved: r.sourcesRemoved}
 		if err := r.f.printer().summary(s, r.unverifiable); err != nil {
 			return err
 		}

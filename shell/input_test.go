@@ -127,13 +127,13 @@ func TestCompletion(t *testing.T) {
 		{"get pu", []string{"pub/"}},
 		{"get pub/", []string{"pub/hello.txt", "pub/sub/"}},
 		{"cd /pub/s", []string{"/pub/sub/"}},
-		{"cd ", []string{"pub/"}},                   // folders only: not readme
-		{"cd pub/", []string{"pub/sub/"}},           // not pub/hello.txt
-		{"rmdir pub/", []string{"pub/sub/"}},        // folders only
-		{"lcd ", []string{"ldir/"}},                 // not local.txt
-		{"get --seg", []string{"--segments"}},       // the operation's flags
-		{"mirror --del", []string{"--delete"}},      // the same as ferry mirror's
-		{"get -r --exclude x pu", []string{"pub/"}}, // flags are not arguments
+		{"cd ", []string{"pub/"}},                                   // folders only: not readme
+		{"cd pub/", []string{"pub/sub/"}},                           // not pub/hello.txt
+		{"rmdir pub/", []string{"pub/sub/"}},                        // folders only
+		{"lcd ", []string{"ldir/"}},                                 // not local.txt
+		{"get --seg", []string{"--segments"}},                       // the operation's flags
+		{"mirror --del", []string{"--delete", "--delete-excluded"}}, // the same as ferry mirror's
+		{"get -r --exclude x pu", []string{"pub/"}},                 // flags are not arguments
 		{"get -rx x pu", []string{"pub/"}},
 		{"get -P8 pu", []string{"pub/"}},
 		{"get pub/hello.txt -o l", []string{"ldir/", "local.txt"}},

@@ -106,3 +106,27 @@ func TestMgetAndMputInParallel(t *testing.T) {
 		t.Errorf("ls after mput: %q", out)
 	}
 }
+
+// TestCheck runs check both ways over the shell's current folders: a
+// match, then the differences listed, with nothing copied.
+func TestCheck(t *testing.T) {
+	h := newHarness(t, ftptest.Config{})
+	h.write("site/a.txt", "a")
+	h.write("site/sub/b.txt", "b")
+	h.runOK("mirror site")
+	if _, errOut := h.run("check site"); !strings.Contains(errOut, "the folders match: 2 file(s) the same") {
+		t.Errorf("check: %q", errOut)
+	}
+	h.writeLocal("site/extra.txt", "extra")
+	out, errOut := h.run("check site")
+	if out != "missing on the server: extra.txt\n" || !strings.Contains(errOut, "the folders differ") {
+		t.Errorf("check: %q, %q", out, errOut)
+	}
+	out, _ = h.run("check -R site site")
+	if out != "missing on the server: extra.txt\n" {
+		t.Errorf("check -R: %q", out)
+	}
+	if got := testsupport.ReadFile(filepath.Join(h.srv.Root(), "site", "extra.txt")); got != "<missing>" {
+		t.Errorf("check copied extra.txt: %q", got)
+	}
+}

@@ -50,9 +50,54 @@ type MirrorOptions struct {
 	ConfirmEmptySource func(n int) bool
 	// Filter selects the paths handled.
 	Filter Filter
+	// SizeOnly compares files present on both sides by size alone
+	// (--size-only); OnlyMissing copies only the files the destination
+	// lacks (--only-missing); OnlyExisting only those it has, and makes
+	// no folder (--only-existing); Checksum compares files of the same
+	// size by their digests: the server's (HASH, XSHA256, XMD5 or XCRC),
+	// and the local file's hashed to match; a server that offers none
+	// fails the job with ErrNoChecksum before anything is changed.
+	SizeOnly, OnlyMissing, OnlyExisting, Checksum bool
+	// DeleteExcluded, with Delete, also deletes from the destination what
+	// the filter leaves out (see Filter); nothing else changes: what
+	// could not be listed and ferry's partial files are spared, and a
+	// source in which the filter keeps no file is an empty source.
+	DeleteExcluded bool
+	// MaxDelete, when positive, is the most destination paths the job
+	// deletes: the deletions past it (in plan order, and all after the
+	// first one refused) become skips, and so do the copies that wait for
+	// a deletion in their way.
+	MaxDelete int
+	// BackupDir, when set, is a folder on the destination's side (local
+	// for a download, remote for an upload) into which the destination's
+	// files that would be replaced or deleted are moved first, at their
+	// paths relative to the tree (a folder in the way is moved whole). A
+	// move that fails stops that replacement or deletion; an earlier
+	// backup of the same path is replaced. It must not overlap the
+	// destination (ErrBackupInside).
+	BackupDir string
+	// RemoveSource deletes each source file that the job copies once its
+	// copy is shown complete: the sizes match (and the digests, with
+	// Verify), and an uploaded file did not change meanwhile. Files the
+	// destination had already are kept, and so are all folders. A
+	// failure to show it keeps the file and counts as a failure.
+	RemoveSource bool
+	// Perms gives each copied file the source's permission bits (rwx for
+	// user, group and others; never set-id or sticky bits): with SITE
+	// CHMOD on upload, from the listing's mode on download (a listing
+	// without modes leaves the local default). A failure counts as a
+	// failure of the file, which stays copied.
+	Perms bool
+	// NoEmptyDirs makes no folder in the destination that no copy fills
+	// (folders the destination has are left as they are).
+	NoEmptyDirs bool
+	// MaxErrors, when positive, stops the job once that many actions
+	// have failed: no further action starts, those under way end, and
+	// Mirror returns an error that wraps ErrMaxErrors.
+	MaxErrors int
 	// DryRun plans and changes nothing: Report.Plan says what would be
-	// done and why. Only listings (and MDTM where a time must be exact)
-	// are sent.
+	// done and why. Only listings (and MDTM where a time must be exact,
+	// digest commands with Checksum) are sent.
 	DryRun bool
 	// Resume continues the partial files an earlier run left (see
 	// GetOptions.Resume and PutOptions.Resume).
@@ -91,6 +136,9 @@ type Report struct {
 	// Failed counts failed actions and paths that could not be handled
 	// (refused names, folders that cannot be listed).
 	Copied, Made, Deleted, Unchanged, Skipped, Failed int
+	// SourcesRemoved counts the source files deleted after their copy
+	// (MirrorOptions.RemoveSource).
+	SourcesRemoved int
 	// Bytes is what the copies moved.
 	Bytes int64
 	// Retries counts retries of transfers, listings and other commands.
@@ -132,7 +180,9 @@ type mirror struct {
 //     following symbolic links.
 //  2. The trees are compared into a plan (see MirrorOptions.Update); when a
 //     copy rests on a LIST time, known only to the minute or day and in
-//     an unknown zone, MDTM gives the exact time first, where offered.
+//     an unknown zone, MDTM gives the exact time first, where offered;
+//     with Checksum, digests settle the files of the same size; MaxDelete
+//     trims the deletions.
 //  3. Unless DryRun, the plan runs: deletions in the way, folders (in
 //     parallel, level by level), copies (by the pool's workers, each
 //     retried and resumed), deletions of what the source lacks
@@ -151,6 +201,12 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	start := time.Now()
 	rep := &Report{}
 	if err := opt.Filter.Check(); err != nil {
+		return rep, err
+	}
+	if opt.RemoveSource && opt.Delete {
+		return rep, ErrMoveDelete
+	}
+	if err := checkBackupDir(&opt, remoteDir, localDir); err != nil {
 		return rep, err
 	}
 	opt.Notify = NotifyOnce(opt.Notify) // the same warning for every file is said once
@@ -208,7 +264,22 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err
 	}
+	actions, refused := limitDeletes(actions, dst, opt.MaxDelete)
+	if refused > 0 {
+		m.note("--max-delete %d reached: %d deletion(s) not done", opt.MaxDelete, refused)
+	}
+	if opt.Checksum {
+		if actions, err = m.compareDigests(ctx, actions); err != nil {
+			return rep, err
+		}
+	}
 	actions = m.refine(ctx, actions, keepsTimes)
+	if opt.BackupDir != "" {
+		markBackups(actions)
+	}
+	if opt.NoEmptyDirs {
+		actions = dropEmptyDirs(actions)
+	}
 	rep.Plan = actions
 	if opt.DryRun {
 		for _, a := range actions {
@@ -236,7 +307,10 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 	}
 	setTotals(opt.Progress, files, bytes)
-	return rep, m.run(ctx, actions, dst)
+	if err := m.run(ctx, actions, dst); err != nil {
+		return rep, err
+	}
+	return rep, m.stopErr(len(actions))
 }
 
 // openLocal opens the local tree's root. For a download, a missing
@@ -335,6 +409,8 @@ func (m *mirror) count(a Action, err error) {
 		m.rep.Skipped++
 	case a.Kind == Keep:
 		m.rep.Unchanged++
+	case a.Kind == RemoveSource:
+		m.rep.SourcesRemoved++
 	}
 }
 
@@ -358,7 +434,7 @@ func (m *mirror) guardEmptySource(src tree, actions []Action) error {
 	// Folders alone do not make a source: one that holds nothing but
 	// empty folders is as empty as one that lists nothing.
 	for _, n := range src {
-		if n.typ != client.EntryDir {
+		if n.typ != client.EntryDir && (!m.opt.DeleteExcluded || m.filter.keepsNode(n)) {
 			return nil
 		}
 	}

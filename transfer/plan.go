@@ -29,6 +29,10 @@ const (
 	// destination and found unchanged (or kept by --only-newer); Reason
 	// says on what grounds.
 	Keep
+	// RemoveSource deletes a source file after its copy was shown
+	// complete (MirrorOptions.RemoveSource). It is not planned: it is
+	// told to OnEvent as it happens.
+	RemoveSource
 )
 
 // Action is one step of a job's plan.
@@ -38,6 +42,9 @@ type Action struct {
 	Path string
 	// Dir is set for folders.
 	Dir bool
+	// InDest is set on a Skip whose Path names the destination's path
+	// (a deletion refused), not the source's.
+	InDest bool
 	// Size is the size of the file to copy, -1 when unknown.
 	Size int64
 	// Reason says why, in a few words: "new", "size differs", "newer",
@@ -46,6 +53,7 @@ type Action struct {
 
 	src, dst *node
 	byTime   bool // see decision.byTime
+	byHash   bool // see decision.byHash
 }
 
 // Verb names what the action does in a direction: "get", "put",
@@ -66,6 +74,8 @@ func (a Action) Verb(dir Direction) string {
 		return "delete"
 	case Keep:
 		return "keep"
+	case RemoveSource:
+		return "remove-source"
 	}
 	return "skip"
 }
@@ -103,16 +113,19 @@ const (
 // root and the base name. A path that matches an Exclude pattern is left
 // out, and an excluded folder is not entered. When Include is not empty,
 // a file is handled only when it matches an Include pattern (folders are
-// always entered). Paths left out are never deleted.
+// always entered). Paths left out are never deleted (unless
+// MirrorOptions.DeleteExcluded). A ** path element matches any number of
+// folders. FilterLimits add regular expressions, sizes, times and depth.
 type Filter struct {
 	Include, Exclude []string
+	FilterLimits
 }
 
 // Check reports a malformed pattern.
 func (f Filter) Check() error {
 	for _, p := range append(append([]string(nil), f.Include...), f.Exclude...) {
-		if _, err := path.Match(p, ""); err != nil {
-			return fmt.Errorf("bad pattern %q: %w", p, err)
+		if err := checkGlob(p); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -121,10 +134,7 @@ func (f Filter) Check() error {
 func matchAny(patterns []string, rel string) bool {
 	base := path.Base(rel)
 	for _, p := range patterns {
-		if ok, _ := path.Match(p, rel); ok {
-			return true
-		}
-		if ok, _ := path.Match(p, base); ok {
+		if matchGlob(p, rel) || matchGlob(p, base) {
 			return true
 		}
 	}
@@ -132,14 +142,19 @@ func matchAny(patterns []string, rel string) bool {
 }
 
 // pruned reports a folder the job does not enter.
-func (f Filter) pruned(dir string) bool { return matchAny(f.Exclude, dir) }
+func (f Filter) pruned(dir string) bool {
+	return matchAny(f.Exclude, dir) || matchRx(f.ExcludeRx, dir+"/") || f.tooDeep(dir)
+}
 
 // keeps reports whether the job handles the file rel.
 func (f Filter) keeps(rel string) bool {
-	if matchAny(f.Exclude, rel) {
+	if matchAny(f.Exclude, rel) || matchRx(f.ExcludeRx, rel) {
 		return false
 	}
-	return len(f.Include) == 0 || matchAny(f.Include, rel)
+	if len(f.Include) == 0 && len(f.IncludeRx) == 0 {
+		return true
+	}
+	return matchAny(f.Include, rel) || matchRx(f.IncludeRx, rel)
 }
 
 // cmpTimes compares the times of a source and a destination node at the
@@ -178,6 +193,9 @@ type decision struct {
 	// comparison made at less than exact precision (a LIST time, to the
 	// minute or the day, or none): an exact time (MDTM) may change it.
 	byTime bool
+	// byHash is set when the files are to be compared by their digests
+	// (MirrorOptions.Checksum): the keep is provisional.
+	byHash bool
 }
 
 // decide compares a source file with the destination's. keepsTimes says
@@ -243,6 +261,9 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 			skips = append(skips, Action{Kind: Skip, Path: p, Reason: "not a regular file or folder (" + s.typ.String() + ")", src: s})
 			continue
 		}
+		if opt.OnlyExisting && (d == nil || d.typ != s.typ) {
+			continue // nothing new is made, folders included, and nothing replaced
+		}
 		if d != nil && d.typ != s.typ && !underDoomed(doomed, p) {
 			if !opt.Delete {
 				skips = append(skips, Action{Kind: Skip, Path: p, Dir: s.typ == client.EntryDir,
@@ -268,16 +289,16 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 			}
 			continue
 		}
-		if !opt.Filter.keeps(p) {
+		if !opt.Filter.keepsNode(s) {
 			continue
 		}
 		a := Action{Kind: Copy, Path: p, Size: s.size, src: s, dst: d}
 		if d == nil {
 			a.Reason = "new"
-		} else if dec := decide(s, d, opt.Update, keepsTimes); dec.copy {
+		} else if dec := compare(s, d, opt, keepsTimes); dec.copy {
 			a.Reason, a.byTime = dec.reason, dec.byTime
 		} else {
-			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d, byTime: dec.byTime})
+			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d, byTime: dec.byTime, byHash: dec.byHash})
 			continue
 		}
 		copies = append(copies, a)
@@ -287,14 +308,23 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 		for i := len(paths) - 1; i >= 0; i-- {
 			p := paths[i]
 			d := dst[p]
-			if _, ok := src[p]; ok || underDoomed(doomed, p) || underDoomed(unknown, p) ||
-				(d.typ != client.EntryDir && !opt.Filter.keeps(p)) || leftover(p, d) {
+			s, inSrc := src[p]
+			if underDoomed(doomed, p) || underDoomed(unknown, p) || leftover(p, d) {
 				continue
 			}
-			if d.typ == client.EntryDir && (keepsSomething(dst, p, opt.Filter) || holdsUnknown(unknown, p)) {
+			reason := "not in source"
+			switch {
+			case opt.DeleteExcluded && excluded(opt.Filter, p, s, d):
+				reason = "excluded"
+			case inSrc,
+				d.typ != client.EntryDir && !opt.Filter.keepsNode(d),
+				d.typ == client.EntryDir && !opt.DeleteExcluded && keepsSomething(dst, p, opt.Filter):
 				continue
 			}
-			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: "not in source", dst: d})
+			if d.typ == client.EntryDir && holdsUnknown(unknown, p) {
+				continue
+			}
+			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: reason, dst: d})
 		}
 	}
 	out := append(before, dirs...)
@@ -339,7 +369,7 @@ func keepsSomething(dst tree, dir string, f Filter) bool {
 		if !strings.HasPrefix(p, prefix) {
 			continue
 		}
-		if n.typ != client.EntryDir && !f.keeps(p) {
+		if n.typ != client.EntryDir && !f.keepsNode(n) {
 			return true
 		}
 	}

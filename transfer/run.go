@@ -38,7 +38,12 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 		before, after = m.spareLinks(ctx, before), m.spareLinks(ctx, after)
 	}
 	for _, a := range before {
-		err := m.removeTree(ctx, a, dst)
+		var err error
+		if m.opt.BackupDir != "" {
+			err = m.backup(ctx, a.Path)
+		} else {
+			err = m.removeTree(ctx, a, dst)
+		}
 		m.count(a, err)
 		m.event(Event{Action: a, Err: err})
 	}
@@ -89,6 +94,9 @@ func (m *mirror) byLevel(ctx context.Context, actions []Action, deepFirst bool, 
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(m.workers())
 		for _, a := range levels[d] {
+			if m.stopped() {
+				break
+			}
 			g.Go(func() error {
 				err := do(gctx, a)
 				m.count(a, err)
@@ -112,6 +120,9 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 	g.Go(func() error {
 		defer close(work)
 		for _, a := range copies {
+			if m.stopped() {
+				return nil
+			}
 			select {
 			case work <- a:
 			case <-gctx.Done():
@@ -123,6 +134,9 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 	for range m.workers() {
 		g.Go(func() error {
 			for a := range work {
+				if m.stopped() {
+					continue // MaxErrors: taken, not started
+				}
 				res, err := m.copyFile(gctx, a, taken)
 				m.count(a, err)
 				if err == nil {
@@ -131,6 +145,17 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 					m.mu.Unlock()
 				}
 				m.event(Event{Action: a, Result: res, Err: err})
+				if err == nil && m.opt.Perms {
+					if perr := m.copyPerms(gctx, a); perr != nil {
+						m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+					}
+				}
+				if err == nil && m.opt.RemoveSource {
+					ra := Action{Kind: RemoveSource, Path: a.Path, Size: a.Size, Reason: "copied (--remove-source-files)"}
+					rerr := m.removeSource(gctx, a, res)
+					m.count(ra, rerr)
+					m.event(Event{Action: ra, Err: rerr})
+				}
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -148,6 +173,12 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 		return Result{Size: -1}, err
 	}
 	remote := remoteJoin(m.remoteDir, a.Path)
+	if m.opt.BackupDir != "" && a.dst != nil {
+		if err := m.backup(ctx, a.Path); err != nil {
+			return Result{Size: -1}, err
+		}
+		a.dst = nil
+	}
 	if m.opt.Direction == Upload {
 		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
 		if err != nil {
@@ -192,6 +223,9 @@ func (m *mirror) makeDir(ctx context.Context, a Action) error {
 // remove deletes one path of the destination: a file or link, or a folder
 // that its own deletions emptied.
 func (m *mirror) remove(ctx context.Context, a Action) error {
+	if m.opt.BackupDir != "" && !a.Dir {
+		return m.backup(ctx, a.Path)
+	}
 	if m.opt.Direction == Download {
 		rel, err := localRel(a.Path)
 		if err != nil {

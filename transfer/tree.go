@@ -26,6 +26,7 @@ type node struct {
 	size  int64 // -1 when unknown
 	mtime time.Time
 	prec  client.TimePrecision
+	mode  os.FileMode // permission bits, when known (MirrorOptions.Perms)
 	// listed is what the listing told of a remote file (size and time),
 	// for the download; nil for everything else.
 	listed *client.Entry
@@ -34,7 +35,7 @@ type node struct {
 // remoteNode returns the node of entry e of the remote folder parent.
 func remoteNode(parent string, e *client.Entry) *node {
 	p := path.Join(parent, e.Name) // a string of its own, not a part of the listing's line
-	n := &node{rel: p, typ: e.Type, size: e.Size, mtime: e.ModTime, prec: e.Precision}
+	n := &node{rel: p, typ: e.Type, size: e.Size, mtime: e.ModTime, prec: e.Precision, mode: e.Mode.Perm()}
 	if e.Type == client.EntryFile {
 		n.listed = &client.Entry{Name: path.Base(p), Type: e.Type, Size: e.Size, ModTime: e.ModTime, Precision: e.Precision}
 	}
@@ -225,7 +226,7 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 				return nil
 			}
 			n := remoteNode(rel, &e)
-			if n.typ == client.EntryDir && m.filter.pruned(n.rel) {
+			if n.typ == client.EntryDir && m.prunes(n.rel, true) {
 				return nil
 			}
 			if err := budget.KeepPath(n.rel); err != nil {
@@ -283,7 +284,7 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 			n.typ = client.EntryLink
 		case d.IsDir():
 			n.typ = client.EntryDir
-			if m.filter.pruned(p) {
+			if m.prunes(p, false) {
 				return fs.SkipDir
 			}
 		case d.Type().IsRegular():
@@ -292,7 +293,7 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 			n.typ = client.EntryOther
 		}
 		if fi, err := d.Info(); err == nil {
-			n.mtime = fi.ModTime()
+			n.mtime, n.mode = fi.ModTime(), fi.Mode().Perm()
 			if n.typ == client.EntryFile {
 				n.size = fi.Size()
 			}

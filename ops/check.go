@@ -1,0 +1,196 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// CheckOptions are the options of `ferry check`.
+type CheckOptions struct {
+	F       *Env
+	Reverse bool
+	Source  string
+	Target  string
+	Engine  engineFlags
+	Tree    treeFlags
+}
+
+// ErrDiffer is returned, wrapped, when check finds the trees differ
+// (exit code 1).
+var ErrDiffer = errors.New("the folders differ")
+
+var checkCommand = Command{
+	Name:    "check",
+	Use:     "check URL DIR | check -R DIR URL",
+	Short:   "Compare a remote folder with a local one, copying nothing",
+	MinArgs: 2, MaxArgs: 2,
+	New: func() Operation { return &CheckOptions{} },
+	Long: `Compare the remote folder URL with the local folder DIR by the rules mirror
+uses (size and time; --size-only, --checksum and the filters as in mirror),
+and list the differences: files and folders missing on either side, and
+files that differ, with the reason. Nothing is copied or deleted; only
+listings (and MDTM, HASH with --checksum) are sent. With -R, DIR is the
+source: a file newer on the server than its local copy then differs only
+when its size does, as mirror -R would see it.
+
+Exit status: 0 when the folders match, 1 when they differ, 8 when they do
+not differ but some paths could not be compared (links, special files,
+folders that cannot be listed), and the usual codes for other failures.`,
+	Example: `  ferry check ftp://ftp.example.org/pub ./pub
+  ferry check --json --checksum ftp://example.org/site ./site
+  ferry check -R --exclude '*.tmp' ./site ftp://user@example.org/www`,
+}
+
+// AddFlags defines check's flags.
+func (o *CheckOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVarP(&o.Reverse, "reverse", "R", false, "the local DIR is the source and the remote URL the copy")
+	fl.IntVarP(&o.Engine.Parallel, "parallel", "P", transfer.DefaultParallel, "list up to `N` folders at once, over N connections (config: parallel)")
+	fl.BoolVar(&o.Engine.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command")
+	fl.StringArrayVarP(&o.Tree.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
+	fl.StringArrayVarP(&o.Tree.Include, "include", "i", nil, "compare only files matching `GLOB` (relative path or base name; repeatable)")
+	o.Tree.addCompare(fl)
+	o.Tree.addFilters(fl)
+}
+
+// Args takes the positional arguments.
+func (o *CheckOptions) Args(fl *pflag.FlagSet, args []string) error {
+	o.Source, o.Target = args[0], args[1]
+	return nil
+}
+
+// jsonDifference is the JSON shape of one difference check found.
+type jsonDifference struct {
+	Path string `json:"path"`
+	// Difference is "missing locally", "missing on the server",
+	// "differs", or "not compared".
+	Difference string `json:"difference"`
+	Reason     string `json:"reason,omitempty"`
+	Dir        bool   `json:"dir,omitempty"`
+}
+
+// jsonCheck is the JSON shape of check's result.
+type jsonCheck struct {
+	Match       bool             `json:"match"`
+	Same        int              `json:"same"`
+	Differences []jsonDifference `json:"differences"`
+	NotCompared []jsonDifference `json:"not_compared,omitempty"`
+	Failed      int              `json:"failed"`
+}
+
+// Run does it.
+func (o *CheckOptions) Run(ctx context.Context, env *Env) error {
+	o.F = env
+	url, local, dir := o.Source, env.local(o.Target), transfer.Download
+	if o.Reverse {
+		url, local, dir = o.Target, env.local(o.Source), transfer.Upload
+	}
+	if !env.Shared && !ftpurl.IsRemote(url) {
+		return usageErrorf("%q is not a remote address (ftp://host/path or NAME:/path)", url)
+	}
+	if err := o.Engine.check(); err != nil {
+		return err
+	}
+	filter, err := o.Tree.filter(env, time.Now())
+	if err != nil {
+		return err
+	}
+	r, err := env.Resolve(url)
+	if err != nil {
+		return err
+	}
+	site, err := env.Site(r)
+	if err != nil {
+		return err
+	}
+	p := o.Engine.pool(env, site, o.Engine.Parallel)
+	defer p.Close()
+	// A dry run with Delete plans what the source lacks as deletions:
+	// the differences of both sides, and nothing changes.
+	opt := transfer.MirrorOptions{Direction: dir, Update: transfer.UpdateChanged, Delete: true, AllowEmptySource: true,
+		DryRun: true, Filter: filter, SizeOnly: o.Tree.SizeOnly, Checksum: o.Tree.Checksum,
+		Notify: func(msg string) { env.Warn("%s", msg) }}
+	res, err := p.Mirror(ctx, r.Path(), local, opt)
+	if err != nil {
+		return err
+	}
+	return o.report(res, dir)
+}
+
+// report prints the differences and returns the command's error.
+func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction) error {
+	missingHere, missingThere := "missing locally", "missing on the server"
+	if dir == transfer.Upload {
+		missingHere, missingThere = missingThere, missingHere
+	}
+	out := jsonCheck{Failed: res.Failed, Differences: []jsonDifference{}}
+	for _, a := range res.Plan {
+		d := jsonDifference{Path: a.Path, Reason: a.Reason, Dir: a.Dir}
+		switch {
+		case a.Kind == transfer.Keep:
+			out.Same++
+			continue
+		case a.Kind == transfer.Skip:
+			d.Difference = "not compared"
+			out.NotCompared = append(out.NotCompared, d)
+			continue
+		case a.Kind == transfer.Delete && a.Reason == "not in source":
+			d.Difference, d.Reason = missingThere, ""
+		case (a.Kind == transfer.Copy || a.Kind == transfer.MakeDir) && a.Reason == "new":
+			d.Difference, d.Reason = missingHere, ""
+		case a.Kind == transfer.Delete:
+			// In the way of the source's path: a file on one side, a
+			// folder on the other.
+			d.Difference, d.Dir = "differs", false
+		default:
+			d.Difference = "differs"
+		}
+		out.Differences = append(out.Differences, d)
+	}
+	out.Match = len(out.Differences) == 0 && len(out.NotCompared) == 0 && res.Failed == 0
+	f := o.F
+	if f.Opts.JSON {
+		if err := f.writeJSON(out); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range out.Differences {
+			p := d.Path
+			if d.Dir {
+				p += "/"
+			}
+			line := d.Difference + ": " + client.Sanitize(p)
+			if d.Reason != "" {
+				line += " (" + d.Reason + ")"
+			}
+			fmt.Fprintln(f.IO.Out, line)
+		}
+		for _, d := range out.NotCompared {
+			f.Warn("not compared: %s: %s", client.Sanitize(d.Path), d.Reason)
+		}
+	}
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d file(s) the same", out.Same))
+	if n := len(out.Differences); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d difference(s)", n))
+	}
+	if n := len(out.NotCompared) + res.Failed; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d not compared", n))
+	}
+	switch {
+	case len(out.Differences) > 0:
+		return fmt.Errorf("%w: %s", ErrDiffer, strings.Join(parts, ", "))
+	case !out.Match:
+		return &PartialError{Skipped: len(out.NotCompared), Failed: res.Failed, Total: out.Same + len(out.NotCompared) + res.Failed}
+	}
+	f.Status("the folders match: %s", strings.Join(parts, ", "))
+	return nil
+}

@@ -1,0 +1,310 @@
+package ops
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/transfer"
+)
+
+// treeMore are the flags of tree jobs (get -r, put -r, mirror, check)
+// that choose what counts as changed and which paths are handled.
+type treeMore struct {
+	SizeOnly     bool
+	Checksum     bool
+	OnlyMissing  bool
+	OnlyExisting bool
+	NewerThan    string
+	OlderThan    string
+	MinSize      string
+	MaxSize      string
+	ExcludeRx    []string
+	IncludeRx    []string
+	ExcludeFrom  []string
+	IncludeFrom  []string
+	MaxDepth     int
+	NoEmptyDirs  bool
+	Perms        bool
+	MaxErrors    int
+	Log          string
+}
+
+func (t *treeMore) add(fl *pflag.FlagSet) {
+	t.addCompare(fl)
+	fl.BoolVar(&t.OnlyMissing, "only-missing", false, "copy only files the destination lacks; leave the ones it has as they are")
+	fl.BoolVar(&t.OnlyExisting, "only-existing", false, "update only files the destination has; copy no new file and make no folder")
+	t.addFilters(fl)
+	fl.BoolVar(&t.Perms, "perms", false, "give copied files the source's permission bits (rwx only): SITE CHMOD on upload, the listing's mode on download")
+	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
+	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
+	fl.StringVar(&t.Log, "log", "", "append one JSON line per action (what, why, bytes, result) to `FILE`")
+}
+
+// addCompare defines the flags that say what counts as changed, which
+// check shares.
+func (t *treeMore) addCompare(fl *pflag.FlagSet) {
+	fl.BoolVar(&t.SizeOnly, "size-only", false, "compare files by size alone, ignoring their times")
+	fl.BoolVar(&t.Checksum, "checksum", false, "compare files of the same size by digest: the server's (HASH, XSHA256, XMD5 or XCRC) against the local file's; a server with none fails (exit 5)")
+}
+
+// addFilters defines the filters beyond --exclude and --include, which
+// check shares.
+func (t *treeMore) addFilters(fl *pflag.FlagSet) {
+	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00), or an age such as 7d, 12h, 30m")
+	fl.StringVar(&t.OlderThan, "older-than", "", "handle only files modified before `WHEN` (as --newer-than)")
+	fl.StringVar(&t.MinSize, "min-size", "", "handle only files of at least `SIZE` bytes; K, M, G suffixes are powers of 1024")
+	fl.StringVar(&t.MaxSize, "max-size", "", "handle only files of at most `SIZE` bytes; K, M, G suffixes are powers of 1024")
+	fl.StringArrayVar(&t.ExcludeRx, "exclude-rx", nil, "leave out paths matching the Go regular expression `RE` (relative path, folders with a trailing /; repeatable)")
+	fl.StringArrayVar(&t.IncludeRx, "include-rx", nil, "copy only files matching the Go regular expression `RE` (relative path; repeatable)")
+	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment)")
+	fl.StringArrayVar(&t.IncludeFrom, "include-from", nil, "read --include globs from `FILE`, one a line (# starts a comment)")
+	fl.IntVar(&t.MaxDepth, "max-depth", 0, "enter at most `N` folder levels (1: the files of the folder itself); 0 for no limit")
+}
+
+// filter builds the job's filter from the tree flags, reading the
+// pattern files, at time now.
+func (t *treeFlags) filter(f *Env, now time.Time) (transfer.Filter, error) {
+	if t.MaxErrors < 0 {
+		return transfer.Filter{}, usageErrorf("--max-errors must be 0 (no limit) or more, got %d", t.MaxErrors)
+	}
+	return t.buildFilter(f.local, now)
+}
+
+func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (transfer.Filter, error) {
+	f := transfer.Filter{Include: t.Include, Exclude: t.Exclude}
+	if t.OnlyMissing && t.OnlyExisting {
+		return f, usageErrorf("--only-missing and --only-existing cannot go together: nothing would be copied")
+	}
+	if t.Checksum && (t.SizeOnly || t.OnlyNewer) {
+		return f, usageErrorf("--checksum cannot go with --size-only or --only-newer: it compares sizes and digests")
+	}
+	if t.SizeOnly && t.OnlyNewer {
+		return f, usageErrorf("--size-only and --only-newer cannot go together: --only-newer compares times")
+	}
+	for _, name := range t.ExcludeFrom {
+		p, err := readPatterns(local(name))
+		if err != nil {
+			return f, err
+		}
+		f.Exclude = append(append([]string(nil), f.Exclude...), p...)
+	}
+	for _, name := range t.IncludeFrom {
+		p, err := readPatterns(local(name))
+		if err != nil {
+			return f, err
+		}
+		f.Include = append(append([]string(nil), f.Include...), p...)
+	}
+	for _, s := range t.ExcludeRx {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return f, usageErrorf("--exclude-rx: %v", err)
+		}
+		f.ExcludeRx = append(f.ExcludeRx, re)
+	}
+	for _, s := range t.IncludeRx {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return f, usageErrorf("--include-rx: %v", err)
+		}
+		f.IncludeRx = append(f.IncludeRx, re)
+	}
+	var err error
+	if f.MinSize, err = parseSize("--min-size", t.MinSize); err != nil {
+		return f, err
+	}
+	if f.MaxSize, err = parseSize("--max-size", t.MaxSize); err != nil {
+		return f, err
+	}
+	if f.NewerThan, err = parseWhen("--newer-than", t.NewerThan, now); err != nil {
+		return f, err
+	}
+	if f.OlderThan, err = parseWhen("--older-than", t.OlderThan, now); err != nil {
+		return f, err
+	}
+	if t.MaxDepth < 0 {
+		return f, usageErrorf("--max-depth must be 0 (no limit) or more, got %d", t.MaxDepth)
+	}
+	f.MaxDepth = t.MaxDepth
+	if err := f.Check(); err != nil {
+		return f, &UsageError{Err: err}
+	}
+	return f, nil
+}
+
+// readPatterns reads the globs of a pattern file: one a line, blank lines
+// and lines starting with # left out, surrounding spaces trimmed.
+func readPatterns(name string) ([]string, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &transfer.LocalError{Op: "read pattern file", Path: name, Err: err}
+	}
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usageErrorf("%s: %v", name, err)
+	}
+	return out, nil
+}
+
+// parseSize parses a size flag: "" is none (0); a size must be at least
+// 1 byte.
+func parseSize(flag, s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := transfer.ParseRate(s)
+	if err != nil || n < 1 {
+		return 0, usageErrorf("%s: want a size of at least 1 byte with an optional K, M or G suffix, got %q", flag, s)
+	}
+	return n, nil
+}
+
+// whenLayouts are the layouts of a WHEN, in the local zone unless they
+// name one.
+var whenLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+// parseWhen parses a WHEN: "" is none (the zero time); a date, a date and
+// time, or an age before now (a number and s, m, h, d or w, or a Go
+// duration such as 1h30m).
+func parseWhen(flag, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, l := range whenLayouts {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	if n := len(s); n > 1 && (s[n-1] == 'd' || s[n-1] == 'w') {
+		if v, err := strconv.ParseFloat(s[:n-1], 64); err == nil && v >= 0 && v < 1e5 {
+			unit := 24 * time.Hour
+			if s[n-1] == 'w' {
+				unit *= 7
+			}
+			return now.Add(-time.Duration(v * float64(unit))), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, usageErrorf("%s: want a date (2024-05-01), a date and time (2024-05-01T12:00) or an age (7d, 12h, 30m), got %q", flag, s)
+}
+
+// mirrorMore are the flags of mirror alone: deleting and moving.
+type mirrorMore struct {
+	DeleteExcluded bool
+	MaxDelete      int
+	BackupDir      string
+	RemoveSource   bool
+	Loop           bool
+}
+
+func (m *mirrorMore) add(fl *pflag.FlagSet) {
+	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
+	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
+	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
+	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))
+	fl.IntVar(&m.MaxDelete, "max-delete", 0, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 for no limit")
+}
+
+// check validates the mirror flags against the tree flags.
+func (m *mirrorMore) check(t *treeFlags) error {
+	if m.DeleteExcluded && !t.Delete {
+		return usageErrorf("--delete-excluded needs --delete")
+	}
+	if m.RemoveSource && t.Delete {
+		// The moved files are gone from the source: the next run, or
+		// the next --loop pass, would delete their copies.
+		return usageErrorf("--remove-source-files cannot go with --delete: a later run would delete the files it moved")
+	}
+	if m.MaxDelete < 0 {
+		return usageErrorf("--max-delete must be at least 1 (0: no limit), got %d", m.MaxDelete)
+	}
+	return nil
+}
+
+// backupDir returns the --backup-dir of a job on the destination's side:
+// a local path for a download; for an upload a remote path, resolved as
+// other remote paths are (in the shell, from the current folder; on the
+// command line, from the login folder, or a URL of the same server).
+func (m *mirrorMore) backupDir(f *Env, r Remote, dir transfer.Direction) (string, error) {
+	switch {
+	case m.BackupDir == "":
+		return "", nil
+	case dir == transfer.Download:
+		return f.local(m.BackupDir), nil
+	case !f.Shared && !ftpurl.IsRemote(m.BackupDir):
+		return m.BackupDir, nil
+	}
+	b, err := f.Resolve(m.BackupDir)
+	if err != nil {
+		return "", err
+	}
+	if b.key() != r.key() {
+		return "", usageErrorf("--backup-dir must be on the destination's server")
+	}
+	return b.Path(), nil
+}
+
+// maxLoopPasses bounds the passes of mirror --loop: a source that changes
+// faster than it is copied would otherwise keep it running for ever.
+const maxLoopPasses = 10
+
+// ErrLoopBound reports a mirror --loop whose last pass still changed the
+// destination.
+var ErrLoopBound = fmt.Errorf("--loop: the destination still changed after %d passes (is the source changing all the time?)", maxLoopPasses)
+
+// loopMirror runs the mirror once, or with --loop again until a pass
+// changes nothing, fails, or maxLoopPasses have run. The report is the
+// last pass's, with the copies, folders, deletions and removals of all
+// passes summed.
+func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, remoteDir, localDir string, opt transfer.MirrorOptions) (*transfer.Report, error) {
+	var sum transfer.Report
+	for pass := 1; ; pass++ {
+		res, err := p.Mirror(ctx, remoteDir, localDir, opt)
+		sum.Copied += res.Copied
+		sum.Made += res.Made
+		sum.Deleted += res.Deleted
+		sum.SourcesRemoved += res.SourcesRemoved
+		sum.Bytes += res.Bytes
+		sum.Retries += res.Retries
+		sum.Duration += res.Duration
+		res.Copied, res.Made, res.Deleted, res.SourcesRemoved = sum.Copied, sum.Made, sum.Deleted, sum.SourcesRemoved
+		res.Bytes, res.Retries, res.Duration = sum.Bytes, sum.Retries, sum.Duration
+		changed := res.Plan != nil && changes(res.Plan)
+		if err != nil || !t.Loop || opt.DryRun || res.Failed > 0 || !changed {
+			return res, err
+		}
+		if pass == maxLoopPasses {
+			return res, ErrLoopBound
+		}
+		f.Status("--loop: pass %d changed the destination; running again", pass)
+	}
+}
+
+// changes reports whether a plan changes the destination.
+func changes(plan []transfer.Action) bool {
+	for _, a := range plan {
+		if a.Kind != transfer.Keep && a.Kind != transfer.Skip {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,117 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/ferry-ftp/ferry/client"
+)
+
+// ErrBackupInside reports a backup folder inside the mirrored tree, or
+// the tree inside it (MirrorOptions.BackupDir).
+var ErrBackupInside = errors.New("the backup folder and the mirrored folder must not overlap")
+
+// checkBackupDir reports a BackupDir that overlaps the destination: a
+// local one for a download, a remote one for an upload. Remote paths are
+// compared as given: a relative one and an absolute one are not known to
+// overlap.
+func checkBackupDir(opt *MirrorOptions, remoteDir, localDir string) error {
+	if opt.BackupDir == "" {
+		return nil
+	}
+	var a, b string
+	if opt.Direction == Download {
+		var err error
+		if a, err = filepath.Abs(opt.BackupDir); err != nil {
+			return localErr("find folder", opt.BackupDir, err)
+		}
+		if b, err = filepath.Abs(localDir); err != nil {
+			return localErr("find folder", localDir, err)
+		}
+		a, b = filepath.ToSlash(a), filepath.ToSlash(b)
+	} else {
+		a, b = path.Clean(opt.BackupDir), path.Clean(remoteDir)
+		if path.IsAbs(a) != path.IsAbs(b) {
+			return nil
+		}
+	}
+	if within(a, b) || within(b, a) {
+		return fmt.Errorf("%w: --backup-dir %s, destination %s", ErrBackupInside, client.Sanitize(opt.BackupDir), client.Sanitize(b))
+	}
+	return nil
+}
+
+// within reports whether the clean slash path p is dir or lies below it.
+func within(p, dir string) bool {
+	return p == dir || dir == "." || dir == "/" || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
+}
+
+// backup moves the destination's path rel into BackupDir at the same
+// relative path, making the folders it needs: locally with a rename,
+// remotely with RNFR and RNTO (an earlier backup of the same path, which
+// a server may refuse to rename over, is deleted first). Its error
+// stops the replacement or deletion it was for.
+func (m *mirror) backup(ctx context.Context, rel string) error {
+	if m.opt.Direction == Download {
+		lrel, err := localRel(rel)
+		if err != nil {
+			return err
+		}
+		if _, err := m.root.Lstat(lrel); err != nil {
+			return localErr("back up", rel, err)
+		}
+		to := filepath.Join(m.opt.BackupDir, lrel)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return localErr("back up", rel, err)
+		}
+		return localErr("back up", rel, os.Rename(filepath.Join(m.root.Name(), lrel), to))
+	}
+	from, to := remoteJoin(m.remoteDir, rel), path.Join(m.opt.BackupDir, rel)
+	_, err := m.pool.Do(ctx, "back up "+rel, func(c *client.Conn, _ int) error {
+		for _, d := range parents(path.Dir(to)) {
+			if _, err := c.Mkd(ctx, d); err != nil && c.Err() != nil {
+				return err
+			}
+		}
+		err := c.Rename(ctx, from, to)
+		if client.ReplyCode(err)/100 == 5 && c.Err() == nil {
+			// The server may not rename over the last backup.
+			if derr := c.Dele(ctx, to); derr == nil {
+				err = c.Rename(ctx, from, to)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("back up %s to %s: %w", client.Sanitize(from), client.Sanitize(to), err)
+	}
+	return nil
+}
+
+// parents returns dir and its parents, outermost first, without "/" and
+// ".".
+func parents(dir string) []string {
+	var out []string
+	for d := dir; d != "" && d != "/" && d != "."; d = path.Dir(d) {
+		out = append([]string{d}, out...)
+	}
+	return out
+}
+
+// markBackups adds to the reasons of the plan's replacements and
+// deletions that the old copy goes to BackupDir.
+func markBackups(actions []Action) {
+	for i, a := range actions {
+		switch {
+		case a.Kind == Delete && !(a.Dir && !strings.HasPrefix(a.Reason, "in the way")):
+			actions[i].Reason += "; moved to the backup folder"
+		case a.Kind == Copy && a.dst != nil:
+			actions[i].Reason += "; the old copy moved to the backup folder"
+		}
+	}
+}
