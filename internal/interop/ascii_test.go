@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -134,7 +135,7 @@ func TestASCII(t *testing.T) {
 // file or progress bars, and returns the exit code and output.
 func runFerry(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
+	var out, errOut testsupport.LockedBuffer // written by several goroutines (retry notes)
 	home := t.TempDir()
 	f := &cmd.Factory{
 		IO:     &cmd.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},

@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -102,7 +101,7 @@ type cli struct {
 // arguments) with the cell's global flags, and returns the exit code and
 // output.
 func (c *cli) ferry(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
+	var out, errOut testsupport.LockedBuffer // written by several goroutines (retry notes)
 	f := &cmd.Factory{
 		IO:     &cmd.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
 		Opts:   &cmd.GlobalOptions{},

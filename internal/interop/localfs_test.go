@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -39,7 +39,7 @@ func replacedFiles(t *testing.T, s *realserver.Server) error {
 	home, local := t.TempDir(), t.TempDir()
 	base := "ftp://" + url.UserPassword(s.User, s.Password).String() + "@" + s.Addr + "/"
 	run := func(args ...string) error {
-		var out, errOut bytes.Buffer
+		var out, errOut testsupport.LockedBuffer // written by several goroutines (retry notes)
 		f := &cmd.Factory{
 			IO:     &cmd.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
 			Opts:   &cmd.GlobalOptions{},
@@ -47,7 +47,7 @@ func replacedFiles(t *testing.T, s *realserver.Server) error {
 			Home:   func() (string, error) { return home, nil },
 		}
 		full := append([]string{args[0], "--config", filepath.Join(home, "none.toml"), "--no-progress", "--retries", "0", "-q"}, args[1:]...)
-		if code := cmd.Run(t.Context(), f, full); code != ops.ExitOK || errOut.Len() > 0 {
+		if code := cmd.Run(t.Context(), f, full); code != ops.ExitOK || errOut.String() != "" {
 			return fmt.Errorf("ferry %s: exit code %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
 		}
 		return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/realserver"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
 )
 
@@ -95,7 +96,7 @@ func TestShellBatch(t *testing.T) {
 
 // runShell runs `ferry shell URL -b -` with script on stdin.
 func runShell(t *testing.T, s *realserver.Server, mode client.DataMode, script string) (int, string, string) {
-	var out, errOut bytes.Buffer
+	var out, errOut testsupport.LockedBuffer // written by several goroutines (retry notes)
 	home := t.TempDir()
 	f := &cmd.Factory{
 		IO:     &cmd.IOStreams{In: strings.NewReader(script), Out: &out, ErrOut: &errOut},
