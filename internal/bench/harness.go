@@ -1,6 +1,8 @@
 // Package bench runs ferry side by side with lftp, curl and wget against
-// vsftpd on loopback and writes the results to BENCHMARKS.md. Its command
-// is internal/bench/cmd/bench; `make bench` and `make bench-smoke` run it.
+// vsftpd, on loopback and over emulated distances (through
+// internal/bench/relay), and writes the results to BENCHMARKS.md. Its
+// command is internal/bench/cmd/bench; `make bench` and `make bench-smoke`
+// run it.
 package bench
 
 import (

@@ -1,6 +1,7 @@
 // Command bench measures ferry against lftp, curl and wget on a vsftpd
-// server on loopback and writes BENCHMARKS.md. It needs root (vsftpd runs
-// as root; lftp, curl and wget are installed with apt-get when missing).
+// server, on loopback and through internal/bench/relay at each -rtt, and
+// writes BENCHMARKS.md. It needs root (vsftpd runs as root; lftp, curl and
+// wget are installed with apt-get when missing).
 //
 //	go run ./internal/bench/cmd/bench [-smoke] [-runs N] [-rtt 20ms,100ms] [-o BENCHMARKS.md] [-only id,id] [-ferry bin/ferry]
 //
