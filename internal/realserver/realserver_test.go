@@ -385,7 +385,7 @@ func TestPassiveAddress(t *testing.T) {
 			}
 		}
 		if _, reply, err = tp.ReadResponse(step.code); err != nil {
-			t.Fatalf("%q: %v", strings.Fields(step.line + " greeting")[0], err)
+			t.Fatalf("reply to %q: %v", step.line, err)
 		}
 	}
 	if !strings.Contains(reply, "(127,0,0,2,") {
