@@ -78,21 +78,22 @@ func distanceScenarios(rtt time.Duration) []scenario {
 }
 
 // roundTrips returns the round trips a run of the distance scenario res
-// costs per file on each connection: its median time less that of the
-// same tool in the same scenario without an added round trip (the
-// baseline: the time the machine, the server and the tool take, such as
-// vsftpd's login), over the round trip, times the connections, over the
-// files; or in all when the scenario moves no files. ok is false without
-// a round trip or a baseline.
+// costs per file on each connection: its fastest time less that of the
+// same tool's fastest run in the same scenario without an added round
+// trip (the baseline: what the machine, the server and the tool take at
+// any distance, such as vsftpd's login), over the round trip, times the
+// connections, over the files; or in all when the scenario moves no
+// files. The fastest runs, because the noise of a shared machine only
+// adds time. ok is false without a round trip or a baseline.
 func (r *report) roundTrips(res *result, s *series) (rt float64, ok bool) {
-	if res.sc.rtt <= 0 {
+	if res.sc.rtt <= 0 || len(s.samples) == 0 {
 		return 0, false
 	}
 	base := r.find(res.sc.group+"@"+time.Duration(0).String(), s.tool)
 	if base == nil || len(base.samples) == 0 {
 		return 0, false
 	}
-	rt = (s.medianWall() - base.medianWall()) / res.sc.rtt.Seconds()
+	rt = (s.minWall() - base.minWall()) / res.sc.rtt.Seconds()
 	if res.sc.files == nil {
 		return rt, true
 	}
