@@ -46,7 +46,8 @@ func (r *report) header(b *bytes.Buffer) {
 	d := r.data
 	fmt.Fprintf(b, "## Method\n\n")
 	fmt.Fprintf(b, "- Server: vsftpd 3.0.3 on 127.0.0.1, plain FTP (explicit TLS, required on control and data\n"+
-		"  connections, for wan-mirror-tls), started by internal/realserver; its files are on tmpfs.\n")
+		"  connections, for wan-mirror-tls, with ferry trusting its certificate through SSL_CERT_FILE),\n"+
+		"  started by internal/realserver; its files are on tmpfs.\n")
 	fmt.Fprintf(b, "- Local files (downloads, the upload's source) are on tmpfs (`$W` is a folder in /dev/shm).\n")
 	fmt.Fprintf(b, "- Data: `big.bin`, %d MiB of random bytes; `tree/`, %d files of %d-%d bytes in %d folders\n"+
 		"  (`tree/d00` holds %d of them); `many/`, a folder of %d entries.\n",
