@@ -46,6 +46,22 @@ func distanceScenarios(rtt time.Duration) []scenario {
 			},
 		},
 		{
+			id: at("wan-get-dir-active"), title: fmt.Sprintf("the same in active mode, %v round trip", rtt),
+			site: relayed, rtt: rtt, conns: 1, files: perFolder, active: true,
+			reset: func(e *env) error { return resetDir(d00(e)) },
+			check: func(e *env, _ string) error { return checkFiles(d00(e), perFolder(e.data)) },
+			tools: []tool{
+				{name: "ferry", argv: func(e *env) []string {
+					return e.ferryCmd("--active", "--active-addr", clientHost, "--active-ports", e.activePorts,
+						"get", "--parallel", "1", e.url("tree/d00/*"), "-o", d00(e)+"/")
+				}},
+				{name: "lftp", argv: func(e *env) []string {
+					return e.lftp(fmt.Sprintf("set ftp:passive-mode off; set ftp:port-ipv4 %s; set ftp:port-range %s; mget -O %s tree/d00/*",
+						clientHost, e.activePorts, d00(e)))
+				}},
+			},
+		},
+		{
 			id: at("wan-upload"), title: fmt.Sprintf("mirror -R of a local tree over 8 connections, %v round trip", rtt),
 			site: relayed, rtt: rtt, conns: 8, files: dataSet.uploadFiles,
 			reset: func(e *env) error { return emptyDir(filepath.Join(e.home, "up")) },

@@ -166,6 +166,7 @@ func toolEnvironment(work string) ([]string, error) {
 // scenario reaches srv through a relay on relayHost.
 func runScenario(ctx context.Context, cfg Config, sc scenario, e env, srv *realserver.Server, toolEnv []string, work string) (*result, error) {
 	e.addr = srv.Addr
+	var toClient *relay.Relay // carries active-mode data connections
 	if sc.site != direct {
 		_, port, err := net.SplitHostPort(srv.Addr)
 		if err != nil {
@@ -175,15 +176,27 @@ func runScenario(ctx context.Context, cfg Config, sc scenario, e env, srv *reals
 		if err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
-		p, err := relay.Listen(ctx, relay.Config{
-			Listen: relayHost, Target: srv.Host(), RTT: sc.rtt,
-			Ports: append([]int{ctl}, relay.PortRange(srv.PassivePorts[0], srv.PassivePorts[1])...),
+		passive := relay.PortRange(srv.PassivePorts[0], srv.PassivePorts[1])
+		toServer, err := relay.Listen(ctx, relay.Config{
+			Listen: relayHost, Target: srv.Host(), Source: clientHost, RTT: sc.rtt,
+			Ports: append([]int{ctl}, passive...),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
-		defer p.Close()
+		defer toServer.Close()
+		// Clients in active mode listen on the server's passive range,
+		// which no passive command uses meanwhile and whose lock the
+		// server holds, on 127.0.0.1.
+		toClient, err = relay.Listen(ctx, relay.Config{
+			Listen: clientHost, Target: "127.0.0.1", Source: relayHost, RTT: sc.rtt, Ports: passive,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		defer toClient.Close()
 		e.addr = net.JoinHostPort(relayHost, port)
+		e.activePorts = fmt.Sprintf("%d-%d", srv.PassivePorts[0], srv.PassivePorts[1])
 	}
 	if e.cert != "" {
 		// Go's crypto/x509 (ferry) reads the trusted certificates from
@@ -223,9 +236,16 @@ func runScenario(ctx context.Context, cfg Config, sc scenario, e env, srv *reals
 			if t.stdout {
 				out = stdout
 			}
+			var before int64
+			if toClient != nil {
+				before = toClient.Conns()
+			}
 			s, err := runOnce(ctx, t.argv(&e), toolEnv, out, rssFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			if sc.active && toClient.Conns() == before {
+				return nil, fmt.Errorf("%s: no active-mode data connection went through the relay", t.name)
 			}
 			if err := sc.check(&e, out); err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)

@@ -20,8 +20,11 @@ type env struct {
 	out      string // downloads go here (tmpfs)
 	src      string // the local copy of big.bin that uploads read (tmpfs)
 	upsrc    string // the local tree the upload scenarios send (tmpfs)
-	ferry    string // the ferry binary
-	data     dataSet
+	// activePorts is the range "LO-HI" that clients listen on in active
+	// mode, relayed from clientHost in the distance scenarios.
+	activePorts string
+	ferry       string // the ferry binary
+	data        dataSet
 }
 
 // url returns the address of path on the server, with the login: ftp://,
@@ -80,8 +83,10 @@ type scenario struct {
 	// time is the network's, not the caches'.
 	noWarmup bool
 	noRSS    bool // run without GNU time, whose start-up would count
+	active   bool // a distance scenario in active mode: checks that the relay carried it
 	// group names a distance scenario's job, the same at every round trip
-	// ("wan-mirror", "wan-mirror-tls", "wan-get-dir", "wan-upload", "wan-ls"); "" for the
+	// ("wan-mirror", "wan-mirror-tls", "wan-get-dir", "wan-get-dir-active",
+	// "wan-upload", "wan-ls"); "" for the
 	// loopback scenarios.
 	group string
 	conns int                 // connections a tool uses, for round trips per file

@@ -10,9 +10,16 @@ import (
 	"github.com/ferry-ftp/ferry/internal/realserver"
 )
 
-// relayHost is the loopback address the relay of the distance scenarios
-// listens on (Linux routes all of 127.0.0.0/8 to the loopback device).
-const relayHost = "127.0.0.2"
+// The distance scenarios put the server behind relayHost and the client
+// behind clientHost (Linux routes all of 127.0.0.0/8 to the loopback
+// device): the relay on relayHost forwards to the server from clientHost,
+// so the server sees the client there, and in active mode the client
+// announces clientHost, where a relay forwards the server's connections
+// to the client from relayHost, so the client sees the server there.
+const (
+	relayHost  = "127.0.0.2"
+	clientHost = "127.0.0.3"
+)
 
 // siteKind names a server the scenarios run against.
 type siteKind int

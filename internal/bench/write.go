@@ -69,7 +69,9 @@ func (r *report) header(b *bytes.Buffer) {
 		"  that round trip charges: a server's first byte reaches the client two round trips after it\n"+
 		"  began to connect, the client's first byte the server one and a half; every byte and every\n"+
 		"  close (FIN) arrives half a round trip after it was sent; no bandwidth cap but a 4 MiB window\n"+
-		"  in flight each way. Active mode is not relayed. %d measured run(s), no warm-up.\n",
+		"  in flight each way. The relay dials the server from 127.0.0.3; in active mode the client\n"+
+		"  announces 127.0.0.3, where a second relay carries the server's connections back to it (the\n"+
+		"  run fails if none went through). %d measured run(s), no warm-up.\n",
 		rttList(r.cfg.RTTs), r.distanceRuns())
 	fmt.Fprintf(b, "- Round trips per file (RT/file) are from elapsed time: (the tool's fastest run - its\n"+
 		"  fastest run through the relay without delay) / round trip x connections / files. The\n"+

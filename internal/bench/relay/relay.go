@@ -10,7 +10,8 @@
 // the relay's address in its 227 replies (vsftpd's pasv_address), or an
 // EPSV reply, which names only a port, sends the client's data
 // connections through the relay too, and TLS passes through untouched.
-// Active mode, where the server connects to the client, is not relayed.
+// Active mode, where the server connects to the client, goes through a
+// second relay the other way: see Config.Source.
 //
 // The relay charges what a path with the given round-trip time charges:
 //
@@ -63,6 +64,11 @@ type Config struct {
 	// Target is the host the server listens on, such as "127.0.0.1";
 	// each connection goes to the port it arrived on.
 	Target string
+	// Source is the address the relay's connections to Target come
+	// from; the kernel's choice (127.0.0.1) when empty. A relay for the
+	// other direction (active mode: the server connecting to the client)
+	// listens there, so that the server sees one client address.
+	Source string
 	// Ports are the ports relayed: the server's control port and its
 	// passive range.
 	Ports []int
@@ -106,6 +112,9 @@ func Listen(ctx context.Context, cfg Config) (*Relay, error) {
 	}
 	if len(cfg.Ports) == 0 {
 		return nil, errors.New("relay: no ports to relay")
+	}
+	if cfg.Source != "" && net.ParseIP(cfg.Source) == nil {
+		return nil, fmt.Errorf("relay: source %q is not an IP address", cfg.Source)
 	}
 	if cfg.Window <= 0 {
 		cfg.Window = DefaultWindow
@@ -272,6 +281,9 @@ func (r *Relay) dial(ctx context.Context, target string, at time.Time) (net.Conn
 		return nil, err
 	}
 	d := net.Dialer{Timeout: dialTimeout}
+	if r.cfg.Source != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(r.cfg.Source)}
+	}
 	s, err := d.DialContext(ctx, "tcp", target)
 	if err != nil {
 		return nil, fmt.Errorf("relay: %w", err)

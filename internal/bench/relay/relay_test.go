@@ -38,7 +38,7 @@ type upstream struct {
 // start listens on 127.0.0.1, hands each connection to handle in a
 // goroutine of its own, and starts a relay with round trip rtt in front.
 // The test is skipped where 127.0.0.2 cannot be listened on.
-func start(t *testing.T, rtt time.Duration, handle func(net.Conn)) *upstream {
+func start(t *testing.T, rtt time.Duration, handle func(net.Conn), opts ...func(*Config)) *upstream {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -68,7 +68,11 @@ func start(t *testing.T, rtt time.Duration, handle func(net.Conn)) *upstream {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	r, err := Listen(ctx, Config{Listen: "127.0.0.2", Target: "127.0.0.1", Ports: []int{port}, RTT: rtt})
+	cfg := Config{Listen: "127.0.0.2", Target: "127.0.0.1", Ports: []int{port}, RTT: rtt}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r, err := Listen(ctx, cfg)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRNOTAVAIL) {
 			t.Skipf("no second loopback address: %v", err)
@@ -435,4 +439,18 @@ func relayGoroutines() string {
 		}
 	}
 	return strings.Join(left, "\n\n")
+}
+
+// TestSource checks that the server sees the relay's connections come
+// from Config.Source.
+func TestSource(t *testing.T) {
+	peer := make(chan string, 1)
+	u := start(t, time.Millisecond, func(c net.Conn) {
+		peer <- c.RemoteAddr().(*net.TCPAddr).IP.String()
+	}, func(c *Config) { c.Source = "127.0.0.3" })
+	c := dial(t, u.addr)
+	io.Copy(io.Discard, c)
+	if got := <-peer; got != "127.0.0.3" {
+		t.Errorf("server saw a connection from %s, want 127.0.0.3", got)
+	}
 }

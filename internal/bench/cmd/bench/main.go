@@ -30,7 +30,7 @@ func main() {
 	fs.BoolVar(&cfg.Smoke, "smoke", false, "small data and one run each: check that every scenario works")
 	rtts := fs.String("rtt", "20ms,100ms", "comma-separated round `trips` of the distance scenarios")
 	only := fs.String("only", "", "comma-separated scenario `ids` to run (get, cat, put, active, mirror, ls, startup; "+
-		"wan-mirror, wan-mirror-tls, wan-get-dir, wan-upload, wan-ls at every round trip, or ID@20ms at one)")
+		"wan-mirror, wan-mirror-tls, wan-get-dir, wan-get-dir-active, wan-upload, wan-ls at every round trip, or ID@20ms at one)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
