@@ -244,7 +244,7 @@ func runScenario(ctx context.Context, cfg Config, sc scenario, e env, srv *reals
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)
 			}
-			if sc.active && toClient.Conns() == before {
+			if sc.active && (toClient == nil || toClient.Conns() == before) {
 				return nil, fmt.Errorf("%s: no active-mode data connection went through the relay", t.name)
 			}
 			if err := sc.check(&e, out); err != nil {
