@@ -40,28 +40,29 @@ func (d dataSet) d00Names() []string {
 	return names
 }
 
-// generate writes the data set into the server's folder home and a copy
-// of big.bin to src, and makes the folder up/ for uploads. Contents are
-// pseudo-random from a fixed seed, so every run serves the same bytes.
+// uploadFolders is how many of tree's folders the upload scenario sends
+// (a quarter: 500 files of the full data set).
+func (d dataSet) uploadFolders() int { return max(d.treeFolders/4, 1) }
+
+// uploadFiles is the number of files in those folders.
+func (d dataSet) uploadFiles() int { return d.treeFiles / d.treeFolders * d.uploadFolders() }
+
+// generate writes the whole data set into the server's folder home (see
+// generateTree) with big.bin, and a copy of big.bin to src. Contents are
+// pseudo-random from fixed seeds, so every run serves the same bytes.
 func (d dataSet) generate(home, src string) error {
 	rng := rand.NewChaCha8([32]byte{'f', 'e', 'r', 'r', 'y'})
 	if err := writeRandom(filepath.Join(home, "big.bin"), src, rng, d.bigSize); err != nil {
 		return err
 	}
-	sizes := rand.New(rand.NewPCG(1, 2))
-	for f := range d.treeFolders {
-		if err := os.MkdirAll(filepath.Join(home, "tree", d.folderName(f)), 0o755); err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-	}
-	buf := make([]byte, d.maxFile)
-	for i := range d.treeFiles {
-		n := d.minFile + sizes.IntN(d.maxFile-d.minFile+1)
-		rng.Read(buf[:n])
-		name := filepath.Join(home, "tree", d.folderName(i%d.treeFolders), d.fileName(i))
-		if err := os.WriteFile(name, buf[:n], 0o644); err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
+	return d.generateTree(home)
+}
+
+// generateTree writes tree/ and many/ into home and makes the folder up/
+// for uploads.
+func (d dataSet) generateTree(home string) error {
+	if err := d.writeTree(filepath.Join(home, "tree"), d.treeFolders); err != nil {
+		return err
 	}
 	many := filepath.Join(home, "many")
 	if err := os.Mkdir(many, 0o755); err != nil {
@@ -75,6 +76,31 @@ func (d dataSet) generate(home, src string) error {
 	}
 	if err := os.Mkdir(filepath.Join(home, "up"), 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+// writeTree writes the first folders folders of tree/ into dir: the same
+// bytes in every call.
+func (d dataSet) writeTree(dir string, folders int) error {
+	rng := rand.NewChaCha8([32]byte{'t', 'r', 'e', 'e'})
+	sizes := rand.New(rand.NewPCG(1, 2))
+	for f := range folders {
+		if err := os.MkdirAll(filepath.Join(dir, d.folderName(f)), 0o755); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+	}
+	buf := make([]byte, d.maxFile)
+	for i := range d.treeFiles {
+		n := d.minFile + sizes.IntN(d.maxFile-d.minFile+1)
+		rng.Read(buf[:n])
+		if i%d.treeFolders >= folders {
+			continue
+		}
+		name := filepath.Join(dir, d.folderName(i%d.treeFolders), d.fileName(i))
+		if err := os.WriteFile(name, buf[:n], 0o644); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
 	}
 	return nil
 }

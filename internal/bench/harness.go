@@ -1,6 +1,8 @@
 // Package bench runs ferry side by side with lftp, curl and wget against
-// vsftpd on loopback and writes the results to BENCHMARKS.md. Its command
-// is internal/bench/cmd/bench; `make bench` and `make bench-smoke` run it.
+// vsftpd, on loopback and over emulated distances (through
+// internal/bench/relay), and writes the results to BENCHMARKS.md. Its
+// command is internal/bench/cmd/bench; `make bench` and `make bench-smoke`
+// run it.
 package bench
 
 import (
@@ -8,27 +10,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/ferry-ftp/ferry/internal/bench/delayproxy"
+	"github.com/ferry-ftp/ferry/internal/bench/relay"
 	"github.com/ferry-ftp/ferry/internal/realserver"
 )
 
 // Config chooses what a benchmark run does.
 type Config struct {
-	Ferry string        // the ferry binary to measure
-	Out   string        // the report to write (BENCHMARKS.md); "" writes none
-	Runs  int           // measured runs per tool and scenario, after one warm-up
-	Smoke bool          // small data, one run, no warm-up: checks the harness only
-	RTT   time.Duration // round trip added in the latency scenarios
-	Only  []string      // scenario ids to run; all when empty
-	Log   io.Writer     // progress lines
+	Ferry string          // the ferry binary to measure
+	Out   string          // the report to write (BENCHMARKS.md); "" writes none
+	Runs  int             // measured runs per tool and scenario, after one warm-up
+	Smoke bool            // small data, one run, no warm-up, one small round trip: checks the harness only
+	RTTs  []time.Duration // round trips of the distance scenarios (through internal/bench/relay)
+	Only  []string        // scenario ids to run; all when empty
+	Log   io.Writer       // progress lines
 }
+
+// smokeRTT is the round trip of the distance scenarios in a smoke run.
+const smokeRTT = 5 * time.Millisecond
 
 // peers are the programs the harness needs: ferry's peers, and GNU time
 // for peak memory, each by Debian package and the program it installs.
@@ -40,8 +48,8 @@ type result struct {
 	series []*series // in the order of sc.tools
 }
 
-// Run installs what is missing, starts vsftpd, generates the data, runs
-// the scenarios and writes the report.
+// Run installs what is missing, starts the servers, generates the data,
+// runs the scenarios and writes the report.
 func Run(ctx context.Context, cfg Config) error {
 	began := time.Now()
 	if cfg.Log == nil {
@@ -49,6 +57,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Smoke {
 		cfg.Runs = 1
+		cfg.RTTs = []time.Duration{smokeRTT}
 	}
 	if cfg.Runs < 1 {
 		return errors.New("bench: at least one run is needed")
@@ -62,18 +71,6 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	machine := describeMachine(ctx, ferry)
 
-	srv, err := realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{Parent: tmpfsDir()})
-	if errors.Is(err, realserver.ErrNotInstalled) {
-		fmt.Fprintln(cfg.Log, "installing the test servers (apt-get download, dpkg-deb -x)")
-		if err = realserver.Install(ctx); err == nil {
-			srv, err = realserver.Launch(ctx, realserver.Vsftpd, realserver.Options{Parent: tmpfsDir()})
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("bench: starting vsftpd: %w", err)
-	}
-	defer srv.Stop()
-
 	work, err := os.MkdirTemp(tmpfsDir(), "ferry-bench-")
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
@@ -84,27 +81,37 @@ func Run(ctx context.Context, cfg Config) error {
 		data = smokeData
 	}
 	e := &env{
-		user: srv.User, password: srv.Password, home: srv.Home,
 		out: filepath.Join(work, "out"), src: filepath.Join(work, "big.bin"),
-		ferry: ferry, data: data,
+		upsrc: filepath.Join(work, "upsrc"), ferry: ferry, data: data,
 	}
-	fmt.Fprintf(cfg.Log, "generating data in %s and %s\n", srv.Home, work)
-	if err := data.generate(srv.Home, e.src); err != nil {
-		return err
-	}
-	if err := srv.Chown(srv.Home); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
+	ss := &sites{data: data, src: e.src, log: cfg.Log}
+	defer ss.stop()
 	toolEnv, err := toolEnvironment(work)
 	if err != nil {
 		return err
 	}
 	var results []*result
-	for _, sc := range scenarios(cfg.RTT) {
-		if len(cfg.Only) > 0 && !contains(cfg.Only, sc.id) {
+	// A smoke run has no baseline: it checks that the scenarios work, and
+	// one run of each is too noisy to count round trips from.
+	for _, sc := range scenarios(cfg.RTTs, !cfg.Smoke) {
+		if len(cfg.Only) > 0 && !contains(cfg.Only, sc.id) && !contains(cfg.Only, sc.group) {
 			continue
 		}
-		r, err := runScenario(ctx, cfg, sc, *e, srv.Addr, toolEnv, work)
+		srv, err := ss.get(ctx, sc.site)
+		if err != nil {
+			return err
+		}
+		e.user, e.password, e.home = srv.User, srv.Password, srv.Home
+		e.tls, e.cert = sc.site == relayedTLS, ""
+		if e.tls {
+			e.cert = srv.CertFile
+		}
+		if sc.group == "wan-upload" {
+			if err := ss.uploadSource(e.upsrc); err != nil {
+				return err
+			}
+		}
+		r, err := runScenario(ctx, cfg, sc, *e, srv, toolEnv, work)
 		if err != nil {
 			return fmt.Errorf("scenario %s: %w", sc.id, err)
 		}
@@ -114,7 +121,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return nil
 	}
 	rep := report{cfg: cfg, machine: machine, data: data, results: results,
-		took: time.Since(began), redact: redactor(srv, work, ferry)}
+		took: time.Since(began), redact: redactor(ss.started(), work, ferry)}
 	return rep.write(cfg.Out)
 }
 
@@ -153,25 +160,55 @@ func toolEnvironment(work string) ([]string, error) {
 	}, nil
 }
 
-// runScenario runs each tool of sc in turn, one warm-up round and then
-// cfg.Runs measured rounds; each round starts with the next tool, so no
-// tool always runs first after a pause.
-func runScenario(ctx context.Context, cfg Config, sc scenario, e env, addr string, toolEnv []string, work string) (*result, error) {
-	e.addr = addr
-	if sc.rtt > 0 {
-		p, err := delayproxy.Listen(ctx, "127.0.0.1:0", addr, sc.rtt)
+// runScenario runs each tool of sc in turn, one warm-up round (unless
+// sc.noWarmup) and then cfg.Runs measured rounds; each round starts with
+// the next tool, so no tool always runs first after a pause. A distance
+// scenario reaches srv through a relay on relayHost.
+func runScenario(ctx context.Context, cfg Config, sc scenario, e env, srv *realserver.Server, toolEnv []string, work string) (*result, error) {
+	e.addr = srv.Addr
+	var toClient *relay.Relay // carries active-mode data connections
+	if sc.site != direct {
+		_, port, err := net.SplitHostPort(srv.Addr)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bench: %w", err)
 		}
-		defer p.Close()
-		e.addr = p.Addr()
+		ctl, err := strconv.Atoi(port)
+		if err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		passive := relay.PortRange(srv.PassivePorts[0], srv.PassivePorts[1])
+		toServer, err := relay.Listen(ctx, relay.Config{
+			Listen: relayHost, Target: srv.Host(), Source: clientHost, RTT: sc.rtt,
+			Ports: append([]int{ctl}, passive...),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		defer toServer.Close()
+		// Clients in active mode listen on the server's passive range,
+		// which no passive command uses meanwhile and whose lock the
+		// server holds, on 127.0.0.1.
+		toClient, err = relay.Listen(ctx, relay.Config{
+			Listen: clientHost, Target: "127.0.0.1", Source: relayHost, RTT: sc.rtt, Ports: passive,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		defer toClient.Close()
+		e.addr = net.JoinHostPort(relayHost, port)
+		e.activePorts = fmt.Sprintf("%d-%d", srv.PassivePorts[0], srv.PassivePorts[1])
+	}
+	if e.cert != "" {
+		// Go's crypto/x509 (ferry) reads the trusted certificates from
+		// SSL_CERT_FILE; lftp is told with ssl:ca-file.
+		toolEnv = append(slices.Clone(toolEnv), "SSL_CERT_FILE="+e.cert)
 	}
 	runs := cfg.Runs
 	if sc.runs > 0 && !cfg.Smoke {
 		runs = sc.runs
 	}
 	first := 0
-	if !cfg.Smoke {
+	if !cfg.Smoke && !sc.noWarmup {
 		first = -1 // warm-up
 	}
 	r := &result{sc: sc}
@@ -199,9 +236,16 @@ func runScenario(ctx context.Context, cfg Config, sc scenario, e env, addr strin
 			if t.stdout {
 				out = stdout
 			}
+			var before int64
+			if toClient != nil {
+				before = toClient.Conns()
+			}
 			s, err := runOnce(ctx, t.argv(&e), toolEnv, out, rssFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			if sc.active && (toClient == nil || toClient.Conns() == before) {
+				return nil, fmt.Errorf("%s: no active-mode data connection went through the relay", t.name)
 			}
 			if err := sc.check(&e, out); err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)

@@ -97,6 +97,9 @@ func (s *series) walls() []float64 {
 // medianWall returns the median wall time in seconds.
 func (s *series) medianWall() float64 { return median(s.walls()) }
 
+// minWall returns the shortest wall time in seconds.
+func (s *series) minWall() float64 { return slices.Min(s.walls()) }
+
 // medianCPU returns the median CPU time (user and system) in seconds.
 func (s *series) medianCPU() float64 {
 	v := make([]float64, len(s.samples))

@@ -23,7 +23,7 @@ const (
 	startupTarget                   // median wall time of tool, ms
 )
 
-// target is one goal of issue 7.
+// target is one goal of issue 7 (n its number) or of issue 15 (n 0).
 type target struct {
 	n        int
 	text     string
@@ -34,20 +34,48 @@ type target struct {
 	kind     targetKind
 }
 
-var targets = []target{
-	{1, "get 1 GiB to tmpfs, against curl", "get", "ferry", "curl", 1.0, ratioTarget},
-	{1, "get 1 GiB to tmpfs, against lftp", "get", "ferry", "lftp", 1.0, ratioTarget},
-	{1, "cat 1 GiB to /dev/null, against curl", "cat", "ferry", "curl", 1.0, ratioTarget},
-	{2, "put 1 GiB from tmpfs, against curl -T", "put", "ferry", "curl", 1.0, ratioTarget},
-	{2, "put 1 GiB from tmpfs, against lftp put", "put", "ferry", "lftp", 1.0, ratioTarget},
-	{3, "mirror 2,000 files, 8 connections, against lftp", "mirror", "ferry", "lftp", 0.8, ratioTarget},
-	{4, "mirror 2,000 files, 8 connections, added round trip, against lftp", "mirror-rtt", "ferry", "lftp", 0.8, ratioTarget},
-	{5, "100 files over one connection, added round trip, against lftp", "onecon-rtt", "ferry", "lftp", 0.8, ratioTarget},
-	{5, "100 files over one connection, added round trip, against wget", "onecon-rtt", "ferry", "wget", 0.8, ratioTarget},
-	{6, "ls of 10,000 entries, against lftp cls", "ls", "ferry", "lftp", 1.0, ratioTarget},
-	{7, "active-mode get within 10% of passive", "active", "ferry --active", "ferry (passive)", 1.10, ratioTarget},
-	{8, "peak memory of ferry during the 1 GiB get (MB)", "get", "ferry", "", 40, memoryTarget},
-	{8, "`ferry version` start-up (ms, median)", "startup", "ferry", "", 20, startupTarget},
+// targets returns issue 7's goals; those with a round trip are measured
+// at the first of rtts.
+func targets(rtts []time.Duration) []target {
+	far := func(group string) string { return "" }
+	if len(rtts) > 0 {
+		far = func(group string) string { return fmt.Sprintf("%s@%v", group, rtts[0]) }
+	}
+	return []target{
+		{1, "get 1 GiB to tmpfs, against curl", "get", "ferry", "curl", 1.0, ratioTarget},
+		{1, "get 1 GiB to tmpfs, against lftp", "get", "ferry", "lftp", 1.0, ratioTarget},
+		{1, "cat 1 GiB to /dev/null, against curl", "cat", "ferry", "curl", 1.0, ratioTarget},
+		{2, "put 1 GiB from tmpfs, against curl -T", "put", "ferry", "curl", 1.0, ratioTarget},
+		{2, "put 1 GiB from tmpfs, against lftp put", "put", "ferry", "lftp", 1.0, ratioTarget},
+		{3, "mirror 2,000 files, 8 connections, against lftp", "mirror", "ferry", "lftp", 0.8, ratioTarget},
+		{4, "mirror 2,000 files, 8 connections, added round trip, against lftp", far("wan-mirror"), "ferry", "lftp", 0.8, ratioTarget},
+		{5, "100 files over one connection, added round trip, against lftp", far("wan-get-dir"), "ferry", "lftp", 0.8, ratioTarget},
+		{5, "100 files over one connection, added round trip, against wget", far("wan-get-dir"), "ferry", "wget", 0.8, ratioTarget},
+		{6, "ls of 10,000 entries, against lftp cls", "ls", "ferry", "lftp", 1.0, ratioTarget},
+		{7, "active-mode get within 10% of passive", "active", "ferry --active", "ferry (passive)", 1.10, ratioTarget},
+		{8, "peak memory of ferry during the 1 GiB get (MB)", "get", "ferry", "", 40, memoryTarget},
+		{8, "`ferry version` start-up (ms, median)", "startup", "ferry", "", 20, startupTarget},
+	}
+}
+
+// distanceTargets returns issue 15's goals at each round trip of rtts.
+func distanceTargets(rtts []time.Duration) []target {
+	var out []target
+	for _, rtt := range rtts {
+		id := func(group string) string { return fmt.Sprintf("%s@%v", group, rtt) }
+		at := fmt.Sprintf(", %v", rtt)
+		out = append(out,
+			target{0, "mirror 2,000 files, 8 connections, against lftp" + at, id("wan-mirror"), "ferry", "lftp", 0.70, ratioTarget},
+			target{0, "the same over explicit TLS, against lftp" + at, id("wan-mirror-tls"), "ferry", "lftp", 0.60, ratioTarget},
+			target{0, "100 files, one connection, against lftp" + at, id("wan-get-dir"), "ferry", "lftp", 0.70, ratioTarget},
+			target{0, "100 files, one connection, against wget" + at, id("wan-get-dir"), "ferry", "wget", 0.70, ratioTarget},
+			target{0, "100 files, one connection, against curl" + at, id("wan-get-dir"), "ferry", "curl", 0.70, ratioTarget},
+			target{0, "upload mirror, 500 files, 8 connections, against lftp" + at, id("wan-upload"), "ferry", "lftp", 0.80, ratioTarget},
+			target{0, "one ls, against lftp" + at, id("wan-ls"), "ferry", "lftp", 0.75, ratioTarget},
+			target{0, "one ls, against curl" + at, id("wan-ls"), "ferry", "curl", 0.75, ratioTarget},
+		)
+	}
+	return out
 }
 
 // machine describes the computer and the programs measured.
@@ -119,10 +147,14 @@ func firstLine(ctx context.Context, name string, args ...string) string {
 }
 
 // redactor hides the password and the run's paths and ports in commands.
-func redactor(srv *realserver.Server, work, ferry string) func(string) string {
-	r := strings.NewReplacer(srv.Password, "PASS", work, "$W", srv.Home, "$SRV", ferry, "bin/ferry")
-	addr := regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
-	lftpPort := regexp.MustCompile(`-p [0-9]+ 127\.0\.0\.1`)
+func redactor(servers []*realserver.Server, work, ferry string) func(string) string {
+	var pairs []string
+	for _, srv := range servers {
+		pairs = append(pairs, srv.Password, "PASS", srv.Home, "$SRV", srv.CertFile, "$CERT")
+	}
+	r := strings.NewReplacer(append(pairs, work, "$W", ferry, "bin/ferry")...)
+	addr := regexp.MustCompile(`127\.0\.0\.[12]:[0-9]+`)
+	lftpPort := regexp.MustCompile(`-p [0-9]+ 127\.0\.0\.[12]`)
 	return func(s string) string {
 		s = r.Replace(s)
 		s = addr.ReplaceAllString(s, "HOST:PORT")

@@ -8,32 +8,49 @@ import (
 	"time"
 )
 
-// env is what a scenario's commands need: where the server (or the proxy
+// env is what a scenario's commands need: where the server (or the relay
 // in front of it) listens, the login, and the local folders.
 type env struct {
 	addr     string // host:port the tools connect to
 	user     string
 	password string
 	home     string // the server's folder on disk
+	tls      bool   // the server requires explicit TLS
+	cert     string // with tls, the server's certificate, which the tools trust
 	out      string // downloads go here (tmpfs)
 	src      string // the local copy of big.bin that uploads read (tmpfs)
-	ferry    string // the ferry binary
-	data     dataSet
+	upsrc    string // the local tree the upload scenarios send (tmpfs)
+	// activePorts is the range "LO-HI" that clients listen on in active
+	// mode, relayed from clientHost in the distance scenarios.
+	activePorts string
+	ferry       string // the ferry binary
+	data        dataSet
 }
 
-// url returns the ftp:// address of path on the server, with the login.
+// url returns the address of path on the server, with the login: ftp://,
+// or ftpes:// (explicit TLS) when the server requires TLS.
 func (e *env) url(path string) string {
-	return fmt.Sprintf("ftp://%s:%s@%s/%s", e.user, e.password, e.addr, path)
+	scheme := "ftp"
+	if e.tls {
+		scheme = "ftpes"
+	}
+	return fmt.Sprintf("%s://%s:%s@%s/%s", scheme, e.user, e.password, e.addr, path)
 }
 
 // lftp returns lftp's command line for script, with the settings the
-// issue asks for (commands pipelined, no TLS attempt) and a bounded retry.
+// issue asks for (commands pipelined; TLS forced on control and data
+// connections with the server's certificate trusted when the server
+// requires it, else no TLS attempt) and a bounded retry.
 func (e *env) lftp(script string) []string {
 	host, port, _ := net.SplitHostPort(e.addr)
+	tls := "set ftp:ssl-allow no; "
+	if e.tls {
+		tls = fmt.Sprintf("set ftp:ssl-force yes; set ftp:ssl-protect-data yes; set ftp:ssl-protect-list yes; set ssl:ca-file %s; ", e.cert)
+	}
 	return []string{"lftp", "-c", fmt.Sprintf(
-		"set ftp:sync-mode off; set ftp:ssl-allow no; set xfer:clobber on; "+
+		"set ftp:sync-mode off; %sset xfer:clobber on; "+
 			"set net:max-retries 2; set net:timeout 30; open -u %s,%s -p %s %s; %s",
-		e.user, e.password, port, host, script)}
+		tls, e.user, e.password, port, host, script)}
 }
 
 // ferryCmd returns ferry's command line for args, without progress output.
@@ -58,22 +75,47 @@ const bigRuns = 9
 type scenario struct {
 	id    string
 	title string
-	rtt   time.Duration // added round trip (through the proxy); 0 for none
+	site  siteKind      // the server it runs against
+	rtt   time.Duration // round trip added by the relay (distance scenarios)
 	tools []tool        // tools[0] is ferry; ratios are against it
 	runs  int           // runs per tool, when not the harness's number
-	noRSS bool          // run without GNU time, whose start-up would count
+	// noWarmup skips the warm-up round: the distance scenarios, whose
+	// time is the network's, not the caches'.
+	noWarmup bool
+	noRSS    bool // run without GNU time, whose start-up would count
+	active   bool // a distance scenario in active mode: checks that the relay carried it
+	// group names a distance scenario's job, the same at every round trip
+	// ("wan-mirror", "wan-mirror-tls", "wan-get-dir", "wan-get-dir-active",
+	// "wan-upload", "wan-ls"); "" for the
+	// loopback scenarios.
+	group string
+	conns int                 // connections a tool uses, for round trips per file
+	files func(d dataSet) int // files a run moves; nil: round trips are counted in all
 	reset func(e *env) error
 	// check verifies a run's result; stdout names the file holding its
 	// standard output, for tools with stdout set.
 	check func(e *env, stdout string) error
 }
 
-// scenarios returns the benchmark's jobs, in the order they run.
-func scenarios(rtt time.Duration) []scenario {
+// scenarios returns the benchmark's jobs, in the order they run: those on
+// loopback, then the distance scenarios without an added round trip (the
+// baseline, when asked for) and at each round trip of rtts.
+func scenarios(rtts []time.Duration, baseline bool) []scenario {
+	out := loopbackScenarios()
+	if baseline {
+		rtts = append([]time.Duration{0}, rtts...)
+	}
+	for _, rtt := range rtts {
+		out = append(out, distanceScenarios(rtt)...)
+	}
+	return out
+}
+
+// loopbackScenarios returns the jobs run straight against the server.
+func loopbackScenarios() []scenario {
 	clearOut := func(e *env) error { return resetDir(e.out) }
 	bigOut := func(e *env) string { return filepath.Join(e.out, "big.bin") }
 	checkBig := func(e *env, _ string) error { return checkSize(bigOut(e), e.data.bigSize) }
-	d00 := func(e *env) string { return filepath.Join(e.out, "d00") }
 	return []scenario{
 		{
 			id: "get", title: "get big.bin to tmpfs", reset: clearOut, check: checkBig, runs: bigRuns,
@@ -113,27 +155,7 @@ func scenarios(rtt time.Duration) []scenario {
 				{name: "ferry (passive)", argv: func(e *env) []string { return e.ferryCmd("get", e.url("big.bin"), "-o", bigOut(e)) }},
 			},
 		},
-		mirrorScenario("mirror", "mirror tree/ (all files, 20 folders) over 8 connections", 0),
-		mirrorScenario("mirror-rtt", fmt.Sprintf("mirror tree/ over 8 connections, %v round trip", rtt), rtt),
-		{
-			id: "onecon-rtt", title: fmt.Sprintf("the files of tree/d00 over one connection, %v round trip", rtt),
-			rtt: rtt, reset: clearOut,
-			check: func(e *env, _ string) error { return checkFiles(d00(e), e.data.treeFiles/e.data.treeFolders) },
-			tools: []tool{
-				{name: "ferry", argv: func(e *env) []string { return e.ferryCmd("mirror", "--parallel", "1", e.url("tree/d00/"), d00(e)) }},
-				{name: "lftp", argv: func(e *env) []string { return e.lftp("mirror --parallel=1 tree/d00 " + d00(e)) }},
-				{name: "wget", argv: func(e *env) []string {
-					return []string{"wget", "-q", "-r", "-l", "1", "-nH", "--cut-dirs=2", "-P", d00(e), e.url("tree/d00/")}
-				}},
-				{name: "curl", argv: func(e *env) []string {
-					argv := []string{"curl", "-sS", "--create-dirs", "--output-dir", d00(e), "--remote-name-all"}
-					for _, name := range e.data.d00Names() {
-						argv = append(argv, e.url("tree/d00/"+name))
-					}
-					return argv
-				}},
-			},
-		},
+		mirrorScenario("mirror", "mirror tree/ (all files, 20 folders) over 8 connections", direct, 0),
 		{
 			id: "ls", title: "list many/ (names only)", reset: clearOut,
 			check: func(e *env, stdout string) error { return checkLines(stdout, e.data.manyEntries) },
@@ -152,10 +174,11 @@ func scenarios(rtt time.Duration) []scenario {
 }
 
 // mirrorScenario copies the whole tree over 8 connections.
-func mirrorScenario(id, title string, rtt time.Duration) scenario {
+func mirrorScenario(id, title string, site siteKind, rtt time.Duration) scenario {
 	dst := func(e *env) string { return filepath.Join(e.out, "tree") }
 	return scenario{
-		id: id, title: title, rtt: rtt,
+		id: id, title: title, site: site, rtt: rtt, conns: 8,
+		files: func(d dataSet) int { return d.treeFiles },
 		reset: func(e *env) error { return resetDir(e.out) },
 		check: func(e *env, _ string) error { return checkFiles(dst(e), e.data.treeFiles) },
 		tools: []tool{

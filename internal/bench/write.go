@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -12,6 +13,7 @@ func (r *report) write(name string) error {
 	var b bytes.Buffer
 	r.header(&b)
 	r.targetTable(&b)
+	r.distanceTable(&b)
 	for _, res := range r.results {
 		r.scenarioSection(&b, res)
 	}
@@ -43,8 +45,9 @@ func (r *report) header(b *bytes.Buffer) {
 
 	d := r.data
 	fmt.Fprintf(b, "## Method\n\n")
-	fmt.Fprintf(b, "- Server: vsftpd 3.0.3 on 127.0.0.1, plain FTP, started by internal/realserver; its files\n"+
-		"  are on disk but read from the page cache (the machine has the memory to spare).\n")
+	fmt.Fprintf(b, "- Server: vsftpd 3.0.3 on 127.0.0.1, plain FTP (explicit TLS, required on control and data\n"+
+		"  connections, for wan-mirror-tls, with ferry trusting its certificate through SSL_CERT_FILE),\n"+
+		"  started by internal/realserver; its files are on tmpfs.\n")
 	fmt.Fprintf(b, "- Local files (downloads, the upload's source) are on tmpfs (`$W` is a folder in /dev/shm).\n")
 	fmt.Fprintf(b, "- Data: `big.bin`, %d MiB of random bytes; `tree/`, %d files of %d-%d bytes in %d folders\n"+
 		"  (`tree/d00` holds %d of them); `many/`, a folder of %d entries.\n",
@@ -59,9 +62,22 @@ func (r *report) header(b *bytes.Buffer) {
 		"  below 1 ferry is faster.\n")
 	fmt.Fprintf(b, "- Peak memory: the process's ru_maxrss as GNU time reports it (`/usr/bin/time -f %%M`);\n"+
 		"  not measured for the start-up runs. MB = 10^6 bytes.\n")
-	fmt.Fprintf(b, "- Added round trip: %v through internal/bench/delayproxy, which relays the control\n"+
-		"  connection and, by rewriting 227/229 replies, every passive data connection, holding each\n"+
-		"  byte back half the round trip in each direction (netem is not available here).\n", r.cfg.RTT)
+	fmt.Fprintf(b, "- Distance scenarios (`wan-*`, at %s): every connection goes through\n"+
+		"  internal/bench/relay, which listens on 127.0.0.2 on the server's control port and its whole\n"+
+		"  passive range and forwards each connection to the same port of 127.0.0.1 without reading it\n"+
+		"  (vsftpd names 127.0.0.2 in its 227 replies; TLS passes through). It charges what a path with\n"+
+		"  that round trip charges: a server's first byte reaches the client two round trips after it\n"+
+		"  began to connect, the client's first byte the server one and a half; every byte and every\n"+
+		"  close (FIN) arrives half a round trip after it was sent; no bandwidth cap but a 4 MiB window\n"+
+		"  in flight each way. The relay dials the server from 127.0.0.3; in active mode the client\n"+
+		"  announces 127.0.0.3, where a second relay carries the server's connections back to it (the\n"+
+		"  run fails if none went through). %d measured run(s), no warm-up.\n",
+		rttList(r.cfg.RTTs), r.distanceRuns())
+	fmt.Fprintf(b, "- Round trips per file (RT/file) are from elapsed time: (the tool's fastest run - its\n"+
+		"  fastest run through the relay without delay) / round trip x connections / files. The\n"+
+		"  baseline takes out what the machine, vsftpd (its login alone takes about 0.1 s here) and\n"+
+		"  the tool cost at any distance; the fastest runs, since a shared machine's noise only adds\n"+
+		"  time. For `ls`, round trips in all.\n")
 	fmt.Fprintf(b, "- Peers run with their best settings for the job: lftp with `set ftp:sync-mode off;\n"+
 		"  set ftp:ssl-allow no` and `mirror --parallel=N`; curl with all files on one command line,\n"+
 		"  so that it reuses one connection.\n\n")
@@ -69,23 +85,87 @@ func (r *report) header(b *bytes.Buffer) {
 
 func (r *report) targetTable(b *bytes.Buffer) {
 	fmt.Fprintf(b, "## Targets (issue 7)\n\n| # | target | limit | measured | |\n| --- | --- | --- | --- | --- |\n")
-	for _, t := range targets {
-		v, met, ok := r.evaluate(t)
-		measured, verdict := "not run", ""
-		if ok {
-			measured = fmt.Sprintf("%.2f", v)
-			verdict = "missed"
-			if met {
-				verdict = "met"
-			}
-		}
-		limit := fmt.Sprintf("<= %.2f", t.limit)
-		if t.kind != ratioTarget {
-			limit = fmt.Sprintf("<= %.0f", t.limit)
-		}
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", t.n, t.text, limit, measured, verdict)
+	for _, t := range targets(r.cfg.RTTs) {
+		fmt.Fprintf(b, "| %d | %s |\n", t.n, r.targetCells(t))
+	}
+	fmt.Fprintf(b, "\n## Targets at a distance (issue 15)\n\n| target | limit | measured | |\n| --- | --- | --- | --- |\n")
+	for _, t := range distanceTargets(r.cfg.RTTs) {
+		fmt.Fprintf(b, "| %s |\n", r.targetCells(t))
 	}
 	fmt.Fprintln(b)
+}
+
+// targetCells returns the cells of t's row after its number: the text,
+// the limit, the value measured and the verdict.
+func (r *report) targetCells(t target) string {
+	v, met, ok := r.evaluate(t)
+	measured, verdict := "not run", ""
+	if ok {
+		measured = fmt.Sprintf("%.2f", v)
+		verdict = "missed"
+		if met {
+			verdict = "met"
+		}
+	}
+	limit := fmt.Sprintf("<= %.2f", t.limit)
+	if t.kind != ratioTarget {
+		limit = fmt.Sprintf("<= %.0f", t.limit)
+	}
+	return strings.Join([]string{t.text, limit, measured, verdict}, " | ")
+}
+
+// distanceTable shows each distance scenario's times, ferry's against
+// each peer's, and each tool's round trips per file.
+func (r *report) distanceTable(b *bytes.Buffer) {
+	var rows []string
+	for _, res := range r.results {
+		if res.sc.group == "" || len(res.series) < 2 {
+			continue
+		}
+		f := res.series[0]
+		for _, p := range res.series[1:] {
+			rows = append(rows, fmt.Sprintf("| %s | %v | %.2f | %s %.2f | %.2f | %s | %s |",
+				res.sc.group, res.sc.rtt, f.medianWall(), p.tool, p.medianWall(), pairRatio(f, p),
+				r.roundTripCell(res, f), r.roundTripCell(res, p)))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "## At a distance\n\nMedian seconds. Round trip 0s is the baseline: the same path through the relay\n"+
+		"with no delay. RT/file is round trips per file on each connection, from the fastest run's\n"+
+		"time less the baseline's (in all for ls); see Method.\n\n")
+	fmt.Fprintf(b, "| scenario | round trip | ferry s | peer s | ferry / peer | ferry RT/file | peer RT/file |\n")
+	fmt.Fprintf(b, "| --- | --- | --- | --- | --- | --- | --- |\n%s\n\n", strings.Join(rows, "\n"))
+}
+
+// roundTripCell returns s's round trips per file in res, or "-".
+func (r *report) roundTripCell(res *result, s *series) string {
+	rt, ok := r.roundTrips(res, s)
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", rt)
+}
+
+// distanceRuns returns the measured runs of each distance scenario.
+func (r *report) distanceRuns() int {
+	if r.cfg.Smoke {
+		return 1
+	}
+	return distanceRuns
+}
+
+// rttList returns the round trips as "20ms and 100ms".
+func rttList(rtts []time.Duration) string {
+	s := make([]string, len(rtts))
+	for i, d := range rtts {
+		s[i] = d.String()
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 func (r *report) scenarioSection(b *bytes.Buffer, res *result) {

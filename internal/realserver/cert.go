@@ -16,7 +16,8 @@ import (
 )
 
 // certificate is the TLS identity made once per process for all servers it
-// starts: a self-signed RSA certificate for 127.0.0.1, ::1 and localhost.
+// starts: a self-signed RSA certificate for 127.0.0.1, 127.0.0.2 (for a
+// relay in front of the server), ::1 and localhost.
 // RSA because vsftpd and proftpd take it through their "RSA" directives.
 type certificate struct {
 	certPEM, keyPEM []byte
@@ -45,7 +46,7 @@ func newCertificate() (*certificate, error) {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv4(127, 0, 0, 2), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {

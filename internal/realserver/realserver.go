@@ -76,6 +76,10 @@ type Options struct {
 	// is made in; os.TempDir() when empty. Benchmarks put it on tmpfs so
 	// that the disk does not set the pace of uploads.
 	Parent string
+	// PassiveAddress is the IPv4 address the server names in its 227
+	// replies instead of its own, as for a relay in front of it (see
+	// internal/bench/relay); vsftpd only (pasv_address).
+	PassiveAddress string
 }
 
 // String names the options, as in "explicit-ipv6"; tests use it in names.
@@ -156,7 +160,7 @@ type Server struct {
 	// by the test to it.
 	Home string
 	// CertPool trusts the certificate made for this run, which is valid for
-	// 127.0.0.1, ::1 and localhost.
+	// 127.0.0.1, 127.0.0.2 (a relay), ::1 and localhost.
 	CertPool *x509.CertPool
 	CertFile string // that certificate, PEM
 	Log      string // the server's log, for failure messages
@@ -326,6 +330,9 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 	}
 	if !Supports(kind, opts) {
 		return nil, fmt.Errorf("%w: %s %s", ErrUnsupported, kind, opts)
+	}
+	if opts.PassiveAddress != "" && kind != Vsftpd {
+		return nil, fmt.Errorf("%w: %s with a passive address", ErrUnsupported, kind)
 	}
 	root, err := installedRoot(kind)
 	if err != nil {

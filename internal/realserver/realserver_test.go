@@ -402,3 +402,36 @@ func TestParseTLSMode(t *testing.T) {
 		t.Error("ParseTLSMode(starttls) succeeded")
 	}
 }
+
+// TestPassiveAddress checks that vsftpd started with PassiveAddress names
+// it in its 227 replies, and that the other servers refuse the option.
+func TestPassiveAddress(t *testing.T) {
+	s := StartOrSkip(t, Vsftpd, Options{PassiveAddress: "127.0.0.2"})
+	conn, err := net.DialTimeout("tcp", s.Addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	tp := textproto.NewConn(conn)
+	var reply string
+	for _, step := range []struct {
+		code int
+		line string
+	}{{220, ""}, {331, "USER " + s.User}, {230, "PASS " + s.Password}, {227, "PASV"}} {
+		if step.line != "" {
+			if err := tp.PrintfLine("%s", step.line); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, reply, err = tp.ReadResponse(step.code); err != nil {
+			t.Fatalf("reply to %q: %v", step.line, err)
+		}
+	}
+	if !strings.Contains(reply, "(127,0,0,2,") {
+		t.Errorf("PASV reply %q does not name 127.0.0.2", reply)
+	}
+	if _, err := Launch(t.Context(), PureFTPd, Options{PassiveAddress: "127.0.0.2"}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("pure-ftpd with a passive address: %v, want ErrUnsupported", err)
+	}
+}

@@ -76,6 +76,9 @@ func startVsftpd(_ context.Context, c *config) ([]string, error) {
 		"idle_session_timeout":    600,
 		"data_connection_timeout": 300,
 	}
+	if c.Options.PassiveAddress != "" {
+		conf["pasv_address"] = c.Options.PassiveAddress
+	}
 	if c.Options.IPv6 {
 		conf["listen"], conf["listen_ipv6"], conf["listen_address6"] = false, true, c.host
 	} else {
