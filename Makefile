@@ -78,7 +78,8 @@ demo:
 
 # bench runs the micro-benchmarks, then measures ferry against lftp, curl
 # and wget on vsftpd (root needed; see internal/bench) and writes
-# BENCHMARKS.md. It takes about ten minutes.
+# BENCHMARKS.md: on loopback, then at 20 and 100 ms round trips through
+# internal/bench/relay. It takes about an hour.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
 	$(GO) run ./internal/bench/cmd/bench -ferry $(BIN) -o BENCHMARKS.md
