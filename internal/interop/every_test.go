@@ -17,6 +17,7 @@ import (
 	"github.com/ferry-ftp/ferry/internal/realserver"
 	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/ops"
+	"github.com/ferry-ftp/ferry/transfer"
 )
 
 // TestEveryServer runs the commands a user starts with against every
@@ -233,6 +234,14 @@ func runEvery(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		if err := os.Chtimes(onDisk(s, seeded+"/old.txt"), old, old); err != nil {
 			return err
 		}
+		if s.Locale != "" {
+			// The server's own listing is in its language: else this
+			// run tests nothing of it (a locale the server's ls cannot
+			// read falls back to English without a word).
+			if err := localListing(t, s, mode, seeded); err != nil {
+				return err
+			}
+		}
 		got := filepath.Join(c.local, seeded)
 		if _, _, err := c.expect(ops.ExitOK, "mirror", c.url(seeded), got); err != nil {
 			return err
@@ -255,4 +264,25 @@ func runEvery(t *testing.T, s *realserver.Server, mode client.DataMode) {
 		}
 		return absent(onDisk(s, dir))
 	})
+}
+
+// localListing checks that the server lists dir in German, as
+// Server.Locale says it does: a "total" line of "insgesamt" and a month
+// name that is not English ("Mär" for old.txt).
+func localListing(t *testing.T, s *realserver.Server, mode client.DataMode, dir string) error {
+	p := transfer.NewPool(site(s, mode, s.Password, nil, nil), transfer.PoolOptions{Size: 1})
+	defer p.Close()
+	var lines []string
+	if _, err := p.Do(t.Context(), "LIST", func(c *client.Conn, _ int) error {
+		var err error
+		lines, err = c.ListLines(t.Context(), dir)
+		return err
+	}); err != nil {
+		return err
+	}
+	text := strings.Join(lines, "\n")
+	if !strings.Contains(text, "insgesamt") || !strings.Contains(text, "Mär") {
+		return fmt.Errorf("%s runs in %s but lists %s in another language:\n%s", s.Kind, s.Locale, dir, text)
+	}
+	return nil
 }

@@ -36,8 +36,16 @@ import (
 // -z cert=, nor its default /etc/ftpd-ssl/ftpd.pem), so every handshake
 // fails with "no shared cipher".
 func startFtpdSSLDE(_ context.Context, c *config) ([]string, error) {
-	locPath, err := localePath(c.root)
+	cached, err := localePath(c.root)
 	if err != nil {
+		return nil, err
+	}
+	// The ls that ftpd runs after switching to the login user must read
+	// the locale: the cache may lie in a folder only root can enter
+	// (/root/.cache), and ls then lists in English without a word. The
+	// server's own folder is open to the user.
+	locPath := filepath.Join(c.Dir, "locale")
+	if err := copyReadable(cached, locPath); err != nil {
 		return nil, err
 	}
 	pamDir := filepath.Join(c.Dir, "pam.d")
@@ -108,4 +116,34 @@ func withLocale(env []string, name, locPath string) []string {
 		}
 	}
 	return append(out, "LC_ALL="+name, "LANG="+name, "LOCPATH="+locPath)
+}
+
+// copyReadable copies the folder src to dst, which must not exist, with
+// every file readable and every folder enterable by all.
+func copyReadable(src, dst string) error {
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+			return os.Chmod(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("realserver: copying the locale: %w", err)
+	}
+	return nil
 }
