@@ -274,6 +274,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 	}
 	actions = m.refine(ctx, actions, keepsTimes)
+	settleUntimed(actions, opt.Update)
 	if opt.BackupDir != "" {
 		markBackups(actions)
 	}

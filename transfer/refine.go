@@ -101,3 +101,25 @@ func (m *mirror) exact(a *Action, t time.Time, keepsTimes bool) {
 		*a = Action{Kind: Copy, Path: a.Path, Size: a.Size, Reason: dec.reason + " (MDTM)", src: src, dst: dst}
 	}
 }
+
+// settleUntimed copies the files kept for their size alone because a time
+// was unknown (a listing line whose date could not be read) and MDTM did
+// not tell it (not offered, refused, or failed): nothing is called
+// unchanged that was not compared, and a file of the same size may hold
+// other bytes. With --only-newer (UpdateNewer) they are kept, since
+// nothing says that the source is newer; the reason says why.
+func settleUntimed(actions []Action, mode Update) {
+	for i, a := range actions {
+		if a.Kind != Keep || !a.byTime || a.src == nil || a.dst == nil {
+			continue
+		}
+		if _, ok := cmpTimes(a.src, a.dst); ok {
+			continue
+		}
+		if mode == UpdateNewer {
+			actions[i].Reason = "same size, time unknown (not known to be newer)"
+			continue
+		}
+		actions[i].Kind, actions[i].Reason = Copy, "same size, time unknown"
+	}
+}
