@@ -361,6 +361,9 @@ func parseTimeVal(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("malformed time %q", clip(s))
 	}
+	if !fileYear(t.Year()) {
+		return time.Time{}, fmt.Errorf("time %q out of range", clip(s))
+	}
 	if frac != "" {
 		if len(frac) > 9 {
 			frac = frac[:9]

@@ -79,3 +79,10 @@ type Entry struct {
 	// LIST entries.
 	Facts map[string]string
 }
+
+// fileYear reports whether a year from an exact time (MDTM, MLSx) can be a
+// file's: 1900 to 2200. Go's file times run from 1678 to 2262 only (a
+// year-9999 time set on a local file wraps round to 1901), and year 0 or
+// 9999 is a server's placeholder rather than a time; such a time is taken
+// as none.
+func fileYear(y int) bool { return y >= 1900 && y <= 2200 }

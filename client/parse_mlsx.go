@@ -215,7 +215,7 @@ func parseFactTime(s string) (time.Time, bool) {
 	hour, ok4 := parseDigits(s[8:10], 2, 2)
 	min, ok5 := parseDigits(s[10:12], 2, 2)
 	sec, ok6 := parseDigits(s[12:14], 2, 2)
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || sec > 59 {
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || sec > 59 || !fileYear(year) {
 		return time.Time{}, false
 	}
 	nsec := 0

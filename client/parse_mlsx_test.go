@@ -283,6 +283,9 @@ var lenientMLSxTests = []mlsxCase{
 	{"type=file;modify=20250304123456.12a; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
 	{"type=file;modify=20250304123456.1234567891x; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
 	{"type=file;modify=; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	// Placeholder years: no file system holds them.
+	{"type=file;modify=99991231235959; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
+	{"type=file;modify=00000101000000; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
 	{"type=file;UNIX.mode=0999; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
 	{"type=file;UNIX.mode=-755; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},
 	{"type=file;UNIX.mode=; x", Entry{Name: "x", Type: EntryFile, Size: -1, Facts: map[string]string{"type": "file"}}},

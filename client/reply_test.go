@@ -215,7 +215,9 @@ func TestParseTimeVal(t *testing.T) {
 			t.Errorf("parseTimeVal(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "2024030412345", "20241304123456", "20240304123456.x", "abcdefghijklmn"} {
+	for _, in := range []string{"", "2024030412345", "20241304123456", "20240304123456.x", "abcdefghijklmn",
+		// Out of what a file system holds: placeholders, not times.
+		"99991231235959", "00000101000000", "18991231235959"} {
 		if _, err := parseTimeVal(in); err == nil {
 			t.Errorf("parseTimeVal(%q) accepted", in)
 		}
