@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +57,11 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ops.ExitOK
+	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		// cobra's own error for a command that does not exist: a usage
+		// error, as an unknown flag is.
+		err = &FlagError{Err: err}
 	}
 	code := ExitCode(err)
 	var pe *ops.PartialError

@@ -82,7 +82,8 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 	out := bufio.NewWriterSize(f.IO.Out, 64<<10)
 	p := f.printer().list(out, o.Long, o.Human)
 	dir := r.Path()
-	var refused int // folders not entered because of their names
+	var refused int // folders not entered because of their names, and lines not read
+	var unread int  // of those, the lines not read (not printed)
 	var untimed untimedLines
 	defer untimed.end(f)
 	if pattern.Has(dir) {
@@ -121,7 +122,7 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		}
 		p.entry(e, e.Name)
 	} else {
-		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused, untimed: &untimed,
+		w := &lsWalk{f: f, s: s, all: o.All, recursive: o.Recursive, byTime: o.ByTime, emit: p.entry, refused: &refused, unread: &unread, untimed: &untimed,
 			times: o.Long || o.ByTime || f.Opts.JSON}
 		// Only a folder named with a final "/" is not known to exist:
 		// isRemoteDir took the name's word for it.
@@ -139,7 +140,8 @@ func lsRun(ctx context.Context, o *LsOptions) error {
 		return err
 	}
 	if refused > 0 {
-		return &PartialError{Failed: refused, Total: p.count()}
+		// Lines that could not be read are items too, not printed.
+		return &PartialError{Failed: refused, Total: p.count() + unread}
 	}
 	return nil
 }
@@ -155,7 +157,8 @@ type lsWalk struct {
 	// learned the zone they are in (client.Conn.LearnListZone).
 	times   bool
 	emit    func(client.Entry, string)
-	refused *int // folders not entered because of their names
+	refused *int // folders not entered because of their names, and lines not read
+	unread  *int // listing lines that could not be read
 	untimed *untimedLines
 }
 
@@ -179,6 +182,7 @@ func (w *lsWalk) walk(ctx context.Context, dir, rel string, confirm bool) error 
 		// so not a full success (exit 8).
 		w.f.warnUnparsed(line)
 		*w.refused++
+		*w.unread++
 	}, Untimed: func(line string) { w.untimed.add(w.f, line) }}
 	// With byTime, or until the zone of LIST times is known, the
 	// folder's entries are held and printed after the listing.

@@ -111,8 +111,12 @@ func (m *mirror) scanRemote(ctx context.Context, root string, dest bool) (t tree
 					m.itemFailed(Action{Kind: Skip, Path: rel, Dir: true, Reason: "cannot list"}, err)
 					m.unknownBelow(rel, !dest)
 				}
+				shown := rel
+				if shown == "" {
+					shown = "." // the tree's own folder
+				}
 				for _, line := range unparsed {
-					m.skip(Action{Kind: Skip, Path: rel, Dir: true, Reason: fmt.Sprintf("cannot parse listing line %q", client.Sanitize(line))})
+					m.skip(Action{Kind: Skip, Path: shown, Dir: true, Reason: fmt.Sprintf("cannot parse listing line %q", client.Sanitize(line))})
 				}
 				if len(unparsed) > 0 {
 					// A line that cannot be read may name a file: what
