@@ -277,7 +277,11 @@ var ErrLoopBound = fmt.Errorf("--loop: the destination still changed after %d pa
 // passes summed.
 func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, remoteDir, localDir string, opt transfer.MirrorOptions) (*transfer.Report, error) {
 	var sum transfer.Report
+	limit := opt.MaxDelete // for all passes together
 	for pass := 1; ; pass++ {
+		if limit > 0 {
+			opt.MaxDelete = limit - sum.Deleted // > 0: a pass that spent it ended the loop
+		}
 		res, err := p.Mirror(ctx, remoteDir, localDir, opt)
 		sum.Copied += res.Copied
 		sum.Made += res.Made
@@ -289,7 +293,10 @@ func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, rem
 		res.Copied, res.Made, res.Deleted, res.SourcesRemoved = sum.Copied, sum.Made, sum.Deleted, sum.SourcesRemoved
 		res.Bytes, res.Retries, res.Duration = sum.Bytes, sum.Retries, sum.Duration
 		changed := res.Plan != nil && changes(res.Plan)
-		if err != nil || !t.Loop || opt.DryRun || res.Failed > 0 || !changed {
+		// --max-delete holds for the whole run: a pass that spent it
+		// ends the loop, else each pass would delete N more.
+		spent := limit > 0 && sum.Deleted >= limit
+		if err != nil || !t.Loop || opt.DryRun || res.Failed > 0 || !changed || spent {
 			return res, err
 		}
 		if pass == maxLoopPasses {
