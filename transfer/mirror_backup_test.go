@@ -90,14 +90,23 @@ func TestMirrorBackupDirFails(t *testing.T) {
 	if err != nil || rep.Failed != 2 || rep.Copied != 0 || rep.Deleted != 0 {
 		t.Fatalf("Mirror = %+v, %v", rep, err)
 	}
-	if got := testsupport.Tree(t, dst); !maps.Equal(got, before) {
+	// The new version was uploaded under its temporary name, and stays
+	// there: the old file is moved to the backup folder only just before
+	// the new one takes its name, so a refused move leaves it in place.
+	got := testsupport.Tree(t, dst)
+	for name, data := range got {
+		if IsTempName(name) && data == "new version" {
+			delete(got, name)
+		}
+	}
+	if !maps.Equal(got, before) {
 		t.Errorf("destination changed: %q", got)
 	}
 	if f := ev.failed(); !slices.Equal(f, []string{"changed.txt", "gone.txt"}) {
 		t.Errorf("failed %q", f)
 	}
-	if n := countVerb(srv.Commands(), "STOR"); n != 0 {
-		t.Errorf("%d STOR sent", n)
+	if n := countVerb(srv.Commands(), "STOR"); n != 1 {
+		t.Errorf("%d STOR sent, want 1", n)
 	}
 
 	// Locally: a backup folder that cannot be made.
@@ -119,5 +128,42 @@ func TestMirrorBackupDirFails(t *testing.T) {
 	_, err = p2.Mirror(testCtx(t), "src", filepath.Join(base, "l"), MirrorOptions{Update: UpdateChanged, BackupDir: filepath.Join(base, "l/bak")})
 	if !errors.Is(err, ErrBackupInside) {
 		t.Errorf("backup inside: %v", err)
+	}
+}
+
+// A copy that fails leaves the destination's old file in place with
+// --backup-dir, both ways: the old file is kept in the backup folder
+// (downloads) or moved there (uploads) only once the new one is complete
+// (outside probe of issue 16: it was moved away first, and a failed or
+// killed copy left the destination without it).
+func TestMirrorBackupDirCopyFails(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "RETR" || c.Verb == "STOR" {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	// Download.
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "src/f.txt"), "new version")
+	local := t.TempDir()
+	testsupport.WriteFile(t, filepath.Join(local, "f.txt"), "old")
+	backup := filepath.Join(t.TempDir(), "attic")
+	p := testPool(t, srv, PoolOptions{Size: 1, Retries: 0})
+	rep, err := p.Mirror(testCtx(t), "src", local, MirrorOptions{Update: UpdateChanged, BackupDir: backup})
+	if err != nil || rep.Failed != 1 || rep.Copied != 0 {
+		t.Fatalf("download = %+v, %v", rep, err)
+	}
+	if got := testsupport.ReadFile(filepath.Join(local, "f.txt")); got != "old" {
+		t.Errorf("local f.txt = %q after a failed download, want the old file", got)
+	}
+	// Upload.
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "dst/g.txt"), "old")
+	testsupport.WriteFile(t, filepath.Join(local, "up/g.txt"), "new version")
+	rep, err = p.Mirror(testCtx(t), "dst", filepath.Join(local, "up"), MirrorOptions{Direction: Upload, Update: UpdateChanged, BackupDir: "attic"})
+	if err != nil || rep.Failed != 1 || rep.Copied != 0 {
+		t.Fatalf("upload = %+v, %v", rep, err)
+	}
+	if got := testsupport.ReadFile(filepath.Join(srv.Root(), "dst/g.txt")); got != "old" {
+		t.Errorf("remote g.txt = %q after a failed upload, want the old file", got)
 	}
 }

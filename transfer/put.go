@@ -61,6 +61,11 @@ type PutOptions struct {
 	// listing of the destination lacks it): no permissions to keep, and
 	// no command to look for them.
 	fresh bool
+	// backupTo, when set, is where the old remote file goes (mirror
+	// --backup-dir): it is moved there only once the new data is complete
+	// under its temporary name, just before that takes the final name,
+	// and moved back if the rename fails. Its folder exists.
+	backupTo string
 }
 
 // Put uploads the local file local to remote.

@@ -39,6 +39,9 @@ const asideSuffix = ".old"
 
 // place renames the complete upload tmp to the final name (see Put).
 func (j *putJob) place(ctx context.Context, tmp string) error {
+	if j.opt.backupTo != "" {
+		return j.placeBackingUp(ctx, tmp)
+	}
 	err := j.c.Rename(ctx, tmp, j.remote)
 	switch {
 	case err == nil:
@@ -96,6 +99,43 @@ func (j *putJob) replace(ctx context.Context, tmp string, refusal error) error {
 	}
 	if err := c.Dele(ctx, aside); err != nil {
 		j.notify("%s: the old file is left in %q: %v", remote, aside, err)
+	}
+	return nil
+}
+
+// placeBackingUp renames the complete upload tmp to the final name after
+// moving the old file to opt.backupTo (an earlier backup there, which a
+// server may refuse to rename over, is deleted first); when the final
+// rename fails, the old file is moved back. With no old file, tmp is
+// renamed as Put does.
+func (j *putJob) placeBackingUp(ctx context.Context, tmp string) error {
+	c, remote, to := j.c, j.remote, j.opt.backupTo
+	unchanged := fmt.Sprintf("the new data is in %q; %q is unchanged", tmp, remote)
+	err := c.Rename(ctx, remote, to)
+	if err != nil && client.ReplyCode(err)/100 == 5 && c.Err() == nil {
+		if _, serr := c.Size(ctx, remote); serr != nil && c.Err() == nil {
+			// No old file to keep.
+			j.opt.backupTo = ""
+			return j.place(ctx, tmp)
+		}
+		if derr := c.Dele(ctx, to); derr == nil {
+			err = c.Rename(ctx, remote, to)
+		}
+	}
+	if err != nil {
+		if c.Err() != nil {
+			return j.placeErr(tmp, to, err, "the new data is in %q; the old file is in %q, or in %q if the rename took place", tmp, remote, to)
+		}
+		return j.placeErr(tmp, "", fmt.Errorf("backing up the old file to %q: %w", to, err), "%s", unchanged)
+	}
+	if err := c.Rename(ctx, tmp, remote); err != nil {
+		if c.Err() != nil {
+			return j.placeErr(tmp, to, err, "the new data is in %q, or in %q if the rename took place; the old file was moved to %q", tmp, remote, to)
+		}
+		if berr := c.Rename(ctx, to, remote); berr != nil {
+			return j.placeErr(tmp, to, err, "the new data is in %q; the old file was moved to %q and could not be put back (%v)", tmp, to, berr)
+		}
+		return j.placeErr(tmp, "", err, "%s", unchanged)
 	}
 	return nil
 }

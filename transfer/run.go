@@ -173,11 +173,14 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 		return Result{Size: -1}, err
 	}
 	remote := remoteJoin(m.remoteDir, a.Path)
+	// With --backup-dir the old file is kept there, but stays in place
+	// until the new one is complete: a failed copy leaves it as it was.
+	backupTo := ""
 	if m.opt.BackupDir != "" && a.dst != nil {
-		if err := m.backup(ctx, a.Path); err != nil {
+		var err error
+		if backupTo, err = m.prepareBackup(ctx, a.Path); err != nil {
 			return Result{Size: -1}, err
 		}
-		a.dst = nil
 	}
 	if m.opt.Direction == Upload {
 		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
@@ -186,7 +189,7 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 		}
 		return m.pool.putFile(ctx, m.files, rel, remote, PutOptions{Resume: m.opt.Resume, KeepTime: true,
 			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path,
-			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin, fresh: a.dst == nil})
+			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin, fresh: a.dst == nil, backupTo: backupTo})
 	}
 	var listed *client.Entry
 	if a.src != nil {
