@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
@@ -120,5 +121,41 @@ func TestMirrorRemoveSourceRefusesDelete(t *testing.T) {
 	}
 	if got := testsupport.ReadFile(filepath.Join(srv.Root(), "src/a.txt")); got != "a" {
 		t.Errorf("a.txt = %q", got)
+	}
+}
+
+// A server file that changes after its download, before it would be
+// deleted, is kept (outside probe of issue 16: a file that grew during a
+// slow copy was deleted with the new bytes, exit 0): its size is asked
+// again just before DELE.
+func TestMirrorRemoveSourceChangedAfterCopy(t *testing.T) {
+	var root string
+	var retrieved atomic.Bool
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		switch {
+		case c.Verb == "RETR":
+			retrieved.Store(true)
+		case c.Verb == "SIZE" && retrieved.Load():
+			f, err := os.OpenFile(filepath.Join(root, "src", "grow.bin"), os.O_APPEND|os.O_WRONLY, 0)
+			if err == nil {
+				f.WriteString(" and more")
+				f.Close()
+			}
+		}
+		return nil
+	}})
+	root = srv.Root()
+	testsupport.WriteFile(t, filepath.Join(root, "src", "grow.bin"), "first part")
+	local := t.TempDir()
+	p := testPool(t, srv, PoolOptions{Size: 1})
+	rep, err := p.Mirror(testCtx(t), "src", local, MirrorOptions{Update: UpdateChanged, RemoveSource: true})
+	if err != nil || rep.SourcesRemoved != 0 || rep.Failed != 1 {
+		t.Fatalf("Mirror = %+v, %v; want the source kept and the file failed", rep, err)
+	}
+	if got := testsupport.ReadFile(filepath.Join(root, "src", "grow.bin")); got != "first part and more" {
+		t.Errorf("source = %q", got)
+	}
+	if n := countVerb(srv.Commands(), "DELE"); n != 0 {
+		t.Errorf("%d DELE sent", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ferry-ftp/ferry/client"
 )
@@ -43,7 +44,38 @@ func (m *mirror) removeSource(ctx context.Context, a Action, res Result) error {
 		if !fi.Mode().IsRegular() || fi.Size() != res.Size {
 			return fmt.Errorf("%w: the local copy has %d bytes, not %d", ErrNotVerified, fi.Size(), res.Size)
 		}
-		_, err = m.pool.Do(ctx, "DELE "+a.Path, func(c *client.Conn, _ int) error { return c.Dele(ctx, remote) })
+		// The server's file, just before it is deleted, must still be
+		// the one copied: its size, and its time where the plan knew it
+		// exactly. A file that grew or changed meanwhile is kept.
+		var changed error
+		_, err = m.pool.Do(ctx, "DELE "+a.Path, func(c *client.Conn, _ int) error {
+			size, err := c.Size(ctx, remote)
+			if err != nil {
+				if c.Err() != nil {
+					return err
+				}
+				changed = fmt.Errorf("%w: SIZE of the source: %w", ErrNotVerified, err)
+				return nil
+			}
+			if size != res.Size {
+				changed = fmt.Errorf("%w: the source has %d bytes now, the copy %d: it changed after the copy", ErrNotVerified, size, res.Size)
+				return nil
+			}
+			if a.src != nil && a.src.prec == client.TimeExact {
+				t, err := c.ModTime(ctx, remote)
+				if err != nil && c.Err() != nil {
+					return err
+				}
+				if err == nil && !t.Truncate(time.Second).Equal(a.src.mtime.Truncate(time.Second)) {
+					changed = fmt.Errorf("%w: the source's time is %s now, not %s: it changed after the copy", ErrNotVerified, t.UTC().Format(time.RFC3339), a.src.mtime.UTC().Format(time.RFC3339))
+					return nil
+				}
+			}
+			return c.Dele(ctx, remote)
+		})
+		if changed != nil {
+			return changed
+		}
 		return err
 	}
 	var size int64 = -1
