@@ -87,30 +87,68 @@ func matchRx(res []*regexp.Regexp, rel string) bool {
 	return false
 }
 
-// fits reports whether the file n passes the size and time limits.
+// fits reports whether the file n is known to pass the size and time
+// limits; a file whose size or time is unknown, or whose LIST time may lie
+// on either side of a limit, does not fit (it is not copied).
 func (l *FilterLimits) fits(n *node) bool {
+	in, known := l.check(n)
+	return in && known
+}
+
+// outside reports whether the file n is known to fail the size or time
+// limits: only such a file counts as excluded for DeleteExcluded, so that
+// an unknown size or a LIST time near a limit never deletes anything.
+func (l *FilterLimits) outside(n *node) bool {
+	in, known := l.check(n)
+	return known && !in
+}
+
+// check reports whether the file n passes the size and time limits, and
+// whether that is known.
+func (l *FilterLimits) check(n *node) (in, known bool) {
 	if n == nil || n.typ != client.EntryFile {
-		return true
+		return true, true
 	}
-	if (l.MinSize > 0 || l.MaxSize > 0) && n.size < 0 {
-		return false
+	if l.MinSize > 0 || l.MaxSize > 0 {
+		if n.size < 0 {
+			return false, false
+		}
+		if l.MinSize > 0 && n.size < l.MinSize || l.MaxSize > 0 && n.size > l.MaxSize {
+			return false, true
+		}
 	}
-	if l.MinSize > 0 && n.size < l.MinSize {
-		return false
+	if l.NewerThan.IsZero() && l.OlderThan.IsZero() {
+		return true, true
 	}
-	if l.MaxSize > 0 && n.size > l.MaxSize {
-		return false
+	if n.mtime.IsZero() || n.prec == client.TimeUnknown {
+		return false, false
 	}
-	if (!l.NewerThan.IsZero() || !l.OlderThan.IsZero()) && n.mtime.IsZero() {
-		return false
+	// The true time lies in [lo, hi): a LIST time is known to the
+	// minute, or to the day in the server's zone (UTC-12 to UTC+14).
+	lo, hi := n.mtime, n.mtime.Add(time.Second)
+	switch n.prec {
+	case client.TimeMinute:
+		hi = n.mtime.Add(time.Minute)
+	case client.TimeDay:
+		lo, hi = n.mtime.Add(-14*time.Hour), n.mtime.Add(38*time.Hour)
 	}
-	if !l.NewerThan.IsZero() && n.mtime.Before(l.NewerThan) {
-		return false
+	if !l.NewerThan.IsZero() {
+		switch {
+		case !hi.After(l.NewerThan):
+			return false, true // before it, whatever the true time
+		case lo.Before(l.NewerThan):
+			return false, false // on either side
+		}
 	}
-	if !l.OlderThan.IsZero() && !n.mtime.Before(l.OlderThan) {
-		return false
+	if !l.OlderThan.IsZero() {
+		switch {
+		case !lo.Before(l.OlderThan):
+			return false, true
+		case hi.After(l.OlderThan):
+			return false, false
+		}
 	}
-	return true
+	return true, true
 }
 
 // tooDeep reports a folder below the levels MaxDepth lets the job enter.
@@ -131,10 +169,10 @@ func excluded(f Filter, p string, s, d *node) bool {
 	if d.typ == client.EntryDir {
 		return f.pruned(p)
 	}
-	if !f.keepsNode(d) {
+	if !f.keeps(d.rel) || f.outside(d) {
 		return true
 	}
-	return s != nil && s.typ == client.EntryFile && !f.keepsNode(s)
+	return s != nil && s.typ == client.EntryFile && (!f.keeps(s.rel) || f.outside(s))
 }
 
 // prunes reports a folder that the scan of the remote (or local) tree
