@@ -36,7 +36,8 @@ func parseCMSLine(line string, _ time.Time, loc *time.Location) (Entry, string) 
 	var f [10]listField
 	n := splitListFields(line, f[:])
 	tok := func(i int) string { return line[f[i].start:f[i].end] }
-	if n < 8 || n > 9 {
+	if n < 8 || n > 9 || strings.ContainsRune(line, '\t') {
+		// CMS pads its columns with blanks, never tabs.
 		return Entry{}, "not a CMS line"
 	}
 	e := Entry{Type: EntryFile, Size: -1}

@@ -229,12 +229,11 @@ func setOwnerGroup(e *Entry, line string, f []listField, h *unixHead) {
 
 // parseUntimed reads a line whose date is in no known form, such as
 // "-rw-r--r-- 1 u g 29 6. დეკ. 09:07 name" from a locale without a month
-// table, when every other field is where it belongs: the link count, owner,
-// group and size, then a date of three fields (a day of one or two digits
-// and a word that is no known month, in either order, then a time or a
-// year), then the name. The entry has Precision TimeUnknown and a zero
-// ModTime. Lines whose month is known but whose date is impossible (Feb 30)
-// are not read.
+// table, or "Feb 30 12:34" and "Mar  4 25:61", impossible dates, when
+// every other field is where it belongs: the link count, owner, group and
+// size, then a date of three fields (one or two digits and a word without
+// digits, in either order, then a time or a year of that shape), then
+// the name. The entry has Precision TimeUnknown and a zero ModTime.
 func (h *unixHead) parseUntimed(e *Entry, line string, f []listField) bool {
 	if h.netware || h.device {
 		return false
@@ -256,10 +255,10 @@ func (h *unixHead) parseUntimed(e *Entry, line string, f []listField) bool {
 		return false
 	}
 	a, b, c := tok(j+3), tok(j+4), tok(j+5)
-	if !(isDayField(a) && isUnknownWord(b) || isUnknownWord(a) && isDayField(b)) {
+	if !(isDayShape(a) && isMonthShape(b) || isMonthShape(a) && isDayShape(b)) {
 		return false
 	}
-	if _, _, ok := parseClock(c, true); !ok && !isYearField(c) {
+	if _, _, ok := parseClock(c, true); !ok && !isClockShape(c) && !isYearField(c) {
 		return false
 	}
 	*e = Entry{Type: h.typ, Mode: h.mode, Size: size}
@@ -277,6 +276,32 @@ func isDayField(s string) bool {
 	s = strings.TrimSuffix(s, ".")
 	d, ok := parseDigits(s, 1, 2)
 	return ok && d >= 1 && d <= 31
+}
+
+// isDayShape reports whether s has the shape of a day of the month, one
+// or two digits and an optional dot, whatever its value: "32" is a date
+// that cannot be read, not a sign of other columns.
+func isDayShape(s string) bool {
+	_, ok := parseDigits(strings.TrimSuffix(s, "."), 1, 2)
+	return ok
+}
+
+// isMonthShape reports whether s has the shape of a month name: a word
+// without digits or colons, known ("Feb" of an impossible "Feb 30") or not.
+func isMonthShape(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "0123456789:")
+}
+
+// isClockShape reports whether s has the shape of a time of day, one or
+// two digits, ":" or ".", two digits, whatever its value ("25:61").
+func isClockShape(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok {
+		h, m, ok = strings.Cut(s, ".")
+	}
+	_, hok := parseDigits(h, 1, 2)
+	_, mok := parseDigits(m, 2, 2)
+	return ok && hok && mok
 }
 
 // isYearField reports whether s is four digits with an optional dot.

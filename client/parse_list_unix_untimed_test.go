@@ -137,6 +137,28 @@ func TestListParserUntimed(t *testing.T) {
 			Entry{Name: "two  spaces", Type: EntryFile, Size: 29, Mode: 0o644, Owner: "u", Group: "g"}},
 		{"lrwxrwxrwx 1 0 0 7 6. დეკ. 09.07 a -> b",
 			Entry{Name: "a", Type: EntryLink, Size: 7, Target: "b", Mode: 0o777, Owner: "0", Group: "0"}},
+		// Impossible dates, known month or not: the entry without a
+		// time, as the issue asks (lftp reads these lines too).
+		{"-rw-r--r--   1 user group 10 Feb 30 12:34 feb-30",
+			Entry{Name: "feb-30", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r--   1 user group 10 30. Feb 12:34 feb-30",
+			Entry{Name: "feb-30", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r--   1 user group 10 Feb 30  2024 feb-30-year",
+			Entry{Name: "feb-30-year", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r--   1 user group 10 Mar 32 12:34 day-32",
+			Entry{Name: "day-32", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r--   1 user group 10 Mar  4 24:01 hour-24",
+			Entry{Name: "hour-24", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r--   1 user group 10 Mar  4 12:60 minute-60",
+			Entry{Name: "minute-60", Type: EntryFile, Size: 10, Mode: 0o644, Owner: "user", Group: "group"}},
+		{"-rw-r--r-- 1 root root 3 מאי 32  2022 day-32",
+			Entry{Name: "day-32", Type: EntryFile, Size: 3, Mode: 0o644, Owner: "root", Group: "root"}},
+		{"-rw-r--r-- 1 root root 3 מאי  5 25:00 hour-25",
+			Entry{Name: "hour-25", Type: EntryFile, Size: 3, Mode: 0o644, Owner: "root", Group: "root"}},
+		{"-rw-r--r-- 1 u g 29 Dec 32 09:07 bad2.txt",
+			Entry{Name: "bad2.txt", Type: EntryFile, Size: 29, Mode: 0o644, Owner: "u", Group: "g"}},
+		{"-rw-r--r-- 1 u g 29 Dec  6 25:61 bad3.txt",
+			Entry{Name: "bad3.txt", Type: EntryFile, Size: 29, Mode: 0o644, Owner: "u", Group: "g"}},
 	} {
 		got, err := p.ParseLine(c.line)
 		if err != nil {
@@ -149,7 +171,7 @@ func TestListParserUntimed(t *testing.T) {
 
 // TestListParserUntimedAmbiguous checks that lines whose date cannot be
 // read stay unparsed when another field is out of place or missing, or
-// when the month is known and the date impossible.
+// the date's fields have no date's shape.
 func TestListParserUntimedAmbiguous(t *testing.T) {
 	p := newListTestParser(lsTestNow)
 	for _, line := range []string{
@@ -166,13 +188,11 @@ func TestListParserUntimedAmbiguous(t *testing.T) {
 		"-rw-r--r-- 1 root    3 מאי  5  2022 no-group",
 		"-rw-r--r-- root root    3 מאי  5  2022 no-links",
 		"-rw-r--r-- 1 root root 3k מאי  5  2022 bad-size",
-		// A day out of range, a word with digits, an odd time.
-		"-rw-r--r-- 1 root root 3 מאי 32  2022 day-32",
+		// A word with digits where the month goes, a day of three
+		// digits, a time of another shape.
 		"-rw-r--r-- 1 root root 3 M4i  5  2022 digits",
-		"-rw-r--r-- 1 root root 3 מאי  5 25:00 hour-25",
-		// A known month with an impossible date.
-		"-rw-r--r--   1 user group 10 Feb 30 12:34 feb-30",
-		"-rw-r--r--   1 user group 10 30. Feb 12:34 feb-30",
+		"-rw-r--r-- 1 root root 3 מאי 320  2022 day-320",
+		"-rw-r--r-- 1 root root 3 מאי  5 25h00 hour-shape",
 		// No name.
 		"-rw-r--r-- 1 root root 3 מאי  5  2022",
 		"-rw-r--r-- 1 root root 3 מאי  5  2022 ",
