@@ -72,7 +72,7 @@ type treeFlags struct {
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.BoolVarP(&t.OnlyNewer, "only-newer", "n", false, "copy only files that are new, newer, or of another size at the same time; keep newer destination files")
-	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; repeatable)")
+	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; a final / for folders only, a leading / for the root only; repeatable)")
 	fl.StringArrayVarP(&t.Include, "include", "i", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
 	t.treeMore.add(fl)

@@ -115,7 +115,11 @@ const (
 // a file is handled only when it matches an Include pattern (folders are
 // always entered). Paths left out are never deleted (unless
 // MirrorOptions.DeleteExcluded). A ** path element matches any number of
-// folders. FilterLimits add regular expressions, sizes, times and depth.
+// folders. As in lftp and rsync, a pattern that ends in "/" matches
+// folders only (a file below such a folder matches it as an Include), and
+// one that starts with "/" or "./" matches the path from the tree's root
+// only, never a base name. FilterLimits add regular expressions, sizes,
+// times and depth.
 type Filter struct {
 	Include, Exclude []string
 	FilterLimits
@@ -131,11 +135,32 @@ func (f Filter) Check() error {
 	return nil
 }
 
-func matchAny(patterns []string, rel string) bool {
-	base := path.Base(rel)
+// matchAny reports whether one of the patterns matches rel, a folder when
+// dir is set (see Filter for the forms of patterns). For a file, a
+// folder-only pattern matches when it matches a folder above it.
+func matchAny(patterns []string, rel string, dir bool) bool {
 	for _, p := range patterns {
-		if matchGlob(p, rel) || matchGlob(p, base) {
-			return true
+		folderOnly := len(p) > 1 && strings.HasSuffix(p, "/")
+		p = strings.TrimRight(p, "/")
+		anchored := strings.HasPrefix(p, "./") || strings.HasPrefix(p, "/")
+		p = strings.TrimLeft(strings.TrimPrefix(p, "./"), "/")
+		if p == "" {
+			continue
+		}
+		match := func(r string) bool {
+			return matchGlob(p, r) || !anchored && matchGlob(p, path.Base(r))
+		}
+		switch {
+		case !folderOnly || dir:
+			if match(rel) {
+				return true
+			}
+		default:
+			for d := path.Dir(rel); d != "." && d != "/"; d = path.Dir(d) {
+				if match(d) {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -143,18 +168,18 @@ func matchAny(patterns []string, rel string) bool {
 
 // pruned reports a folder the job does not enter.
 func (f Filter) pruned(dir string) bool {
-	return matchAny(f.Exclude, dir) || matchRx(f.ExcludeRx, dir+"/") || f.tooDeep(dir)
+	return matchAny(f.Exclude, dir, true) || matchRx(f.ExcludeRx, dir+"/") || f.tooDeep(dir)
 }
 
 // keeps reports whether the job handles the file rel.
 func (f Filter) keeps(rel string) bool {
-	if matchAny(f.Exclude, rel) || matchRx(f.ExcludeRx, rel) {
+	if matchAny(f.Exclude, rel, false) || matchRx(f.ExcludeRx, rel) {
 		return false
 	}
 	if len(f.Include) == 0 && len(f.IncludeRx) == 0 {
 		return true
 	}
-	return matchAny(f.Include, rel) || matchRx(f.IncludeRx, rel)
+	return matchAny(f.Include, rel, false) || matchRx(f.IncludeRx, rel)
 }
 
 // cmpTimes compares the times of a source and a destination node at the
