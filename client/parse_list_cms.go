@@ -64,12 +64,9 @@ func parseCMSLine(line string, _ time.Time, loc *time.Location) (Entry, string) 
 	if !ok {
 		return Entry{}, "bad date"
 	}
-	hour, minute, sec, ok := parseHMS(tok(at + 1))
-	if !ok {
-		return Entry{}, "bad time"
-	}
-	if e.ModTime, ok = listDate(year, month, day, hour, minute, sec, 0, loc); !ok {
-		return Entry{}, "bad date"
+	var reason string
+	if e.ModTime, reason = dateAtHMS(year, month, day, tok(at+1), loc); reason != "" {
+		return Entry{}, reason
 	}
 	e.Precision = TimeMinute
 	return e, ""
@@ -133,6 +130,20 @@ func parseCMSDate(s string) (year int, month time.Month, day int, ok bool) {
 	d, ok2 := parseDigits(ds, 1, 2)
 	y, ok3 := fullYear(ys)
 	return y, time.Month(m), d, ok1 && ok2 && ok3
+}
+
+// dateAtHMS returns the time of a date and an "H:MM:SS" clock in loc, or
+// why it cannot be read ("bad time", "bad date").
+func dateAtHMS(year int, month time.Month, day int, hms string, loc *time.Location) (time.Time, string) {
+	hour, minute, sec, ok := parseHMS(hms)
+	if !ok {
+		return time.Time{}, "bad time"
+	}
+	t, ok := listDate(year, month, day, hour, minute, sec, 0, loc)
+	if !ok {
+		return time.Time{}, "bad date"
+	}
+	return t, ""
 }
 
 // parseHMS parses "H:MM:SS" or "HH:MM:SS" in 24-hour time.

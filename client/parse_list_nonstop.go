@@ -73,12 +73,9 @@ func parseNonStopLine(line string, _ time.Time, loc *time.Location) (Entry, stri
 	if !ok {
 		return Entry{}, "bad date"
 	}
-	hour, minute, sec, ok := parseHMS(tok(i + 3))
-	if !ok {
-		return Entry{}, "bad time"
-	}
-	if e.ModTime, ok = listDate(year, month, day, hour, minute, sec, 0, loc); !ok {
-		return Entry{}, "bad date"
+	var reason string
+	if e.ModTime, reason = dateAtHMS(year, month, day, tok(i+3), loc); reason != "" {
+		return Entry{}, reason
 	}
 	e.Precision = TimeMinute
 	return e, ""

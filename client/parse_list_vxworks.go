@@ -39,13 +39,13 @@ func parseVxWorksLine(line string, _ time.Time, loc *time.Location) (Entry, stri
 	if !ok {
 		return Entry{}, "bad date"
 	}
-	hour, minute, sec, ok := parseHMS(tok(2))
-	if !ok || len(tok(2)) != 8 {
+	if len(tok(2)) != 8 {
 		return Entry{}, "bad time"
 	}
 	e := Entry{Type: EntryFile, Size: size, Precision: TimeMinute}
-	if e.ModTime, ok = listDate(year, month, day, hour, minute, sec, 0, loc); !ok {
-		return Entry{}, "bad date"
+	var reason string
+	if e.ModTime, reason = dateAtHMS(year, month, day, tok(2), loc); reason != "" {
+		return Entry{}, reason
 	}
 	name, ok := strings.CutPrefix(line[f[2].end:], "   ")
 	if !ok {

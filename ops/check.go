@@ -55,8 +55,7 @@ func (o *CheckOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVarP(&o.Reverse, "reverse", "R", false, "the local DIR is the source and the remote URL the copy")
 	fl.IntVarP(&o.Engine.Parallel, "parallel", "P", transfer.DefaultParallel, "list up to `N` folders at once, over N connections (config: parallel)")
 	fl.BoolVar(&o.Engine.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command")
-	fl.StringArrayVarP(&o.Tree.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; a final / for folders only, a leading / for the root only; repeatable)")
-	fl.StringArrayVarP(&o.Tree.Include, "include", "i", nil, "compare only files matching `GLOB` (relative path or base name; repeatable)")
+	addGlobFlags(fl, &o.Tree.Exclude, &o.Tree.Include, "compare")
 	o.Tree.addCompare(fl)
 	o.Tree.addFilters(fl)
 }

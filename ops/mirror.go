@@ -72,8 +72,7 @@ type treeFlags struct {
 
 func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 	fl.BoolVarP(&t.OnlyNewer, "only-newer", "n", false, "copy only files that are new, newer, or of another size at the same time; keep newer destination files")
-	fl.StringArrayVarP(&t.Exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; a final / for folders only, a leading / for the root only; repeatable)")
-	fl.StringArrayVarP(&t.Include, "include", "i", nil, "copy only files matching `GLOB` (relative path or base name; repeatable)")
+	addGlobFlags(fl, &t.Exclude, &t.Include, "copy")
 	fl.BoolVar(&t.DryRun, "dry-run", false, "print what would be copied, made and deleted, and why; change nothing")
 	t.treeMore.add(fl)
 	if mirror {
@@ -82,6 +81,13 @@ func (t *treeFlags) add(fl *pflag.FlagSet, mirror bool) {
 		fl.BoolVar(&t.AllowEmptySource, "allow-empty-source", false, "let --delete empty the destination when the source folder is empty (otherwise asked on a terminal, refused in scripts)")
 		t.mirrorMore.add(fl)
 	}
+}
+
+// addGlobFlags defines --exclude and --include, whose files the command
+// (verb: "copy", "compare") handles.
+func addGlobFlags(fl *pflag.FlagSet, exclude, include *[]string, verb string) {
+	fl.StringArrayVarP(exclude, "exclude", "x", nil, "leave out paths matching `GLOB` (relative path or base name; a final / for folders only, a leading / for the root only; repeatable)")
+	fl.StringArrayVarP(include, "include", "i", nil, verb+" only files matching `GLOB` (relative path or base name; repeatable)")
 }
 
 const treeHelp = `Trees are compared by size and modification time. LIST times carry no zone
