@@ -172,6 +172,9 @@ func (s *session) reply(code int, format string, args ...any) {
 func (s *session) write(b []byte) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.silenced {
+		return
+	}
 	_, _ = s.conn.Write(b)
 }
 

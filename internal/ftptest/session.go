@@ -18,16 +18,17 @@ var errLineTooLong = errors.New("command line too long")
 // commands one at a time; a transfer runs in a goroutine of its own so that
 // ABOR can be read while it moves data.
 type session struct {
-	srv    *Server
-	id     int
-	raw    net.Conn // the TCP connection
-	conn   net.Conn // raw or a *tls.Conn on it; written under wmu
-	wmu    sync.Mutex
-	r      *bufio.Reader
-	ctx    context.Context // ends with the session (and with Close)
-	cancel context.CancelFunc
-	seq    int
-	ending bool // set by a handler to end the session after its reply
+	srv      *Server
+	id       int
+	raw      net.Conn // the TCP connection
+	conn     net.Conn // raw or a *tls.Conn on it; written under wmu
+	wmu      sync.Mutex
+	silenced bool // guarded by wmu: a closing 421 was sent, and nothing may follow it
+	r        *bufio.Reader
+	ctx      context.Context // ends with the session (and with Close)
+	cancel   context.CancelFunc
+	seq      int
+	ending   bool // set by a handler to end the session after its reply
 
 	// login (RFC 959 section 4.1.1)
 	user     string
@@ -176,7 +177,11 @@ func (s *session) stall() {
 func (s *session) handle(c Command) bool {
 	cfg := &s.srv.cfg
 	if cfg.Fault421At > 0 && c.Global == cfg.Fault421At {
-		s.reply(421, "Service not available, closing control connection.")
+		// A transfer under way must not answer after it (its 426).
+		s.wmu.Lock()
+		_, _ = s.conn.Write(formatReply(421, "Service not available, closing control connection."))
+		s.silenced = true
+		s.wmu.Unlock()
 		return false
 	}
 	// RNTO must come right after RNFR (RFC 959 section 4.1.3).
