@@ -162,10 +162,10 @@ connections at once.
 
 Safety nets: --delete-excluded also deletes what the filters leave out (a
 filter that keeps no source file counts as an empty source); --max-delete N
-deletes at most N paths, then skips the rest and exits 8 naming them;
---backup-dir DIR moves each file that would be replaced or deleted into DIR
-first, on the destination's side (a local folder, or a remote one for -R),
-and a failed move stops that replacement; --remove-source-files deletes each
+deletes at most N paths (0: none), then skips the rest and exits 8 naming
+them; --backup-dir DIR moves each file that would be replaced or deleted
+into DIR first, on the destination's side (a local folder, or a remote one
+for -R), and a failed move stops that replacement; --remove-source-files deletes each
 copied source file once its copy is shown complete (size; digest with
 --verify), never a folder, and not with --delete. --loop runs again until a
 pass changes nothing, at most 10 passes (then exit 1).
@@ -258,7 +258,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, LimitDeletes: t.MaxDelete >= 0, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {

@@ -221,7 +221,7 @@ func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
 	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
 	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))
-	fl.IntVar(&m.MaxDelete, "max-delete", 0, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 for no limit")
+	fl.IntVar(&m.MaxDelete, "max-delete", -1, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 deletes nothing, -1 is no limit (as rclone's)")
 }
 
 // check validates the mirror flags against the tree flags.
@@ -234,8 +234,8 @@ func (m *mirrorMore) check(t *treeFlags) error {
 		// the next --loop pass, would delete their copies.
 		return usageErrorf("--remove-source-files cannot go with --delete: a later run would delete the files it moved")
 	}
-	if m.MaxDelete < 0 {
-		return usageErrorf("--max-delete must be at least 1 (0: no limit), got %d", m.MaxDelete)
+	if m.MaxDelete < -1 {
+		return usageErrorf("--max-delete must be 0 (delete nothing) or more, or -1 (no limit), got %d", m.MaxDelete)
 	}
 	return nil
 }
@@ -279,8 +279,8 @@ func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, rem
 	var sum transfer.Report
 	limit := opt.MaxDelete // for all passes together
 	for pass := 1; ; pass++ {
-		if limit > 0 {
-			opt.MaxDelete = limit - sum.Deleted // > 0: a pass that spent it ended the loop
+		if opt.LimitDeletes {
+			opt.MaxDelete = limit - sum.Deleted // >= 0: a pass that spent it ended the loop
 		}
 		res, err := p.Mirror(ctx, remoteDir, localDir, opt)
 		sum.Copied += res.Copied
@@ -295,7 +295,7 @@ func loopMirror(ctx context.Context, f *Env, p *transfer.Pool, t *treeFlags, rem
 		changed := res.Plan != nil && changes(res.Plan)
 		// --max-delete holds for the whole run: a pass that spent it
 		// ends the loop, else each pass would delete N more.
-		spent := limit > 0 && sum.Deleted >= limit
+		spent := opt.LimitDeletes && sum.Deleted >= limit
 		if err != nil || !t.Loop || opt.DryRun || res.Failed > 0 || !changed || spent {
 			return res, err
 		}

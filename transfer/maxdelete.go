@@ -13,9 +13,9 @@ import (
 // whose contents were kept. A refused deletion becomes a Skip naming
 // the destination's path, and the folders and copies that waited for a
 // deletion in their way become Skips too. It returns the plan and the
-// number of deletions refused.
+// number of deletions refused. A negative limit is none.
 func limitDeletes(actions []Action, dst tree, limit int) ([]Action, int) {
-	if limit <= 0 {
+	if limit < 0 {
 		return actions, 0
 	}
 	used, refused := 0, 0
@@ -57,6 +57,15 @@ func limitDeletes(actions []Action, dst tree, limit int) ([]Action, int) {
 		}
 	}
 	return out, refused
+}
+
+// deleteLimit returns the most paths the job may delete (see
+// MirrorOptions.MaxDelete), or -1 for no limit.
+func (o *MirrorOptions) deleteLimit() int {
+	if o.MaxDelete > 0 || o.LimitDeletes && o.MaxDelete == 0 {
+		return o.MaxDelete
+	}
+	return -1
 }
 
 // underAny reports whether p is one of dirs or lies below one.

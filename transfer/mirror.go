@@ -63,11 +63,14 @@ type MirrorOptions struct {
 	// could not be listed and ferry's partial files are spared, and a
 	// source in which the filter keeps no file is an empty source.
 	DeleteExcluded bool
-	// MaxDelete, when positive, is the most destination paths the job
-	// deletes: the deletions past it (in plan order, and all after the
-	// first one refused) become skips, and so do the copies that wait for
-	// a deletion in their way.
+	// MaxDelete, when positive or when LimitDeletes is set, is the most
+	// destination paths the job deletes (0: none): the deletions past it
+	// (in plan order, and all after the first one refused) become skips,
+	// and so do the copies that wait for a deletion in their way.
 	MaxDelete int
+	// LimitDeletes makes MaxDelete a limit even when it is 0 (rclone's
+	// --max-delete 0: delete nothing).
+	LimitDeletes bool
 	// BackupDir, when set, is a folder on the destination's side (local
 	// for a download, remote for an upload) into which the destination's
 	// files that would be replaced or deleted are moved first, at their
@@ -264,7 +267,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err
 	}
-	actions, refused := limitDeletes(actions, dst, opt.MaxDelete)
+	actions, refused := limitDeletes(actions, dst, opt.deleteLimit())
 	if refused > 0 {
 		m.note("--max-delete %d reached: %d deletion(s) not done", opt.MaxDelete, refused)
 	}
