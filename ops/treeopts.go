@@ -1,13 +1,9 @@
 package ops
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -59,13 +55,13 @@ func (t *treeMore) addCompare(fl *pflag.FlagSet) {
 // addFilters defines the filters beyond --exclude and --include, which
 // check shares.
 func (t *treeMore) addFilters(fl *pflag.FlagSet) {
-	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00), or an age such as 7d, 12h, 30m")
+	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00 local, 2024-05-01T12:00Z or +02:00 as in RFC 3339), or an age such as 7d, 12h, 30m")
 	fl.StringVar(&t.OlderThan, "older-than", "", "handle only files modified before `WHEN` (as --newer-than)")
-	fl.StringVar(&t.MinSize, "min-size", "", "handle only files of at least `SIZE` bytes; K, M, G suffixes are powers of 1024")
-	fl.StringVar(&t.MaxSize, "max-size", "", "handle only files of at most `SIZE` bytes; K, M, G suffixes are powers of 1024")
+	fl.StringVar(&t.MinSize, "min-size", "", "handle only files of at least `SIZE` bytes; suffixes B, K, M, G, T, P (or KiB, MiB...) are powers of 1024; 0 is no minimum")
+	fl.StringVar(&t.MaxSize, "max-size", "", "handle only files of at most `SIZE` bytes (at least 1); suffixes as --min-size")
 	fl.StringArrayVar(&t.ExcludeRx, "exclude-rx", nil, "leave out paths matching the Go regular expression `RE` (relative path, folders with a trailing /; repeatable)")
 	fl.StringArrayVar(&t.IncludeRx, "include-rx", nil, "copy only files matching the Go regular expression `RE` (relative path; repeatable)")
-	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment)")
+	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment); a FILE that cannot be read is a local file error (exit 6)")
 	fl.StringArrayVar(&t.IncludeFrom, "include-from", nil, "read --include globs from `FILE`, one a line (# starts a comment)")
 	fl.IntVar(&t.MaxDepth, "max-depth", 0, "enter at most `N` folder levels (1: the files of the folder itself); 0 for no limit")
 }
@@ -91,14 +87,14 @@ func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (trans
 		return f, usageErrorf("--size-only and --only-newer cannot go together: --only-newer compares times")
 	}
 	for _, name := range t.ExcludeFrom {
-		p, err := readPatterns(local(name))
+		p, err := readPatterns("--exclude-from", local(name))
 		if err != nil {
 			return f, err
 		}
 		f.Exclude = append(append([]string(nil), f.Exclude...), p...)
 	}
 	for _, name := range t.IncludeFrom {
-		p, err := readPatterns(local(name))
+		p, err := readPatterns("--include-from", local(name))
 		if err != nil {
 			return f, err
 		}
@@ -139,72 +135,6 @@ func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (trans
 		return f, &UsageError{Err: err}
 	}
 	return f, nil
-}
-
-// readPatterns reads the globs of a pattern file: one a line, blank lines
-// and lines starting with # left out, surrounding spaces trimmed.
-func readPatterns(name string) ([]string, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, &transfer.LocalError{Op: "read pattern file", Path: name, Err: err}
-	}
-	var out []string
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		out = append(out, line)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, usageErrorf("%s: %v", name, err)
-	}
-	return out, nil
-}
-
-// parseSize parses a size flag: "" is none (0); a size must be at least
-// 1 byte.
-func parseSize(flag, s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := transfer.ParseRate(s)
-	if err != nil || n < 1 {
-		return 0, usageErrorf("%s: want a size of at least 1 byte with an optional K, M or G suffix, got %q", flag, s)
-	}
-	return n, nil
-}
-
-// whenLayouts are the layouts of a WHEN, in the local zone unless they
-// name one.
-var whenLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
-
-// parseWhen parses a WHEN: "" is none (the zero time); a date, a date and
-// time, or an age before now (a number and s, m, h, d or w, or a Go
-// duration such as 1h30m).
-func parseWhen(flag, s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, l := range whenLayouts {
-		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	if n := len(s); n > 1 && (s[n-1] == 'd' || s[n-1] == 'w') {
-		if v, err := strconv.ParseFloat(s[:n-1], 64); err == nil && v >= 0 && v < 1e5 {
-			unit := 24 * time.Hour
-			if s[n-1] == 'w' {
-				unit *= 7
-			}
-			return now.Add(-time.Duration(v * float64(unit))), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, usageErrorf("%s: want a date (2024-05-01), a date and time (2024-05-01T12:00) or an age (7d, 12h, 30m), got %q", flag, s)
 }
 
 // mirrorMore are the flags of mirror alone: deleting and moving.
