@@ -177,11 +177,13 @@ func excluded(f Filter, p string, s, d *node) bool {
 
 // prunes reports a folder that the scan of the remote (or local) tree
 // does not enter: one the filter prunes, unless the tree is the
-// destination of a job that deletes what the filter leaves out.
+// destination of a job that deletes what the filter leaves out. A folder
+// below MaxDepth is never entered, on either side: what lies there is
+// neither compared nor deleted.
 func (m *mirror) prunes(rel string, remote bool) bool {
 	dest := remote == (m.opt.Direction == Upload)
 	if dest && m.opt.Delete && m.opt.DeleteExcluded {
-		return false
+		return m.filter.tooDeep(rel)
 	}
 	return m.filter.pruned(rel)
 }

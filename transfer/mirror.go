@@ -163,8 +163,9 @@ type mirror struct {
 	learned          bool
 	canMFMT, canMDTM bool
 	// unknown holds the source paths whose contents are unknown (see
-	// unknownBelow); guarded by mu.
-	unknown map[string]bool
+	// unknownBelow), and unentered the destination's folders that were
+	// not entered (see notEntered); guarded by mu.
+	unknown, unentered map[string]bool
 	// src is the source tree once scanned: its names are never taken
 	// for temporary names (GetOptions.Avoid).
 	src tree
@@ -263,7 +264,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		}
 		m.note("%d listing lines have dates ferry cannot read (the first: %q): their files are %s", m.untimed, m.firstUntimed, how)
 	}
-	actions := plan(src, dst, &opt, keepsTimes, m.unknown)
+	actions := plan(src, dst, &opt, keepsTimes, m.unknown, m.unentered)
 	if err := m.guardEmptySource(src, actions); err != nil {
 		return rep, err
 	}

@@ -272,8 +272,11 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 //
 // unknown holds source paths whose contents are unknown (a folder that
 // could not be listed, a refused name): Delete never touches the
-// destination at or below them.
-func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string]bool) []Action {
+// destination at or below them. unentered holds the destination's
+// folders that were not entered (MaxDepth, or a folder the filter leaves
+// out): Delete never deletes a folder that holds one, nor replaces it
+// with a file.
+func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown, unentered map[string]bool) []Action {
 	var before, dirs, copies, skips, after []Action
 	// doomed holds the destination paths of type conflicts: deleted as in
 	// the way with Delete, left alone (with all below) without.
@@ -290,11 +293,14 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 			continue // nothing new is made, folders included, and nothing replaced
 		}
 		if d != nil && d.typ != s.typ && !underDoomed(doomed, p) {
-			if !opt.Delete {
-				skips = append(skips, Action{Kind: Skip, Path: p, Dir: s.typ == client.EntryDir,
-					Reason: fmt.Sprintf("destination is a %s (use --delete to replace it)", d.typ), src: s, dst: d})
-				if s.typ == client.EntryDir {
-					doomed[p] = true // do not descend: nothing below can be made
+			if hides := d.typ == client.EntryDir && holdsUnknown(unentered, p); !opt.Delete || hides {
+				reason := fmt.Sprintf("destination is a %s (use --delete to replace it)", d.typ)
+				if hides {
+					reason = "destination is a folder holding folders not entered (--max-depth or a filter): not replaced"
+				}
+				skips = append(skips, Action{Kind: Skip, Path: p, Dir: s.typ == client.EntryDir, Reason: reason, src: s, dst: d})
+				if s.typ == client.EntryDir || hides {
+					doomed[p] = true // do not descend: nothing below can be made, or deleted
 				}
 				continue
 			}
@@ -346,7 +352,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown map[string
 				d.typ == client.EntryDir && !opt.DeleteExcluded && keepsSomething(dst, p, opt.Filter):
 				continue
 			}
-			if d.typ == client.EntryDir && holdsUnknown(unknown, p) {
+			if d.typ == client.EntryDir && (holdsUnknown(unknown, p) || holdsUnknown(unentered, p)) {
 				continue
 			}
 			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: reason, dst: d})

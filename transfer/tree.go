@@ -231,6 +231,7 @@ func (m *mirror) listRemote(ctx context.Context, own *client.Budget, root, rel s
 			}
 			n := remoteNode(rel, &e)
 			if n.typ == client.EntryDir && m.prunes(n.rel, true) {
+				m.notEntered(n.rel, true)
 				return nil
 			}
 			if err := budget.KeepPath(n.rel); err != nil {
@@ -289,6 +290,7 @@ func (m *mirror) scanLocal(root *os.Root) (tree, error) {
 		case d.IsDir():
 			n.typ = client.EntryDir
 			if m.prunes(p, false) {
+				m.notEntered(p, false)
 				return fs.SkipDir
 			}
 		case d.Type().IsRegular():
@@ -324,6 +326,22 @@ func (m *mirror) unknownBelow(rel string, source bool) {
 		m.unknown = map[string]bool{}
 	}
 	m.unknown[rel] = true
+}
+
+// notEntered records, when the tree scanned (the remote one, or the local
+// one) is the destination, that the folder rel was not entered (a filter
+// or MaxDepth prunes it), so that Delete spares the folders that hold
+// it.
+func (m *mirror) notEntered(rel string, remote bool) {
+	if remote != (m.opt.Direction == Upload) {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.unentered == nil {
+		m.unentered = map[string]bool{}
+	}
+	m.unentered[rel] = true
 }
 
 // dirQueue hands folders to list to a fixed set of workers. pop blocks
