@@ -192,7 +192,7 @@ func (o *MirrorOptions) AddFlags(fl *pflag.FlagSet) {
 // Args takes the positional arguments and checks the flags.
 func (o *MirrorOptions) Args(fl *pflag.FlagSet, args []string) error {
 	o.Source, o.Target = args[0], args[1]
-	return nil
+	return o.Tree.checkGiven(fl)
 }
 
 // Run does it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -154,6 +155,14 @@ func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.IntVar(&m.MaxDelete, "max-delete", -1, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 deletes nothing, -1 is no limit (as rclone's)")
 }
 
+// checkGiven validates the mirror flags that must not be given empty.
+func (m *mirrorMore) checkGiven(fl *pflag.FlagSet) error {
+	if fl.Changed("backup-dir") && strings.TrimSpace(m.BackupDir) == "" {
+		return usageErrorf("--backup-dir: want a folder, got %q", m.BackupDir)
+	}
+	return nil
+}
+
 // check validates the mirror flags against the tree flags.
 func (m *mirrorMore) check(t *treeFlags) error {
 	if m.DeleteExcluded && !t.Delete {
@@ -178,6 +187,8 @@ func (m *mirrorMore) backupDir(f *Env, r Remote, dir transfer.Direction) (string
 	switch {
 	case m.BackupDir == "":
 		return "", nil
+	case dir == transfer.Download && strings.Contains(m.BackupDir, "://") && ftpurl.IsRemote(m.BackupDir):
+		return "", usageErrorf("--backup-dir: a download's backup folder is a local folder, not an address")
 	case dir == transfer.Download:
 		return f.local(m.BackupDir), nil
 	case !f.Shared && !ftpurl.IsRemote(m.BackupDir):

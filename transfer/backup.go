@@ -14,45 +14,6 @@ import (
 	"github.com/ferry-ftp/ferry/client"
 )
 
-// ErrBackupInside reports a backup folder inside the mirrored tree, or
-// the tree inside it (MirrorOptions.BackupDir).
-var ErrBackupInside = errors.New("the backup folder and the mirrored folder must not overlap")
-
-// checkBackupDir reports a BackupDir that overlaps the destination: a
-// local one for a download, a remote one for an upload. Remote paths are
-// compared as given: a relative one and an absolute one are not known to
-// overlap.
-func checkBackupDir(opt *MirrorOptions, remoteDir, localDir string) error {
-	if opt.BackupDir == "" {
-		return nil
-	}
-	var a, b string
-	if opt.Direction == Download {
-		var err error
-		if a, err = filepath.Abs(opt.BackupDir); err != nil {
-			return localErr("find folder", opt.BackupDir, err)
-		}
-		if b, err = filepath.Abs(localDir); err != nil {
-			return localErr("find folder", localDir, err)
-		}
-		a, b = filepath.ToSlash(a), filepath.ToSlash(b)
-	} else {
-		a, b = path.Clean(opt.BackupDir), path.Clean(remoteDir)
-		if path.IsAbs(a) != path.IsAbs(b) {
-			return nil
-		}
-	}
-	if within(a, b) || within(b, a) {
-		return fmt.Errorf("%w: --backup-dir %s, destination %s", ErrBackupInside, client.Sanitize(opt.BackupDir), client.Sanitize(b))
-	}
-	return nil
-}
-
-// within reports whether the clean slash path p is dir or lies below it.
-func within(p, dir string) bool {
-	return p == dir || dir == "." || dir == "/" || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
-}
-
 // backup moves the destination's path rel into BackupDir at the same
 // relative path, making the folders it needs: locally with a rename,
 // remotely with RNFR and RNTO (an earlier backup of the same path, which

@@ -210,11 +210,11 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if opt.RemoveSource && opt.Delete {
 		return rep, ErrMoveDelete
 	}
-	if err := checkBackupDir(&opt, remoteDir, localDir); err != nil {
-		return rep, err
-	}
 	opt.Notify = NotifyOnce(opt.Notify) // the same warning for every file is said once
 	m := &mirror{pool: p, opt: opt, filter: opt.Filter, remoteDir: remoteDir, rep: rep}
+	if err := m.checkBackupDir(ctx, localDir); err != nil {
+		return rep, err
+	}
 	retries0 := p.Retries()
 	defer func() {
 		rep.Retries = int(p.Retries() - retries0)
