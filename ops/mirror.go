@@ -165,10 +165,16 @@ filter that keeps no source file counts as an empty source); --max-delete N
 deletes at most N paths (0: none), then skips the rest and exits 8 naming
 them; --backup-dir DIR moves each file that would be replaced or deleted
 into DIR first, on the destination's side (a local folder, or a remote one
-for -R), and a failed move stops that replacement; --remove-source-files deletes each
-copied source file once its copy is shown complete (size; digest with
---verify), never a folder, and not with --delete. --loop runs again until a
-pass changes nothing, at most 10 passes (then exit 1).
+for -R), and a failed move stops that replacement; DIR must not be the
+destination, hold it or lie inside it (unless a filter leaves it out);
+--suffix SUFFIX ends the backups' names with SUFFIX, and alone keeps each
+backup beside its file (--delete then keeps names ending in SUFFIX, and
+folders holding files). An earlier backup is never replaced: the next one
+takes a numbered name, NAME.~N~, and a note says so (rclone overwrites
+it). --remove-source-files deletes each copied source file once its copy
+is shown complete (size; digest with --verify), never a folder, and not
+with --delete. --loop runs again until a pass changes nothing, at most 10
+passes (then exit 1).
 
 ` + treeHelp,
 	Example: `  ferry mirror ftp://ftp.example.org/pub/ ./pub
@@ -178,6 +184,7 @@ pass changes nothing, at most 10 passes (then exit 1).
   ferry mirror --dry-run --delete ftp://example.org/pub ./pub
   ferry mirror --limit-rate 2M --verify ftp://example.org/isos ./isos
   ferry mirror --delete --max-delete 100 --backup-dir ./attic ftp://example.org/pub ./pub
+  ferry mirror -R --delete --suffix .bak ./site ftp://example.org/www
   ferry mirror --include 'logs/**/*.gz' --newer-than 7d ftp://example.org/ ./recent
   ferry mirror -R --remove-source-files ./outbox ftp://example.org/inbox`,
 }
@@ -258,7 +265,7 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 	opt := transfer.MirrorOptions{Direction: dir, Update: update, Delete: t.Delete, Filter: filter,
 		AllowEmptySource: t.AllowEmptySource, ConfirmEmptySource: confirmEmptySource(f, remoteDir, localDir, dir),
 		SizeOnly: t.SizeOnly, Checksum: t.Checksum, OnlyMissing: t.OnlyMissing, OnlyExisting: t.OnlyExisting,
-		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, LimitDeletes: t.MaxDelete >= 0, BackupDir: backup, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
+		DeleteExcluded: t.DeleteExcluded, MaxDelete: t.MaxDelete, LimitDeletes: t.MaxDelete >= 0, BackupDir: backup, Suffix: t.Suffix, RemoveSource: t.RemoveSource, NoEmptyDirs: t.NoEmptyDirs, Perms: t.Perms, MaxErrors: t.MaxErrors,
 		DryRun: t.DryRun, Resume: t.Continue, Verify: e.Verify, Limit: e.limit, Progress: rep.progress,
 		Notify: func(msg string) { f.Warn("%s", msg) },
 		OnEvent: func(ev transfer.Event) {
@@ -284,9 +291,12 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 				rep.mu.Lock()
 				rep.deleted = append(rep.deleted, p)
 				rep.mu.Unlock()
-				if backup != "" {
+				switch {
+				case backup != "":
 					f.Status("moved %s into %s", client.Sanitize(p), client.Sanitize(backup))
-				} else {
+				case t.Suffix != "":
+					f.Status("renamed %s to %s", client.Sanitize(p), client.Sanitize(p+t.Suffix))
+				default:
 					f.Status("deleted %s", client.Sanitize(p))
 				}
 			}

@@ -143,13 +143,15 @@ type mirrorMore struct {
 	DeleteExcluded bool
 	MaxDelete      int
 	BackupDir      string
+	Suffix         string
 	RemoveSource   bool
 	Loop           bool
 }
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
-	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R); a failed move stops that replacement")
+	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R; not overlapping the destination unless a filter leaves it out); a failed move stops that replacement; an earlier backup is never replaced: the new one is NAME.~N~")
+	fl.StringVar(&m.Suffix, "suffix", "", "add `SUFFIX` to the names of backups: in --backup-dir, or alone beside each file in the destination (as rclone's), where --delete then keeps names ending in SUFFIX")
 	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
 	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))
 	fl.IntVar(&m.MaxDelete, "max-delete", -1, "delete at most `N` paths, then stop deleting and exit 8 naming what was left; 0 deletes nothing, -1 is no limit (as rclone's)")
@@ -159,6 +161,9 @@ func (m *mirrorMore) add(fl *pflag.FlagSet) {
 func (m *mirrorMore) checkGiven(fl *pflag.FlagSet) error {
 	if fl.Changed("backup-dir") && strings.TrimSpace(m.BackupDir) == "" {
 		return usageErrorf("--backup-dir: want a folder, got %q", m.BackupDir)
+	}
+	if fl.Changed("suffix") && (m.Suffix == "" || strings.ContainsAny(m.Suffix, `/\`) || transfer.CheckName("x"+m.Suffix) != nil) {
+		return usageErrorf("--suffix: want the end of a file name (no / or control characters), got %q", m.Suffix)
 	}
 	return nil
 }

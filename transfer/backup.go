@@ -2,23 +2,30 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ferry-ftp/ferry/client"
 )
 
-// backup moves the destination's path rel into BackupDir at the same
-// relative path, making the folders it needs: locally with a rename,
-// remotely with RNFR and RNTO (an earlier backup of the same path, which
-// a server may refuse to rename over, is deleted first). Its error
-// stops the replacement or deletion it was for.
+// Backups (MirrorOptions.BackupDir and Suffix). The destination's path
+// rel is backed up to BackupDir/rel+Suffix, or, without BackupDir, to
+// rel+Suffix beside it in the destination. An earlier backup under that
+// name is never replaced: the backup takes the next numbered name,
+// NAME.~N~ with N one more than the highest there (as GNU cp
+// --backup=numbered), and Notify says so. rclone overwrites it.
+
+// backsUp reports whether the job backs up what it replaces or deletes.
+func (o *MirrorOptions) backsUp() bool { return o.BackupDir != "" || o.Suffix != "" }
+
+// backup moves the destination's path rel to its backup (see above),
+// making the folders it needs: locally with a rename, remotely with RNFR
+// and RNTO. Its error stops the replacement or deletion it was for.
 func (m *mirror) backup(ctx context.Context, rel string) error {
 	if m.opt.Direction == Download {
 		lrel, err := localRel(rel)
@@ -28,29 +35,24 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 		if _, err := m.root.Lstat(lrel); err != nil {
 			return localErr("back up", rel, err)
 		}
-		to := filepath.Join(m.opt.BackupDir, lrel)
-		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return localErr("back up", rel, err)
+		to, err := m.localBackup(rel, lrel)
+		if err != nil {
+			return err
 		}
 		return localErr("back up", rel, os.Rename(filepath.Join(m.root.Name(), lrel), to))
 	}
-	from, to := remoteJoin(m.remoteDir, rel), path.Join(m.opt.BackupDir, rel)
+	from, to := remoteJoin(m.remoteDir, rel), ""
 	_, err := m.pool.Do(ctx, "back up "+rel, func(c *client.Conn, _ int) error {
-		for _, d := range parents(path.Dir(to)) {
-			if _, err := c.Mkd(ctx, d); err != nil && c.Err() != nil {
-				return err
-			}
+		var err error
+		if to, err = m.remoteBackup(ctx, c, rel); err != nil {
+			return err
 		}
-		err := c.Rename(ctx, from, to)
-		if client.ReplyCode(err)/100 == 5 && c.Err() == nil {
-			// The server may not rename over the last backup.
-			if derr := c.Dele(ctx, to); derr == nil {
-				err = c.Rename(ctx, from, to)
-			}
-		}
-		return err
+		return c.Rename(ctx, from, to)
 	})
 	if err != nil {
+		if to == "" {
+			return fmt.Errorf("back up %s: %w", client.Sanitize(from), err)
+		}
 		return fmt.Errorf("back up %s to %s: %w", client.Sanitize(from), client.Sanitize(to), err)
 	}
 	return nil
@@ -58,23 +60,20 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 
 // prepareBackup readies the backup of the destination file rel that a copy
 // will replace. Remotely it makes the backup's folders and returns the
-// path the old file is to be moved to once the new one is complete (see
-// PutOptions.backupTo). Locally it keeps a copy of the old file in the
-// backup folder and returns ""; the download then replaces the old file only when it is
-// complete. Its error stops the copy.
+// free name the old file is to be moved to once the new one is complete
+// (see PutOptions.backupTo). Locally it keeps a copy of the old file
+// under its backup's name and returns ""; the download then replaces the
+// old file only when it is complete. Its error stops the copy.
 func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) {
 	if m.opt.Direction == Upload {
-		to := path.Join(m.opt.BackupDir, rel)
+		var to string
 		_, err := m.pool.Do(ctx, "back up "+rel, func(c *client.Conn, _ int) error {
-			for _, d := range parents(path.Dir(to)) {
-				if _, err := c.Mkd(ctx, d); err != nil && c.Err() != nil {
-					return err
-				}
-			}
-			return nil
+			var err error
+			to, err = m.remoteBackup(ctx, c, rel)
+			return err
 		})
 		if err != nil {
-			return "", fmt.Errorf("back up %s to %s: %w", client.Sanitize(remoteJoin(m.remoteDir, rel)), client.Sanitize(to), err)
+			return "", fmt.Errorf("back up %s: %w", client.Sanitize(remoteJoin(m.remoteDir, rel)), err)
 		}
 		return to, nil
 	}
@@ -82,19 +81,143 @@ func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	from := filepath.Join(m.root.Name(), lrel)
-	to := filepath.Join(m.opt.BackupDir, lrel)
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return "", localErr("back up", rel, err)
-	}
-	// An earlier backup of the same path gives way.
-	if err := os.Remove(to); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", localErr("back up", rel, err)
+	to, err := m.localBackup(rel, lrel)
+	if err != nil {
+		return "", err
 	}
 	// A copy, not a hard link: a download that must write in place
 	// (--direct, or no room for a temporary name) would write through
 	// a link into the backup too.
-	return "", localErr("back up", rel, copyLocalFile(from, to))
+	return "", localErr("back up", rel, copyLocalFile(filepath.Join(m.root.Name(), lrel), to))
+}
+
+// localBackup returns the free local name to back up the destination's
+// path rel (lrel in local form) to, making its folder.
+func (m *mirror) localBackup(rel, lrel string) (string, error) {
+	to := filepath.Join(m.root.Name(), lrel) + m.opt.Suffix
+	if m.opt.BackupDir != "" {
+		to = filepath.Join(m.opt.BackupDir, lrel) + m.opt.Suffix
+	}
+	dir := filepath.Dir(to)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", localErr("back up", rel, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", localErr("back up", rel, err)
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	free := freeName(filepath.Base(to), names)
+	m.keptEarlier(rel, to, free)
+	return filepath.Join(dir, free), nil
+}
+
+// remoteBackup returns the free remote name to back up the destination's
+// path rel to, on the connection c, making its folders. The backup's
+// folder is listed to find the names taken; a listing with lines that
+// cannot be read cannot tell, and fails.
+func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (string, error) {
+	to := remoteJoin(m.remoteDir, rel) + m.opt.Suffix
+	if m.opt.BackupDir != "" {
+		to = path.Join(m.opt.BackupDir, rel) + m.opt.Suffix
+		for _, d := range parents(path.Dir(to)) {
+			if _, err := c.Mkd(ctx, d); err != nil && c.Err() != nil {
+				return "", err
+			}
+		}
+	}
+	dir, base := path.Split(to)
+	var names []string
+	unread := 0
+	opt := client.ListOptions{Hidden: true, Unparsed: func(string) { unread++ }}
+	err := c.ReadDirFunc(ctx, strings.TrimSuffix(dir, "/"), opt, func(e client.Entry) error {
+		if strings.HasPrefix(e.Name, base) {
+			names = append(names, strings.Clone(e.Name))
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("listing the backup's folder to keep earlier backups: %w", err)
+	case unread > 0:
+		return "", fmt.Errorf("listing the backup's folder to keep earlier backups: %d line(s) cannot be read", unread)
+	}
+	free := freeName(base, names)
+	m.keptEarlier(rel, to, free)
+	return dir + free, nil
+}
+
+// keptEarlier tells Notify that the backup of rel goes to the numbered
+// name free, beside the earlier backup to.
+func (m *mirror) keptEarlier(rel, to, free string) {
+	if free != filepath.Base(to) && free != path.Base(to) {
+		m.note("%s: an earlier backup is kept as %s; this one is %s", client.Sanitize(rel), client.Sanitize(to), client.Sanitize(free))
+	}
+}
+
+// freeName returns name when the folder's names do not hold it, and
+// otherwise name.~N~, N one more than the highest such number taken.
+func freeName(name string, names []string) string {
+	taken, high := false, 0
+	for _, n := range names {
+		if n == name {
+			taken = true
+		}
+		num, ok := strings.CutPrefix(n, name+".~")
+		if num, ok = strings.CutSuffix(num, "~"); ok {
+			if v, err := strconv.Atoi(num); err == nil && v > high && strconv.Itoa(v) == num {
+				high = v
+			}
+		}
+	}
+	if !taken && high == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s.~%d~", name, high+1)
+}
+
+// besideBackups reports whether backups lie in the destination, beside
+// the files (Suffix without BackupDir): Delete then keeps them, and the
+// folders that hold files, which become backups.
+func besideBackups(opt *MirrorOptions) bool { return opt.BackupDir == "" && opt.Suffix != "" }
+
+// underBackup reports whether the destination's path p, or a folder
+// above it, has a backup's name (see isBackupName).
+func underBackup(p, suffix string) bool {
+	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
+		if isBackupName(path.Base(q), suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsFiles reports whether the tree t holds a path other than a folder
+// below dir.
+func holdsFiles(t tree, dir string) bool {
+	for p, n := range t {
+		if n.typ != client.EntryDir && strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// isBackupName reports a destination name that Suffix alone made a
+// backup of (NAME+Suffix, or its numbered form): Delete keeps it.
+func isBackupName(name, suffix string) bool {
+	if suffix == "" {
+		return false
+	}
+	if i := strings.LastIndex(name, ".~"); i > 0 && strings.HasSuffix(name, "~") {
+		if _, err := strconv.Atoi(name[i+2 : len(name)-1]); err == nil {
+			name = name[:i]
+		}
+	}
+	return len(name) > len(suffix) && strings.HasSuffix(name, suffix)
 }
 
 // copyLocalFile copies the regular file from to the new file to, with its
@@ -139,14 +262,18 @@ func parents(dir string) []string {
 }
 
 // markBackups adds to the reasons of the plan's replacements and
-// deletions that the old copy goes to BackupDir.
-func markBackups(actions []Action) {
+// deletions where the old copy goes.
+func markBackups(actions []Action, opt *MirrorOptions) {
 	for i, a := range actions {
+		where := "the backup folder"
+		if opt.BackupDir == "" {
+			where = client.Sanitize(path.Base(a.Path) + opt.Suffix)
+		}
 		switch {
 		case a.Kind == Delete && !(a.Dir && !strings.HasPrefix(a.Reason, "in the way")):
-			actions[i].Reason += "; moved to the backup folder"
+			actions[i].Reason += "; moved to " + where
 		case a.Kind == Copy && a.dst != nil:
-			actions[i].Reason += "; the old copy moved to the backup folder"
+			actions[i].Reason += "; the old copy moved to " + where
 		}
 	}
 }

@@ -76,9 +76,15 @@ type MirrorOptions struct {
 	// files that would be replaced or deleted are moved first, at their
 	// paths relative to the tree (a folder in the way is moved whole). A
 	// move that fails stops that replacement or deletion; an earlier
-	// backup of the same path is replaced. It must not overlap the
-	// destination (ErrBackupInside).
+	// backup of the same path is kept, and the new one takes a numbered
+	// name (see backup.go). It must not overlap the destination
+	// (ErrBackupInside).
 	BackupDir string
+	// Suffix, when set, ends the names of backups (a name suffix, without
+	// a slash). Without BackupDir, the destination's files that would be
+	// replaced or deleted are renamed to NAME+Suffix beside themselves,
+	// and Delete keeps the destination's names that end in Suffix.
+	Suffix string
 	// RemoveSource deletes each source file that the job copies once its
 	// copy is shown complete: the sizes match (and the digests, with
 	// Verify), and an uploaded file did not change meanwhile. Files the
@@ -210,6 +216,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if opt.RemoveSource && opt.Delete {
 		return rep, ErrMoveDelete
 	}
+	if opt.Suffix != "" && (strings.Contains(opt.Suffix, "/") || CheckName("x"+opt.Suffix) != nil) {
+		return rep, fmt.Errorf("backup suffix %q: not a name suffix", client.Sanitize(opt.Suffix))
+	}
 	opt.Notify = NotifyOnce(opt.Notify) // the same warning for every file is said once
 	m := &mirror{pool: p, opt: opt, filter: opt.Filter, remoteDir: remoteDir, rep: rep}
 	if err := m.checkBackupDir(ctx, localDir); err != nil {
@@ -279,8 +288,8 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	}
 	actions = m.refine(ctx, actions, keepsTimes)
 	settleUntimed(actions, opt.Update)
-	if opt.BackupDir != "" {
-		markBackups(actions)
+	if opt.backsUp() {
+		markBackups(actions, &opt)
 	}
 	if opt.NoEmptyDirs {
 		actions = dropEmptyDirs(actions)

@@ -54,13 +54,17 @@ func TestMirrorBackupDir(t *testing.T) {
 					t.Errorf("no RNTO into the backup: %q", srv.Commands())
 				}
 			}
-			// A second run replaces the earlier backup of a path.
+			// A second run keeps the earlier backup of a path: the new
+			// one takes a numbered name (see TestMirrorBackupNeverReplaced).
 			testsupport.WriteFile(t, filepath.Join(from, "changed.txt"), "third version")
 			if rep, err := p.Mirror(testCtx(t), remote, local, opt); err != nil || rep.Copied != 1 || rep.Failed != 0 {
 				t.Fatalf("second run = %+v, %v", rep, err)
 			}
-			if got := testsupport.ReadFile(filepath.Join(backupPath, "changed.txt")); got != "new version" {
+			if got := testsupport.ReadFile(filepath.Join(backupPath, "changed.txt")); got != "old" {
 				t.Errorf("backup of changed.txt = %q", got)
+			}
+			if got := testsupport.ReadFile(filepath.Join(backupPath, "changed.txt.~1~")); got != "new version" {
+				t.Errorf("second backup of changed.txt = %q", got)
 			}
 		})
 	}

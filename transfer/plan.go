@@ -340,7 +340,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown, unentered
 			p := paths[i]
 			d := dst[p]
 			s, inSrc := src[p]
-			if underDoomed(doomed, p) || underDoomed(unknown, p) || leftover(p, d) {
+			if underDoomed(doomed, p) || underDoomed(unknown, p) || leftover(p, d) || besideBackups(opt) && underBackup(p, opt.Suffix) {
 				continue
 			}
 			reason := "not in source"
@@ -352,7 +352,7 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown, unentered
 				d.typ == client.EntryDir && !opt.DeleteExcluded && keepsSomething(dst, p, opt.Filter):
 				continue
 			}
-			if d.typ == client.EntryDir && (holdsUnknown(unknown, p) || holdsUnknown(unentered, p)) {
+			if d.typ == client.EntryDir && (holdsUnknown(unknown, p) || holdsUnknown(unentered, p) || besideBackups(opt) && holdsFiles(dst, p)) {
 				continue
 			}
 			after = append(after, Action{Kind: Delete, Path: p, Dir: d.typ == client.EntryDir, Reason: reason, dst: d})

@@ -62,9 +62,10 @@ type PutOptions struct {
 	// no command to look for them.
 	fresh bool
 	// backupTo, when set, is where the old remote file goes (mirror
-	// --backup-dir): it is moved there only once the new data is complete
-	// under its temporary name, just before that takes the final name,
-	// and moved back if the rename fails. Its folder exists.
+	// --backup-dir, --suffix): it is moved there only once the new data is
+	// complete under its temporary name, just before that takes the final
+	// name, and moved back if the rename fails. Its folder exists and the
+	// name is free: nothing there is deleted.
 	backupTo string
 }
 

@@ -104,10 +104,9 @@ func (j *putJob) replace(ctx context.Context, tmp string, refusal error) error {
 }
 
 // placeBackingUp renames the complete upload tmp to the final name after
-// moving the old file to opt.backupTo (an earlier backup there, which a
-// server may refuse to rename over, is deleted first); when the final
-// rename fails, the old file is moved back. With no old file, tmp is
-// renamed as Put does.
+// moving the old file to opt.backupTo (a free name: an earlier backup is
+// never deleted); when the final rename fails, the old file is moved
+// back. With no old file, tmp is renamed as Put does.
 func (j *putJob) placeBackingUp(ctx context.Context, tmp string) error {
 	c, remote, to := j.c, j.remote, j.opt.backupTo
 	unchanged := fmt.Sprintf("the new data is in %q; %q is unchanged", tmp, remote)
@@ -117,9 +116,6 @@ func (j *putJob) placeBackingUp(ctx context.Context, tmp string) error {
 			// No old file to keep.
 			j.opt.backupTo = ""
 			return j.place(ctx, tmp)
-		}
-		if derr := c.Dele(ctx, to); derr == nil {
-			err = c.Rename(ctx, remote, to)
 		}
 	}
 	if err != nil {

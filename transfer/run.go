@@ -39,7 +39,7 @@ func (m *mirror) run(ctx context.Context, actions []Action, dst tree) error {
 	}
 	for _, a := range before {
 		var err error
-		if m.opt.BackupDir != "" {
+		if m.opt.backsUp() {
 			err = m.backup(ctx, a.Path)
 		} else {
 			err = m.removeTree(ctx, a, dst)
@@ -176,7 +176,7 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 	// With --backup-dir the old file is kept there, but stays in place
 	// until the new one is complete: a failed copy leaves it as it was.
 	backupTo := ""
-	if m.opt.BackupDir != "" && a.dst != nil {
+	if m.opt.backsUp() && a.dst != nil {
 		var err error
 		if backupTo, err = m.prepareBackup(ctx, a.Path); err != nil {
 			return Result{Size: -1}, err
@@ -226,7 +226,7 @@ func (m *mirror) makeDir(ctx context.Context, a Action) error {
 // remove deletes one path of the destination: a file or link, or a folder
 // that its own deletions emptied.
 func (m *mirror) remove(ctx context.Context, a Action) error {
-	if m.opt.BackupDir != "" && !a.Dir {
+	if m.opt.backsUp() && !a.Dir {
 		return m.backup(ctx, a.Path)
 	}
 	if m.opt.Direction == Download {
