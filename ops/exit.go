@@ -126,7 +126,7 @@ func ExitCode(err error) int {
 		return ExitPartial
 	case errors.Is(err, ErrNotConnected):
 		return ExitConnection
-	case errors.As(err, &le):
+	case errors.As(err, &le), errors.Is(err, transfer.ErrSourceChanged):
 		return ExitLocal
 	case errors.Is(err, transfer.ErrTooLong):
 		return ExitTooLong

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ferry-ftp/ferry/client"
 )
@@ -41,13 +42,17 @@ func (p *Pool) PutFile(ctx context.Context, local, remote string, opt PutOptions
 
 func (p *Pool) putFile(ctx context.Context, fsys localFS, local, remote string, opt PutOptions) (Result, error) {
 	var res Result
-	var moved int64 // over all attempts: what this run moved
+	var moved int64  // over all attempts: what this run moved
+	var changed bool // the last attempt's file changed while it was sent
 	n, err := p.Do(ctx, remote, func(c *client.Conn, attempt int) error {
 		o := opt
-		o.Resume = opt.Resume || attempt > 0
+		// What the server holds of a file that changed is no head
+		// start: the retry sends it whole.
+		o.Resume = (opt.Resume || attempt > 0) && !changed
 		var err error
 		res, err = put(ctx, c, fsys, local, remote, o)
 		moved += res.Bytes
+		changed = errors.Is(err, ErrSourceChanged)
 		return err
 	})
 	res.Retries, res.Bytes = n, moved

@@ -121,6 +121,10 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 	if !fi.Mode().IsRegular() {
 		return res, localErr("open", local, errors.New("not a regular file"))
 	}
+	state, err := stateOf(f)
+	if err != nil {
+		return res, localErr("stat", local, err)
+	}
 	res.Size, res.ModTime = fi.Size(), fi.ModTime()
 	tag := fi.ModTime()
 	if c.CurrentType() == client.TypeASCII {
@@ -129,7 +133,7 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 		opt.Resume, tag = false, time.Time{}
 	}
 	j := &putJob{c: c, fsys: fsys, f: f, local: local, remote: remote,
-		display: displayName(opt.Name, remote), size: fi.Size(), opt: opt, res: &res}
+		display: displayName(opt.Name, remote), size: fi.Size(), state: state, opt: opt, res: &res}
 	if opt.Direct {
 		err = j.direct(ctx)
 	} else {
@@ -156,6 +160,7 @@ type putJob struct {
 	remote  string
 	display string
 	size    int64
+	state   fileState // the local file's when opened (see checkSource)
 	opt     PutOptions
 	res     *Result
 }
@@ -212,8 +217,10 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 		if offset == 0 && j.res.Bytes == 0 && refusedTemp(err) {
 			return j.fallBack(ctx, tmp, err)
 		}
-		if j.c.CurrentType() == client.TypeASCII {
-			j.c.Dele(ctx, tmp) // this upload's own, under a name never resumed
+		if j.c.CurrentType() == client.TypeASCII || errors.Is(err, ErrSourceChanged) {
+			// This upload's own: under a name never resumed, or holding
+			// a mix of two versions of the file.
+			j.c.Dele(ctx, tmp)
 			return err
 		}
 		j.settle(ctx, tmp, parked, resumable)
@@ -275,12 +282,16 @@ func (j *putJob) partialSize(ctx context.Context, name string) (int64, error) {
 }
 
 // send uploads the local file to name from offset (what name holds
-// already, or 0) and checks the size the server then reports.
+// already, or 0) and checks that the file did not change meanwhile (see
+// checkSource) and the size the server then reports.
 func (j *putJob) send(ctx context.Context, name string, offset int64) error {
 	c := j.c
 	n, err := upload(ctx, c, j.f, name, j.display, offset, j.size, j.opt)
 	j.res.Bytes += n
 	if err != nil {
+		return err
+	}
+	if err := j.checkSource(); err != nil {
 		return err
 	}
 	// Check what arrived before it takes the final name.

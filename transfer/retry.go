@@ -19,13 +19,17 @@ const DefaultRetries = 5
 
 // Transient reports whether a failure may go away when tried again: a
 // lost or timed-out connection, a transient negative reply (4yz,
-// including 421 and 425), or a transfer that ended short (ErrIncomplete).
+// including 421 and 425), a transfer that ended short (ErrIncomplete), or
+// an upload whose local file changed while it was sent (ErrSourceChanged).
 // Permanent refusals (5yz), login and TLS failures, local errors,
 // cancellation, a connection refused outright and a host name that does
 // not resolve are not.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
+	}
+	if errors.Is(err, ErrSourceChanged) {
+		return true
 	}
 	var le *LocalError
 	if errors.As(err, &le) {
