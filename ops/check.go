@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -42,9 +43,15 @@ listings (and MDTM, HASH with --checksum) are sent. With -R, DIR is the
 source: a file newer on the server than its local copy then differs only
 when its size does, as mirror -R would see it.
 
-Exit status: 0 when the folders match, 1 when they differ, 8 when they do
-not differ but some paths could not be compared (links, special files,
-folders that cannot be listed), and the usual codes for other failures.`,
+Every path that could not be compared is named: on stdout as "error: PATH
+(why)" (a folder whose listing was refused, a file whose MDTM was refused
+where the listing's time could not tell, a size or time the listing does
+not give) and in --json's "errors"; links, special files and listing lines
+that cannot be read as "not compared" on stderr and in "not_compared".
+
+Exit status: 0 when the folders match, 1 when they differ, 8 when nothing
+was found to differ but some paths could not be compared, and the usual
+codes for other failures.`,
 	Example: `  ferry check ftp://ftp.example.org/pub ./pub
   ferry check --json --checksum ftp://example.org/site ./site
   ferry check -R --exclude '*.tmp' ./site ftp://user@example.org/www`,
@@ -76,13 +83,48 @@ type jsonDifference struct {
 	Dir        bool   `json:"dir,omitempty"`
 }
 
+// jsonCheckError is the JSON shape of a path check could not compare
+// because something failed or was not known.
+type jsonCheckError struct {
+	Path  string `json:"path"`
+	Dir   bool   `json:"dir,omitempty"`
+	Error string `json:"error"`
+}
+
 // jsonCheck is the JSON shape of check's result.
 type jsonCheck struct {
 	Match       bool             `json:"match"`
 	Same        int              `json:"same"`
 	Differences []jsonDifference `json:"differences"`
 	NotCompared []jsonDifference `json:"not_compared,omitempty"`
-	Failed      int              `json:"failed"`
+	// Errors are the paths that could not be compared: a listing or
+	// command refused, a size or time not known.
+	Errors []jsonCheckError `json:"errors,omitempty"`
+	Failed int              `json:"failed"`
+}
+
+// checkEvents collects what a check's scan reports as it goes: the
+// paths it could not list or read, and the listing lines it skipped.
+type checkEvents struct {
+	mu     sync.Mutex
+	errors []jsonCheckError
+	skips  []jsonDifference
+}
+
+func (c *checkEvents) add(ev transfer.Event) {
+	a := ev.Action
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case ev.Err != nil:
+		msg := ev.Err.Error()
+		if a.Reason != "" {
+			msg = a.Reason + ": " + msg
+		}
+		c.errors = append(c.errors, jsonCheckError{Path: a.Path, Dir: a.Dir, Error: msg})
+	case a.Kind == transfer.Skip:
+		c.skips = append(c.skips, jsonDifference{Path: a.Path, Difference: "not compared", Reason: a.Reason, Dir: a.Dir})
+	}
 }
 
 // Run does it.
@@ -114,26 +156,31 @@ func (o *CheckOptions) Run(ctx context.Context, env *Env) error {
 	defer p.Close()
 	// A dry run with Delete plans what the source lacks as deletions:
 	// the differences of both sides, and nothing changes.
+	var events checkEvents
 	opt := transfer.MirrorOptions{Direction: dir, Update: transfer.UpdateChanged, Delete: true, AllowEmptySource: true,
 		DryRun: true, Filter: filter, SizeOnly: o.Tree.SizeOnly, Checksum: o.Tree.Checksum,
-		Notify: func(msg string) { env.Warn("%s", msg) }}
+		Notify: func(msg string) { env.Warn("%s", msg) }, OnEvent: events.add}
 	res, err := p.Mirror(ctx, r.Path(), local, opt)
 	if err != nil {
 		return err
 	}
-	return o.report(res, dir)
+	return o.report(res, dir, &events)
 }
 
 // report prints the differences and returns the command's error.
-func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction) error {
+func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction, events *checkEvents) error {
 	missingHere, missingThere := "missing locally", "missing on the server"
 	if dir == transfer.Upload {
 		missingHere, missingThere = missingThere, missingHere
 	}
-	out := jsonCheck{Failed: res.Failed, Differences: []jsonDifference{}}
+	out := jsonCheck{Differences: []jsonDifference{}, Errors: events.errors, NotCompared: events.skips}
 	for _, a := range res.Plan {
 		d := jsonDifference{Path: a.Path, Reason: a.Reason, Dir: a.Dir}
 		switch {
+		case (a.Kind == transfer.Keep || a.Kind == transfer.Copy) && a.Unsure != "":
+			// Neither the same nor known to differ.
+			out.Errors = append(out.Errors, jsonCheckError{Path: a.Path, Error: a.Unsure})
+			continue
 		case a.Kind == transfer.Keep:
 			out.Same++
 			continue
@@ -154,7 +201,8 @@ func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction) erro
 		}
 		out.Differences = append(out.Differences, d)
 	}
-	out.Match = len(out.Differences) == 0 && len(out.NotCompared) == 0 && res.Failed == 0
+	out.Failed = len(out.Errors)
+	out.Match = len(out.Differences) == 0 && len(out.NotCompared) == 0 && len(out.Errors) == 0 && res.Failed == 0
 	f := o.F
 	if f.Opts.JSON {
 		if err := f.writeJSON(out); err != nil {
@@ -172,6 +220,13 @@ func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction) erro
 			}
 			fmt.Fprintln(f.IO.Out, line)
 		}
+		for _, e := range out.Errors {
+			p := e.Path
+			if e.Dir {
+				p += "/"
+			}
+			fmt.Fprintf(f.IO.Out, "error: %s (%s)\n", client.Sanitize(p), client.Sanitize(e.Error))
+		}
 		for _, d := range out.NotCompared {
 			f.Warn("not compared: %s: %s", client.Sanitize(d.Path), d.Reason)
 		}
@@ -181,15 +236,29 @@ func (o *CheckOptions) report(res *transfer.Report, dir transfer.Direction) erro
 	if n := len(out.Differences); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d difference(s)", n))
 	}
-	if n := len(out.NotCompared) + res.Failed; n > 0 {
+	if n := len(out.NotCompared) + len(out.Errors); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d not compared", n))
 	}
 	switch {
 	case len(out.Differences) > 0:
 		return fmt.Errorf("%w: %s", ErrDiffer, strings.Join(parts, ", "))
 	case !out.Match:
-		return &PartialError{Skipped: len(out.NotCompared), Failed: res.Failed, Total: out.Same + len(out.NotCompared) + res.Failed}
+		n := len(out.NotCompared) + len(out.Errors)
+		return &checkPartial{summary: strings.Join(parts, ", "),
+			PartialError: PartialError{Skipped: len(out.NotCompared), Failed: len(out.Errors), Total: out.Same + n}}
 	}
 	f.Status("the folders match: %s", strings.Join(parts, ", "))
 	return nil
 }
+
+// checkPartial is a check that found no difference but could not compare
+// some paths: exit 8, as a PartialError.
+type checkPartial struct {
+	summary string
+	PartialError
+}
+
+func (e *checkPartial) Error() string { return "not all compared: " + e.summary }
+
+// Unwrap returns the PartialError, for the exit code.
+func (e *checkPartial) Unwrap() error { return &e.PartialError }

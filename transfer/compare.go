@@ -17,7 +17,7 @@ func compare(src, dst *node, opt *MirrorOptions, keepsTimes bool) decision {
 	switch {
 	case src.size < 0 || dst.size < 0:
 		// Nothing is called unchanged that was not compared.
-		return decision{copy: true, reason: "size unknown"}
+		return decision{copy: true, reason: "size unknown", unsure: "size unknown"}
 	case src.size != dst.size:
 		return decision{copy: true, reason: fmt.Sprintf("size differs: %d, was %d", src.size, dst.size)}
 	case opt.Checksum:

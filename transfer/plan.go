@@ -50,6 +50,13 @@ type Action struct {
 	// Reason says why, in a few words: "new", "size differs", "newer",
 	// "not in source", "same size and time"...
 	Reason string
+	// Unsure, on a Copy or Keep, says why the comparison behind it could
+	// not be made in full: a size or time that one side does not give, or
+	// an MDTM that failed for the path where the listing's time could not
+	// tell. A mirror acts on the decision all the same (a copy, or a keep
+	// as far as the listing's time tells); ferry check reports the path
+	// as not compared.
+	Unsure string
 
 	src, dst *node
 	byTime   bool // see decision.byTime
@@ -221,6 +228,8 @@ type decision struct {
 	// byHash is set when the files are to be compared by their digests
 	// (MirrorOptions.Checksum): the keep is provisional.
 	byHash bool
+	// unsure is Action.Unsure.
+	unsure string
 }
 
 // decide compares a source file with the destination's. keepsTimes says
@@ -238,7 +247,7 @@ func decide(src, dst *node, mode Update, keepsTimes bool) decision {
 		if c, ok := cmpTimes(src, dst); mode == UpdateNewer && ok && c < 0 {
 			return decision{reason: "destination is newer"}
 		}
-		return decision{copy: true, reason: "size unknown"}
+		return decision{copy: true, reason: "size unknown", unsure: "size unknown"}
 	}
 	if src.size != dst.size {
 		if c, ok := cmpTimes(src, dst); mode == UpdateNewer && ok && c < 0 {
@@ -327,9 +336,9 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown, unentered
 		if d == nil {
 			a.Reason = "new"
 		} else if dec := compare(s, d, opt, keepsTimes); dec.copy {
-			a.Reason, a.byTime = dec.reason, dec.byTime
+			a.Reason, a.byTime, a.Unsure = dec.reason, dec.byTime, dec.unsure
 		} else {
-			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, src: s, dst: d, byTime: dec.byTime, byHash: dec.byHash})
+			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, Unsure: dec.unsure, src: s, dst: d, byTime: dec.byTime, byHash: dec.byHash})
 			continue
 		}
 		copies = append(copies, a)

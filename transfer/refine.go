@@ -18,7 +18,8 @@ import (
 // download, for every copy, so that the local file gets the exact time
 // without a round trip of its own (not in a dry run). The times are asked in batches of
 // client.MaxModTimes pipelined commands over the pool's connections, one
-// round trip a batch. A path whose MDTM fails keeps its listing's time.
+// round trip a batch. A path whose MDTM fails keeps its listing's time,
+// and an action that rested on that time says why in Unsure.
 func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) []Action {
 	if !m.canMDTM {
 		return actions
@@ -50,14 +51,25 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 			}
 			var times []time.Time
 			var errs []error
-			m.pool.Do(gctx, "MDTM", func(c *client.Conn, _ int) error {
+			_, err := m.pool.Do(gctx, "MDTM", func(c *client.Conn, _ int) error {
 				var err error
 				times, errs, err = c.ModTimes(gctx, paths)
 				return err
 			})
+			if err != nil {
+				times, errs = nil, nil
+			}
 			for j, i := range batch {
-				if j < len(times) && errs[j] == nil && !times[j].IsZero() {
-					m.exact(&actions[i], times[j], keepsTimes)
+				switch a := &actions[i]; {
+				case j < len(times) && errs[j] == nil && !times[j].IsZero():
+					m.exact(a, times[j], keepsTimes)
+				case !a.byTime || a.dst == nil:
+				case err != nil:
+					a.Unsure = "MDTM: " + oneLine(err)
+				case j < len(errs) && errs[j] != nil && !notOffered(errs[j]):
+					// The listing's time could not tell, and the exact
+					// one is refused for this path.
+					a.Unsure = "MDTM: " + oneLine(errs[j])
 				}
 			}
 			return nil
@@ -68,6 +80,16 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 	last := func(k ActionKind) bool { return k == Skip || k == Keep }
 	sort.SliceStable(actions, func(i, j int) bool { return !last(actions[i].Kind) && last(actions[j].Kind) })
 	return actions
+}
+
+// notOffered reports the refusal of a command the server does not have
+// (500, 502, 504): what a server without MDTM answers for every path.
+func notOffered(err error) bool {
+	switch client.ReplyCode(err) {
+	case 500, 502, 504:
+		return true
+	}
+	return false
 }
 
 // exact updates a copy with the exact time t of its remote file: the
@@ -116,6 +138,7 @@ func settleUntimed(actions []Action, mode Update) {
 		if _, ok := cmpTimes(a.src, a.dst); ok {
 			continue
 		}
+		actions[i].Unsure = "time unknown"
 		if mode == UpdateNewer {
 			actions[i].Reason = "same size, time unknown (not known to be newer)"
 			continue
