@@ -40,7 +40,7 @@ func (t *treeMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&t.OnlyMissing, "only-missing", false, "copy only files the destination lacks; leave the ones it has as they are")
 	fl.BoolVar(&t.OnlyExisting, "only-existing", false, "update only files the destination has; copy no new file and make no folder")
 	t.addFilters(fl)
-	fl.BoolVar(&t.Perms, "perms", false, "give copied files the source's permission bits (rwx only): SITE CHMOD on upload, the listing's mode on download")
+	fl.BoolVar(&t.Perms, "perms", false, "give copied files the source's permission bits (rwx only): SITE CHMOD on upload, the listing's mode on download (a listing without modes: a warning, and the local default)")
 	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
 	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
 	fl.StringVar(&t.Log, "log", "", "append one JSON line per action (what, why, bytes, result) to `FILE`")

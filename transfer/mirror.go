@@ -94,8 +94,8 @@ type MirrorOptions struct {
 	// Perms gives each copied file the source's permission bits (rwx for
 	// user, group and others; never set-id or sticky bits): with SITE
 	// CHMOD on upload, from the listing's mode on download (a listing
-	// without modes leaves the local default). A failure counts as a
-	// failure of the file, which stays copied.
+	// without modes leaves the local default, which Notify is told once).
+	// A failure counts as a failure of the file, which stays copied.
 	Perms bool
 	// NoEmptyDirs makes no folder in the destination that no copy fills
 	// (folders the destination has are left as they are).
@@ -294,6 +294,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if opt.NoEmptyDirs {
 		actions = dropEmptyDirs(actions)
 	}
+	m.notePerms(actions)
 	rep.Plan = actions
 	if opt.DryRun {
 		for _, a := range actions {
