@@ -295,6 +295,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 		actions = dropEmptyDirs(actions)
 	}
 	m.notePerms(actions)
+	if opt.DryRun {
+		actions = withFollowUps(actions, &opt)
+	}
 	rep.Plan = actions
 	if opt.DryRun {
 		for _, a := range actions {

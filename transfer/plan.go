@@ -30,9 +30,13 @@ const (
 	// says on what grounds.
 	Keep
 	// RemoveSource deletes a source file after its copy was shown
-	// complete (MirrorOptions.RemoveSource). It is not planned: it is
-	// told to OnEvent as it happens.
+	// complete (MirrorOptions.RemoveSource). A real run tells it to
+	// OnEvent as it happens; a dry run's plan lists it after its copy.
 	RemoveSource
+	// Chmod gives a copied file the source's permission bits
+	// (MirrorOptions.Perms). A real run tells it to OnEvent as it happens;
+	// a dry run's plan lists it after its copy.
+	Chmod
 )
 
 // Action is one step of a job's plan.
@@ -64,7 +68,7 @@ type Action struct {
 }
 
 // Verb names what the action does in a direction: "get", "put",
-// "mkdir", "delete", "rmdir", "keep" or "skip".
+// "mkdir", "delete", "rmdir", "keep", "skip", "remove-source" or "chmod".
 func (a Action) Verb(dir Direction) string {
 	switch a.Kind {
 	case Copy:
@@ -83,6 +87,8 @@ func (a Action) Verb(dir Direction) string {
 		return "keep"
 	case RemoveSource:
 		return "remove-source"
+	case Chmod:
+		return "chmod"
 	}
 	return "skip"
 }

@@ -148,10 +148,12 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 				if err == nil && m.opt.Perms {
 					if perr := m.copyPerms(gctx, a); perr != nil {
 						m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+					} else if ca, ok := permsAction(a); ok {
+						m.event(Event{Action: ca})
 					}
 				}
 				if err == nil && m.opt.RemoveSource {
-					ra := Action{Kind: RemoveSource, Path: a.Path, Size: a.Size, Reason: "copied (--remove-source-files)"}
+					ra := removeSourceAction(a)
 					rerr := m.removeSource(gctx, a, res)
 					m.count(ra, rerr)
 					m.event(Event{Action: ra, Err: rerr})
