@@ -301,7 +301,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	rep.Plan = actions
 	if opt.DryRun {
 		for _, a := range actions {
-			m.count(a, nil)
+			if a.Kind != RemoveSource { // nothing is removed
+				m.count(a, nil)
+			}
 		}
 		return rep, ctx.Err()
 	}

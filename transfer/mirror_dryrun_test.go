@@ -40,6 +40,9 @@ func TestMirrorDryRunFollowUps(t *testing.T) {
 				"chmod  run.sh (mode 0751 from the source, --perms)",
 				"remove-source run.sh (copied, --remove-source-files)",
 			}
+			if rep.SourcesRemoved != 0 {
+				t.Errorf("a dry run counts %d sources removed", rep.SourcesRemoved)
+			}
 			if got := planLines(rep, dir); !slices.Equal(got, want) {
 				t.Errorf("plan\n%q\nwant\n%q", got, want)
 			}
