@@ -223,8 +223,7 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 			j.c.Dele(ctx, tmp)
 			return err
 		}
-		j.settle(ctx, tmp, parked, resumable)
-		return err
+		return leftBehind(err, j.settle(ctx, tmp, parked, resumable), parked)
 	}
 	if offset > 0 && !j.opt.Verify {
 		// A resumed upload continues bytes ferry never saw: anyone who
@@ -236,8 +235,7 @@ func (j *putJob) viaTemp(ctx context.Context, mtime time.Time) error {
 			j.notify("%s: the partial upload on the server did not hold the start of %s; sending the whole file again", tmp, j.local)
 			j.res.Offset = 0
 			if err := j.send(ctx, tmp, 0); err != nil {
-				j.settle(ctx, tmp, parked, resumable)
-				return err
+				return leftBehind(err, j.settle(ctx, tmp, parked, resumable), parked)
 			}
 		} else if verr != nil && j.c.Err() != nil {
 			return verr
@@ -296,7 +294,7 @@ func (j *putJob) send(ctx context.Context, name string, offset int64) error {
 	}
 	// Check what arrived before it takes the final name.
 	if got, err := c.Size(ctx, name); err == nil && got != j.size {
-		return j.checkStored(name, got)
+		return j.checkStored(got)
 	} else if err != nil && c.Err() != nil {
 		return err
 	}

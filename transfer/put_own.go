@@ -64,30 +64,55 @@ func (j *putJob) claim(ctx context.Context, tmp, parked string) (int64, error) {
 
 // settle hands on the partial file tmp of a failed upload (see above):
 // parked under parked when it may be resumed and nothing is there,
-// deleted otherwise. It does nothing when the connection is broken.
-func (j *putJob) settle(ctx context.Context, tmp, parked string, resumable bool) {
+// deleted otherwise. It does nothing when the connection is broken. It
+// returns the name the partial file is left under: parked, tmp (the
+// connection broke, or the deletion failed), or "" (deleted, or nothing
+// arrived).
+func (j *putJob) settle(ctx context.Context, tmp, parked string, resumable bool) string {
 	c := j.c
 	if c.Err() != nil {
-		return
+		return tmp
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), parkTimeout)
 	defer cancel()
 	n, err := c.Size(ctx, tmp)
-	if err != nil {
-		return // nothing arrived, or the connection broke
+	switch {
+	case err != nil && c.Err() != nil:
+		return tmp
+	case err != nil:
+		return "" // nothing arrived
 	}
 	if resumable && n > 0 {
 		// An empty partial is no head start: parked, it would only
 		// stay behind, since a resume takes none of zero bytes.
 		_, err := c.Size(ctx, parked)
 		if err != nil && c.Err() == nil && c.Rename(ctx, tmp, parked) == nil {
-			return
+			return parked
 		}
 		if c.Err() != nil {
-			return
+			return tmp
 		}
 	}
-	c.Dele(ctx, tmp) // this process's own file
+	if c.Dele(ctx, tmp) != nil { // this process's own file
+		return tmp
+	}
+	return ""
+}
+
+// leftBehind adds to err, when the upload ended short of the file
+// (ErrIncomplete), what became of its partial file: parked under the
+// name left for a later upload of the same file to resume, left under
+// this process's own name, or deleted ("").
+func leftBehind(err error, left, parked string) error {
+	switch {
+	case !errors.Is(err, ErrIncomplete):
+		return err
+	case left == "":
+		return fmt.Errorf("%w; the partial upload was deleted", err)
+	case left == parked:
+		return fmt.Errorf("%w; the partial upload is kept as %q, where an upload of the same file resumes it (put -c)", err, left)
+	}
+	return fmt.Errorf("%w; the partial upload is left as %q", err, left)
 }
 
 // refusedTemp reports a permanent refusal of STOR that may concern the

@@ -189,8 +189,9 @@ func asciiUpload(w io.Writer, c *client.Conn) io.Writer {
 	return client.NewASCIIWriter(w)
 }
 
-// checkStored checks got, the size the server reports for name after the
-// upload of the local file, against the file's size. In binary mode they
+// checkStored checks got, the size the server reports after the upload
+// of the local file (under its temporary name or the final one), against
+// the file's size; its error names the final name. In binary mode they
 // must be equal. In ASCII mode the file went out with each LF as CRLF
 // (asciiUpload), and servers differ in what they store and report: the
 // data as sent (vsftpd without ascii_upload_enable, or SIZE counting the
@@ -199,12 +200,12 @@ func asciiUpload(w io.Writer, c *client.Conn) io.Writer {
 // (pure-ftpd). So got must lie between the file without its CRs and the
 // data sent; the file is read again to count them. It returns nil when
 // got fits and an error that wraps ErrIncomplete when not.
-func (j *putJob) checkStored(name string, got int64) error {
+func (j *putJob) checkStored(got int64) error {
 	if got == j.size {
 		return nil
 	}
 	if j.c.CurrentType() != client.TypeASCII {
-		return fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", name, got, j.size, ErrIncomplete)
+		return fmt.Errorf("%s: the server holds %d bytes after upload, want %d: %w", j.remote, got, j.size, ErrIncomplete)
 	}
 	crs, bareLFs, err := lineEnds(io.NewSectionReader(j.f, 0, j.size))
 	if err != nil {
@@ -213,7 +214,7 @@ func (j *putJob) checkStored(name string, got int64) error {
 	lo, hi := j.size-crs, j.size+bareLFs
 	if got < lo || got > hi {
 		return fmt.Errorf("%s: the server holds %d bytes after an ASCII upload of %d, want %d to %d (by its line ends): %w",
-			name, got, j.size, lo, hi, ErrIncomplete)
+			j.remote, got, j.size, lo, hi, ErrIncomplete)
 	}
 	return nil
 }
