@@ -106,11 +106,11 @@ func (m *mirror) localBackup(rel, lrel string) (string, error) {
 	if err != nil {
 		return "", localErr("back up", rel, err)
 	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
+	names := backupNames{name: filepath.Base(to)}
+	for _, e := range entries {
+		names.see(e.Name())
 	}
-	free := freeName(filepath.Base(to), names)
+	free := names.free()
 	m.keptEarlier(rel, to, free)
 	return filepath.Join(dir, free), nil
 }
@@ -130,13 +130,11 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 		}
 	}
 	dir, base := path.Split(to)
-	var names []string
+	names := backupNames{name: base}
 	unread := 0
 	opt := client.ListOptions{Hidden: true, Unparsed: func(string) { unread++ }}
 	err := c.ReadDirFunc(ctx, strings.TrimSuffix(dir, "/"), opt, func(e client.Entry) error {
-		if strings.HasPrefix(e.Name, base) {
-			names = append(names, strings.Clone(e.Name))
-		}
+		names.see(e.Name)
 		return nil
 	})
 	switch {
@@ -145,7 +143,7 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 	case unread > 0:
 		return "", fmt.Errorf("listing the backup's folder to keep earlier backups: %d line(s) cannot be read", unread)
 	}
-	free := freeName(base, names)
+	free := names.free()
 	m.keptEarlier(rel, to, free)
 	return dir + free, nil
 }
@@ -158,25 +156,38 @@ func (m *mirror) keptEarlier(rel, to, free string) {
 	}
 }
 
-// freeName returns name when the folder's names do not hold it, and
+// backupNames finds a free name for a backup among the names of its
+// folder, seen one at a time.
+type backupNames struct {
+	name  string // the backup's own name
+	taken bool   // the folder holds name
+	high  int    // the highest N of name.~N~ in the folder
+}
+
+// see notes one name of the folder.
+func (b *backupNames) see(n string) {
+	if n == b.name {
+		b.taken = true
+		return
+	}
+	num, ok := strings.CutPrefix(n, b.name+".~")
+	if !ok {
+		return
+	}
+	if num, ok = strings.CutSuffix(num, "~"); ok {
+		if v, err := strconv.Atoi(num); err == nil && v > b.high && strconv.Itoa(v) == num {
+			b.high = v
+		}
+	}
+}
+
+// free returns the backup's name when the folder does not hold it, and
 // otherwise name.~N~, N one more than the highest such number taken.
-func freeName(name string, names []string) string {
-	taken, high := false, 0
-	for _, n := range names {
-		if n == name {
-			taken = true
-		}
-		num, ok := strings.CutPrefix(n, name+".~")
-		if num, ok = strings.CutSuffix(num, "~"); ok {
-			if v, err := strconv.Atoi(num); err == nil && v > high && strconv.Itoa(v) == num {
-				high = v
-			}
-		}
+func (b *backupNames) free() string {
+	if !b.taken && b.high == 0 {
+		return b.name
 	}
-	if !taken && high == 0 {
-		return name
-	}
-	return fmt.Sprintf("%s.~%d~", name, high+1)
+	return fmt.Sprintf("%s.~%d~", b.name, b.high+1)
 }
 
 // besideBackups reports whether backups lie in the destination, beside
