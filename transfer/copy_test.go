@@ -1,0 +1,254 @@
+package transfer
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/ferry-ftp/ferry/client"
+	"github.com/ferry-ftp/ferry/internal/ftptest"
+	"github.com/ferry-ftp/ferry/internal/testsupport"
+)
+
+// copyServers starts a source holding files and an empty destination
+// (with hook, when set), and returns a Copier between them.
+func copyServers(t *testing.T, files map[string]string, srcHook, dstHook func(ftptest.Command) *ftptest.Reply, opt CopyOptions) (src, dst *ftptest.Server, cp *Copier) {
+	t.Helper()
+	src = putServer(t, files, func(string) func(ftptest.Command) *ftptest.Reply { return srcHook })
+	dst = putServer(t, nil, func(string) func(ftptest.Command) *ftptest.Reply { return dstHook })
+	cp = NewCopier(testPool(t, src, PoolOptions{}), testPool(t, dst, PoolOptions{}), opt)
+	t.Cleanup(func() { cp.Close() })
+	return src, dst, cp
+}
+
+// sessionOf returns the commands of the session that sent verb (the
+// copy's, not the watcher's), after TYPE I.
+func sessionOf(t *testing.T, srv *ftptest.Server, verb string) []string {
+	t.Helper()
+	for i := 1; ; i++ {
+		cmds := srv.SessionCommands(i)
+		if cmds == nil {
+			t.Fatalf("no session sent %s; commands: %q", verb, srv.Commands())
+		}
+		if countVerb(cmds, verb) > 0 {
+			if k := slices.Index(cmds, "TYPE I"); k >= 0 {
+				cmds = cmds[k+1:]
+			}
+			return slices.DeleteFunc(cmds, func(c string) bool { return c == "QUIT" || c == "NOOP" })
+		}
+	}
+}
+
+// The common order: the destination passive, the source sent PORT with its
+// address; STOR goes to the destination's temporary name, RETR to the
+// source, and the file is renamed once its size is checked. No byte goes
+// through ferry: neither server sees a data connection from it.
+func TestCopyFXP(t *testing.T) {
+	data := string(randomData(300_001))
+	src, dst, cp := copyServers(t, map[string]string{"a.bin": data}, nil, nil, CopyOptions{FXP: FXPForce})
+	res, err := cp.CopyFile(testCtx(t), "a.bin", "b.bin", CopyFileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, dst, map[string]string{"b.bin": data})
+	if res.Size != int64(len(data)) || res.Bytes != int64(len(data)) {
+		t.Errorf("result: size %d, bytes %d", res.Size, res.Bytes)
+	}
+	tmp := copyTemp(t, dst, "STOR")
+	dcmds := sessionOf(t, dst, "STOR")
+	if want := []string{"MLST b.bin", "PASV", "STOR " + tmp, "SIZE " + tmp, "RNFR " + tmp, "RNTO b.bin"}; !slices.Equal(dcmds, want) {
+		t.Errorf("destination commands:\n  %s\nwant\n  %s", strings.Join(dcmds, "\n  "), strings.Join(want, "\n  "))
+	}
+	scmds := sessionOf(t, src, "RETR")
+	if len(scmds) != 4 || scmds[0] != "SIZE a.bin" || scmds[1] != "MDTM a.bin" || !strings.HasPrefix(scmds[2], "PORT 127,0,0,1,") || scmds[3] != "RETR a.bin" {
+		t.Errorf("source commands: %q", scmds)
+	}
+	for _, srv := range []*ftptest.Server{src, dst} {
+		for _, d := range srv.DataConns() {
+			if d.Passive == (srv == src) {
+				t.Errorf("a data connection of the %s went the wrong way: %+v", map[bool]string{true: "source", false: "destination"}[srv == src], d)
+			}
+		}
+	}
+}
+
+// copyTemp returns the argument of the first verb the destination
+// received: the copy's temporary name.
+func copyTemp(t *testing.T, srv *ftptest.Server, verb string) string {
+	t.Helper()
+	for _, c := range srv.Commands() {
+		if arg, ok := strings.CutPrefix(c, verb+" "); ok {
+			return arg
+		}
+	}
+	t.Fatalf("no %s in %q", verb, srv.Commands())
+	return ""
+}
+
+// Without FXP, the file streams through ferry: RETR on the source, STOR
+// on the destination, byte-identical, sizes checked before the rename.
+func TestCopyStream(t *testing.T) {
+	for _, size := range []int{0, 1, 1<<20 + 7} {
+		data := string(randomData(size))
+		_, dst, cp := copyServers(t, map[string]string{"a.bin": data}, nil, nil, CopyOptions{FXP: FXPNever})
+		if _, err := cp.CopyFile(testCtx(t), "a.bin", "dir/b.bin", CopyFileOptions{}); err == nil {
+			t.Fatal("copy into a missing folder worked")
+		}
+		if _, err := cp.CopyFile(testCtx(t), "a.bin", "b.bin", CopyFileOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		wantFiles(t, dst, map[string]string{"b.bin": data})
+		if n := countVerb(dst.Commands(), "PASV") + countVerb(dst.Commands(), "PORT"); n != 0 {
+			t.Errorf("%d PASV or PORT sent: %q", n, dst.Commands())
+		}
+	}
+}
+
+// The source refuses PORT to the destination's address (vsftpd's
+// port_promiscuous=NO): the other order is tried, then the copy streams,
+// and Notify says so once, for all files.
+func TestCopyFXPRefusedFallsBack(t *testing.T) {
+	refusePort := func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "PORT" {
+			return &ftptest.Reply{Code: 500, Text: "Illegal PORT command."}
+		}
+		return nil
+	}
+	var n notes
+	src, dst, cp := copyServers(t, map[string]string{"a": "alpha", "b": "bravo"}, refusePort, refusePort, CopyOptions{Notify: n.add})
+	for _, f := range []string{"a", "b"} {
+		if _, err := cp.CopyFile(testCtx(t), f, f, CopyFileOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantFiles(t, dst, map[string]string{"a": "alpha", "b": "bravo"})
+	if len(n.msgs) != 1 || !strings.Contains(n.msgs[0], "500 Illegal PORT command") || !strings.Contains(n.msgs[0], "copying through ferry") {
+		t.Errorf("notes: %q", n.msgs)
+	}
+	if got := countVerb(src.Commands(), "PORT") + countVerb(dst.Commands(), "PORT"); got != 2 {
+		t.Errorf("%d PORT commands, want 2 (each order once, for the first file only)", got)
+	}
+
+	// With FXP forced, the refusal fails the copy and nothing is left.
+	_, dst, cp = copyServers(t, map[string]string{"a": "alpha"}, refusePort, refusePort, CopyOptions{FXP: FXPForce})
+	_, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{})
+	if !errors.Is(err, ErrFXPRefused) || Transient(err) {
+		t.Fatalf("err = %v, want ErrFXPRefused, not transient", err)
+	}
+	wantFiles(t, dst, map[string]string{})
+}
+
+// A source whose PASV reply names another host (10.1.2.3): the address is
+// never passed on to the destination; the destination is passive instead
+// and refuses, so the copy streams.
+func TestCopyHostilePASVNotPassedOn(t *testing.T) {
+	var n notes
+	src := putServer(t, map[string]string{"a": "alpha"}, nil)
+	srcCfg := ftptest.Config{Root: src.Root(), PASVAddress: "10.1.2.3"}
+	hostile := ftptest.New(t, srcCfg)
+	dst := putServer(t, nil, func(string) func(ftptest.Command) *ftptest.Reply {
+		return func(c ftptest.Command) *ftptest.Reply {
+			if c.Verb == "PASV" {
+				return &ftptest.Reply{Code: 502, Text: "No."}
+			}
+			return nil
+		}
+	})
+	cp := NewCopier(testPool(t, hostile, PoolOptions{}), testPool(t, dst, PoolOptions{}), CopyOptions{Notify: n.add})
+	defer cp.Close()
+	if _, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, dst, map[string]string{"a": "alpha"})
+	for _, c := range dst.Commands() {
+		if strings.HasPrefix(c, "PORT") {
+			t.Errorf("the destination was sent %q", c)
+		}
+	}
+	if len(n.msgs) != 1 || !strings.Contains(n.msgs[0], "10.1.2.3") {
+		t.Errorf("notes: %q", n.msgs)
+	}
+}
+
+// The source dies mid-transfer while streaming: the copy fails, the
+// destination's final name is never touched, and the partial copy is
+// either handed on under the source's temporary name (a prefix of the
+// file) or removed, as the data in flight allows.
+func TestCopyStreamSourceDies(t *testing.T) {
+	data := string(randomData(200_000))
+	// The first RETR sends 70,000 bytes, then fails (451) and closes.
+	var once sync.Once
+	dies := func(c ftptest.Command) *ftptest.Reply {
+		var r *ftptest.Reply
+		if c.Verb == "RETR" {
+			once.Do(func() {
+				r = &ftptest.Reply{Transfer: &ftptest.Transfer{Source: func() io.Reader {
+					return io.MultiReader(strings.NewReader(data[:70_000]), iotest.ErrReader(errors.New("disk gone")))
+				}}}
+			})
+		}
+		return r
+	}
+	_, dst, cp := copyServers(t, map[string]string{"a.bin": data}, dies, nil, CopyOptions{FXP: FXPNever})
+	testsupportWrite(t, dst, "b.bin", "old")
+	cp.dst.opt.Retries = 0
+	_, err := cp.CopyFile(testCtx(t), "a.bin", "b.bin", CopyFileOptions{})
+	if !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("err = %v, want ErrIncomplete", err)
+	}
+	for name, got := range serverFiles(t, dst.Root()) {
+		switch {
+		case name == "b.bin" && got == "old":
+		case IsTempName(name) && len(got) <= 70_000 && strings.HasPrefix(data, got):
+		default:
+			t.Errorf("destination holds %s: %d bytes", name, len(got))
+		}
+	}
+	if n := countVerb(dst.Commands(), "RNTO b.bin"); n != 0 {
+		t.Errorf("%d renames to the final name after a failed copy", n)
+	}
+}
+
+// -c resumes the partial copy a failed run left under the source's
+// temporary name, with REST on both sides, streamed and by FXP.
+func TestCopyResume(t *testing.T) {
+	data := string(randomData(100_000))
+	mtime := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	for _, mode := range []FXPMode{FXPNever, FXPForce} {
+		src, dst, cp := copyServers(t, map[string]string{"a.bin": data}, nil, nil, CopyOptions{FXP: mode})
+		os.Chtimes(filepath.Join(src.Root(), "a.bin"), mtime, mtime)
+		parked, _ := TempName("b.bin", Source{Site: src.Addr(), Path: "a.bin", Size: int64(len(data)), ModTime: mtime}, nil)
+		testsupportWrite(t, dst, parked, data[:30_000])
+		res, err := cp.CopyFile(testCtx(t), "a.bin", "b.bin", CopyFileOptions{Resume: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFiles(t, dst, map[string]string{"b.bin": data})
+		if res.Offset != 30_000 || res.Bytes != 70_000 {
+			t.Errorf("mode %d: offset %d, bytes %d; want 30000 and 70000", mode, res.Offset, res.Bytes)
+		}
+		for _, srv := range []*ftptest.Server{src, dst} {
+			if n := countVerb(srv.Commands(), "REST 30000"); n != 1 {
+				t.Errorf("mode %d: %d REST 30000 in %q", mode, n, srv.Commands())
+			}
+		}
+	}
+}
+
+// testsupportWrite puts a file on a test server.
+func testsupportWrite(t *testing.T, srv *ftptest.Server, name, data string) {
+	t.Helper()
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), name), data)
+}
+
+var (
+	_ = time.Second
+	_ = client.KindOf
+)
