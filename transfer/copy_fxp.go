@@ -34,8 +34,9 @@ import (
 // only to a server that ferry reaches at one of the same kind (see
 // fxpAllowed). FXP is not tried over TLS (data protection would need SSCN
 // or CPSV, which ferry does not speak), through a proxy, over IPv6 (PASV
-// and PORT are IPv4), to a destination without SIZE (the copy's size could
-// not be checked), or for a source file of unknown size.
+// and PORT are IPv4), or to a destination without SIZE (the copy could be
+// neither watched nor checked); a source file of unknown size streams
+// (ferry then counts its bytes).
 
 // ErrFXPRefused reports a copy that had to be made by FXP (FXPForce) when
 // the servers refused it or ferry would not pass on what one of them said.
@@ -76,8 +77,13 @@ func (r *fxpRefusal) Error() string { return r.err.Error() }
 // stream through ferry instead.
 func (j *copyJob) tryFXP(ctx context.Context, tmp string, offset int64) (bool, error) {
 	cp := j.cp
-	if cp.opt.FXP == FXPNever {
+	switch {
+	case cp.opt.FXP == FXPNever:
 		return false, nil
+	case j.size < 0 && cp.opt.FXP == FXPForce:
+		return false, fmt.Errorf("%w: the source does not tell the size of %s, which the copy's is checked against", ErrFXPRefused, j.srcPath)
+	case j.size < 0:
+		return false, nil // this file streams, and ferry counts its bytes
 	}
 	cp.mu.Lock()
 	off, orders := cp.fxp.off, append([]fxpOrder(nil), cp.fxp.orders...)
@@ -118,11 +124,8 @@ func (j *copyJob) cannotFXP(ctx context.Context) error {
 			return errors.New("PASV and PORT address IPv4 only")
 		}
 	}
-	switch {
-	case j.size < 0:
-		return errors.New("the source does not tell the file's size, which the copy's is checked against")
-	case !j.dc.HasFeature("SIZE"):
-		return errors.New("the destination offers no SIZE, to check the copy with")
+	if !j.dc.HasFeature("SIZE") {
+		return errors.New("the destination offers no SIZE, to watch and check the copy with")
 	}
 	if err := j.cp.watch.ready(ctx); err != nil {
 		return fmt.Errorf("no second connection to the destination to watch the transfer: %w", err)
