@@ -242,6 +242,119 @@ func TestCopyResume(t *testing.T) {
 	}
 }
 
+// afterPASV returns a hook that answers verb with r when the session's
+// previous command was PASV: a transfer of an FXP copy in which the
+// server is passive.
+func afterPASV(verb string, r func() *ftptest.Reply) func(ftptest.Command) *ftptest.Reply {
+	var mu sync.Mutex
+	last := map[int]string{}
+	return func(c ftptest.Command) *ftptest.Reply {
+		mu.Lock()
+		prev := last[c.Session]
+		last[c.Session] = c.Verb
+		mu.Unlock()
+		if c.Verb == verb && prev == "PASV" {
+			return r()
+		}
+		return nil
+	}
+}
+
+// The destination takes PASV but refuses the connection the source then
+// makes (vsftpd's pasv_promiscuous=NO: "425 Security: Bad IP
+// connecting."): the reverse order, the source passive, works, and is the
+// one used for the next file.
+func TestCopyFXPRefusedAtTransfer(t *testing.T) {
+	badIP := afterPASV("STOR", func() *ftptest.Reply { return &ftptest.Reply{Code: 425, Text: "Security: Bad IP connecting."} })
+	var n notes
+	src, dst, cp := copyServers(t, map[string]string{"a": string(randomData(100_000)), "b": "bravo"}, nil, badIP, CopyOptions{Notify: n.add})
+	for _, f := range []string{"a", "b"} {
+		if _, err := cp.CopyFile(testCtx(t), f, f, CopyFileOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := serverFiles(t, src.Root())
+	wantFiles(t, dst, want)
+	if len(n.msgs) != 0 {
+		t.Errorf("notes: %q", n.msgs)
+	}
+	if got := [4]int{countVerb(dst.Commands(), "PASV"), countVerb(src.Commands(), "PORT"), countVerb(src.Commands(), "PASV"), countVerb(dst.Commands(), "PORT")}; got != [4]int{1, 1, 2, 2} {
+		t.Errorf("PASV and PORT: destination PASV, source PORT, source PASV, destination PORT = %v, want [1 1 2 2]", got)
+	}
+}
+
+// idlePool returns a pool for srv whose connections give up waiting
+// after idle.
+func idlePool(t *testing.T, srv *ftptest.Server, idle time.Duration) *Pool {
+	t.Helper()
+	s := site(srv)
+	s.Options = []client.Option{client.WithIdleTimeout(idle)}
+	p := NewPool(s, PoolOptions{Backoff: noWait})
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// An FXP transfer that stalls (the destination stops reading after 1,000
+// bytes and never answers) is aborted once neither data nor reply has come
+// for the idle timeout: a connection failure, the final name untouched.
+func TestCopyFXPStalls(t *testing.T) {
+	src := putServer(t, map[string]string{"a": string(randomData(300_000))}, nil)
+	dst := putServer(t, map[string]string{"a": "old"}, func(string) func(ftptest.Command) *ftptest.Reply {
+		return afterPASV("STOR", func() *ftptest.Reply {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Pause: true, PauseAfter: 1000}}
+		})
+	})
+	cp := NewCopier(idlePool(t, src, 300*time.Millisecond), idlePool(t, dst, 300*time.Millisecond), CopyOptions{FXP: FXPForce})
+	defer cp.Close()
+	start := time.Now()
+	_, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{})
+	if client.KindOf(err) != client.KindConnection || !strings.Contains(err.Error(), "no data and no reply") {
+		t.Fatalf("err = %v, want a stalled FXP transfer", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v", took)
+	}
+	files := serverFiles(t, dst.Root())
+	if files["a"] != "old" {
+		t.Errorf("the final name holds %d bytes", len(files["a"]))
+	}
+	if countVerb(dst.Commands(), "ABOR") != 1 {
+		t.Errorf("the destination's transfer was not aborted: %q", dst.Commands())
+	}
+}
+
+// The source dies in the middle of an FXP transfer: a failure, not a
+// refusal (data had arrived); the retry resumes it by FXP, REST on both
+// sides, and the copy is whole.
+func TestCopyFXPSourceDies(t *testing.T) {
+	data := string(randomData(400_000))
+	var once sync.Once
+	drop := func(c ftptest.Command) *ftptest.Reply {
+		var r *ftptest.Reply
+		if c.Verb == "RETR" {
+			once.Do(func() { r = &ftptest.Reply{Transfer: &ftptest.Transfer{DropAfter: 150_000}} })
+		}
+		return r
+	}
+	var n notes
+	src, dst, cp := copyServers(t, map[string]string{"a": data}, drop, nil, CopyOptions{Notify: n.add})
+	cp.dst.opt.Retries = 1
+	res, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles(t, dst, map[string]string{"a": data})
+	if res.Retries != 1 || len(n.msgs) != 0 {
+		t.Errorf("retries %d, notes %q", res.Retries, n.msgs)
+	}
+	if countVerb(src.Commands(), "PORT") != 2 || countVerb(src.Commands(), "EPSV") != 0 {
+		t.Errorf("source commands: %q", src.Commands())
+	}
+	if res.Offset > 0 && countVerb(src.Commands(), "REST") != 1 {
+		t.Errorf("resumed from %d without REST: %q", res.Offset, src.Commands())
+	}
+}
+
 // testsupportWrite puts a file on a test server.
 func testsupportWrite(t *testing.T, srv *ftptest.Server, name, data string) {
 	t.Helper()
