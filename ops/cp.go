@@ -118,7 +118,7 @@ func cpRun(ctx context.Context, o *CpOptions) error {
 	}
 	from := sr.Path()
 	if strings.TrimSuffix(from, "/") == "" || strings.HasSuffix(from, "/") {
-		return usageErrorf("cp copies a file: %s names a folder", client.Sanitize(o.Source))
+		return usageErrorf("cp copies a file: %s names a folder", client.Sanitize(sr.Target.String()))
 	}
 	ss := newSessions(f)
 	defer ss.closeAll()
@@ -146,7 +146,7 @@ func cpRun(ctx context.Context, o *CpOptions) error {
 		to = JoinRemote(to, path.Base(from))
 	}
 	if sr.key() == dr.key() && path.Clean(from) == path.Clean(to) {
-		return usageErrorf("cp: %s and %s are the same file", client.Sanitize(o.Source), client.Sanitize(o.Target))
+		return usageErrorf("cp: %s and %s are the same file", client.Sanitize(sr.Target.String()), client.Sanitize(dr.Target.String()))
 	}
 	// A copy holds a connection to each server: one pool for a copy
 	// within one server needs two.
