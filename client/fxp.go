@@ -155,18 +155,68 @@ func (r *Relay) Wait(ctx context.Context, d time.Duration) (bool, error) {
 // Done reports whether the relay's final reply was read.
 func (r *Relay) Done() bool { return r.done }
 
-// Abort ends a relay whose final reply has not come with ABOR, reading the
-// replies that follow (see abort). It does nothing once the relay is done.
+// Abort ends a relay whose final reply has not come with ABOR (RFC 959
+// section 4.1.3) and resyncs the control connection, as a transfer's
+// abort does, except that NOOP (or PWD) follows only once the server has
+// answered ABOR: pure-ftpd, while it sends a file to another server,
+// reads ABOR and drops what came with it in the same packet. When the
+// replies do not come within the abort timeout, the connection is dropped
+// and Abort returns why. It does nothing once the relay is done.
 func (r *Relay) Abort() error {
 	if r.done {
 		return nil
 	}
 	r.done = true
-	_, err := r.c.abort(nil, r.upload, r.shown)
 	if r.err == nil {
 		r.err = &Error{Kind: KindOther, Op: r.verb, Err: errors.New("transfer aborted")}
 	}
-	return err
+	c := r.c
+	c.busy, c.pending = false, false
+	if err := c.Err(); err != nil {
+		return err
+	}
+	limit := time.Now().Add(min(abortTimeout, c.opts.idleTimeout))
+	fail := func(err error) error {
+		return c.fail(&Error{Kind: KindConnection, Op: "ABOR", Err: err})
+	}
+	if _, _, err := c.write(context.Background(), limit, "ABOR"); err != nil {
+		return fail(err)
+	}
+	// The transfer's final reply (426, or 226 when it had ended), then
+	// ABOR's (226, or 225): the first 2yz ends the wait.
+	for n := 0; ; n++ {
+		reply, err := c.readLimit(context.Background(), "ABOR", limit)
+		switch {
+		case err != nil:
+			return err
+		case reply.Code == 421:
+			return c.Err()
+		case n >= maxAbortReplies:
+			return fail(errors.New("no end to the replies after ABOR"))
+		}
+		if reply.Code/100 == 2 {
+			break
+		}
+	}
+	sync, synced := "NOOP", 200
+	if c.Refused("NOOP") {
+		sync, synced = "PWD", 257
+	}
+	if _, _, err := c.write(context.Background(), limit, sync); err != nil {
+		return fail(err)
+	}
+	for range maxAbortReplies {
+		reply, err := c.readLimit(context.Background(), sync, limit)
+		switch {
+		case err != nil:
+			return err
+		case reply.Code == 421:
+			return c.Err()
+		case reply.Code == synced:
+			return nil
+		}
+	}
+	return fail(errors.New("no end to the replies after ABOR"))
 }
 
 // final ends the relay with its final reply.
