@@ -355,6 +355,37 @@ func TestCopyFXPSourceDies(t *testing.T) {
 	}
 }
 
+// Streamed data is checked as a download's: a source that sends more than
+// it announced (ErrTooLong, nothing past the size sent on), or whose final
+// reply says it never opened the data connection (425: the bytes were not
+// its own), leaves no partial copy, and the old file as it was.
+func TestCopyStreamUntrustedSource(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		xfer *ftptest.Transfer
+		want error
+	}{
+		{"too long", &ftptest.Transfer{Data: []byte(strings.Repeat("y", 300_000))}, ErrTooLong},
+		{"425 at the end", &ftptest.Transfer{Final: &ftptest.Reply{Code: 425, Text: "Can't open data connection."}}, client.ErrDataUntrusted},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hook := func(c ftptest.Command) *ftptest.Reply {
+				if c.Verb == "RETR" {
+					return &ftptest.Reply{Transfer: tt.xfer}
+				}
+				return nil
+			}
+			_, dst, cp := copyServers(t, map[string]string{"a": strings.Repeat("x", 100_000)}, hook, nil, CopyOptions{FXP: FXPNever})
+			testsupportWrite(t, dst, "a", "old")
+			cp.dst.opt.Retries = 0
+			if _, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{}); !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			wantFiles(t, dst, map[string]string{"a": "old"})
+		})
+	}
+}
+
 // testsupportWrite puts a file on a test server.
 func testsupportWrite(t *testing.T, srv *ftptest.Server, name, data string) {
 	t.Helper()
