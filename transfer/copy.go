@@ -134,6 +134,13 @@ func (cp *Copier) copy(ctx context.Context, sc *client.Conn, srcPath string, dc 
 	if err != nil {
 		return res, err
 	}
+	if size < 0 {
+		// A missing source is said so, before the destination is
+		// touched; a server that does not tell sizes streams the file.
+		if _, err := sc.Size(ctx, srcPath); err != nil && (sc.Err() != nil || IsNotFound(err)) {
+			return res, err
+		}
+	}
 	res.Size, res.ModTime = size, mtime
 	j := &copyJob{cp: cp, sc: sc, dc: dc, srcPath: srcPath, size: size, mtime: mtime, opt: opt, res: &res,
 		put: &putJob{c: dc, remote: dstPath, display: displayName(opt.Name, dstPath), size: size, res: &res,
