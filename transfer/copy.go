@@ -86,7 +86,7 @@ type Copier struct {
 // each, so such a pool needs room for two.
 func NewCopier(src, dst *Pool, opt CopyOptions) *Copier {
 	cp := &Copier{src: src, dst: dst, opt: opt, notify: NotifyOnce(opt.Notify)}
-	cp.fxp.init(opt.FXP)
+	cp.fxp.init()
 	cp.watch.site = dst.Site()
 	return cp
 }

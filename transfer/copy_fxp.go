@@ -56,15 +56,11 @@ const fxpPoll = time.Second
 
 // fxpState is what a Copier knows of FXP between its two servers.
 type fxpState struct {
-	mode   FXPMode
 	orders []fxpOrder // those still worth trying, the one that worked first
 	off    error      // why FXP is not tried any more, once it is not
 }
 
-func (s *fxpState) init(mode FXPMode) {
-	s.mode = mode
-	s.orders = []fxpOrder{passiveDst, passiveSrc}
-}
+func (s *fxpState) init() { s.orders = []fxpOrder{passiveDst, passiveSrc} }
 
 // fxpRefusal marks a failure that says FXP cannot work this way, as
 // opposed to a transfer that failed.
@@ -107,6 +103,9 @@ func (j *copyJob) tryFXP(ctx context.Context, tmp string, offset int64) (bool, e
 		cp.fxpRefused(o)
 		why = append(why, r.err)
 	}
+	if len(why) == 0 { // refused for another file meanwhile
+		why = append(why, errors.New("the servers refused it"))
+	}
 	return false, cp.fxpOff(errors.Join(why...))
 }
 
@@ -137,7 +136,7 @@ func (j *copyJob) cannotFXP(ctx context.Context) error {
 func (cp *Copier) fxpWorked(o fxpOrder) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
-	if cp.fxp.orders[0] != o {
+	if len(cp.fxp.orders) == 0 || cp.fxp.orders[0] != o {
 		cp.fxp.orders = []fxpOrder{o}
 	}
 }
