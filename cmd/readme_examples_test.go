@@ -152,6 +152,14 @@ var readmeExamples = []readmeExample{
 				t.Errorf("1 MiB at 2 MiB/s took %v", r.elapsed)
 			}
 		}},
+	// One server stands for both: it sends the file to itself by FXP.
+	{line: "ferry cp ftp://alice@example.org/big.img ftp://alice@example.org/backups/", login: "alice",
+		check: func(t *testing.T, e *readmeEnv, r *readmeRun) {
+			e.wantFile(t, filepath.Join(e.remote, "backups", "big.img"), readmeBig)
+			if r.count("PASV") != 1 || r.count("PORT ") != 1 || r.count("RETR big.img") != 1 || r.count("STOR backups/.big.img.ferry-") != 1 {
+				t.Errorf("want a copy by FXP: %q", r.commands)
+			}
+		}},
 
 	// The ftp> shell: the session's lines are its input.
 	{line: "ferry shell ftp://alice@example.org/", login: "alice",

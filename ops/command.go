@@ -66,5 +66,5 @@ func (c *Command) String() string { return fmt.Sprint(c.Name) }
 // Commands are the operations, in the order help lists them.
 var Commands = []Command{
 	lsCommand, getCommand, putCommand, mirrorCommand, checkCommand, catCommand, statCommand,
-	mkdirCommand, rmCommand, rmdirCommand, mvCommand, chmodCommand, quoteCommand,
+	mkdirCommand, rmCommand, rmdirCommand, mvCommand, cpCommand, chmodCommand, quoteCommand,
 }

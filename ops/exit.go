@@ -144,7 +144,7 @@ func ExitCode(err error) int {
 	// A server without digest commands cannot do what --checksum asks:
 	// the server's failing, as a refused command is, not the command
 	// line's, which another server would take.
-	if client.ReplyCode(err) != 0 || errors.Is(err, transfer.ErrNoChecksum) || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) ||
+	if client.ReplyCode(err) != 0 || errors.Is(err, transfer.ErrNoChecksum) || errors.Is(err, ErrNoMatch) || errors.Is(err, transfer.ErrNotFound) || errors.Is(err, errNotFolder) || errors.Is(err, transfer.ErrFXPRefused) ||
 		errors.Is(err, client.ErrNotInCharset) {
 		return ExitRemote
 	}

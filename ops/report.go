@@ -55,6 +55,7 @@ type jsonAction struct {
 type jsonResult struct {
 	Remote  string  `json:"remote"`
 	Local   string  `json:"local,omitempty"`
+	Target  string  `json:"target,omitempty"` // cp: the copy's path on the other server
 	Size    int64   `json:"size"`
 	Offset  int64   `json:"offset,omitempty"`
 	Bytes   int64   `json:"bytes"`

@@ -53,6 +53,10 @@ type command struct {
 	opArgs  opArgs
 	confirm bool
 	changes bool
+	// opEnv, when set, adapts the operation's environment (cp: addresses
+	// of other servers) and returns what to do once it ran; the command
+	// then runs without an open connection too.
+	opEnv func(s *Shell, ctx context.Context, env *ops.Env) (done func())
 }
 
 // commands is the command table, in the order help lists it. Each entry's
@@ -107,6 +111,8 @@ func commandTable() []*command {
 			help: `Make a local folder a copy of a remote one, or with -R a remote folder a copy of a local one, as lftp's mirror does. SOURCE is the current folder by default, and TARGET the source's name in the other side's current folder (a TARGET ending in "/" receives it under its own name). New files are copied, changed ones (another size or time) copied again, unchanged ones skipped, over -P (--parallel) connections at once. --delete removes what the source lacks, only inside the target, and keeps ferry's own partial files for a later run; when the source is empty it asks first (a batch script refuses) unless --allow-empty-source is given; -n (--only-newer) keeps destination files that are newer; -x (--exclude) and -i (--include) take globs matched against the relative path and the base name; --dry-run prints the plan and changes nothing (with --json, the whole plan with each action's reason); -c (--continue) resumes partial files of the same source files. What counts as changed: --size-only, --checksum (the server's digests against the local files'), --only-missing, --only-existing. Filters: --exclude-rx and --include-rx (Go regular expressions), --exclude-from and --include-from (pattern files), ** in globs, --min-size, --max-size, --newer-than, --older-than, --max-depth, --no-empty-dirs. Safety: --delete-excluded, --max-delete N, --backup-dir DIR (on the destination's side), --suffix SUFFIX (earlier backups are kept, numbered), --remove-source-files (move mode). Control: --max-errors N, --loop, --log FILE (one JSON line per action). Names from the server that could escape the target are refused, and symbolic links are never followed or made: links, special files, type conflicts and listing lines that cannot be read are skipped, each reported with its reason, and the command then fails with exit code 8.`},
 		{name: "check", usage: "check [FLAGS] [SOURCE [TARGET]]", short: "compare a folder tree with its copy, copying nothing", args: []argKind{r, l}, max: -1, conn: true, retry: true, op: "check", opArgs: mirrorArgs,
 			help: `Compare a remote folder with a local one (with -R, a local folder with a remote one) by the rules mirror uses, and list the differences: what is missing on either side, and the files that differ, with the reason. SOURCE and TARGET default as in mirror. --size-only, --checksum and the filters (-x, -i, --exclude-rx, --include-rx, --exclude-from, --include-from, --min-size, --max-size, --newer-than, --older-than, --max-depth) work as in mirror. Nothing is copied or deleted. The command succeeds when the folders match, and fails with exit code 1 when they differ (8 when some paths could not be compared).`},
+		{name: "cp", usage: "cp [FLAGS] SOURCE [TARGET]", short: "copy a file to or from another server", args: []argKind{r, r}, min: 1, max: -1, op: "cp", opArgs: cpArgs, opEnv: cpEnv, changes: true,
+			help: cpHelp},
 		{name: "delete", aliases: []string{"rm"}, usage: "delete [-r] PATH...", short: "delete a remote file", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rm", changes: true,
 			help: `Delete a remote file (DELE).`},
 		{name: "mdelete", usage: "mdelete [FLAGS] PATTERN...", short: "delete several remote files", args: []argKind{r}, min: 1, max: -1, conn: true, op: "rm", confirm: true, changes: true,

@@ -54,6 +54,14 @@ func (s *Shell) runOp(ctx context.Context, c *command, words []string, confirm b
 	if err := op.Args(fl, pos); err != nil {
 		return err
 	}
+	if c.opEnv != nil {
+		defer c.opEnv(s, ctx, env)()
+		err := op.Run(ctx, env)
+		if c.changes && s.cache != nil {
+			s.cache.InvalidateAll()
+		}
+		return err
+	}
 	if s.sess == nil {
 		return ops.ErrNotConnected
 	}

@@ -21,6 +21,8 @@ import (
 //     the log is the transfer log (-O clf:...).
 //   - Active mode is on (no -N); pure-ftpd connects from a port of its
 //     own choice.
+//   - FXP is refused (PORT only to the client's address) unless
+//     Options.FXP, which adds -w (--allowuserfxp).
 //   - Failed logins are delayed 3 to 6 s by pure-ftpd itself; it cannot be
 //     turned off.
 func startPureFTPd(ctx context.Context, c *config) ([]string, error) {
@@ -58,6 +60,9 @@ func startPureFTPd(ctx context.Context, c *config) ([]string, error) {
 		argv = append(argv, "-6")
 	} else {
 		argv = append(argv, "-4")
+	}
+	if c.Options.FXP {
+		argv = append(argv, "-w") // FXP for authenticated users
 	}
 	if c.Options.TLS == TLSExplicit {
 		argv = append(argv, "-Y", "3", "-2", c.certs.Both)

@@ -80,14 +80,30 @@ type Options struct {
 	// replies instead of its own, as for a relay in front of it (see
 	// internal/bench/relay); vsftpd only (pasv_address).
 	PassiveAddress string
+	// Host is the IPv4 loopback address to listen on instead of
+	// 127.0.0.1, such as 127.0.0.2: a server that ferry reaches at another
+	// address than a second one, for server-to-server copies (FXP).
+	Host string
+	// FXP lets the server take part in server-to-server copies: PORT to
+	// another address than the client's and passive data connections from
+	// another host (vsftpd's port_promiscuous and pasv_promiscuous,
+	// pure-ftpd's -w); vsftpd and pure-ftpd only.
+	FXP bool
 }
 
 // String names the options, as in "explicit-ipv6"; tests use it in names.
 func (o Options) String() string {
+	s := o.TLS.String() + "-ipv4"
 	if o.IPv6 {
-		return o.TLS.String() + "-ipv6"
+		s = o.TLS.String() + "-ipv6"
 	}
-	return o.TLS.String() + "-ipv4"
+	if o.Host != "" {
+		s += "-" + o.Host
+	}
+	if o.FXP {
+		s += "-fxp"
+	}
+	return s
 }
 
 // AllOptions lists every combination of Options, supported or not.
@@ -187,7 +203,8 @@ type Server struct {
 	keep     bool // leave Dir for a failed test's logs
 }
 
-// Host returns the host part of Addr: "127.0.0.1" or "::1".
+// Host returns the host part of Addr: "127.0.0.1" (or Options.Host) or
+// "::1".
 func (s *Server) Host() string {
 	h, _, _ := net.SplitHostPort(s.Addr)
 	return h
@@ -334,6 +351,12 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 	if opts.PassiveAddress != "" && kind != Vsftpd {
 		return nil, fmt.Errorf("%w: %s with a passive address", ErrUnsupported, kind)
 	}
+	if opts.FXP && kind != Vsftpd && kind != PureFTPd {
+		return nil, fmt.Errorf("%w: %s with FXP", ErrUnsupported, kind)
+	}
+	if ip := net.ParseIP(opts.Host); opts.Host != "" && (opts.IPv6 || ip == nil || ip.To4() == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("realserver: host %q is not an IPv4 loopback address", opts.Host)
+	}
 	root, err := installedRoot(kind)
 	if err != nil {
 		return nil, err
@@ -345,6 +368,9 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, err
 	}
 	host := "127.0.0.1"
+	if opts.Host != "" {
+		host = opts.Host
+	}
 	if opts.IPv6 {
 		host = "::1"
 		l, err := net.Listen("tcp", "[::1]:0")

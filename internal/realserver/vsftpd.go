@@ -25,6 +25,8 @@ import (
 //     default YES: a data connection must resume the control connection's
 //     session (see Server.SessionReuse).
 //   - delay_failed_login=0 keeps wrong-password tests fast.
+//   - port_promiscuous and pasv_promiscuous stay NO (PORT only to the
+//     client, data connections only from it) unless Options.FXP.
 func startVsftpd(_ context.Context, c *config) ([]string, error) {
 	acct, err := vsftpdAccount()
 	if err != nil {
@@ -75,6 +77,9 @@ func startVsftpd(_ context.Context, c *config) ([]string, error) {
 		"max_per_ip":              200,
 		"idle_session_timeout":    600,
 		"data_connection_timeout": 300,
+	}
+	if c.Options.FXP {
+		conf["port_promiscuous"], conf["pasv_promiscuous"] = true, true
 	}
 	if c.Options.PassiveAddress != "" {
 		conf["pasv_address"] = c.Options.PassiveAddress
