@@ -160,6 +160,7 @@ cannot write fails alone, exit 5, and is never sent in another form.
 		root.AddCommand(newOpCmd(f, spec.Name, nil))
 	}
 	root.AddCommand(NewCmdBookmark(f), NewCmdShell(f, nil), newVersionCmd())
+	root.AddCommand(NewCmdTrust(f))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
