@@ -322,15 +322,15 @@ func newTrustRm(f *Factory) *cobra.Command {
 // splitTrustArg reads HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; port 0 means
 // any port. A bare IPv6 address is taken whole.
 func splitTrustArg(a string) (string, int, error) {
+	if a == "" || strings.ContainsAny(a, "/@ ") {
+		return "", 0, usageErrorf("%q: want HOST or HOST:PORT, as 'ferry trust list' shows them", a)
+	}
 	if h, p, err := net.SplitHostPort(a); err == nil {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
 			return "", 0, usageErrorf("%q: the port must be a number from 1 to 65535", a)
 		}
 		return h, n, nil
-	}
-	if a == "" || strings.ContainsAny(a, "/@ ") {
-		return "", 0, usageErrorf("%q: want HOST or HOST:PORT, as 'ferry trust list' shows them", a)
 	}
 	return strings.Trim(a, "[]"), 0, nil
 }
