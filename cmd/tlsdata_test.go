@@ -1,7 +1,6 @@
 package cmd_test
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 	"github.com/ferry-ftp/ferry/internal/testsupport"
 	"github.com/ferry-ftp/ferry/internal/trust"
@@ -31,7 +29,8 @@ func TestTLSDataConnectionVerified(t *testing.T) {
 		}
 		srv := ftptest.New(t, cfg)
 		testsupport.WriteFile(t, filepath.Join(srv.Root(), "f.txt"), "hello\n")
-		home := t.TempDir()
+		h := newTLSHome(t)
+		home := h.dir
 		ca := filepath.Join(home, "ca.pem")
 		testsupport.WriteFile(t, ca, string(srv.CertPEM()))
 		b, _ := pem.Decode(srv.CertPEM())
@@ -39,18 +38,7 @@ func TestTLSDataConnectionVerified(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run := func(args ...string) (int, string, string) {
-			var out, errOut testsupport.LockedBuffer
-			f := &cmd.Factory{
-				IO:     &cmd.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
-				Opts:   &cmd.GlobalOptions{},
-				Getenv: func(string) string { return "" },
-				Home:   func() (string, error) { return home, nil },
-			}
-			full := append([]string{"--config", filepath.Join(home, "none.toml"), "--retries", "0", "-q"}, args...)
-			code := cmd.Run(context.Background(), f, full)
-			return code, out.String(), errOut.String()
-		}
+		run := func(args ...string) (int, string, string) { return h.run("", args...) }
 		if code, _, stderr := run("trust", "add", "--yes", "ftpes://"+srv.Addr()); code != 0 {
 			t.Fatalf("trust add: exit %d\n%s", code, stderr)
 		}
