@@ -20,6 +20,8 @@ type tlsHome struct {
 	dir    string
 	config string
 	env    map[string]string
+	// tty makes stdin and stderr terminals, as far as ferry can tell.
+	tty bool
 }
 
 func newTLSHome(t *testing.T) *tlsHome {
@@ -32,7 +34,8 @@ func newTLSHome(t *testing.T) *tlsHome {
 func (h *tlsHome) run(stdin string, args ...string) (int, string, string) {
 	var out, errOut testsupport.LockedBuffer
 	f := &cmd.Factory{
-		IO:     &cmd.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut},
+		IO: &cmd.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut,
+			StdinTTY: h.tty, StderrTTY: h.tty},
 		Opts:   &cmd.GlobalOptions{},
 		Getenv: func(k string) string { return h.env[k] },
 		Home:   func() (string, error) { return h.dir, nil },
@@ -128,5 +131,31 @@ func TestTLSFlags(t *testing.T) {
 		{6, `local read --key "` + missing + `"`, []string{"--cert", ca, "--key", missing}},
 	} {
 		h.want(tc.code, []string{tc.want}, append(tc.args, "ls", url)...)
+	}
+}
+
+// TestTrustAddAsks checks that ferry trust add on a terminal stores the
+// certificate only when the answer is yes: no, an empty line and the end
+// of input store nothing and exit 1.
+func TestTrustAddAsks(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{TLS: ftptest.TLSExplicit})
+	h := newTLSHome(t)
+	h.tty = true
+	store := filepath.Join(h.dir, ".config", "ferry", "trusted.toml")
+	for _, answer := range []string{"n\n", "\n", "", "nope\n"} {
+		code, stdout, stderr := h.run(answer, "trust", "add", "ftpes://"+srv.Addr())
+		if code != 1 || !strings.Contains(stderr, "Trust this certificate for "+srv.Addr()+"? [y/N] ") ||
+			!strings.Contains(stderr, "not trusted: nothing was stored") || !strings.Contains(stdout, "SHA-256:") {
+			t.Errorf("answer %q: exit %d\nstdout:\n%s\nstderr:\n%s", answer, code, stdout, stderr)
+		}
+		if _, err := os.Stat(store); !os.IsNotExist(err) {
+			t.Fatalf("answer %q: the store exists (%v)", answer, err)
+		}
+	}
+	if code, _, stderr := h.run("yes\n", "trust", "add", "ftpes://"+srv.Addr()); code != 0 {
+		t.Fatalf("answer yes: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(store); err != nil {
+		t.Fatalf("answer yes: %v", err)
 	}
 }

@@ -34,7 +34,7 @@ func (o *TLSOptions) AddTLSFlags(fl *pflag.FlagSet) {
 		o.TLSMin = DefaultTLSMin
 	}
 	fl.StringVar(&o.CACert, "cacert", o.CACert, "also trust the certificate authorities in PEM `FILE` (added to the system's; config: cacert)")
-	fl.StringVar(&o.PinnedPubKey, "pinnedpubkey", o.PinnedPubKey, "accept only these public keys: sha256//BASE64[;sha256//...] or a PEM/DER public key `FILE`, as curl takes them")
+	fl.StringVar(&o.PinnedPubKey, "pinnedpubkey", o.PinnedPubKey, "accept only the server public keys `PINS`, sha256//BASE64[;sha256//...], or the one in a PEM/DER key file, as curl takes them (bookmark: pinnedpubkey)")
 	fl.StringVar(&o.Cert, "cert", o.Cert, "client certificate, PEM `FILE`; it may hold the key too (config: cert)")
 	fl.StringVar(&o.Key, "key", o.Key, "private key of --cert, PEM `FILE`; an encrypted one takes its passphrase from $FERRY_KEY_PASSWORD or a prompt (config: key)")
 	fl.StringVar(&o.TLSMin, "tls-min", o.TLSMin, "lowest TLS `VERSION` accepted: 1.2 or 1.3 (config: tls-min)")
