@@ -2,11 +2,21 @@ package cmd_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/youmark/pkcs8"
 
 	"github.com/ferry-ftp/ferry/cmd"
 	"github.com/ferry-ftp/ferry/internal/ftptest"
@@ -22,6 +32,8 @@ type tlsHome struct {
 	env    map[string]string
 	// tty makes stdin and stderr terminals, as far as ferry can tell.
 	tty bool
+	// readPassword, when set, is the terminal's password reader.
+	readPassword func(prompt string) (string, error)
 }
 
 func newTLSHome(t *testing.T) *tlsHome {
@@ -35,7 +47,7 @@ func (h *tlsHome) run(stdin string, args ...string) (int, string, string) {
 	var out, errOut testsupport.LockedBuffer
 	f := &cmd.Factory{
 		IO: &cmd.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut,
-			StdinTTY: h.tty, StderrTTY: h.tty},
+			StdinTTY: h.tty, StderrTTY: h.tty, ReadPassword: h.readPassword},
 		Opts:   &cmd.GlobalOptions{},
 		Getenv: func(k string) string { return h.env[k] },
 		Home:   func() (string, error) { return h.dir, nil },
@@ -157,5 +169,58 @@ func TestTrustAddAsks(t *testing.T) {
 	}
 	if _, err := os.Stat(store); err != nil {
 		t.Fatalf("answer yes: %v", err)
+	}
+}
+
+// TestKeyPassphrase checks where the passphrase of an encrypted client key
+// comes from: $FERRY_KEY_PASSWORD first, else the terminal's password
+// reader (the login prompt's) with a prompt naming the key file, asked
+// once for a command; it is never printed.
+func TestKeyPassphrase(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{TLS: ftptest.TLSExplicit})
+	h := newTLSHome(t)
+	ca := filepath.Join(h.dir, "ca.pem")
+	testsupport.WriteFile(t, ca, string(srv.CertPEM()))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := pkcs8.MarshalPrivateKey(key, []byte("hunter2"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile := filepath.Join(h.dir, "client.pem"), filepath.Join(h.dir, "client.key")
+	testsupport.WriteFile(t, certFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	testsupport.WriteFile(t, keyFile, string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})))
+	url := "ftpes://user:pass@" + srv.Addr() + "/"
+	args := []string{"--cacert", ca, "--cert", certFile, "--key", keyFile, "mkdir", url + "a", url + "b"}
+
+	var prompts []string
+	h.tty = true
+	h.readPassword = func(p string) (string, error) { prompts = append(prompts, p); return "hunter2", nil }
+	code, stdout, stderr := h.run("", args...)
+	if code != 0 || len(prompts) != 1 || prompts[0] != "Passphrase for "+keyFile+": " {
+		t.Errorf("on a terminal: exit %d, prompts %q\n%s", code, prompts, stderr)
+	}
+	h.env["FERRY_KEY_PASSWORD"] = "hunter2"
+	prompts = nil
+	args[7], args[8] = url+"c", url+"d"
+	code, stdout2, stderr2 := h.run("", args...)
+	if code != 0 || len(prompts) != 0 {
+		t.Errorf("with $FERRY_KEY_PASSWORD: exit %d, prompts %q\n%s", code, prompts, stderr2)
+	}
+	if strings.Contains(stdout+stderr+stdout2+stderr2, "hunter2") {
+		t.Error("the passphrase was printed")
+	}
+	for _, d := range []string{"a", "b", "c", "d"} {
+		if fi, err := os.Stat(filepath.Join(srv.Root(), d)); err != nil || !fi.IsDir() {
+			t.Errorf("folder %s: %v", d, err)
+		}
 	}
 }
