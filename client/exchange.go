@@ -115,8 +115,11 @@ func (c *Conn) readLimit(ctx context.Context, op string, limit time.Time) (*Repl
 			return nil, &Error{Kind: KindOther, Op: op, Err: cerr}
 		}
 		kind := KindConnection
-		if errors.Is(err, errReplyFormat) {
+		switch {
+		case errors.Is(err, errReplyFormat):
 			kind = KindProtocol
+		case isTLSAlert(err):
+			kind = KindTLS
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			err = fmt.Errorf("server closed the connection: %w", err)

@@ -156,3 +156,14 @@ func (c *Conn) handshakeData(ctx context.Context, nc net.Conn) error {
 	c.tracef("data connection TLS %s, resumed=%t, retried=%t", tls.VersionName(st.Version), st.DidResume, st.HelloRetryRequest)
 	return nil
 }
+
+// isTLSAlert reports whether err is a TLS alert from the server. Under TLS
+// 1.3 the server checks the client's certificate after the client's side
+// of the handshake is over, so a server that demands one and got none
+// (alert "certificate required") or refuses it shows it on the first
+// read: that is a TLS failure, not a broken connection.
+func isTLSAlert(err error) bool {
+	var oe *net.OpError
+	// crypto/tls reports a received alert as a *net.OpError with this Op.
+	return errors.As(err, &oe) && oe.Op == "remote error"
+}

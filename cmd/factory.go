@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +51,8 @@ type Factory struct {
 	// Home returns the user's home folder.
 	Home func() (string, error)
 
-	cfg *config.Config
+	cfg      *config.Config
+	tlsFiles *tlsFiles // see files
 }
 
 // Config loads the configuration once.
@@ -99,6 +99,7 @@ func (f *Factory) Resolve(arg string) (Remote, error) {
 			return Remote{}, &FlagError{Err: err}
 		}
 		r.Mode, r.Charset = site.Mode, site.Charset
+		r.TLS = ops.TLSOptions{CACert: site.CACert, PinnedPubKey: site.PinnedPubKey, Cert: site.Cert, Key: site.Key}
 	}
 	r.Target = t
 	return r, nil
@@ -195,9 +196,11 @@ func (f *Factory) clientOptions(r Remote, budget *client.Budget) ([]client.Optio
 	case r.Target.Scheme == ftpurl.SchemeFTPES || o.TLS:
 		opts = append(opts, client.WithTLS(client.TLSExplicit))
 	}
-	if o.Insecure {
-		opts = append(opts, client.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}))
+	tlsOpts, err := f.tlsOptions(r)
+	if err != nil {
+		return nil, err
 	}
+	opts = append(opts, tlsOpts...)
 	switch {
 	case o.Active:
 		opts = append(opts, client.WithDataMode(client.Active))

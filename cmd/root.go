@@ -128,6 +128,9 @@ cannot write fails alone, exit 5, and is never sent in another form.
 			if err := f.Opts.CheckCharset(); err != nil {
 				return err
 			}
+			if err := f.Opts.CheckTLSMin(); err != nil {
+				return err
+			}
 			return f.Opts.CheckLimits()
 		},
 	}
@@ -139,7 +142,8 @@ cannot write fails alone, exit 5, and is never sent in another form.
 	fl.StringVar(&o.ActivePorts, "active-ports", "", "local port range LO-HI for active mode")
 	fl.BoolVar(&o.NoEPSV, "no-epsv", false, "do not use EPSV/EPRT (IPv4 PASV/PORT only)")
 	fl.BoolVar(&o.TLS, "tls", false, "require explicit TLS (AUTH TLS) on ftp:// addresses")
-	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate (a last resort: see --cacert, --pinnedpubkey, 'ferry trust add')")
+	o.AddTLSFlags(fl)
 	fl.StringVar(&o.Charset, "charset", "", ops.CharsetUsage)
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
@@ -156,6 +160,7 @@ cannot write fails alone, exit 5, and is never sent in another form.
 		root.AddCommand(newOpCmd(f, spec.Name, nil))
 	}
 	root.AddCommand(NewCmdBookmark(f), NewCmdShell(f, nil), newVersionCmd())
+	root.AddCommand(NewCmdTrust(f))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
@@ -221,7 +226,7 @@ func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
 		setBool("no-epsv", d.NoEPSV), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
 		setStr("user", d.User), setStr("netrc-file", d.NetrcFile), setStr("timeout", d.Timeout),
 		setInt("retries", d.Retries), setBool("quiet", d.Quiet), setBool("no-progress", d.NoProgress),
-		setInt("parallel", d.Parallel),
+		setInt("parallel", d.Parallel), setStr("tls-min", d.TLSMin),
 	)
 }
 

@@ -92,6 +92,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	f := o.F
 	cfg := shell.Config{
 		Open:         shellOpen(f),
+		Insecure:     shellInsecure(f),
 		LoginName:    shellLoginName(f),
 		Bookmarks:    shellBookmarks(f),
 		SaveBookmark: shellSaveBookmark(f),
@@ -148,6 +149,7 @@ func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shel
 		if err != nil {
 			return shell.Connection{}, err
 		}
+		f.files() // shared with the copy: files are read once
 		quiet := *f
 		gopts := *f.Opts
 		gopts.Verbose = false
@@ -166,6 +168,25 @@ func shellOpen(f *Factory) func(context.Context, string, ...client.Option) (shel
 			return shell.Connection{}, err
 		}
 		return shell.Connection{Session: sess, Target: r.Target, Charset: charset}, nil
+	}
+}
+
+// shellInsecure returns the client option of the shell's open --insecure
+// for an address: its TLS settings without certificate verification (the
+// pinned keys still apply).
+func shellInsecure(f *Factory) func(string) (client.Option, error) {
+	return func(addr string) (client.Option, error) {
+		r, err := f.Resolve(addr)
+		if err != nil {
+			return nil, err
+		}
+		f.files()
+		p, err := f.tlsPolicy(r)
+		if err != nil {
+			return nil, err
+		}
+		p.Insecure = true
+		return client.WithTLSConfig(p.Config()), nil
 	}
 }
 

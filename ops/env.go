@@ -56,6 +56,9 @@ type GlobalOptions struct {
 	// UTF-8 (see client.LookupCharset); "" converts nothing, or takes a
 	// bookmark's.
 	Charset string
+	// TLSOptions are the TLS trust flags (--cacert, --pinnedpubkey,
+	// --cert, --key, --tls-min).
+	TLSOptions
 }
 
 // CharsetUsage is the help of --charset, in both front ends.
@@ -91,6 +94,8 @@ type Remote struct {
 	Mode string
 	// Charset is the bookmark's charset, if it sets one.
 	Charset string
+	// TLS holds the bookmark's TLS trust settings, if it sets any.
+	TLS TLSOptions
 }
 
 // Path returns the remote path, "" for the login folder.

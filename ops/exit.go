@@ -6,9 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 
 	"github.com/ferry-ftp/ferry/client"
 	"github.com/ferry-ftp/ferry/internal/ftpurl"
+	"github.com/ferry-ftp/ferry/internal/trust"
 	"github.com/ferry-ftp/ferry/transfer"
 )
 
@@ -158,16 +161,43 @@ func ExitCode(err error) int {
 var errIsFolder = errors.New("is a folder")
 
 // Hint returns advice on what to do about err, for the front ends to print
-// after it, or "": for now, a certificate that could not be verified.
+// after it, or "": for now, about TLS failures (a certificate that could
+// not be verified, a pinned key or trusted certificate that does not
+// match, a client certificate the server asked for or refused).
 func Hint(err error) string {
+	if client.KindOf(err) != client.KindTLS {
+		return ""
+	}
+	var changed *trust.ChangedError
+	var pin *trust.PinError
 	var cv *tls.CertificateVerificationError
 	var ua x509.UnknownAuthorityError
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
-	if client.KindOf(err) == client.KindTLS &&
-		(errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)) {
-		return "the server's certificate cannot be verified; if you trust this server, " +
-			"--insecure connects without checking it (in the shell: open --insecure ADDRESS)"
+	switch alert := remoteAlert(err); {
+	case errors.As(err, &changed):
+		return fmt.Sprintf("if the server's certificate was replaced on purpose (check the new fingerprint with its administrator), "+
+			"run 'ferry trust rm %s', then 'ferry trust add URL' to trust the new one", changed.Addr)
+	case errors.As(err, &pin):
+		return "compare the server's key with the pins given: if the server's key was replaced on purpose, pin the new one"
+	case alert == "certificate required":
+		return "the server demands a client certificate: give it with --cert FILE (and --key FILE when the key is in a file of its own)"
+	case strings.Contains(alert, "certificate") || alert == "unknown certificate authority":
+		return "the server refused the client certificate (--cert): check that it is one the server accepts and that it has not expired"
+	case errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci):
+		return "the server's certificate cannot be verified; if you trust this server, trust its CA with --cacert FILE, " +
+			"its certificate with 'ferry trust add URL', or its public key with --pinnedpubkey sha256//...; " +
+			"as a last resort, --insecure connects without checking it (in the shell: open --insecure ADDRESS)"
 	}
 	return ""
+}
+
+// remoteAlert returns the description of the TLS alert the server sent
+// ("certificate required", "bad certificate"...), or "".
+func remoteAlert(err error) string {
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "remote error" || oe.Err == nil {
+		return ""
+	}
+	return strings.TrimPrefix(oe.Err.Error(), "tls: ")
 }

@@ -215,9 +215,6 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 		return usageErrorf("usage: %s", lookup("open").usage)
 	}
 	opts := s.options()
-	if *insecure {
-		opts = append(opts, client.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}))
-	}
 	if *useTLS {
 		opts = append(opts, client.WithTLS(client.TLSExplicit))
 	}
@@ -240,6 +237,13 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *insecure {
+		o, err := s.insecureOption(addr)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, o)
+	}
 	// The current session stays until the new one has logged in.
 	conn, err := s.cfg.Open(ctx, addr, opts...)
 	if err != nil {
@@ -256,6 +260,15 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	}
 	s.status("Connected to %s as %s.", t.Host, userName(conn.Session.Site().User))
 	return nil
+}
+
+// insecureOption returns the client option of open --insecure: the front
+// end's, which keeps its other TLS settings, or one that verifies nothing.
+func (s *Shell) insecureOption(addr string) (client.Option, error) {
+	if s.cfg.Insecure != nil {
+		return s.cfg.Insecure(addr)
+	}
+	return client.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}), nil
 }
 
 // userName returns the login name a site uses.

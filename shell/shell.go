@@ -57,6 +57,11 @@ type Config struct {
 	// opts to the client options (the shell passes its trace writer and
 	// its data mode).
 	Open func(ctx context.Context, addr string, opts ...client.Option) (Connection, error)
+	// Insecure, when set, returns the client option that open --insecure
+	// adds for addr: the front end's TLS settings (client certificate,
+	// pinned keys, lowest version) without certificate verification. Nil
+	// adds a TLS configuration that verifies nothing.
+	Insecure func(addr string) (client.Option, error)
 	// LoginName returns the user addr logs in as (the URL's, --user's or
 	// a ~/.netrc entry's), "" when none is known: the interactive shell's
 	// open then asks for a name, as ftp(1) does. Nil never asks.

@@ -71,6 +71,13 @@ type Defaults struct {
 	// Charset is the charset of the names on the servers, for servers
 	// that do not use UTF-8 (--charset).
 	Charset string `toml:"charset,omitempty"`
+	// TLS trust: CA bundle, client certificate and key, lowest TLS
+	// version (--cacert, --cert, --key, --tls-min; see Site for the same
+	// per bookmark).
+	CACert string `toml:"cacert,omitempty"`
+	Cert   string `toml:"cert,omitempty"`
+	Key    string `toml:"key,omitempty"`
+	TLSMin string `toml:"tls-min,omitempty"`
 }
 
 // Config is the whole configuration.
@@ -207,6 +214,9 @@ func (d Defaults) Validate() error {
 	if err := checkCharset("defaults.charset", d.Charset); err != nil {
 		return &valueError{key: "charset", value: strconv.Quote(d.Charset), tail: err.Error()}
 	}
+	if d.TLSMin != "" && d.TLSMin != "1.2" && d.TLSMin != "1.3" {
+		return &valueError{key: "tls-min", value: strconv.Quote(d.TLSMin), tail: mustBe("defaults.tls-min")}
+	}
 	return nil
 }
 
@@ -277,6 +287,11 @@ func (c *Config) marshal() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// WriteFileAtomic writes data to path as Save does: through a temporary
+// file renamed over path, with mode 0600, in a folder made with mode 0700
+// when missing. The trust store is written this way too.
+func WriteFileAtomic(path string, data []byte) error { return writeAtomic(path, data) }
 
 // writeAtomic writes data to a temporary file beside path and renames it
 // to path, removing the temporary file on any failure.

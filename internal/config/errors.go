@@ -102,6 +102,14 @@ var wants = map[string]string{
 	"site.mode":             `"passive" or "active" (leave it out for the default)`,
 	"site.path":             `a folder in quotes, such as "/srv/data"`,
 	"site.charset":          `a charset name in quotes, such as "cp1251" or "latin1" (leave it out for UTF-8)`,
+	"defaults.cacert":       `a PEM file name in quotes, such as "/etc/ssl/private-ca.pem"`,
+	"defaults.cert":         `a PEM file name in quotes, such as "/home/alice/.ferry/client.pem"`,
+	"defaults.key":          `a PEM file name in quotes, such as "/home/alice/.ferry/client.key"`,
+	"defaults.tls-min":      `"1.2" or "1.3", in quotes`,
+	"site.cacert":           `a PEM file name in quotes, such as "/etc/ssl/private-ca.pem"`,
+	"site.pinnedpubkey":     `pins in quotes, such as "sha256//BASE64;sha256//BASE64", or a public key file name`,
+	"site.cert":             `a PEM file name in quotes, such as "/home/alice/.ferry/client.pem"`,
+	"site.key":              `a PEM file name in quotes, such as "/home/alice/.ferry/client.key"`,
 }
 
 // keysOf returns the keys a table takes ("defaults" or "site"), sorted.

@@ -53,6 +53,13 @@ type Site struct {
 	// ("cp1251", "latin1"; see client.LookupCharset), "" for the global
 	// default.
 	Charset string `toml:"charset,omitempty"`
+	// CACert, PinnedPubKey, Cert and Key are the site's TLS trust
+	// settings, as the flags of the same names take them; a flag given on
+	// the command line wins.
+	CACert       string `toml:"cacert,omitempty"`
+	PinnedPubKey string `toml:"pinnedpubkey,omitempty"`
+	Cert         string `toml:"cert,omitempty"`
+	Key          string `toml:"key,omitempty"`
 }
 
 // Site returns the site called name.

@@ -213,7 +213,11 @@ func (x *xfer) openData() (net.Conn, error) {
 // a data connection and enforces RequireSessionReuse.
 func (x *xfer) secureData(ctx context.Context, c net.Conn) (net.Conn, int, string) {
 	s := x.s
-	tc := tls.Server(c, s.tlsConf)
+	conf := s.tlsConf
+	if s.srv.dataTLS != nil {
+		conf = s.srv.dataTLS
+	}
+	tc := tls.Server(c, conf)
 	_ = c.SetDeadline(time.Now().Add(s.srv.cfg.DataTimeout))
 	err := tc.HandshakeContext(ctx)
 	_ = c.SetDeadline(time.Time{})

@@ -122,6 +122,12 @@ type Config struct {
 	// CertPool and CertPEM) but dials 127.0.0.1 meets a certificate for
 	// another name.
 	CertHosts []string
+	// DataCertHosts, when set, makes data connections present a
+	// certificate of their own (a new key), valid for these names and
+	// addresses, under session ticket keys of their own: no data
+	// connection resumes the control session, so each shows that
+	// certificate to the client.
+	DataCertHosts []string
 	// DataTimeout bounds waiting for a data connection (accept, dial, TLS
 	// handshake) and the control TLS handshake; default 10 s.
 	DataTimeout time.Duration
@@ -147,6 +153,7 @@ type Server struct {
 	root    *os.Root
 	ln      net.Listener
 	tlsConf *tls.Config
+	dataTLS *tls.Config // Config.DataCertHosts's, else nil
 	cert    tls.Certificate
 	pool    *x509.CertPool
 
@@ -248,6 +255,15 @@ func Start(cfg Config) (*Server, error) {
 			MinVersion:       tls.VersionTLS12,
 			CurvePreferences: cfg.TLSCurves,
 		},
+	}
+	if len(cfg.DataCertHosts) > 0 {
+		dc, _, err := newCertificate(cfg.DataCertHosts)
+		if err != nil {
+			root.Close()
+			ln.Close()
+			return nil, fmt.Errorf("ftptest: %w", err)
+		}
+		s.dataTLS = &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12, CurvePreferences: cfg.TLSCurves}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.spawn(s.serve)

@@ -45,7 +45,15 @@ func greet(ctx context.Context, s *Server) error {
 	conn.SetDeadline(deadline)
 	var rw net.Conn = conn
 	if s.Options.TLS == TLSImplicit {
-		tc := tls.Client(conn, &tls.Config{RootCAs: s.CertPool, ServerName: s.Host()})
+		cfg := &tls.Config{RootCAs: s.CertPool, ServerName: s.Host()}
+		if s.Options.RequireClientCert {
+			c, err := clientKeyPair()
+			if err != nil {
+				return err
+			}
+			cfg.Certificates = []tls.Certificate{c}
+		}
+		tc := tls.Client(conn, cfg)
 		if err := tc.Handshake(); err != nil {
 			return err
 		}

@@ -89,6 +89,13 @@ type Options struct {
 	// another host (vsftpd's port_promiscuous and pasv_promiscuous,
 	// pure-ftpd's -w); vsftpd and pure-ftpd only.
 	FXP bool
+	// Cert chooses the certificate the server presents (vsftpd only for
+	// other than CertRun).
+	Cert CertKind
+	// RequireClientCert makes the server demand a client certificate
+	// signed by the run's CA (see ClientCertificate) on control and data
+	// connections: vsftpd's require_cert, validate_cert and ca_certs_file.
+	RequireClientCert bool
 }
 
 // String names the options, as in "explicit-ipv6"; tests use it in names.
@@ -102,6 +109,15 @@ func (o Options) String() string {
 	}
 	if o.FXP {
 		s += "-fxp"
+	}
+	switch o.Cert {
+	case CertCA:
+		s += "-cacert"
+	case CertOwn:
+		s += "-owncert"
+	}
+	if o.RequireClientCert {
+		s += "-clientcert"
 	}
 	return s
 }
@@ -179,8 +195,12 @@ type Server struct {
 	// 127.0.0.1, 127.0.0.2 (a relay), ::1 and localhost.
 	CertPool *x509.CertPool
 	CertFile string // that certificate, PEM
-	Log      string // the server's log, for failure messages
-	Dir      string // the server's temporary folder: config, certificate, logs
+	// CAFile is the run's CA certificate, PEM, which signs the server's
+	// certificate under Options.Cert CertCA and the client certificates
+	// Options.RequireClientCert demands; "" otherwise.
+	CAFile string
+	Log    string // the server's log, for failure messages
+	Dir    string // the server's temporary folder: config, certificate, logs
 	// PassivePorts is the passive range given to the server; zero for the
 	// servers that take passive ports from the kernel's ephemeral range
 	// (inetutils-ftpd, ftpd-ssl-de).
@@ -197,6 +217,7 @@ type Server struct {
 	Startup time.Duration
 
 	proc     *process
+	launch   launchSpec // how proc was started, for Restart
 	ports    *portBlock
 	uid, gid int
 	stopped  bool
@@ -357,6 +378,9 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 	if ip := net.ParseIP(opts.Host); opts.Host != "" && (opts.IPv6 || ip == nil || ip.To4() == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("realserver: host %q is not an IPv4 loopback address", opts.Host)
 	}
+	if (opts.Cert != CertRun || opts.RequireClientCert) && (kind != Vsftpd || opts.TLS == TLSNone) {
+		return nil, fmt.Errorf("%w: %s %s", ErrUnsupported, kind, opts)
+	}
 	root, err := installedRoot(kind)
 	if err != nil {
 		return nil, err
@@ -379,7 +403,7 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		}
 		l.Close()
 	}
-	cert, err := runCert()
+	cert, err := serverCertificate(opts.Cert)
 	if err != nil {
 		return nil, err
 	}
@@ -410,6 +434,11 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.CertFile = files.Cert
+	if opts.Cert == CertCA || opts.RequireClientCert {
+		if s.CAFile, err = writeCA(dir); err != nil {
+			return nil, err
+		}
+	}
 	if s.ports, err = reservePorts(host); err != nil {
 		return nil, err
 	}
@@ -429,6 +458,7 @@ func Launch(ctx context.Context, kind Kind, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("realserver: %w", err)
 	}
 	began := time.Now()
+	s.launch = launchSpec{argv: argv, env: c.env, mountNS: c.mountNS, certs: files}
 	if s.proc, err = startProcess(dir, filepath.Join(dir, string(kind)+".out"), c.env, c.mountNS, argv...); err != nil {
 		return nil, err
 	}

@@ -98,6 +98,12 @@ func startVsftpd(_ context.Context, c *config) ([]string, error) {
 		conf["force_local_data_ssl"] = true
 		conf["implicit_ssl"] = c.Options.TLS == TLSImplicit
 		c.SessionReuse = true // require_ssl_reuse defaults to YES
+		if c.Options.RequireClientCert {
+			conf["ssl_request_cert"] = true
+			conf["require_cert"] = true
+			conf["validate_cert"] = true
+			conf["ca_certs_file"] = c.CAFile
+		}
 	}
 	name := filepath.Join(c.Dir, "vsftpd.conf")
 	// vsftpd refuses a config file not owned by the user running it.
