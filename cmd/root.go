@@ -141,6 +141,7 @@ cannot write fails alone, exit 5, and is never sent in another form.
 	fl.BoolVar(&o.TLS, "tls", false, "require explicit TLS (AUTH TLS) on ftp:// addresses")
 	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate")
 	fl.StringVar(&o.Charset, "charset", "", ops.CharsetUsage)
+	addNetworkFlags(fl, o)
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
@@ -221,7 +222,7 @@ func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
 		setBool("no-epsv", d.NoEPSV), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
 		setStr("user", d.User), setStr("netrc-file", d.NetrcFile), setStr("timeout", d.Timeout),
 		setInt("retries", d.Retries), setBool("quiet", d.Quiet), setBool("no-progress", d.NoProgress),
-		setInt("parallel", d.Parallel),
+		setInt("parallel", d.Parallel), setStr("noop-interval", d.NoopInterval),
 	)
 }
 

@@ -92,6 +92,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	f := o.F
 	cfg := shell.Config{
 		Open:         shellOpen(f),
+		Proxy:        shellProxy(f),
 		LoginName:    shellLoginName(f),
 		Bookmarks:    shellBookmarks(f),
 		SaveBookmark: shellSaveBookmark(f),

@@ -56,6 +56,9 @@ type GlobalOptions struct {
 	// UTF-8 (see client.LookupCharset); "" converts nothing, or takes a
 	// bookmark's.
 	Charset string
+	// Proxy is --proxy and --noproxy; NoopInterval --noop-interval.
+	Proxy        ProxyOptions
+	NoopInterval time.Duration
 }
 
 // CharsetUsage is the help of --charset, in both front ends.
@@ -91,6 +94,8 @@ type Remote struct {
 	Mode string
 	// Charset is the bookmark's charset, if it sets one.
 	Charset string
+	// Proxy is the bookmark's proxy URL, if it sets one.
+	Proxy string
 }
 
 // Path returns the remote path, "" for the login folder.

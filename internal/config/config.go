@@ -71,6 +71,15 @@ type Defaults struct {
 	// Charset is the charset of the names on the servers, for servers
 	// that do not use UTF-8 (--charset).
 	Charset string `toml:"charset,omitempty"`
+	// Proxy is the proxy URL for every server, below --proxy and a
+	// bookmark's and above the environment's; it holds no password.
+	Proxy string `toml:"proxy,omitempty"`
+	// NoProxy lists the hosts reached directly, as NO_PROXY does
+	// (--noproxy).
+	NoProxy string `toml:"noproxy,omitempty"`
+	// NoopInterval is a Go duration such as "60s": how often a NOOP goes
+	// on the control connection during transfers (--noop-interval).
+	NoopInterval string `toml:"noop-interval,omitempty"`
 }
 
 // Config is the whole configuration.
@@ -207,7 +216,10 @@ func (d Defaults) Validate() error {
 	if err := checkCharset("defaults.charset", d.Charset); err != nil {
 		return &valueError{key: "charset", value: strconv.Quote(d.Charset), tail: err.Error()}
 	}
-	return nil
+	if err := checkProxy("", d.Proxy); err != nil {
+		return err
+	}
+	return checkNoopInterval(d.NoopInterval)
 }
 
 // checkCharset checks the charset setting key ("site.charset"): empty,

@@ -53,6 +53,9 @@ type Site struct {
 	// ("cp1251", "latin1"; see client.LookupCharset), "" for the global
 	// default.
 	Charset string `toml:"charset,omitempty"`
+	// Proxy is the proxy URL for this site (see Defaults.Proxy), "" for
+	// the global setting.
+	Proxy string `toml:"proxy,omitempty"`
 }
 
 // Site returns the site called name.
@@ -155,7 +158,7 @@ func (s Site) Validate() error {
 	if err := checkCharset("site.charset", s.Charset); err != nil {
 		return &valueError{site: s.Name, key: "charset", value: strconv.Quote(s.Charset), tail: err.Error()}
 	}
-	return nil
+	return checkProxy(s.Name, s.Proxy)
 }
 
 // redactUser hides what comes before an "@" in a host, which may be a
