@@ -115,6 +115,13 @@ latin1, shift_jis...; also a bookmark and configuration setting) converts
 names from and to a server that uses another charset; a name the charset
 cannot write fails alone, exit 5, and is never sent in another form.
 
+Proxies: --proxy socks5://, socks5h:// (the proxy resolves names) or
+http:// (CONNECT), with USER:PASSWORD@ if needed; without it, $ftp_proxy
+($ftps_proxy for ftps://) or $all_proxy, as curl reads them, except for
+the hosts in $NO_PROXY or --noproxy. The control and the passive data
+connections go through the proxy; active mode cannot (exit 2). The proxy's
+password is never printed.
+
 ` + ops.ExitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
