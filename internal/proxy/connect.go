@@ -41,9 +41,10 @@ func (d *Dialer) connectHTTP(nc net.Conn, target string) error {
 	switch {
 	case code == 200:
 		return nil
-	case code == 407 && d.p.HasAuth:
+	case (code == 407 || code == 401) && d.p.HasAuth:
+		// 407 is the standard answer; tinyproxy answers 401.
 		return refusal("the proxy refused the user name and password: %s", printable(status))
-	case code == 407:
+	case code == 407 || code == 401:
 		return refusal("the proxy needs authentication, and the proxy URL gives no user name and password: %s", printable(status))
 	case code >= 400 && code < 500:
 		return refusal("the proxy refused CONNECT to %s: %s", target, printable(status))

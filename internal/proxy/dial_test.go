@@ -432,6 +432,7 @@ func TestHTTPConnectFailures(t *testing.T) {
 	}{
 		{"wrong password", &httpProxy{auth: "Basic xyz"}, "http://u:SECRET@", true, "refused the user name and password"},
 		{"no credentials", &httpProxy{auth: "Basic xyz"}, "http://", true, "needs authentication"},
+		{"401 for credentials (tinyproxy)", &httpProxy{answer: "HTTP/1.0 401 Unauthorized"}, "http://u:SECRET@", true, "refused the user name and password"},
 		{"forbidden port", &httpProxy{answer: "HTTP/1.0 403 Access violation"}, "http://u:SECRET@", true, `refused CONNECT to ` + target + `: "HTTP/1.0 403 Access violation"`},
 		{"bad gateway", &httpProxy{answer: "HTTP/1.1 502 Bad Gateway"}, "http://", false, "could not open a tunnel"},
 		{"not http", &httpProxy{head: "220 an FTP server\r\n\r\n"}, "http://", false, "malformed answer to CONNECT"},
