@@ -43,23 +43,30 @@ func ftpThroughSOCKS5H(t *testing.T, srv *ftptest.Server, opts ...client.Option)
 	return s, string(data), err
 }
 
-// TestTLSThroughProxy: through a proxy, TLS (explicit, on the control and
-// the data connections) is verified against the FTP server's name, not the
+// TestTLSThroughProxy: through a proxy, TLS (explicit and implicit, on
+// the control and the data connections) is verified against the FTP server's name, not the
 // proxy's address: a certificate for ftp.test only works, one for another
 // name is a TLS error.
 func TestTLSThroughProxy(t *testing.T) {
 	for _, tt := range []struct {
+		mode    ftptest.TLSMode
 		certFor string
 		ok      bool
 	}{
-		{"ftp.test", true},
-		{"other.test", false},
+		{ftptest.TLSExplicit, "ftp.test", true},
+		{ftptest.TLSExplicit, "other.test", false},
+		{ftptest.TLSImplicit, "ftp.test", true},
+		{ftptest.TLSImplicit, "other.test", false},
 	} {
-		srv := ftptest.New(t, ftptest.Config{TLS: ftptest.TLSExplicit, RequireTLS: true, CertHosts: []string{tt.certFor}})
+		srv := ftptest.New(t, ftptest.Config{TLS: tt.mode, RequireTLS: true, CertHosts: []string{tt.certFor}})
 		if err := os.WriteFile(filepath.Join(srv.Root(), "f"), []byte("secret data"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, data, err := ftpThroughSOCKS5H(t, srv, client.WithTLS(client.TLSExplicit), client.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()}))
+		mode := client.TLSExplicit
+		if tt.mode == ftptest.TLSImplicit {
+			mode = client.TLSImplicit
+		}
+		s, data, err := ftpThroughSOCKS5H(t, srv, client.WithTLS(mode), client.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()}))
 		if !tt.ok {
 			if client.KindOf(err) != client.KindTLS {
 				t.Errorf("certificate for %s: %v, want a TLS error", tt.certFor, err)
