@@ -151,6 +151,7 @@ func tunnelsTo(t *testing.T, p *realserver.Proxy, s *realserver.Server) (control
 // data connections went through them too.
 func TestProxies(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	px := startProxies(t)
 	type cell struct {
 		kind   realserver.Kind
@@ -304,6 +305,7 @@ func proxyCell(t *testing.T, s *realserver.Server, px proxies, scheme string) {
 // environment, NO_PROXY, a dead proxy, wrong passwords and active mode.
 func TestProxyChoice(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	px := startProxies(t)
 	s := realserver.StartOrSkip(t, realserver.Vsftpd, realserver.Options{})
 	base := serverURL(s)
@@ -420,6 +422,7 @@ func deadAddr(t *testing.T) string {
 // without NOOPs and works with them.
 func TestNoopDuringTransfers(t *testing.T) {
 	skipShort(t)
+	t.Parallel()
 	data := make([]byte, 1_200_000)
 	rand.Read(data)
 	for _, kind := range []realserver.Kind{realserver.Vsftpd, realserver.ProFTPD, realserver.PureFTPd} {
