@@ -60,7 +60,8 @@ type Conn struct {
 	greeting     *Reply
 	preauth      bool // the greeting was 230: logged in without USER/PASS
 	curType      TransferType
-	zone         listZone // what is known of the zone of LIST times
+	zone         listZone  // what is known of the zone of LIST times
+	keepAlive    keepAlive // NOOPs sent during the open transfer (WithNoopInterval)
 
 	// What the server was found to lack (see Refusals).
 	featRefused bool      // FEAT was refused: the features are not known

@@ -67,7 +67,7 @@ func (c *Conn) prepareData(ctx context.Context) (*pendingData, error) {
 			c.mode = mode
 			return p, nil
 		}
-		if attempt > 0 || c.modePinned || !refused(err) {
+		if attempt > 0 || c.modePinned || !refused(err) || c.opts.activeRefused != nil {
 			return nil, err
 		}
 		mode = 1 - mode
@@ -165,6 +165,9 @@ func (c *Conn) dialData(ctx context.Context, host string, port int) (net.Conn, e
 // active listens for the server's data connection and announces the
 // address with PORT or EPRT.
 func (c *Conn) active(ctx context.Context) (*pendingData, error) {
+	if c.opts.activeRefused != nil {
+		return nil, &Error{Kind: KindOther, Op: "active mode", Err: c.opts.activeRefused}
+	}
 	ln, err := c.listenActive(ctx)
 	if err != nil {
 		return nil, err

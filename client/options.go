@@ -77,6 +77,8 @@ type options struct {
 	pipeline       bool    // see WithPipelining
 	budget         *Budget // see WithBudget
 	charset        encoding.Encoding
+	activeRefused  error         // see WithActiveRefused
+	noopInterval   time.Duration // see WithNoopInterval
 
 	refusals *Refusals // see WithRefusals
 }
@@ -178,13 +180,26 @@ func WithTrace(w io.Writer) Option { return func(o *options) { o.trace = w } }
 // one set with WithActiveAddr), which a server behind a proxy usually
 // cannot reach. It accepts the data connection from the control
 // connection's peer or, when Dial was given an IP address, from that
-// address. A nil d keeps the default dialer.
+// address. A nil d restores the default dialer (an option given later
+// overrides one given earlier).
 func WithDialer(d Dialer) Option {
 	return func(o *options) {
-		if d != nil {
-			o.dialer, o.dataDialer, o.customDialer = d, d, true
+		if d == nil {
+			def := defaultOptions()
+			o.dialer, o.dataDialer, o.customDialer = def.dialer, def.dataDialer, false
+			return
 		}
+		o.dialer, o.dataDialer, o.customDialer = d, d, true
 	}
+}
+
+// WithActiveRefused makes active mode fail with reason, before anything is
+// sent, and keeps a connection that starts passive from switching to
+// active mode when the server refuses passive mode: for a dialer through
+// a proxy, where the server could not connect back. The error returned
+// wraps reason. A nil reason allows active mode again.
+func WithActiveRefused(reason error) Option {
+	return func(o *options) { o.activeRefused = reason }
 }
 
 // WithTrustPASVAddr makes passive mode dial the address in a 227 reply.

@@ -120,6 +120,7 @@ func (t *transfer) Read(p []byte) (int, error) {
 	if err := t.extend(); err != nil {
 		return 0, t.dataErr(err)
 	}
+	t.keepAlive()
 	n, err := t.data.Read(p)
 	if err == io.EOF {
 		t.eof = true
@@ -142,6 +143,7 @@ func (t *transfer) Write(p []byte) (int, error) {
 	if err := t.extend(); err != nil {
 		return 0, t.dataErr(err)
 	}
+	t.keepAlive()
 	n, err := t.data.Write(p)
 	if err != nil {
 		return n, t.dataErr(err)
@@ -212,7 +214,7 @@ func (t *transfer) close() error {
 	}
 	c.setData(nil)
 	c.busy = false
-	reply, err := c.readFinal(t.ctx, t.verb)
+	reply, err := t.readTransferFinal()
 	if err != nil {
 		if t.ctx.Err() != nil && c.Err() == nil {
 			// Cancelled while the server finished (an upload's last
@@ -275,9 +277,11 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 	}
 	limit := time.Now().Add(min(abortTimeout, c.opts.idleTimeout))
 	// The command whose reply ends the resync: NOOP's 200, or PWD's 257
-	// on a server that refused NOOP (aioftp).
+	// on a server that refused NOOP (aioftp), or when NOOPs sent during
+	// the transfer have replies of their own still to come.
+	noops := c.takeKeepAlive()
 	sync, synced := "NOOP", 200
-	if c.Refused("NOOP") {
+	if c.Refused("NOOP") || noops > 0 {
 		sync, synced = "PWD", 257
 	}
 	_, _, werr := c.write(context.Background(), limit, "ABOR", sync)
@@ -290,7 +294,7 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 	// Read even when the write failed: a final reply (a 421 before the
 	// server closed, say) may be waiting.
 	var first *ReplyError
-	for range maxAbortReplies {
+	for range maxAbortReplies + noops {
 		reply, err := c.readLimit(context.Background(), "ABOR", limit)
 		if err != nil {
 			if werr != nil {
@@ -298,7 +302,10 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 			}
 			return first, err
 		}
-		if reply.Code >= 400 && first == nil {
+		switch {
+		case noops > 0 && (reply.Code == 200 || noopRefused(reply.Code)):
+			noops-- // a NOOP's, sent during the transfer
+		case reply.Code >= 400 && first == nil:
 			first = &ReplyError{Cmd: cmd, Code: reply.Code, Msg: reply.Msg()}
 		}
 		switch {

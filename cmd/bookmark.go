@@ -31,7 +31,7 @@ passwords: put those in ~/.netrc or $FERRY_PASSWORD.`,
 }
 
 func newBookmarkAdd(f *Factory) *cobra.Command {
-	var mode, charset string
+	var mode, charset, proxyURL string
 	c := &cobra.Command{
 		Use:   "add NAME URL",
 		Short: "Add or replace a bookmark",
@@ -57,7 +57,7 @@ func newBookmarkAdd(f *Factory) *cobra.Command {
 				return err
 			}
 			site := config.SiteFromTarget(name, t)
-			site.Mode, site.Charset = mode, charset
+			site.Mode, site.Charset, site.Proxy = mode, charset, proxyURL
 			if err := cfg.AddSite(site); err != nil {
 				return &FlagError{Err: err}
 			}
@@ -77,6 +77,7 @@ func newBookmarkAdd(f *Factory) *cobra.Command {
 	}
 	c.Flags().StringVar(&mode, "mode", "", "data-connection mode for this site: passive or active")
 	c.Flags().StringVar(&charset, "charset", "", "the charset of this site's names when it is not UTF-8 (cp1251, latin1, shift_jis...)")
+	c.Flags().StringVar(&proxyURL, "proxy", "", "connect to this site through the proxy `URL` (socks5://, socks5h:// or http://, without a password)")
 	return c
 }
 
@@ -98,10 +99,11 @@ func newBookmarkList(f *Factory) *cobra.Command {
 					URL     string `json:"url"`
 					Mode    string `json:"mode,omitempty"`
 					Charset string `json:"charset,omitempty"`
+					Proxy   string `json:"proxy,omitempty"`
 				}
 				out := []js{}
 				for _, s := range cfg.Sites {
-					out = append(out, js{s.Name, s.Target("").String(), s.Mode, s.Charset})
+					out = append(out, js{s.Name, s.Target("").String(), s.Mode, s.Charset, s.Proxy})
 				}
 				return ops.WriteJSON(f.IO.Out, out)
 			}

@@ -98,7 +98,7 @@ func (f *Factory) Resolve(arg string) (Remote, error) {
 		if t, err = cfg.Resolve(t); err != nil {
 			return Remote{}, &FlagError{Err: err}
 		}
-		r.Mode, r.Charset = site.Mode, site.Charset
+		r.Mode, r.Charset, r.Proxy = site.Mode, site.Charset, site.Proxy
 		r.TLS = ops.TLSOptions{CACert: site.CACert, PinnedPubKey: site.PinnedPubKey, Cert: site.Cert, Key: site.Key}
 	}
 	r.Target = t
@@ -243,6 +243,11 @@ func (f *Factory) clientOptions(r Remote, budget *client.Budget) ([]client.Optio
 	if o.Verbose {
 		opts = append(opts, client.WithTrace(f.IO.ErrOut))
 	}
+	netOpts, err := f.networkOptions(r)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, netOpts...)
 	opts = append(opts, client.WithBudget(budget))
 	return opts, nil
 }

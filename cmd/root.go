@@ -115,6 +115,13 @@ latin1, shift_jis...; also a bookmark and configuration setting) converts
 names from and to a server that uses another charset; a name the charset
 cannot write fails alone, exit 5, and is never sent in another form.
 
+Proxies: --proxy socks5://, socks5h:// (the proxy resolves names) or
+http:// (CONNECT), with USER:PASSWORD@ if needed; without it, $ftp_proxy
+($ftps_proxy for ftps://) or $all_proxy, as curl reads them, except for
+the hosts in $NO_PROXY or --noproxy. The control and the passive data
+connections go through the proxy; active mode cannot (exit 2). The proxy's
+password is never printed.
+
 ` + ops.ExitCodeHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -145,6 +152,7 @@ cannot write fails alone, exit 5, and is never sent in another form.
 	fl.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's TLS certificate (a last resort: see --cacert, --pinnedpubkey, 'ferry trust add')")
 	o.AddTLSFlags(fl)
 	fl.StringVar(&o.Charset, "charset", "", ops.CharsetUsage)
+	addNetworkFlags(fl, o)
 	fl.StringVarP(&o.User, "user", "u", "", "login name (password from $FERRY_PASSWORD, ~/.netrc or a prompt)")
 	fl.StringVar(&o.NetrcFile, "netrc-file", "", "netrc file to read credentials from (default ~/.netrc)")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "connect and idle timeout")
@@ -226,7 +234,7 @@ func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
 		setBool("no-epsv", d.NoEPSV), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
 		setStr("user", d.User), setStr("netrc-file", d.NetrcFile), setStr("timeout", d.Timeout),
 		setInt("retries", d.Retries), setBool("quiet", d.Quiet), setBool("no-progress", d.NoProgress),
-		setInt("parallel", d.Parallel), setStr("tls-min", d.TLSMin),
+		setInt("parallel", d.Parallel), setStr("tls-min", d.TLSMin), setStr("noop-interval", d.NoopInterval),
 	)
 }
 

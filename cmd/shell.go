@@ -93,6 +93,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	cfg := shell.Config{
 		Open:         shellOpen(f),
 		Insecure:     shellInsecure(f),
+		Proxy:        shellProxy(f),
 		LoginName:    shellLoginName(f),
 		Bookmarks:    shellBookmarks(f),
 		SaveBookmark: shellSaveBookmark(f),

@@ -59,6 +59,9 @@ type GlobalOptions struct {
 	// TLSOptions are the TLS trust flags (--cacert, --pinnedpubkey,
 	// --cert, --key, --tls-min).
 	TLSOptions
+	// Proxy is --proxy and --noproxy; NoopInterval --noop-interval.
+	Proxy        ProxyOptions
+	NoopInterval time.Duration
 }
 
 // CharsetUsage is the help of --charset, in both front ends.
@@ -96,6 +99,8 @@ type Remote struct {
 	Charset string
 	// TLS holds the bookmark's TLS trust settings, if it sets any.
 	TLS TLSOptions
+	// Proxy is the bookmark's proxy URL, if it sets one.
+	Proxy string
 }
 
 // Path returns the remote path, "" for the login folder.

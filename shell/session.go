@@ -207,6 +207,7 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 	insecure := fl.Bool("insecure", false, "do not verify the server's TLS certificate")
 	useTLS := fl.Bool("tls", false, "require explicit TLS (AUTH TLS) on an ftp:// address")
 	charset := fl.String("charset", "", ops.CharsetUsage)
+	proxyURL := fl.String("proxy", "", ops.ProxyUsage)
 	if err := fl.Parse(args); err != nil {
 		return usageErrorf("open: %v", err)
 	}
@@ -243,6 +244,16 @@ func (s *Shell) cmdOpen(ctx context.Context, args []string) error {
 			return err
 		}
 		opts = append(opts, o)
+	}
+	if fl.Changed("proxy") {
+		if s.cfg.Proxy == nil {
+			return usageErrorf("open --proxy is not available")
+		}
+		popts, err := s.cfg.Proxy(ctx, addr, *proxyURL)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, popts...)
 	}
 	// The current session stays until the new one has logged in.
 	conn, err := s.cfg.Open(ctx, addr, opts...)

@@ -62,6 +62,10 @@ type Config struct {
 	// pinned keys, lowest version) without certificate verification. Nil
 	// adds a TLS configuration that verifies nothing.
 	Insecure func(addr string) (client.Option, error)
+	// Proxy returns the client options of open --proxy URL for addr: URL
+	// as the command line's --proxy ("" connects directly), with its
+	// --noproxy and NO_PROXY. Nil makes open --proxy fail.
+	Proxy func(ctx context.Context, addr, url string) ([]client.Option, error)
 	// LoginName returns the user addr logs in as (the URL's, --user's or
 	// a ~/.netrc entry's), "" when none is known: the interactive shell's
 	// open then asks for a name, as ftp(1) does. Nil never asks.

@@ -22,8 +22,8 @@ const DefaultRetries = 5
 // including 421 and 425), a transfer that ended short (ErrIncomplete), or
 // an upload whose local file changed while it was sent (ErrSourceChanged).
 // Permanent refusals (5yz), login and TLS failures, local errors,
-// cancellation, a connection refused outright and a host name that does
-// not resolve are not.
+// cancellation, a connection refused outright, a proxy's refusal and a
+// host name that does not resolve are not.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -40,6 +40,12 @@ func Transient(err error) bool {
 		return false
 	}
 	if unreachable(err) {
+		return false
+	}
+	// A proxy that refused the credentials or the connection by its
+	// rules (see internal/proxy) says the same next time.
+	var pe interface{ Permanent() bool }
+	if errors.As(err, &pe) && pe.Permanent() {
 		return false
 	}
 	if errors.Is(err, ErrIncomplete) {

@@ -78,6 +78,15 @@ type Defaults struct {
 	Cert   string `toml:"cert,omitempty"`
 	Key    string `toml:"key,omitempty"`
 	TLSMin string `toml:"tls-min,omitempty"`
+	// Proxy is the proxy URL for every server, below --proxy and a
+	// bookmark's and above the environment's; it holds no password.
+	Proxy string `toml:"proxy,omitempty"`
+	// NoProxy lists the hosts reached directly, as NO_PROXY does
+	// (--noproxy).
+	NoProxy string `toml:"noproxy,omitempty"`
+	// NoopInterval is a Go duration such as "60s": how often a NOOP goes
+	// on the control connection during transfers (--noop-interval).
+	NoopInterval string `toml:"noop-interval,omitempty"`
 }
 
 // Config is the whole configuration.
@@ -217,7 +226,10 @@ func (d Defaults) Validate() error {
 	if d.TLSMin != "" && d.TLSMin != "1.2" && d.TLSMin != "1.3" {
 		return &valueError{key: "tls-min", value: strconv.Quote(d.TLSMin), tail: mustBe("defaults.tls-min")}
 	}
-	return nil
+	if err := checkProxy("", d.Proxy); err != nil {
+		return err
+	}
+	return checkNoopInterval(d.NoopInterval)
 }
 
 // checkCharset checks the charset setting key ("site.charset"): empty,

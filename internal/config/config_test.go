@@ -220,7 +220,7 @@ func TestLoadErrors(t *testing.T) {
 		want []string // substrings of the error, after the file name
 	}{
 		{"unknown default", "[defaults]\nparalel = 4\n", []string{`line 2: unknown key "paralel" in [defaults] (did you mean "parallel"?); it takes active, `}},
-		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "hots" in [site.w] (did you mean "host"?); a site takes cacert, cert, charset, host, key, mode, path, pinnedpubkey, port, tls, user`}},
+		{"unknown site key", "[site.w]\nhost = 'h'\nhots = 'x'\n", []string{`line 3: unknown key "hots" in [site.w] (did you mean "host"?); a site takes cacert, cert, charset, host, key, mode, path, pinnedpubkey, port, proxy, tls, user`}},
 		{"url in a site", "[site.w]\nurl = 'ftp://h/x'\n", []string{`line 2: unknown key "url" in [site.w]`, "ferry bookmark add w URL"}},
 		{"unknown table", "[sites.w]\nhost = 'h'\n", []string{`line 1: unknown table or key "sites.w" (did you mean "site"?): the file holds [defaults] and [site.NAME] tables`}},
 		{"all unknown keys", "[defaults]\na = 1\n[site.w]\nhost = 'h'\nb = 2\n", []string{`line 2: unknown key "a" in [defaults]`, `; line 5: unknown key "b" in [site.w]`}},

@@ -60,6 +60,9 @@ type Site struct {
 	PinnedPubKey string `toml:"pinnedpubkey,omitempty"`
 	Cert         string `toml:"cert,omitempty"`
 	Key          string `toml:"key,omitempty"`
+	// Proxy is the proxy URL for this site (see Defaults.Proxy), "" for
+	// the global setting.
+	Proxy string `toml:"proxy,omitempty"`
 }
 
 // Site returns the site called name.
@@ -162,7 +165,7 @@ func (s Site) Validate() error {
 	if err := checkCharset("site.charset", s.Charset); err != nil {
 		return &valueError{site: s.Name, key: "charset", value: strconv.Quote(s.Charset), tail: err.Error()}
 	}
-	return nil
+	return checkProxy(s.Name, s.Proxy)
 }
 
 // redactUser hides what comes before an "@" in a host, which may be a

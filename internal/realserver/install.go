@@ -75,7 +75,7 @@ func CacheDir() (string, error) {
 	return filepath.Join(base, "ferry", "servers"), nil
 }
 
-// Install downloads the four servers' Debian packages with apt-get download
+// Install downloads the servers' and the proxies' Debian packages with apt-get download
 // and unpacks them with dpkg-deb -x into CacheDir()/root, together with any
 // shared libraries they need that the system lacks (found through the
 // packages' Depends and checked with ldd, run with LD_LIBRARY_PATH into the
@@ -135,6 +135,13 @@ func missingFiles(cache string) []string {
 			}
 		}
 	}
+	for _, kind := range ProxyKinds {
+		for _, f := range proxyKeyFiles[kind] {
+			if _, err := os.Stat(filepath.Join(cache, "root", f)); err != nil {
+				missing = append(missing, f)
+			}
+		}
+	}
 	return missing
 }
 
@@ -176,6 +183,7 @@ func unpackAll(ctx context.Context, cache string) error {
 	for _, kind := range Kinds {
 		want = append(want, serverPackages[kind]...)
 	}
+	want = append(want, proxyPackageList()...)
 	var record []string
 	done := map[string]bool{}
 	for len(want) > 0 {
