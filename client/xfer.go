@@ -47,6 +47,9 @@ type transfer struct {
 	// active is set for a data connection ferry accepted (active mode),
 	// whose bytes only the server's final 2yz proves to be its own.
 	active bool
+	// early is the watcher of an upload whose data went out before the
+	// server's preliminary reply (see early.go); nil otherwise.
+	early *earlyReply
 }
 
 // start arranges for ctx's cancellation to interrupt Read and Write.
@@ -172,6 +175,11 @@ func (t *transfer) close() error {
 	t.closed = true
 	t.stop()
 	c := t.c
+	if t.early != nil {
+		if err, over := t.settleEarly(); over {
+			return err
+		}
+	}
 	switch {
 	case t.ctx.Err() != nil:
 		reply, _ := c.abort(t.data, t.upload, t.line)
@@ -212,7 +220,7 @@ func (t *transfer) close() error {
 	}
 	c.setData(nil)
 	c.busy = false
-	reply, err := c.readFinal(t.ctx, t.verb)
+	reply, err := t.finalReply()
 	if err != nil {
 		if t.ctx.Err() != nil && c.Err() == nil {
 			// Cancelled while the server finished (an upload's last

@@ -282,8 +282,10 @@ func (j *putJob) send(ctx context.Context, name string, offset int64) error {
 	if err != nil {
 		return err
 	}
-	// Check what arrived before it takes the final name.
-	if got, err := c.Size(ctx, name); err == nil && got != j.size {
+	// Check what arrived before it takes the final name (and, on a
+	// pipelining connection, make the next upload's data connection ready
+	// meanwhile).
+	if got, err := c.UploadedSize(ctx, name); err == nil && got != j.size {
 		return j.checkStored(name, got)
 	} else if err != nil && c.Err() != nil {
 		return err
@@ -337,6 +339,11 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 		err = wc.Close()
 	}
 	fp.Finish(err)
+	if err != nil && !client.Started(wc) {
+		// Refused before the transfer began: the data went out early
+		// (see client.Conn.Stor) but none of it was stored.
+		n = 0
+	}
 	return n, err
 }
 
