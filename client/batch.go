@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // Batches. Commands whose outcome does not decide what is sent next
@@ -29,8 +30,31 @@ type step struct {
 }
 
 // lockstep reports whether every command waits for the reply to the one
-// before it: WithPipelining(false).
-func (c *Conn) lockstep() bool { return c.opts.lockstep }
+// before it: with WithPipelining(false), and with servers that do not
+// answer commands in order. aioftp runs each command as a task of its own
+// and answers in the order they finish (a FEAT it lacks is refused before
+// the PASS sent ahead of it is answered, an RNTO before its RNFR is
+// done): it is known by its greeting, "220 welcome", and so are the
+// servers lftp sends one command at a time (its ftp:auto-sync-mode). A
+// server that refuses FEAT (aioftp does) predates most clients that
+// pipeline, and gets lockstep from then on too.
+func (c *Conn) lockstep() bool {
+	return c.opts.lockstep || c.Refused("FEAT") || c.greeting != nil && serialGreeting(c.greeting.Msg())
+}
+
+// serialGreeting reports a greeting of a server known to need one command
+// at a time (see lockstep).
+func serialGreeting(text string) bool {
+	if strings.EqualFold(strings.TrimSpace(text), "welcome") {
+		return true // aioftp
+	}
+	for _, name := range []string{"Microsoft FTP Service", "MadGoat", "MikroTik"} {
+		if strings.Contains(text, name) {
+			return true
+		}
+	}
+	return false
+}
 
 // batch sends the commands of steps in one write (one at a time in
 // lockstep) and reads their replies in order, handing each to its step.

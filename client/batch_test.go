@@ -118,7 +118,8 @@ func TestLoginSetupAccount(t *testing.T) {
 
 // Servers that refuse FEAT and OPTS UTF8: the login goes on, nothing is
 // known of the extensions, and the refusals are recorded for the
-// connections that share them, which do not ask FEAT again.
+// connections that share them, which do not ask FEAT again, and send one
+// command at a time (see lockstep).
 func TestLoginSetupRefusals(t *testing.T) {
 	srv := ftptest.New(t, ftptest.Config{Disable: []string{"FEAT", "UTF8"}})
 	r := NewRefusals()
@@ -134,7 +135,43 @@ func TestLoginSetupRefusals(t *testing.T) {
 	}
 	waitEnded(t, srv)
 	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"}, {"QUIT"}})
-	wantBatches(t, srv, 2, [][]string{{"USER user"}, {"PASS pass", "OPTS UTF8 ON", "TYPE I", "EPSV"}, {"QUIT"}})
+	wantBatches(t, srv, 2, [][]string{{"USER user"}, {"PASS pass"}, {"OPTS UTF8 ON"}, {"TYPE I"}, {"QUIT"}})
+}
+
+// aioftp answers commands in the order it finishes them, not the order
+// they came: a server with its greeting gets one command at a time from
+// the start, and so does one that refused FEAT, once it has.
+func TestLockstepServers(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Greeting: &ftptest.Reply{Code: 220, Text: "welcome"}})
+	writeFile(t, srv, "a", []byte("x"))
+	c := dialOnly(t, srv, WithPipelining(true))
+	ctx := testCtx(t)
+	if err := c.LoginSetup(ctx, "user", "pass", binaryUTF8); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rename(ctx, "missing", "b"); ReplyCode(err) != 550 {
+		t.Fatalf("Rename = %v", err)
+	}
+	if err := c.Rename(ctx, "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit(ctx)
+	waitEnded(t, srv)
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"FEAT"}, {"OPTS UTF8 ON"}, {"TYPE I"},
+		{"RNFR missing"}, {"RNFR a"}, {"RNTO b"}, {"QUIT"}})
+
+	srv = ftptest.New(t, ftptest.Config{Disable: []string{"FEAT"}})
+	c = dialOnly(t, srv)
+	if err := c.LoginSetup(ctx, "user", "pass", binaryUTF8); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rename(ctx, "missing", "b"); ReplyCode(err) != 550 {
+		t.Fatalf("Rename = %v", err)
+	}
+	c.Quit(ctx)
+	waitEnded(t, srv)
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"},
+		{"RNFR missing"}, {"QUIT"}})
 }
 
 // RNFR and RNTO go in one write. A refused RNFR is the error; RNTO's 503

@@ -104,14 +104,14 @@ func TestUploadedSizeReadiesNextUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	put(t, c, "a", 0, []byte("aaa"), false)
-	if n, err := c.UploadedSize(ctx, "a"); n != 3 || err != nil {
+	if n, _, err := c.UploadedSize(ctx, "a", time.Time{}); n != 3 || err != nil {
 		t.Fatalf("UploadedSize = %d, %v", n, err)
 	}
 	if err := c.Rename(ctx, "a", "a2"); err != nil {
 		t.Fatal(err)
 	}
 	put(t, c, "b", 0, []byte("bbbb"), false)
-	if n, err := c.UploadedSize(ctx, "b"); n != 4 || err != nil {
+	if n, _, err := c.UploadedSize(ctx, "b", time.Time{}); n != 4 || err != nil {
 		t.Fatalf("UploadedSize = %d, %v", n, err)
 	}
 	if _, _, err := c.Quote(ctx, "MODE S"); err != nil {
@@ -143,7 +143,7 @@ func TestUploadedSizeRefused(t *testing.T) {
 	ctx := testCtx(t)
 	c.Features(ctx)
 	for range 2 {
-		if n, err := c.UploadedSize(ctx, "a"); n != 5 || err != nil {
+		if n, _, err := c.UploadedSize(ctx, "a", time.Time{}); n != 5 || err != nil {
 			t.Fatalf("UploadedSize = %d, %v", n, err)
 		}
 	}

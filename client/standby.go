@@ -189,31 +189,46 @@ func usableByRead(nc net.Conn) bool {
 }
 
 // UploadedSize returns the size of path, a file an upload just stored, to
-// check it: it is Size, with one difference. On a connection that
+// check it: it is Size, with two differences. On a connection that
 // pipelines transfers (WithPipelining), the same write that asks SIZE
 // asks for the next transfer's data port (EPSV), and the data connection
 // is made while the caller checks the size and renames the file: the next
 // upload on the connection then sends STOR alone, with its data at once.
 // A connection nothing uses closes at the next command that is no simple
-// one (see standbyKeeps), or with the connection.
-func (c *Conn) UploadedSize(ctx context.Context, path string) (int64, error) {
-	if c.Refused("SIZE") || !c.pipelining() || !c.wantStandby() {
-		return c.Size(ctx, path)
-	}
-	var n int64
+// one (see standbyKeeps), or with the connection. And when modTime is not
+// zero and the server offers MFMT, the same write sets path's
+// modification time (see SetModTime); timeSet reports whether the server
+// took it (a refusal is no error).
+func (c *Conn) UploadedSize(ctx context.Context, path string, modTime time.Time) (size int64, timeSet bool, err error) {
+	var steps []step
 	var serr error
-	err := c.batch(ctx, []step{
-		{verb: "SIZE", arg: path, expect: 213, done: func(reply *Reply, err error) error {
+	asked := !c.Refused("SIZE")
+	if asked {
+		steps = append(steps, step{verb: "SIZE", arg: path, expect: 213, done: func(reply *Reply, err error) error {
 			if err == nil {
-				n, err = sizeOf(reply)
+				size, err = sizeOf(reply)
 			}
 			serr = err
 			return nil
-		}},
-		c.standbyStep(),
-	})
-	if err != nil {
-		return 0, err
+		}})
 	}
-	return c.sizeOr(ctx, path, n, serr)
+	if !modTime.IsZero() && c.HasFeature("MFMT") {
+		steps = append(steps, step{verb: "MFMT", arg: modTime.UTC().Format("20060102150405") + " " + path, expect: 213,
+			done: func(_ *Reply, err error) error { timeSet = err == nil; return nil }})
+	}
+	if len(steps) > 0 && c.pipelining() && c.wantStandby() {
+		// Alone it would cost the round trip it saves.
+		steps = append(steps, c.standbyStep())
+	}
+	if len(steps) > 0 {
+		if err := c.batch(ctx, steps); err != nil {
+			return 0, false, err
+		}
+	}
+	if !asked {
+		n, err := c.Size(ctx, path) // its fallbacks
+		return n, timeSet, err
+	}
+	n, err := c.sizeOr(ctx, path, size, serr)
+	return n, timeSet, err
 }

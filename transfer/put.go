@@ -137,7 +137,7 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 	if err != nil {
 		return res, err
 	}
-	if opt.KeepTime && c.HasFeature("MFMT") {
+	if opt.KeepTime && c.HasFeature("MFMT") && !j.timeKept {
 		if err := c.SetModTime(ctx, remote, fi.ModTime()); err != nil && c.Err() != nil {
 			return res, err
 		}
@@ -157,6 +157,10 @@ type putJob struct {
 	size    int64
 	opt     PutOptions
 	res     *Result
+	// timeKept says that the file under the final name has the local
+	// file's time: set (KeepTime) on the temporary file, whose rename
+	// keeps it.
+	timeKept bool
 }
 
 // direct uploads to the final name (PutOptions.Direct).
@@ -284,8 +288,16 @@ func (j *putJob) send(ctx context.Context, name string, offset int64) error {
 	}
 	// Check what arrived before it takes the final name (and, on a
 	// pipelining connection, make the next upload's data connection ready
-	// meanwhile).
-	if got, err := c.UploadedSize(ctx, name); err == nil && got != j.size {
+	// meanwhile). A temporary file gets its time in the same write: the
+	// rename keeps it. The final name gets it only once complete (see
+	// put).
+	var mtime time.Time
+	if j.opt.KeepTime && name != j.remote {
+		mtime = j.res.ModTime
+	}
+	got, timeSet, err := c.UploadedSize(ctx, name, mtime)
+	j.timeKept = timeSet
+	if err == nil && got != j.size {
 		return j.checkStored(name, got)
 	} else if err != nil && c.Err() != nil {
 		return err
