@@ -2,6 +2,9 @@ package transfer
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -114,4 +117,47 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// KeepTime sets the local file's time on the temporary file, in the write
+// of the SIZE that checks it; the rename keeps it, and the final name is
+// not touched again. A file the server cannot rename gets it after the
+// upload to its final name instead.
+func TestPutKeepTimeOnTemporaryFile(t *testing.T) {
+	mtime := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	for _, rename := range []bool{true, false} {
+		srv := putServer(t, nil, func(string) func(ftptest.Command) *ftptest.Reply {
+			return func(c ftptest.Command) *ftptest.Reply {
+				if !rename && c.Verb == "RNFR" {
+					return &ftptest.Reply{Code: 502, Text: "Command not implemented."}
+				}
+				return nil
+			}
+		})
+		local := localFile(t, "a.txt", "data")
+		if err := os.Chtimes(local, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		tmp := uploadTemp(t, local, "a.txt")
+		c := connect(t, srv)
+		if _, err := Put(testCtx(t), c, local, "a.txt", PutOptions{KeepTime: true}); err != nil {
+			t.Fatal(err)
+		}
+		c.Quit(testCtx(t))
+		srv.WaitSessions(30 * time.Second)
+		fi, err := os.Stat(filepath.Join(srv.Root(), "a.txt"))
+		if err != nil || !fi.ModTime().Equal(mtime) {
+			t.Errorf("rename %t: a.txt: %v, %v; want time %v", rename, fi.ModTime(), err, mtime)
+		}
+		// The last batches before QUIT.
+		cmds := srv.Batches(1)
+		got := fmt.Sprint(cmds[len(cmds)-3 : len(cmds)-1])
+		want := fmt.Sprint([][]string{{"SIZE " + tmp, "MFMT 20240501100000 " + tmp}, {"RNFR " + tmp, "RNTO a.txt"}})
+		if !rename {
+			want = fmt.Sprint([][]string{{"DELE " + tmp}, {"MFMT 20240501100000 a.txt"}})
+		}
+		if got != want {
+			t.Errorf("rename %t: batches %q, want at the end %s", rename, cmds, want)
+		}
+	}
 }
