@@ -43,10 +43,10 @@ func TestLoginSetupOneWrite(t *testing.T) {
 		}
 		c.Quit(ctx)
 		waitEnded(t, srv)
-		after := []string{"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"}
+		after := []string{"PASS pass", "TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"}
 		want := [][]string{{"USER user"}, after, {"LIST d"}, {"QUIT"}}
 		if mode == TLSExplicit {
-			after = append([]string{"PASS pass", "PBSZ 0", "PROT P"}, after[1:]...)
+			after = []string{"PASS pass", "TYPE I", "PBSZ 0", "PROT P", "FEAT", "OPTS UTF8 ON", "EPSV"}
 			want = [][]string{{"AUTH TLS"}, {"USER user"}, after, {"LIST d"}, {"QUIT"}}
 		}
 		wantBatches(t, srv, 1, want)
@@ -65,7 +65,7 @@ func TestLoginSetupOneWrite(t *testing.T) {
 	}
 	c.Quit(ctx)
 	waitEnded(t, srv)
-	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"FEAT"}, {"OPTS UTF8 ON"}, {"TYPE I"}, {"CWD /"}, {"QUIT"}})
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"TYPE I"}, {"FEAT"}, {"OPTS UTF8 ON"}, {"CWD /"}, {"QUIT"}})
 }
 
 // A refused password: the replies to what went with PASS are read and
@@ -91,7 +91,7 @@ func TestLoginSetupWrongPassword(t *testing.T) {
 	if err := c.Noop(testCtx(t)); err != nil {
 		t.Errorf("connection out of step: %v", err)
 	}
-	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS wrong", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"}, {"NOOP"}})
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS wrong", "TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"}, {"NOOP"}})
 }
 
 // A server that asks for an account after PASS: ACCT, then the setup in a
@@ -112,7 +112,7 @@ func TestLoginSetupAccount(t *testing.T) {
 	}
 	c.Quit(ctx)
 	waitEnded(t, srv)
-	setup := []string{"FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"}
+	setup := []string{"TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"}
 	wantBatches(t, srv, 1, [][]string{{"USER user"}, append([]string{"PASS pass"}, setup...), {"ACCT acme"}, setup, {"RETR f"}, {"QUIT"}})
 }
 
@@ -134,8 +134,8 @@ func TestLoginSetupRefusals(t *testing.T) {
 		c.Quit(testCtx(t))
 	}
 	waitEnded(t, srv)
-	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"}, {"QUIT"}})
-	wantBatches(t, srv, 2, [][]string{{"USER user"}, {"PASS pass"}, {"OPTS UTF8 ON"}, {"TYPE I"}, {"QUIT"}})
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"}, {"QUIT"}})
+	wantBatches(t, srv, 2, [][]string{{"USER user"}, {"PASS pass"}, {"TYPE I"}, {"OPTS UTF8 ON"}, {"QUIT"}})
 }
 
 // aioftp answers commands in the order it finishes them, not the order
@@ -157,7 +157,7 @@ func TestLockstepServers(t *testing.T) {
 	}
 	c.Quit(ctx)
 	waitEnded(t, srv)
-	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"FEAT"}, {"OPTS UTF8 ON"}, {"TYPE I"},
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"TYPE I"}, {"FEAT"}, {"OPTS UTF8 ON"},
 		{"RNFR missing"}, {"RNFR a"}, {"RNTO b"}, {"QUIT"}})
 
 	srv = ftptest.New(t, ftptest.Config{Disable: []string{"FEAT"}})
@@ -170,7 +170,7 @@ func TestLockstepServers(t *testing.T) {
 	}
 	c.Quit(ctx)
 	waitEnded(t, srv)
-	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"},
+	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass", "TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"},
 		{"RNFR missing"}, {"QUIT"}})
 }
 
@@ -232,4 +232,45 @@ func TestQuitDoesNotWait(t *testing.T) {
 	}
 	waitEnded(t, srv)
 	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "QUIT"})
+}
+
+// pyftpdlib delays its refusal of a wrong password by three seconds, and
+// meanwhile answers the commands that came with PASS: the bytes it sends
+// are those replies, then PASS's. The first, TYPE's "log in first", is a
+// refusal all the same: the login fails with 530, nothing is learned, and
+// the connection stays in step. A first reply that no PASS can get (211,
+// say: a server that answers FEAT first) fails the login and drops the
+// connection, whose replies can no longer be matched.
+func TestLoginSetupRepliesOutOfOrder(t *testing.T) {
+	for _, first := range []string{"530 Log in with USER and PASS first.", "211 End"} {
+		srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+			switch c.Verb {
+			case "PASS":
+				return &ftptest.Reply{Raw: []byte(first + "\r\n530 Log in with USER and PASS first.\r\n" +
+					"211-Features:\r\n MLST type*;\r\n211 End\r\n200 Always in UTF8 mode.\r\n530 Authentication failed.\r\n")}
+			case "TYPE", "FEAT", "OPTS", "EPSV":
+				return &ftptest.Reply{Raw: []byte{}}
+			}
+			return nil
+		}})
+		r := NewRefusals()
+		c := dialOnly(t, srv, WithRefusals(r))
+		err := c.LoginSetup(testCtx(t), "user", "wrong", binaryUTF8)
+		if KindOf(err) != KindAuth {
+			t.Fatalf("first reply %q: LoginSetup = %v (kind %v), want KindAuth", first, err, KindOf(err))
+		}
+		if c.features != nil || c.CurrentType() != "" || r.Has("EPSV") {
+			t.Errorf("first reply %q: learned features %v, type %q, EPSV refused %t", first, c.features, c.CurrentType(), r.Has("EPSV"))
+		}
+		if first[0] == '5' {
+			if ReplyCode(err) != 530 {
+				t.Errorf("LoginSetup = %v, want 530", err)
+			}
+			if err := c.Noop(testCtx(t)); err != nil {
+				t.Errorf("connection out of step: %v", err)
+			}
+		} else if c.Err() == nil {
+			t.Error("connection kept after replies out of order")
+		}
+	}
 }

@@ -100,6 +100,29 @@ func (t *transfer) settleEarly() (err error, over bool) {
 	return t.err, true
 }
 
+// refusedEarly returns, when a Write of an early upload failed, the
+// server's refusal of the command if that is why: the server refused it
+// and closed or reset the data connection it never read (proftpd). It
+// waits for the watcher's reply, which such a server has sent, for as long
+// as an abort would; nil means the write failed for another reason.
+func (t *transfer) refusedEarly() error {
+	w := t.early
+	if w == nil {
+		return nil
+	}
+	select {
+	case <-w.done:
+	case <-t.ctx.Done():
+		return nil
+	case <-time.After(min(abortTimeout, t.c.opts.idleTimeout)):
+		return nil
+	}
+	if w.err != nil || w.reply.Code < 300 {
+		return nil
+	}
+	return t.c.replyError(t.line, w.reply)
+}
+
 // finalReply reads the final reply to the transfer's command, once its
 // data has ended: for an early upload, after the reply its watcher read,
 // unless that was the final one already.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // SetupOptions say what Setup asks of the server.
@@ -47,17 +48,10 @@ func (c *Conn) Setup(ctx context.Context, opt SetupOptions) error {
 	return nil
 }
 
-// setupSteps returns the batch steps of Setup.
+// setupSteps returns the batch steps of Setup. TYPE comes first: it
+// needs a login on every server, which passSetup relies on.
 func (c *Conn) setupSteps(opt SetupOptions) []step {
 	var steps []step
-	if c.features == nil && !c.Refused("FEAT") {
-		steps = append(steps, step{verb: "FEAT", expect: 211, done: c.takeFeatures})
-	}
-	if opt.UTF8 {
-		// A refusal changes nothing; a 421 has dropped the connection.
-		steps = append(steps, step{verb: "OPTS", arg: "UTF8 ON", expect: 2,
-			done: func(*Reply, error) error { return nil }})
-	}
 	if opt.Type != "" {
 		steps = append(steps, step{verb: "TYPE", arg: string(opt.Type), expect: 2, done: func(_ *Reply, err error) error {
 			if err == nil {
@@ -65,6 +59,15 @@ func (c *Conn) setupSteps(opt SetupOptions) []step {
 			}
 			return err
 		}})
+	}
+	if c.features == nil && !c.Refused("FEAT") {
+		steps = append(steps, step{verb: "FEAT", expect: 211, done: c.takeFeatures})
+	}
+	if opt.UTF8 {
+		// Before CWD, whose name the server then reads as UTF-8. A
+		// refusal changes nothing; a 421 has dropped the connection.
+		steps = append(steps, step{verb: "OPTS", arg: "UTF8 ON", expect: 2,
+			done: func(*Reply, error) error { return nil }})
 	}
 	if opt.Dir != "" {
 		steps = append(steps, step{verb: "CWD", arg: opt.Dir, expect: 2, done: func(_ *Reply, err error) error {
@@ -111,7 +114,7 @@ func (c *Conn) LoginSetup(ctx context.Context, user, password string, opt SetupO
 		return err
 	}
 	switch {
-	case code == 331 && !c.lockstep():
+	case code == 331 && !c.lockstep() && opt.Type != "":
 		done, err := c.passSetup(ctx, password, opt)
 		if err != nil || done {
 			return err
@@ -143,12 +146,22 @@ func (c *Conn) passSetup(ctx context.Context, password string, opt SetupOptions)
 	var passErr error
 	steps := []step{{verb: "PASS", arg: password, expect: 2, done: func(reply *Reply, err error) error {
 		passCode, passErr = reply.Code, err
+		if !passReply(reply.Code) {
+			// What came first answers a command after PASS: the server
+			// holds PASS's reply back (pyftpdlib delays a refusal, and
+			// meanwhile answers what came with it). Nothing can be
+			// matched any more.
+			return c.fail(&Error{Kind: KindAuth, Op: "login", Err: fmt.Errorf("the server answered the commands sent with PASS before PASS (%d %s); the login did not complete", reply.Code, clip(reply.Msg()))})
+		}
 		return nil
 	}}}
 	var p protection
+	// TYPE, first, needs a login everywhere: a server that answers the
+	// commands after PASS while PASS's refusal waits (pyftpdlib) refuses
+	// it, and that refusal, read as PASS's, is no success.
 	after := c.setupSteps(opt)
 	if c.tls != nil && !c.protP {
-		after = append(p.steps(), after...)
+		after = slices.Concat(after[:1], p.steps(), after[1:])
 	}
 	for _, s := range after {
 		// Before a login, nothing is learned from a reply.
@@ -167,8 +180,8 @@ func (c *Conn) passSetup(ctx context.Context, password string, opt SetupOptions)
 	}
 	berr := c.batch(ctx, steps)
 	switch {
-	case passCode == 0:
-		return false, berr // no reply to PASS
+	case passCode == 0 || !passReply(passCode):
+		return false, berr // no reply to PASS, or none that can be told
 	case passCode == 332:
 		if berr != nil && c.Err() != nil {
 			return false, berr
@@ -188,4 +201,10 @@ func (c *Conn) passSetup(ctx context.Context, password string, opt SetupOptions)
 	}
 	c.setupDone()
 	return true, nil
+}
+
+// passReply reports whether code can answer PASS (RFC 959 section 5.4):
+// 230 or 202 (logged in), 332 (account needed), or a refusal.
+func passReply(code int) bool {
+	return code == 230 || code == 202 || code == 332 || code >= 400
 }

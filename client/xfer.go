@@ -147,6 +147,10 @@ func (t *transfer) Write(p []byte) (int, error) {
 	}
 	n, err := t.data.Write(p)
 	if err != nil {
+		if rerr := t.refusedEarly(); rerr != nil {
+			t.err = rerr
+			return n, rerr
+		}
 		return n, t.dataErr(err)
 	}
 	return n, nil

@@ -220,7 +220,7 @@ func TestPutParksOrDeletesItsOwn(t *testing.T) {
 		}
 	}
 	want := []string{"MLST a.txt", "STOR " + tmp, "SIZE " + tmp, "SIZE " + parked, "DELE " + tmp}
-	if got := strings.Join(cmds, "\n"); !strings.HasSuffix(got, "TYPE I\nEPSV\n"+strings.Join(want, "\n")) {
+	if got := strings.Join(cmds, "\n"); !strings.HasSuffix(got, "TYPE I\nFEAT\nOPTS UTF8 ON\nEPSV\n"+strings.Join(want, "\n")) {
 		t.Errorf("commands:\n%s\nwant after TYPE I and EPSV:\n%s", got, strings.Join(want, "\n"))
 	}
 }

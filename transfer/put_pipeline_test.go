@@ -33,7 +33,7 @@ func TestPoolUploadBatches(t *testing.T) {
 	srv.WaitSessions(30 * time.Second)
 	wantFiles(t, srv, map[string]string{"A": "first file", "B": "second"})
 	ta, tb := uploadTemp(t, a, "A"), uploadTemp(t, b, "B")
-	want := [][]string{{"USER user"}, {"PASS pass", "FEAT", "OPTS UTF8 ON", "TYPE I", "EPSV"},
+	want := [][]string{{"USER user"}, {"PASS pass", "TYPE I", "FEAT", "OPTS UTF8 ON", "EPSV"},
 		{"MLST A"}, {"STOR " + ta}, {"SIZE " + ta, "EPSV"}, {"RNFR " + ta, "RNTO A"},
 		{"MLST B"}, {"STOR " + tb}, {"SIZE " + tb, "EPSV"}, {"RNFR " + tb, "RNTO B"},
 		{"QUIT"}}
