@@ -134,13 +134,23 @@ func (c *Conn) Features(ctx context.Context) (map[string]string, error) {
 		return feats, nil
 	}
 	reply, err := c.exchange(ctx, 211, "FEAT", "")
+	if err := c.takeFeatures(reply, err); err != nil {
+		return nil, err
+	}
+	return c.features, nil
+}
+
+// takeFeatures records the features of FEAT's reply, or the refusal err
+// (see Features); it returns err when it is no refusal.
+func (c *Conn) takeFeatures(reply *Reply, err error) error {
+	feats := map[string]string{}
 	if err != nil {
 		if !refused(err) || c.Err() != nil {
-			return nil, err
+			return err
 		}
 		c.refuse("FEAT", err)
 		c.features, c.featRefused = feats, true
-		return feats, nil
+		return nil
 	}
 	if len(reply.Lines) > 1 {
 		for _, line := range reply.Lines[1 : len(reply.Lines)-1] {
@@ -153,7 +163,7 @@ func (c *Conn) Features(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	c.features = feats
-	return feats, nil
+	return nil
 }
 
 // HasFeature reports whether the server listed name in its FEAT reply
@@ -266,16 +276,23 @@ func (c *Conn) Dele(ctx context.Context, path string) error {
 	return err
 }
 
-// Rename issues RNFR from and RNTO to.
+// Rename issues RNFR from and RNTO to, in one write (see batch.go). When
+// the server refuses RNFR, its refusal is the error, and the reply to
+// RNTO (503, "bad sequence") is read and dropped; otherwise RNTO's reply
+// tells.
 func (c *Conn) Rename(ctx context.Context, from, to string) error {
-	if _, err := c.wire("RNTO", to); err != nil {
+	var fromErr, toErr error
+	err := c.batch(ctx, []step{
+		{verb: "RNFR", arg: from, expect: 350, done: func(_ *Reply, err error) error { fromErr = err; return nil }},
+		{verb: "RNTO", arg: to, expect: 2, chained: true, done: func(_ *Reply, err error) error { toErr = err; return nil }},
+	})
+	switch {
+	case err != nil:
 		return err
+	case fromErr != nil:
+		return fromErr
 	}
-	if _, err := c.exchange(ctx, 350, "RNFR", from); err != nil {
-		return err
-	}
-	_, err := c.exchange(ctx, 2, "RNTO", to)
-	return err
+	return toErr
 }
 
 // Chmod issues "SITE CHMOD mode path" with the mode in octal.
@@ -312,6 +329,11 @@ func (c *Conn) size(ctx context.Context, path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return sizeOf(reply)
+}
+
+// sizeOf reads the size in a 213 reply to SIZE.
+func sizeOf(reply *Reply) (int64, error) {
 	n, perr := strconv.ParseInt(strings.TrimSpace(reply.Msg()), 10, 64)
 	if perr != nil || n < 0 {
 		return 0, &Error{Kind: KindProtocol, Op: "SIZE", Err: fmt.Errorf("malformed size %q", clip(reply.Msg()))}
@@ -412,13 +434,22 @@ func (c *Conn) Noop(ctx context.Context) error {
 	return err
 }
 
-// Quit issues a QUIT command and closes the connection. The connection is
-// closed even when QUIT fails.
+// Quit issues a QUIT command and closes the connection without waiting
+// for the reply: nothing in it matters once the session is over, and a
+// server that does not answer must not hold the caller. The write has a
+// short deadline (quitWait, and ctx's). The connection is closed even when
+// QUIT cannot be sent, and also during a transfer, which is then cut.
 func (c *Conn) Quit(ctx context.Context) error {
 	defer c.Close()
-	if c.Err() != nil {
+	if c.Err() != nil || c.busy || ctx.Err() != nil {
 		return nil
 	}
-	_, err := c.exchange(ctx, 2, "QUIT", "")
-	return err
+	_, cerr, err := c.write(ctx, time.Now().Add(quitWait), "QUIT")
+	if err != nil && cerr == nil {
+		return &Error{Kind: KindConnection, Op: "QUIT", Err: err}
+	}
+	return nil
 }
+
+// quitWait bounds the write of QUIT.
+const quitWait = time.Second

@@ -67,9 +67,10 @@ type Conn struct {
 	featRefused bool      // FEAT was refused: the features are not known
 	refusals    *Refusals // nil until Refusals is called
 
-	mu     sync.Mutex // guards broken and data: Close may run on another goroutine
-	broken error      // set once the control connection is unusable
-	data   net.Conn   // the open transfer's data connection
+	mu      sync.Mutex // guards broken, data and standby: Close may run on another goroutine
+	broken  error      // set once the control connection is unusable
+	data    net.Conn   // the open transfer's data connection
+	standby *standby   // a data connection made ready ahead (see standby.go)
 }
 
 // Dial connects to the FTP server at addr ("host:port"), reads its
@@ -229,11 +230,14 @@ func (c *Conn) Close() error {
 	if c.broken == nil {
 		c.broken = &Error{Kind: KindConnection, Op: "control connection", Err: net.ErrClosed}
 	}
-	data := c.data
-	c.data = nil
+	data, sb := c.data, c.standby
+	c.data, c.standby = nil, nil
 	c.mu.Unlock()
 	if data != nil {
 		closeNow(data)
+	}
+	if sb != nil {
+		sb.discard()
 	}
 	return c.conn.Close()
 }

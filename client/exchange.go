@@ -52,6 +52,7 @@ func (c *Conn) deadline(ctx context.Context, nc net.Conn, limit time.Time) (stop
 // write writes command lines in one write, without marking the connection
 // broken on failure. cerr is ctx's error when ctx ended the write.
 func (c *Conn) write(ctx context.Context, limit time.Time, lines ...string) (n int, cerr, err error) {
+	c.noteSent(lines)
 	var b strings.Builder
 	for _, l := range lines {
 		c.traceSend(l)

@@ -245,6 +245,7 @@ func TestRefusalsShared(t *testing.T) {
 		}
 		c.Quit(ctx)
 	}
+	waitEnded(t, srv)
 	for _, v := range []string{"FEAT", "EPSV", "SIZE", "MLST"} {
 		if !r.Has(v) {
 			t.Errorf("%s not recorded as refused", v)

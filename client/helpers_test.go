@@ -122,6 +122,16 @@ func put(t *testing.T, c *Conn, path string, offset int64, data []byte, appe boo
 	}
 }
 
+// waitEnded waits until every session of srv has ended: Quit does not
+// wait for the server's reply, so the server may not have read QUIT yet
+// when it returns.
+func waitEnded(t *testing.T, srv *ftptest.Server) {
+	t.Helper()
+	if !srv.WaitSessions(testTimeout) {
+		t.Fatal("the server's sessions did not end")
+	}
+}
+
 // matchCommands compares the commands a server received with want, in
 // which an entry may end in "*" to match any rest of the line.
 func matchCommands(t *testing.T, got, want []string) {

@@ -96,17 +96,24 @@ func (t *transfer) readTransferFinal() (*Reply, error) {
 	n := c.keepAlive.sent
 	c.keepAlive = keepAlive{}
 	if n == 0 {
-		return c.readFinal(t.ctx, t.verb)
+		return t.finalReply()
 	}
+	// The first reply read is the command's own, through the watcher of an
+	// early upload if it has one (see finalReply); NOOPs follow it.
+	first := true
 	var final *Reply
 	noops, refusals := 0, 0
 	var limit time.Time // for the NOOP replies left once final has come
 	for final == nil || noops < n {
 		var reply *Reply
 		var err error
-		if final == nil {
+		switch {
+		case first:
+			first = false
+			reply, err = t.finalReply()
+		case final == nil:
 			reply, err = c.readFinal(t.ctx, t.verb)
-		} else {
+		default:
 			reply, err = c.readLimit(t.ctx, "NOOP", limit)
 		}
 		if err != nil {

@@ -115,15 +115,28 @@ func (c *Conn) LookupDir(ctx context.Context, p string) (Entry, error) {
 // sizeOrFallback is Size: SIZE, and when the server refuses it the size
 // MLST or the folder's listing tells (see Lookup).
 func (c *Conn) sizeOrFallback(ctx context.Context, p string) (int64, error) {
-	var wait pending
-	if !c.Refused("SIZE") {
-		n, err := c.size(ctx, p)
-		if err == nil || !wait.note(c, "SIZE", err) {
-			return n, err
-		}
+	if c.Refused("SIZE") {
+		return c.sizeFallback(ctx, p, &pending{})
 	}
+	n, err := c.size(ctx, p)
+	return c.sizeOr(ctx, p, n, err)
+}
+
+// sizeOr returns n, the size SIZE p told, unless err says that the server
+// refused SIZE: then the size comes from the fallbacks of Size.
+func (c *Conn) sizeOr(ctx context.Context, p string, n int64, err error) (int64, error) {
+	var wait pending
+	if err == nil || !wait.note(c, "SIZE", err) {
+		return n, err
+	}
+	return c.sizeFallback(ctx, p, &wait)
+}
+
+// sizeFallback is Size for a server that refused SIZE (wait holds the
+// refusal when it was this call's).
+func (c *Conn) sizeFallback(ctx context.Context, p string, wait *pending) (int64, error) {
 	why := wait.why(c, "SIZE")
-	e, err := c.describe(ctx, p, &wait)
+	e, err := c.describe(ctx, p, wait)
 	if err != nil {
 		return 0, err
 	}

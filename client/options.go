@@ -75,6 +75,7 @@ type options struct {
 	now            func() time.Time
 	location       *time.Location
 	pipeline       bool    // see WithPipelining
+	lockstep       bool    // WithPipelining(false): no batches either (see batch.go)
 	budget         *Budget // see WithBudget
 	charset        encoding.Encoding
 	activeRefused  error         // see WithActiveRefused

@@ -22,7 +22,13 @@ import (
 // ABOR a transfer the server may have started, and goes on in lockstep with
 // PASV for the rest of the session, as without pipelining. A refused REST
 // also aborts the transfer, which would otherwise start from byte 0.
-func WithPipelining(on bool) Option { return func(o *options) { o.pipeline = on } }
+//
+// Without this option a connection still sends in one write the commands
+// whose outcome does not decide what comes next (see Conn.Setup and
+// Conn.Rename), and starts an upload's data before the server's 150 (see
+// Conn.Stor); WithPipelining(false) turns those off too, for a server that
+// loses commands sent before it answered the ones before them.
+func WithPipelining(on bool) Option { return func(o *options) { o.pipeline, o.lockstep = on, !on } }
 
 // pipelining reports whether the next transfer may be pipelined.
 func (c *Conn) pipelining() bool {

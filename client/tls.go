@@ -107,17 +107,38 @@ func (c *Conn) authTLS(ctx context.Context) error {
 }
 
 // protect sets up data-connection protection after login: PBSZ 0 and PROT P
-// (RFC 4217 section 9). A server that refuses PROT P would send data in
-// the clear, which is an error.
+// (RFC 4217 section 9), in one write (see batch.go).
 func (c *Conn) protect(ctx context.Context) error {
 	if c.tls == nil || c.protP {
 		return nil
 	}
-	if _, err := c.exchange(ctx, 2, "PBSZ", "0"); err != nil {
-		return wrapTLSRefusal("PBSZ", err)
+	var p protection
+	if err := c.batch(ctx, p.steps()); err != nil {
+		return err
 	}
-	if _, err := c.exchange(ctx, 2, "PROT", "P"); err != nil {
-		return wrapTLSRefusal("PROT P", err)
+	return p.end(c)
+}
+
+// protection is the outcome of PBSZ and PROT P, sent as batch steps.
+type protection struct{ pbsz, prot error }
+
+// steps returns the batch steps of PBSZ 0 and PROT P.
+func (p *protection) steps() []step {
+	return []step{
+		{verb: "PBSZ", arg: "0", expect: 2, done: func(_ *Reply, err error) error { p.pbsz = err; return nil }},
+		{verb: "PROT", arg: "P", expect: 2, chained: true, done: func(_ *Reply, err error) error { p.prot = err; return nil }},
+	}
+}
+
+// end puts protection in force once both replies were read. A server that
+// refuses PROT P would send data in the clear, which is an error; so is a
+// refused PBSZ, whatever PROT's reply then says.
+func (p *protection) end(c *Conn) error {
+	switch {
+	case p.pbsz != nil:
+		return wrapTLSRefusal("PBSZ", p.pbsz)
+	case p.prot != nil:
+		return wrapTLSRefusal("PROT P", p.prot)
 	}
 	c.protP = true
 	return nil

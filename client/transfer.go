@@ -41,6 +41,14 @@ func (c *Conn) Retr(ctx context.Context, path string, offset int64) (io.ReadClos
 // reply (such as 552, quota exceeded) when the server sent one. In active
 // mode the data goes only to a connection made after STOR was sent, from
 // the server's address (see Retr).
+//
+// In passive mode without TLS on the data connection, a STOR from offset
+// 0 returns once the data connection is open, without waiting for the
+// server's preliminary reply, so that the data starts a round trip sooner
+// (see early.go; not in lockstep, WithPipelining(false)). A server that
+// refuses the command then (550, 553) makes Write fail and Close return
+// its refusal, the error Stor would otherwise have returned; Started
+// tells that nothing was stored.
 func (c *Conn) Stor(ctx context.Context, path string, offset int64) (io.WriteCloser, error) {
 	return c.openTransfer(ctx, "STOR", path, offset, true)
 }
@@ -83,7 +91,14 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 // 425 reply in active mode.
 func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offset int64, upload bool) (t *transfer, retry bool, err error) {
 	var p *pendingData
-	if c.pipelining() {
+	if nc := c.takeStandby(ctx, offset); nc != nil {
+		p = &pendingData{conn: nc}
+		if err := c.send(ctx, line); err != nil {
+			p.close()
+			return nil, false, err
+		}
+	}
+	if p == nil && c.pipelining() {
 		nc, fallback, err := c.startPipelined(ctx, line, shown, offset, upload)
 		switch {
 		case nc != nil:
@@ -116,6 +131,10 @@ func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offs
 			p.close()
 			return nil, false, err
 		}
+	}
+
+	if upload && c.earlyData(verb, offset, p) {
+		return c.startEarly(ctx, verb, shown, p.conn), false, nil
 	}
 
 	// Connect (active: accept) and run the TLS handshake while reading

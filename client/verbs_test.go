@@ -130,6 +130,7 @@ func everyVerb(t *testing.T, network string, tlsMode TLSMode, mode DataMode) {
 	check(c.Dele(ctx, "d ir/b.txt"))
 	check(c.Rmd(ctx, "d ir"))
 	check(c.Quit(ctx))
+	waitEnded(t, srv)
 
 	// The exact command sequence: the data command depends on the mode
 	// and the address family.

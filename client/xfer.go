@@ -47,6 +47,9 @@ type transfer struct {
 	// active is set for a data connection ferry accepted (active mode),
 	// whose bytes only the server's final 2yz proves to be its own.
 	active bool
+	// early is the watcher of an upload whose data went out before the
+	// server's preliminary reply (see early.go); nil otherwise.
+	early *earlyReply
 }
 
 // start arranges for ctx's cancellation to interrupt Read and Write.
@@ -146,6 +149,10 @@ func (t *transfer) Write(p []byte) (int, error) {
 	t.keepAlive()
 	n, err := t.data.Write(p)
 	if err != nil {
+		if rerr := t.refusedEarly(); rerr != nil {
+			t.err = rerr
+			return n, rerr
+		}
 		return n, t.dataErr(err)
 	}
 	return n, nil
@@ -174,6 +181,11 @@ func (t *transfer) close() error {
 	t.closed = true
 	t.stop()
 	c := t.c
+	if t.early != nil {
+		if err, over := t.settleEarly(); over {
+			return err
+		}
+	}
 	switch {
 	case t.ctx.Err() != nil:
 		reply, _ := c.abort(t.data, t.upload, t.line)

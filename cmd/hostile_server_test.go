@@ -313,6 +313,11 @@ func ftpCmdsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if srv == nil {
 		ts.Fatalf("ftpcmds: no server %s", name)
 	}
+	// ferry sends QUIT without waiting for the reply: the server may not
+	// have read it when ferry exits, but has once the session ended.
+	if !srv.WaitSessions(10 * time.Second) {
+		ts.Logf("ftpcmds: sessions of %s still open", name)
+	}
 	out := ts.Stdout() // called even for no commands, so that stdout is reset
 	for _, c := range srv.Commands() {
 		q := strconv.Quote(c)

@@ -229,7 +229,7 @@ func TestPutServerWithoutRename(t *testing.T) {
 }
 
 func TestSessionReconnectsAndRestoresFolder(t *testing.T) {
-	srv := ftptest.New(t, ftptest.Config{Fault421At: 8})
+	srv := ftptest.New(t, ftptest.Config{Fault421At: 9})
 	os.MkdirAll(filepath.Join(srv.Root(), "pub", "sub"), 0o755)
 	s, err := Open(testCtx(t), site(srv))
 	if err != nil {

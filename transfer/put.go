@@ -142,7 +142,7 @@ func put(ctx context.Context, c *client.Conn, fsys localFS, local, remote string
 	if err != nil {
 		return res, err
 	}
-	if opt.KeepTime && c.HasFeature("MFMT") {
+	if opt.KeepTime && c.HasFeature("MFMT") && !j.timeKept {
 		if err := c.SetModTime(ctx, remote, fi.ModTime()); err != nil && c.Err() != nil {
 			return res, err
 		}
@@ -163,6 +163,10 @@ type putJob struct {
 	state   fileState // the local file's when opened (see checkSource)
 	opt     PutOptions
 	res     *Result
+	// timeKept says that the file under the final name has the local
+	// file's time: set (KeepTime) on the temporary file, whose rename
+	// keeps it.
+	timeKept bool
 }
 
 // direct uploads to the final name (PutOptions.Direct).
@@ -292,8 +296,18 @@ func (j *putJob) send(ctx context.Context, name string, offset int64) error {
 	if err := j.checkSource(); err != nil {
 		return err
 	}
-	// Check what arrived before it takes the final name.
-	if got, err := c.Size(ctx, name); err == nil && got != j.size {
+	// Check what arrived before it takes the final name (and, on a
+	// pipelining connection, make the next upload's data connection ready
+	// meanwhile). A temporary file gets its time in the same write: the
+	// rename keeps it. The final name gets it only once complete (see
+	// put).
+	var mtime time.Time
+	if j.opt.KeepTime && name != j.remote {
+		mtime = j.res.ModTime
+	}
+	got, timeSet, err := c.UploadedSize(ctx, name, mtime)
+	j.timeKept = timeSet
+	if err == nil && got != j.size {
 		return j.checkStored(got)
 	} else if err != nil && c.Err() != nil {
 		return err
@@ -347,6 +361,11 @@ func upload(ctx context.Context, c *client.Conn, f *os.File, name, display strin
 		err = wc.Close()
 	}
 	fp.Finish(err)
+	if err != nil && !client.Started(wc) {
+		// Refused before the transfer began: the data went out early
+		// (see client.Conn.Stor) but none of it was stored.
+		n = 0
+	}
 	return n, err
 }
 

@@ -87,11 +87,13 @@ func TestPutKeepsRemoteMode(t *testing.T) {
 				t.Errorf("mode %04o, want %04o", got, tt.want)
 			}
 			tmp := uploadTemp(t, local, "a.txt")
+			// The first transfer takes the data connection the login
+			// made ready; a second asks for its own.
 			cmds := []string{"MLST a.txt"}
 			if tt.beforeData {
-				cmds = append(cmds, "EPSV", "STOR "+tmp, fmt.Sprintf("SITE CHMOD %o %s", tt.old, tmp))
+				cmds = append(cmds, "STOR "+tmp, fmt.Sprintf("SITE CHMOD %o %s", tt.old, tmp), "EPSV")
 			}
-			cmds = append(cmds, "EPSV", "STOR "+tmp, "SIZE "+tmp)
+			cmds = append(cmds, "STOR "+tmp, "SIZE "+tmp)
 			if tt.old != 0 && !tt.beforeData {
 				cmds = append(cmds, fmt.Sprintf("SITE CHMOD %o %s", tt.old, tmp))
 			}
@@ -188,7 +190,7 @@ func TestPutFallsBackToDirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": "new contents"})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt", "SIZE a.txt")
+	wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt", "SIZE a.txt")
 	want := fmt.Sprintf("a.txt: the server refused the temporary name %s (553 Could not create file.): uploading straight to it, overwriting the old file in place", tmp)
 	if len(n.msgs) != 1 || n.msgs[0] != want {
 		t.Errorf("notes %q\nwant %q", n.msgs, want)
@@ -217,8 +219,8 @@ func TestPutParksOrDeletesItsOwn(t *testing.T) {
 			cmds = append(cmds, c)
 		}
 	}
-	want := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp, "SIZE " + parked, "DELE " + tmp}
-	if got := strings.Join(cmds, "\n"); !strings.HasSuffix(got, "TYPE I\n"+strings.Join(want, "\n")) {
-		t.Errorf("commands:\n%s\nwant after TYPE I:\n%s", got, strings.Join(want, "\n"))
+	want := []string{"MLST a.txt", "STOR " + tmp, "SIZE " + tmp, "SIZE " + parked, "DELE " + tmp}
+	if got := strings.Join(cmds, "\n"); !strings.HasSuffix(got, "TYPE I\nFEAT\nOPTS UTF8 ON\nEPSV\n"+strings.Join(want, "\n")) {
+		t.Errorf("commands:\n%s\nwant after TYPE I and EPSV:\n%s", got, strings.Join(want, "\n"))
 	}
 }

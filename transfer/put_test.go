@@ -28,7 +28,7 @@ func TestPutOntoExistingWhereRenameCannotOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{"up/a.txt": "new contents"})
-	wantCommands(t, srv, "MLST up/a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp,
+	wantCommands(t, srv, "MLST up/a.txt", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp,
 		"RNFR "+tmp, "RNTO up/a.txt", // 553: exists
 		"SIZE up/a.txt",
 		"RNFR up/a.txt", "RNTO up/ASIDE",
@@ -68,7 +68,7 @@ func TestPutRenameAlwaysRefused(t *testing.T) {
 			want := maps.Clone(tt.files)
 			want[tmp] = "new contents"
 			wantFiles(t, srv, want)
-			cmds := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp}
+			cmds := []string{"MLST a.txt", "STOR " + tmp, "SIZE " + tmp}
 			for _, c := range tt.chmod {
 				cmds = append(cmds, c+tmp)
 			}
@@ -111,7 +111,7 @@ func TestPutAsideRenameFails(t *testing.T) {
 			tmp := uploadTemp(t, local, "a.txt")
 			_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 			wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-			wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
+			wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 				"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE")
 			var pe *PlaceError
 			if !errors.As(err, &pe) {
@@ -146,7 +146,7 @@ func TestPutFinalRenameFailsPutsOldBack(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
+	wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 		"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE",
 		"RNFR "+tmp, "RNTO a.txt",
 		"RNFR ASIDE", "RNTO a.txt")
@@ -174,7 +174,7 @@ func TestPutRestoreFails(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"ASIDE": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
+	wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt",
 		"SIZE a.txt", "RNFR a.txt", "RNTO ASIDE",
 		"RNFR "+tmp, "RNTO a.txt",
 		"RNFR ASIDE", "RNTO a.txt")
@@ -221,14 +221,12 @@ func TestPutServerCannotRename(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantFiles(t, srv, map[string]string{"a.txt": "new contents"})
-			cmds := []string{"MLST a.txt", "EPSV", "STOR " + tmp, "SIZE " + tmp}
+			cmds := []string{"MLST a.txt", "STOR " + tmp, "SIZE " + tmp}
 			if len(tt.files) > 0 {
 				cmds = append(cmds, "SITE CHMOD 644 "+tmp)
 			}
-			cmds = append(cmds, "RNFR "+tmp)
-			if tt.verb == "RNTO" {
-				cmds = append(cmds, "RNTO a.txt")
-			}
+			// RNTO goes with RNFR, whatever RNFR's reply.
+			cmds = append(cmds, "RNFR "+tmp, "RNTO a.txt")
 			wantCommands(t, srv, append(cmds, "SIZE a.txt", "EPSV", "STOR a.txt", "SIZE a.txt", "DELE "+tmp)...)
 			if len(n.msgs) != 1 || !strings.HasPrefix(n.msgs[0], "a.txt: the server cannot rename (") ||
 				!strings.HasSuffix(n.msgs[0], tt.note) {
@@ -322,7 +320,7 @@ func TestPutResumesOnlySameVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{"a.txt": "version two, a little longer", "a.txt.part": "another client's", tmp1: "version one"})
-	wantCommands(t, srv, "MLST a.txt", "SIZE "+own2, "SIZE "+tmp2, "EPSV", "STOR "+own2, "SIZE "+own2, "SITE CHMOD 644 "+own2, "RNFR "+own2, "RNTO a.txt")
+	wantCommands(t, srv, "MLST a.txt", "SIZE "+own2, "SIZE "+tmp2, "STOR "+own2, "SIZE "+own2, "SITE CHMOD 644 "+own2, "RNFR "+own2, "RNTO a.txt")
 }
 
 // A name the folder holds as a real file (PutOptions.Avoid) is never
@@ -338,7 +336,7 @@ func TestPutAvoidsListedNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, srv, map[string]string{parked: "new", "a.txt": "new contents"})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt")
+	wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE "+tmp, "RNFR "+tmp, "RNTO a.txt")
 }
 
 // Two uploaders of the same name on a server that refuses to rename over
@@ -406,7 +404,7 @@ func TestPutCannotRenameAndDirectUploadRefused(t *testing.T) {
 	tmp := uploadTemp(t, local, "a.txt")
 	_, err := Put(testCtx(t), connect(t, srv), local, "a.txt", PutOptions{})
 	wantFiles(t, srv, map[string]string{"a.txt": "old contents", tmp: "new contents"})
-	wantCommands(t, srv, "MLST a.txt", "EPSV", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "SIZE a.txt", "EPSV", "STOR a.txt")
+	wantCommands(t, srv, "MLST a.txt", "STOR "+tmp, "SIZE "+tmp, "SITE CHMOD 644 "+tmp, "RNFR "+tmp, "RNTO a.txt", "SIZE a.txt", "EPSV", "STOR a.txt")
 	var pe *PlaceError
 	if !errors.As(err, &pe) || client.ReplyCode(err) != 553 {
 		t.Fatalf("Put = %v; want a PlaceError with 553", err)

@@ -96,12 +96,13 @@ func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
 	return c, nil
 }
 
-// Connect dials the site, logs in, reads the features, turns on UTF-8
-// names where the server offers them (unless the site's options set
-// another charset, see client.WithCharset), sets binary type, or ASCII type when
-// site.ASCII is set (once: transfers on the connection do not set it
-// again, and follow the connection's type) and selects SHA-256 for HASH
-// where the server offers it but selected another algorithm.
+// Connect dials the site, logs in, reads the features, asks for UTF-8
+// names (unless the site's options set another charset, see
+// client.WithCharset), sets binary type, or ASCII type when site.ASCII is
+// set (once: transfers on the connection do not set it again, and follow
+// the connection's type) and enters site.Dir, all in the write that sends
+// the password (see client.Conn.LoginSetup); then it selects SHA-256 for
+// HASH where the server offers it but selected another algorithm.
 func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 	c, err := client.Dial(ctx, site.Addr, site.Options...)
 	if err != nil {
@@ -111,38 +112,25 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 		c.Close()
 		return nil, err
 	}
-	if site.User == "" || site.User == "anonymous" || site.User == "ftp" {
-		pw := site.Password
+	user, pw := site.User, site.Password
+	if user == "" || user == "anonymous" || user == "ftp" {
 		if pw == "" {
 			pw = "anonymous@"
 		}
-		user := site.User
 		if user == "" {
 			user = "anonymous"
-		}
-		err = c.Login(ctx, user, pw)
-	} else {
-		err = c.Login(ctx, site.User, site.Password)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if _, err := c.Features(ctx); err != nil {
-		return fail(err)
-	}
-	if cs := c.Charset(); c.HasFeature("UTF8") && (cs == nil || client.CharsetName(cs) == "utf-8") {
-		// Some servers need this before they use UTF-8 names; a refusal
-		// changes nothing. A server whose names are in another charset
-		// (--charset) is not asked to switch.
-		if err := c.OptsUTF8(ctx, true); err != nil && c.Err() != nil {
-			return fail(err)
 		}
 	}
 	typ := client.TypeBinary
 	if site.ASCII {
 		typ = client.TypeASCII
 	}
-	if err := c.Type(ctx, typ); err != nil {
+	// Some servers need OPTS UTF8 ON before they use UTF-8 names; a server
+	// whose names are in another charset (--charset) is not asked to
+	// switch. The setup goes in the same write as PASS.
+	cs := c.Charset()
+	setup := client.SetupOptions{Type: typ, UTF8: cs == nil || client.CharsetName(cs) == "utf-8", Dir: site.Dir}
+	if err := c.LoginSetup(ctx, user, pw, setup); err != nil {
 		return fail(err)
 	}
 	if h, ferr := c.Features(ctx); ferr == nil && strings.Contains(h["HASH"], "SHA-256") && !strings.Contains(h["HASH"], "SHA-256*") {
@@ -151,11 +139,6 @@ func Connect(ctx context.Context, site Site) (*client.Conn, error) {
 		// section 5). A refusal leaves the server's choice.
 		if _, _, err := c.Quote(ctx, "OPTS HASH SHA-256"); err != nil && c.Err() != nil {
 			return fail(err)
-		}
-	}
-	if site.Dir != "" {
-		if err := c.Cwd(ctx, site.Dir); err != nil {
-			return fail(fmt.Errorf("entering %q: %w", site.Dir, err))
 		}
 	}
 	return c, nil

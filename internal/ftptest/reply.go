@@ -17,6 +17,10 @@ type Command struct {
 	Verb    string // upper-cased, Telnet IAC sequences removed
 	Arg     string // everything after the first space, as sent
 	Raw     string // the line exactly as received, without CRLF
+	// Queued says that the line had arrived, in whole or in part, before
+	// the server answered the command before it: the client sent it
+	// without waiting for that reply (see Server.Batches).
+	Queued bool
 }
 
 // Reply is a reply a test substitutes for the server's own, from

@@ -168,6 +168,8 @@ type Server struct {
 	conns    map[io.Closer]struct{} // closed by Close
 	cmds     []string
 	sessCmds [][]string            // index: session-1
+	queued   [][]bool              // index: session-1; see Batches
+	ended    []chan struct{}       // index: session-1; closed when the session ends
 	live     map[*session]struct{} // sessions running, for DropSessions
 	nCmds    int                   // commands over the server's life (not reset)
 	data     []*DataConn
@@ -308,6 +310,7 @@ func (s *Server) ResetCommands() {
 	s.cmds = nil
 	for i := range s.sessCmds {
 		s.sessCmds[i] = nil
+		s.queued[i] = nil
 	}
 }
 
@@ -395,30 +398,38 @@ func (s *Server) serve() {
 		}
 		s.mu.Lock()
 		s.sessCmds = append(s.sessCmds, nil)
+		s.queued = append(s.queued, nil)
+		ended := make(chan struct{})
+		s.ended = append(s.ended, ended)
 		id := len(s.sessCmds)
 		s.mu.Unlock()
 		if !s.track(c) {
+			close(ended)
 			return
 		}
 		sess := newSession(s, id, c)
+		sess.ended = ended
 		s.mu.Lock()
 		s.live[sess] = struct{}{}
 		s.mu.Unlock()
 		if !s.spawn(sess.run) {
+			close(ended)
 			c.Close()
 			return
 		}
 	}
 }
 
-// record stores a received command line and numbers it.
-func (s *Server) record(session, seq int, raw string) Command {
+// record stores a received command line and numbers it; queued says it
+// had arrived before the reply to the command before it (see Batches).
+func (s *Server) record(session, seq int, raw string, queued bool) Command {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cmds = append(s.cmds, raw)
 	s.sessCmds[session-1] = append(s.sessCmds[session-1], raw)
+	s.queued[session-1] = append(s.queued[session-1], queued)
 	s.nCmds++
-	c := Command{Session: session, Seq: seq, Global: s.nCmds, Raw: raw}
+	c := Command{Session: session, Seq: seq, Global: s.nCmds, Raw: raw, Queued: queued}
 	c.Verb, c.Arg = parseCommand(raw)
 	return c
 }

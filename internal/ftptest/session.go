@@ -28,7 +28,8 @@ type session struct {
 	ctx      context.Context // ends with the session (and with Close)
 	cancel   context.CancelFunc
 	seq      int
-	ending   bool // set by a handler to end the session after its reply
+	ending   bool          // set by a handler to end the session after its reply
+	ended    chan struct{} // closed once the session has ended (see Server.WaitSessions)
 
 	// login (RFC 959 section 4.1.1)
 	user     string
@@ -96,6 +97,7 @@ func (s *session) run() {
 		return
 	}
 	for {
+		queued := s.r.Buffered() > 0
 		line, err := s.readLine()
 		if err != nil {
 			if errors.Is(err, errLineTooLong) {
@@ -104,7 +106,7 @@ func (s *session) run() {
 			return
 		}
 		s.seq++
-		if !s.handle(s.srv.record(s.id, s.seq, line)) {
+		if !s.handle(s.srv.record(s.id, s.seq, line, queued)) {
 			return
 		}
 	}
@@ -126,6 +128,9 @@ func (s *session) finish() {
 		s.xfer = nil
 	}
 	s.closePassive()
+	if s.ended != nil {
+		close(s.ended)
+	}
 }
 
 // readLine reads one command line and strips its CRLF (a bare LF is
@@ -164,12 +169,13 @@ func (s *session) after(a action) bool {
 // the server closes the connection.
 func (s *session) stall() {
 	for {
+		queued := s.r.Buffered() > 0
 		line, err := s.readLine()
 		if err != nil {
 			return
 		}
 		s.seq++
-		s.srv.record(s.id, s.seq, line)
+		s.srv.record(s.id, s.seq, line, queued)
 	}
 }
 
