@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
@@ -33,6 +34,9 @@ func TestCp(t *testing.T) {
 	readServer(t, h.srv, "pub/sub-a.txt", "alpha")
 	if _, errOut := h.run("cp " + url + "missing.txt x.txt"); !strings.Contains(errOut, "550") || strings.Contains(errOut, "pass@") {
 		t.Errorf("cp of a missing file: %q", errOut)
+	}
+	if !other.WaitSessions(10 * time.Second) {
+		t.Fatal("the other server's sessions did not end")
 	}
 	for i, cmds := range otherSessions(other) {
 		if cmds[len(cmds)-1] != "QUIT" {
