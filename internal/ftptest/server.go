@@ -7,7 +7,9 @@
 // real server would; it exists for what real servers cannot do in a test:
 //
 //   - record the exact command lines a client sent (Server.Commands,
-//     Server.SessionCommands) and every data connection (Server.DataConns);
+//     Server.SessionCommands), the same interleaved with the replies in
+//     the order they passed (Server.Transcript), and every data
+//     connection (Server.DataConns);
 //   - inject faults: Config.Fault421At, DropDataAfter, PASVAddress,
 //     ActiveSourceIP, Greeting, and Config.Hook, which sees every command
 //     and may answer it with any Reply (delayed, raw bytes, endless,
@@ -161,6 +163,7 @@ type Server struct {
 	conns    map[io.Closer]struct{} // closed by Close
 	cmds     []string
 	sessCmds [][]string            // index: session-1
+	trans    [][]string            // index: session-1; see Transcript
 	live     map[*session]struct{} // sessions running, for DropSessions
 	nCmds    int                   // commands over the server's life (not reset)
 	data     []*DataConn
@@ -292,6 +295,7 @@ func (s *Server) ResetCommands() {
 	s.cmds = nil
 	for i := range s.sessCmds {
 		s.sessCmds[i] = nil
+		s.trans[i] = nil
 	}
 }
 
@@ -379,6 +383,7 @@ func (s *Server) serve() {
 		}
 		s.mu.Lock()
 		s.sessCmds = append(s.sessCmds, nil)
+		s.trans = append(s.trans, nil)
 		id := len(s.sessCmds)
 		s.mu.Unlock()
 		if !s.track(c) {
@@ -401,6 +406,7 @@ func (s *Server) record(session, seq int, raw string) Command {
 	defer s.mu.Unlock()
 	s.cmds = append(s.cmds, raw)
 	s.sessCmds[session-1] = append(s.sessCmds[session-1], raw)
+	s.trans[session-1] = append(s.trans[session-1], "> "+raw)
 	s.nCmds++
 	c := Command{Session: session, Seq: seq, Global: s.nCmds, Raw: raw}
 	c.Verb, c.Arg = parseCommand(raw)
