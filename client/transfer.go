@@ -83,7 +83,12 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 // 425 reply in active mode.
 func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offset int64, upload bool) (t *transfer, retry bool, err error) {
 	var p *pendingData
-	if c.pipelining() {
+	if nc, err := c.takeAhead(ctx, line, offset); err != nil {
+		return nil, false, err
+	} else if nc != nil {
+		p = &pendingData{conn: nc}
+	}
+	if p == nil && c.pipelining() {
 		nc, fallback, err := c.startPipelined(ctx, line, shown, offset, upload)
 		switch {
 		case nc != nil:
