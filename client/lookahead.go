@@ -275,7 +275,7 @@ func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (net.Co
 		// RETR is on its way: its reply tells whether the server refused
 		// it (550) and closed the port, as after a pipelined EPSV.
 		first, _ := c.abort(nil, false, a.shown)
-		if first != nil && first.Code != 425 && first.Code != 426 && ctx.Err() == nil && c.Err() == nil {
+		if first != nil && first.Code != 425 && first.Code != 426 && ctx.Err() == nil && (c.Err() == nil || first.Code == 421) {
 			return nil, c.replyError(a.shown, &Reply{Code: first.Code, Lines: strings.Split(first.Msg, "\n")})
 		}
 		return nil, err

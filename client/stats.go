@@ -33,10 +33,10 @@ type FileStat struct {
 
 // Stats issues SIZE and MDTM (RFC 3659 sections 4 and 3) as the queries
 // ask, all in one write, and reads the replies in order, as lftp does:
-// one round trip for the files of a job instead of one or two a file.
-// err is set when the exchange as a whole failed: a path with CR, LF or
-// NUL (nothing is sent), more than MaxStats queries, or a broken
-// connection. A context that ends while replies are still due leaves the
+// one round trip for the files of a job instead of one or two a file. A
+// path with CR, LF or NUL is not sent: its errors say why. err is set
+// when the exchange as a whole failed: more than MaxStats queries, or a
+// broken connection. A context that ends while replies are still due leaves the
 // connection unusable, since its replies would come out of step.
 //
 // A command the server refused (see Refusals) is not sent. Where FEAT does
@@ -47,11 +47,6 @@ type FileStat struct {
 func (c *Conn) Stats(ctx context.Context, qs []StatQuery) ([]FileStat, error) {
 	if len(qs) > MaxStats {
 		return nil, &Error{Kind: KindOther, Op: "SIZE", Err: errors.New("too many paths in one call")}
-	}
-	for _, q := range qs {
-		if err := checkArg(q.Path); err != nil {
-			return nil, &Error{Kind: KindOther, Op: "SIZE", Err: err}
-		}
 	}
 	if err := c.ready(); err != nil {
 		return nil, err
@@ -65,6 +60,10 @@ func (c *Conn) Stats(ctx context.Context, qs []StatQuery) ([]FileStat, error) {
 		var idx []int
 		for i, q := range qs {
 			if verb == "SIZE" && q.Size || verb == "MDTM" && q.ModTime {
+				if err := checkArg(q.Path); err != nil {
+					out[i].set(verb, nil, &Error{Kind: KindOther, Op: verb, Err: err})
+					continue
+				}
 				idx = append(idx, i)
 			}
 		}
