@@ -83,6 +83,7 @@ func mustBe(key string) string { return "must be " + wants[key] }
 var wants = map[string]string{
 	"defaults.active":       "true or false, without quotes",
 	"defaults.no-epsv":      "true or false, without quotes",
+	"defaults.no-pipeline":  "true or false, without quotes",
 	"defaults.tls":          "true or false, without quotes",
 	"defaults.insecure":     "true or false, without quotes",
 	"defaults.quiet":        "true or false, without quotes",
