@@ -75,7 +75,7 @@ func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time,
 func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
 	cmds := make([]batchCmd, len(paths))
 	for i, p := range paths {
-		cmds[i] = batchCmd{verb: "MDTM", arg: p, i: i}
+		cmds[i] = batchCmd{verb: "MDTM", arg: p, i: i, time: true}
 	}
 	replies, rerrs, err := c.batch(ctx, cmds)
 	if err != nil {
@@ -84,7 +84,7 @@ func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.
 	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
 	for i := range paths {
 		var st FileStat
-		st.set("MDTM", replies[i], rerrs[i])
+		st.apply(cmds[i], replies[i], rerrs[i])
 		times[i], errs[i] = st.ModTime, st.TimeErr
 		if refusalOf(errs[i]) == refusedCmd {
 			c.refuse("MDTM", errs[i])

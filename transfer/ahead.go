@@ -5,12 +5,18 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ferry-ftp/ferry/client"
 )
+
+// refusal reports whether err is a reply with one of codes.
+func refusal(err error, codes ...int) bool {
+	return err != nil && slices.Contains(codes, client.ReplyCode(err))
+}
 
 // GetJob is one download of a job of many: what Pool.GetFile takes.
 type GetJob struct {
@@ -105,10 +111,10 @@ func EachAhead(ctx context.Context, n, workers int, do func(ctx context.Context,
 // marking it Known: Get then asks nothing before RETR, and a job of many
 // files pays no round trip a file for them. A job whose Listed is not a
 // plain file's (a link's, a folder's) is left to Get, as is one whose
-// SIZE or MDTM the server refuses where Get has a fallback (MLST, the
-// listing). A batch is retried as Pool.Do retries (its retries count as
-// its first file's, in Result.Retries); one that fails for good fails its
-// jobs: errs holds each job's failure, or nil.
+// size the server refuses to tell with SIZE and MLST (Get reads the
+// folder's listing). A batch is retried as Pool.Do retries (its retries
+// count as its first file's, in Result.Retries); one that fails for good
+// fails its jobs: errs holds each job's failure, or nil.
 func (p *Pool) Describe(ctx context.Context, jobs []*GetJob) (errs []error) {
 	errs = make([]error, len(jobs))
 	var todo []int // indexes into jobs
@@ -136,14 +142,9 @@ func (p *Pool) Describe(ctx context.Context, jobs []*GetJob) (errs []error) {
 		end := min(start+client.MaxStats, len(qs))
 		g.Go(func() error {
 			var st []client.FileStat
-			var sizeFallback, timeFallback bool
 			retried, err := p.Do(gctx, "SIZE and MDTM", func(c *client.Conn, _ int) error {
 				var err error
 				st, err = c.Stats(gctx, qs[start:end])
-				// Where the server refuses SIZE or MDTM, Size and ModTime
-				// ask MLST or the listing: Get does, file by file.
-				sizeFallback = c.Refused("SIZE")
-				timeFallback = c.Refused("MDTM") && c.Offers("MLST")
 				return err
 			})
 			if err != nil {
@@ -156,7 +157,11 @@ func (p *Pool) Describe(ctx context.Context, jobs []*GetJob) (errs []error) {
 			jobs[todo[start]].Opt.retried = retried
 			for k, s := range st {
 				q, j := qs[start+k], jobs[todo[start+k]]
-				if q.Size && s.SizeErr != nil && sizeFallback || q.ModTime && s.TimeErr != nil && timeFallback {
+				if q.Size && refusal(s.SizeErr, 500, 501, 502, 504) || q.ModTime && refusal(s.TimeErr, 501, 504) {
+					// Size falls back to the folder's listing, and both
+					// to MLST where a refusal that Stats does not count as
+					// one (501, 504) left it unasked: Get does, file by
+					// file.
 					continue
 				}
 				e := client.Entry{Name: j.Remote, Type: client.EntryFile, Size: s.Size}
