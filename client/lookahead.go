@@ -162,7 +162,9 @@ func (c *Conn) settleFinal(t *transfer, reply *Reply, err error) (*Reply, error)
 		c.refuseLookahead(fmt.Errorf("the server answered %s before the final reply of %s: %w", a.setup, t.line, re))
 		return nil, c.fail(&Error{Kind: KindConnection, Op: t.verb,
 			Err: fmt.Errorf("connection dropped: the server answered %s out of order, so the outcome of %s is unknown", a.setup, t.line)})
-	case reply.Code/100 == 2:
+	case reply.Code/100 == 2 || c.Err() != nil:
+		// Success, or a 421: the connection, and what was sent ahead on
+		// it, are gone.
 		return reply, nil
 	}
 	inOrder, aerr := c.abortAhead(context.Background())
