@@ -26,7 +26,7 @@ func (c *Conn) Check() error {
 	if err := c.Err(); err != nil {
 		return err
 	}
-	if c.busy || c.pending {
+	if c.busy || c.pending || c.ahead != nil {
 		return nil
 	}
 	if c.r.Buffered() == 0 {

@@ -67,6 +67,9 @@ type Conn struct {
 	featRefused bool      // FEAT was refused: the features are not known
 	refusals    *Refusals // nil until Refusals is called
 
+	// ahead is a download sent ahead, its replies due (see RetrNext).
+	ahead *ahead
+
 	mu      sync.Mutex // guards broken, data and standby: Close may run on another goroutine
 	broken  error      // set once the control connection is unusable
 	data    net.Conn   // the open transfer's data connection

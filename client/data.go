@@ -135,17 +135,24 @@ func (c *Conn) passive(ctx context.Context) (*pendingData, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindProtocol, Op: "PASV", Err: err}
 	}
-	host := c.dataHost()
-	if c.opts.trustPASV {
-		host = ip.String()
-	} else if !ip.Equal(net.ParseIP(host)) {
-		c.tracef("ignoring address %s in PASV reply; connecting to %s", ip, host)
-	}
-	nc, err := c.dialData(ctx, host, port)
+	nc, err := c.dialData(ctx, c.pasvHost(ip), port)
 	if err != nil {
 		return nil, err
 	}
 	return &pendingData{conn: nc}, nil
+}
+
+// pasvHost returns the host to dial for a PASV reply that named ip: the
+// control connection's peer (see dataHost), or ip with WithTrustPASVAddr.
+func (c *Conn) pasvHost(ip net.IP) string {
+	host := c.dataHost()
+	if c.opts.trustPASV {
+		return ip.String()
+	}
+	if !ip.Equal(net.ParseIP(host)) {
+		c.tracef("ignoring address %s in PASV reply; connecting to %s", ip, host)
+	}
+	return host
 }
 
 func (c *Conn) dialData(ctx context.Context, host string, port int) (net.Conn, error) {

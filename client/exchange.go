@@ -208,7 +208,11 @@ func (c *Conn) begin(ctx context.Context, verb, arg string) (wireLine string, er
 	if err := ctx.Err(); err != nil {
 		return "", &Error{Kind: KindOther, Op: verb, Err: err}
 	}
-	return commandLine(verb, warg), c.drainPending(ctx)
+	line := commandLine(verb, warg)
+	if err := c.settleAhead(line); err != nil {
+		return "", err
+	}
+	return line, c.drainPending(ctx)
 }
 
 // commandLine returns verb with its argument, if any.

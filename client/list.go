@@ -477,6 +477,11 @@ func (c *Conn) mlst(ctx context.Context, path string) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
+	return mlstEntry(reply)
+}
+
+// mlstEntry reads the entry of a 250 reply to MLST (RFC 3659 section 7).
+func mlstEntry(reply *Reply) (Entry, error) {
 	// The entry is the one line starting with a space between the
 	// first and last lines.
 	for _, line := range reply.Lines[1:] {

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 )
 
@@ -26,7 +25,8 @@ const MaxModTimes = 64
 // that refusal. Where FEAT does not list MDTM, the first path is asked
 // alone, so that a server without MDTM refuses it once, not once a path.
 // ModTimes does not fall back, as ModTime does: its caller has the paths'
-// listing already.
+// listing already. Without WithPipelining, each MDTM waits for the reply
+// to the one before.
 func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
 	if len(paths) > MaxModTimes {
 		return nil, nil, &Error{Kind: KindOther, Op: "MDTM", Err: errors.New("too many paths in one call")}
@@ -70,58 +70,25 @@ func (c *Conn) ModTimes(ctx context.Context, paths []string) (times []time.Time,
 	return times, errs, nil
 }
 
-// modTimesBatch is ModTimes for paths already checked, in one write.
+// modTimesBatch is ModTimes for paths already checked, in one write
+// (see batch).
 func (c *Conn) modTimesBatch(ctx context.Context, paths []string) (times []time.Time, errs []error, err error) {
-	if _, err := c.begin(ctx, "MDTM", ""); err != nil {
+	cmds := make([]batchCmd, len(paths))
+	for i, p := range paths {
+		cmds[i] = batchCmd{verb: "MDTM", arg: p, i: i, time: true}
+	}
+	replies, rerrs, err := c.askEach(ctx, cmds)
+	if err != nil {
 		return nil, nil, err
 	}
 	times, errs = make([]time.Time, len(paths)), make([]error, len(paths))
-	var lines []string
-	var sent []int // the index in paths of each line
-	for i, p := range paths {
-		w, err := c.wire("MDTM", p)
-		switch {
-		case errors.Is(err, ErrNotInCharset):
-			errs[i] = err
-			continue
-		case err != nil:
-			return nil, nil, err
+	for i := range paths {
+		var st FileStat
+		st.apply(cmds[i], replies[i], rerrs[i])
+		times[i], errs[i] = st.ModTime, st.TimeErr
+		if refusalOf(errs[i]) == refusedCmd {
+			c.refuse("MDTM", errs[i])
 		}
-		lines = append(lines, "MDTM "+w)
-		sent = append(sent, i)
-	}
-	if len(lines) == 0 {
-		return times, errs, nil
-	}
-	if err := c.sendLines(ctx, lines); err != nil {
-		return nil, nil, err
-	}
-	for _, i := range sent {
-		reply, err := c.readFinal(ctx, "MDTM")
-		if err != nil {
-			if c.Err() == nil {
-				// A cancelled wait: the replies still due would answer
-				// the next commands.
-				c.fail(&Error{Kind: KindConnection, Op: "MDTM", Err: errors.New("connection dropped: pipelined replies cut short")})
-			}
-			return nil, nil, err
-		}
-		if err := c.Err(); err != nil {
-			return nil, nil, err // a 421: the server is closing
-		}
-		if reply.Code != 213 {
-			errs[i] = c.replyError("MDTM "+paths[i], reply)
-			if refusalOf(errs[i]) == refusedCmd {
-				c.refuse("MDTM", errs[i])
-			}
-			continue
-		}
-		t, perr := parseTimeVal(strings.TrimSpace(reply.Msg()))
-		if perr != nil {
-			errs[i] = &Error{Kind: KindProtocol, Op: "MDTM", Err: perr}
-			continue
-		}
-		times[i] = t
 	}
 	return times, errs, nil
 }

@@ -30,6 +30,13 @@ import (
 // loses commands sent before it answered the ones before them.
 func WithPipelining(on bool) Option { return func(o *options) { o.pipeline, o.lockstep = on, !on } }
 
+// SetPipelining turns pipelining (see WithPipelining) on or off for the
+// next commands, as for a connection that a pool adopts.
+func (c *Conn) SetPipelining(on bool) { c.opts.pipeline = on }
+
+// Pipelining reports whether pipelining is on (see WithPipelining).
+func (c *Conn) Pipelining() bool { return c.opts.pipeline }
+
 // pipelining reports whether the next transfer may be pipelined.
 func (c *Conn) pipelining() bool {
 	return c.opts.pipeline && c.mode == Passive && c.opts.extended && !c.epsvOff() &&
@@ -81,6 +88,9 @@ func (c *Conn) startPipelined(ctx context.Context, line, shown string, offset in
 			first, _ = c.abort(nil, upload, shown)
 		}
 		switch {
+		case ctx.Err() == nil && first != nil && first.Code == 421:
+			// The server is closing: its reply says more than the dial.
+			return nil, false, c.replyError(shown, &Reply{Code: first.Code, Lines: strings.Split(first.Msg, "\n")})
 		case ctx.Err() != nil || c.Err() != nil:
 			return nil, false, err
 		case first != nil && first.Code != 425 && first.Code != 426:

@@ -23,6 +23,7 @@ import (
 type Refusals struct {
 	mu      sync.Mutex
 	refused map[string]error // verb -> the first refusal
+	noAhead error            // why lookahead is off (see NoLookahead)
 }
 
 // NewRefusals returns an empty record, for WithRefusals.

@@ -91,7 +91,11 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 // 425 reply in active mode.
 func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offset int64, upload bool) (t *transfer, retry bool, err error) {
 	var p *pendingData
-	if nc := c.takeStandby(ctx, offset); nc != nil {
+	if nc, err := c.takeAhead(ctx, line, offset); err != nil {
+		return nil, false, err
+	} else if nc != nil {
+		p = &pendingData{conn: nc}
+	} else if nc := c.takeStandby(ctx, offset); nc != nil {
 		p = &pendingData{conn: nc}
 		if err := c.send(ctx, line); err != nil {
 			p.close()

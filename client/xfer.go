@@ -30,6 +30,7 @@ type transfer struct {
 	line   string // the command, as it may be shown
 	data   net.Conn
 	upload bool
+	next   func() (string, bool) // the download after this one (see RetrNext)
 
 	stopInterrupt func() bool
 	interrupted   chan struct{} // closed when interrupt has run
@@ -127,6 +128,7 @@ func (t *transfer) Read(p []byte) (int, error) {
 	n, err := t.data.Read(p)
 	if err == io.EOF {
 		t.eof = true
+		t.sendNext()
 		return n, io.EOF
 	}
 	if err != nil {
@@ -227,6 +229,9 @@ func (t *transfer) close() error {
 	c.setData(nil)
 	c.busy = false
 	reply, err := t.readTransferFinal()
+	if c.ahead != nil {
+		reply, err = c.settleFinal(t, reply, err)
+	}
 	if err != nil {
 		if t.ctx.Err() != nil && c.Err() == nil {
 			// Cancelled while the server finished (an upload's last
@@ -275,6 +280,13 @@ func (t *transfer) untrusted(reply *ReplyError) bool {
 // the answer to ABOR. When the resync fails, the connection is dropped and
 // abort returns why.
 func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error) {
+	if c.ahead != nil {
+		// The replies to a transfer sent ahead come before ABOR's, and
+		// the server may wait for its data connection before it reads
+		// ABOR: the connection cannot be brought back in step in time.
+		c.ahead = nil
+		c.fail(&Error{Kind: KindConnection, Op: "ABOR", Err: errors.New("connection dropped: aborted with a transfer sent ahead")})
+	}
 	c.busy = false
 	c.pending = false // the replies read below include a pending one
 	c.setData(nil)

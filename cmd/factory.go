@@ -226,6 +226,10 @@ func (f *Factory) clientOptions(r Remote, budget *client.Budget) ([]client.Optio
 	if o.NoEPSV {
 		opts = append(opts, client.WithEPSV(false))
 	}
+	if o.NoPipeline {
+		// One command at a time from the login on, on every connection.
+		opts = append(opts, client.WithPipelining(false))
+	}
 	if o.Timeout > 0 {
 		opts = append(opts, client.WithConnectTimeout(o.Timeout), client.WithIdleTimeout(o.Timeout))
 	}

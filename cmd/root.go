@@ -231,7 +231,7 @@ func applyConfigDefaults(f *Factory, fl *pflag.FlagSet) error {
 	}
 	return errors.Join(
 		setBool("active", d.Active), setStr("active-addr", d.ActiveAddr), setStr("active-ports", d.ActivePorts),
-		setBool("no-epsv", d.NoEPSV), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
+		setBool("no-epsv", d.NoEPSV), setBool("no-pipeline", d.NoPipeline), setBool("tls", d.TLS), setBool("insecure", d.Insecure),
 		setStr("user", d.User), setStr("netrc-file", d.NetrcFile), setStr("timeout", d.Timeout),
 		setInt("retries", d.Retries), setBool("quiet", d.Quiet), setBool("no-progress", d.NoProgress),
 		setInt("parallel", d.Parallel), setStr("tls-min", d.TLSMin), setStr("noop-interval", d.NoopInterval),

@@ -61,7 +61,6 @@ codes for other failures.`,
 func (o *CheckOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVarP(&o.Reverse, "reverse", "R", false, "the local DIR is the source and the remote URL the copy")
 	fl.IntVarP(&o.Engine.Parallel, "parallel", "P", transfer.DefaultParallel, "list up to `N` folders at once, over N connections (config: parallel)")
-	fl.BoolVar(&o.Engine.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command")
 	addGlobFlags(fl, &o.Tree.Exclude, &o.Tree.Include, "compare")
 	o.Tree.addCompare(fl)
 	o.Tree.addFilters(fl)

@@ -76,7 +76,6 @@ func (o *CpOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.NoFXP, "no-fxp", false, "never use FXP: stream the file through ferry")
 	fl.BoolVar(&o.TrustPASV, "fxp-trust-pasv", false, "with FXP, pass on a PASV address that is not the passive server's own")
 	fl.StringVar(&o.Engine.LimitRate, "limit-rate", "", "cap the rate of a streamed copy at `RATE` bytes/s; K, M, G suffixes are powers of 1024 (500K, 10M)")
-	fl.BoolVar(&o.Engine.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command")
 }
 
 // Args takes the two addresses and checks the flags.

@@ -62,6 +62,9 @@ type GlobalOptions struct {
 	// Proxy is --proxy and --noproxy; NoopInterval --noop-interval.
 	Proxy        ProxyOptions
 	NoopInterval time.Duration
+	// NoPipeline sends each command after the reply to the one before:
+	// no pipelined commands, no lookahead (client.WithPipelining).
+	NoPipeline bool
 }
 
 // CharsetUsage is the help of --charset, in both front ends.
@@ -80,7 +83,7 @@ func (o *GlobalOptions) CheckCharset() error {
 }
 
 // AddCommandFlags defines the global flags that make sense for a single
-// command too (--retries, -q, --no-progress, --json), with the values o
+// command too (--retries, -q, --no-progress, --json, --no-pipeline), with the values o
 // holds as their defaults: the command line registers them once for all
 // its commands, and the shell on each command that runs an operation.
 func (o *GlobalOptions) AddCommandFlags(fl *pflag.FlagSet) {
@@ -88,6 +91,7 @@ func (o *GlobalOptions) AddCommandFlags(fl *pflag.FlagSet) {
 	fl.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "print no status messages or progress")
 	fl.BoolVar(&o.NoProgress, "no-progress", o.NoProgress, "show no progress bars")
 	fl.BoolVar(&o.JSON, "json", o.JSON, "print results as JSON")
+	fl.BoolVar(&o.NoPipeline, "no-pipeline", o.NoPipeline, "send each command only after the reply to the one before (no EPSV and RETR in one write, no batches of SIZE and MDTM, no next download sent ahead), for servers that cannot take more")
 }
 
 // Remote is a resolved remote address: where to connect and which path.

@@ -43,9 +43,9 @@ func TestGetFlags(t *testing.T) {
 				return o.Recursive && o.Engine.Parallel == 8 && reflect.DeepEqual(o.Tree.Exclude, []string{"*.tmp", "cache"}) &&
 					o.Tree.OnlyNewer && o.Tree.DryRun
 			}},
-		{args: []string{"--segments", "4", "--limit-rate", "2M", "--verify", "--no-pipeline", "ftp://h/big"},
+		{args: []string{"--segments", "4", "--limit-rate", "2M", "--verify", "ftp://h/big"},
 			want: func(o *GetOptions) bool {
-				return o.Segments == 4 && o.Engine.limit != nil && o.Engine.Verify && o.Engine.NoPipeline
+				return o.Segments == 4 && o.Engine.limit != nil && o.Engine.Verify
 			}},
 		{args: []string{"--exclude", "x", "ftp://h/d"}, err: true},
 		{args: []string{"--segments", "0", "ftp://h/f"}, err: true},

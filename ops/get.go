@@ -40,6 +40,12 @@ var getCommand = Command{
 	Long: `Download remote files. A pattern in the last path element ('*.txt')
 is matched against the folder's listing (see Patterns below). Several
 files are downloaded --parallel at a time, over as many connections.
+The sizes and times the listing does not tell are asked in batches (SIZE
+and MDTM for many files in one write), and in passive mode each
+connection sends the next file's EPSV and RETR as soon as the current
+file's data has arrived, before its final reply (lookahead); a server
+that cannot take that is served without it. --no-pipeline sends every
+command after the reply to the one before.
 
 The data goes to a hidden temporary file beside the target,
 .NAME.ferry-TAG.part, which is renamed to NAME only when complete, so an
@@ -214,6 +220,10 @@ func getRun(ctx context.Context, o *GetOptions) error {
 
 // downloadFiles downloads the items, --parallel at a time, into outDir,
 // or to -o's file, or into the current folder, reporting each to rep.
+// The sizes and times the listing does not tell are asked first, in
+// batches (Pool.Describe); then each connection sends the RETR of the
+// file it fetches next before the final reply of the one before
+// (lookahead, see transfer.EachAhead).
 func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []item, outDir string, rep *reporter) error {
 	ps := newPools(o.F, &o.Engine, ss, o.Segments)
 	defer ps.closeAll()
@@ -224,9 +234,6 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 	}
 	avoid := transfer.AvoidNames(names)
 	notify := transfer.NotifyOnce(func(msg string) { o.F.Warn("%s", msg) })
-	if rep.bars != nil {
-		rep.bars.SetTotals(len(items), listedBytes(items))
-	}
 	// Each file's local name; two files for one name would race for it,
 	// so the second (and further) are refused.
 	locals := make([]string, len(items))
@@ -250,23 +257,32 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 		}
 		first[local] = it.path
 	}
-	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
+	jobs, pls := describeAll(ctx, ps, items, locals, bad, func(it item) transfer.GetOptions {
+		return transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
+			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify, Direct: o.Direct, Notify: notify}
+	})
+	if rep.bars != nil {
+		rep.bars.SetTotals(len(items), jobBytes(jobs, bad))
+	}
+	return transfer.EachAhead(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int, take func() (int, bool)) {
 		it, local := items[i], locals[i]
 		if bad[i] != nil {
 			rep.fail(it.path, local, bad[i])
 			return
 		}
-		p, err := ps.get(ctx, it.remote)
-		if err != nil {
-			rep.fail(it.path, local, err)
-			return
-		}
-		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
-			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify, Direct: o.Direct, Notify: notify}
+		p, opt := pls[i], jobs[i].Opt
 		var res transfer.Result
+		var err error
 		if o.Segments > 1 {
 			res, err = p.GetSegmented(ctx, it.path, local, o.Segments, opt)
 		} else {
+			opt.Next = func() (transfer.GetJob, bool) {
+				j, ok := take()
+				if !ok || bad[j] != nil || pls[j] != p {
+					return transfer.GetJob{}, false
+				}
+				return jobs[j], true
+			}
 			res, err = p.GetFile(ctx, it.path, local, opt)
 		}
 		err = explainFolder(ctx, it, err, "add -r to download it", withPool(ctx, p))
@@ -285,12 +301,56 @@ func skipFolders(rep *reporter, folders []item, hint string) {
 	}
 }
 
-// listedBytes sums the sizes the listing gave, or returns -1 when some
-// are unknown.
-func listedBytes(items []item) int64 {
+// describeAll returns each item's pool and download job (with options
+// from opts), asking each pool, in batches, for the sizes and times the
+// listing does not tell (transfer.Pool.Describe). An item whose pool
+// cannot be had, or whose batch failed, gets that error in bad, as do
+// those bad already names.
+func describeAll(ctx context.Context, ps *pools, items []item, locals []string, bad []error, opts func(item) transfer.GetOptions) ([]transfer.GetJob, []*transfer.Pool) {
+	jobs := make([]transfer.GetJob, len(items))
+	pls := make([]*transfer.Pool, len(items))
+	byPool := map[*transfer.Pool][]int{} // indexes into items
+	var order []*transfer.Pool
+	for i, it := range items {
+		if bad[i] != nil {
+			continue
+		}
+		p, err := ps.get(ctx, it.remote)
+		if err != nil {
+			bad[i] = err
+			continue
+		}
+		pls[i] = p
+		jobs[i] = transfer.GetJob{Remote: it.path, Local: locals[i], Opt: opts(it)}
+		if byPool[p] == nil {
+			order = append(order, p)
+		}
+		byPool[p] = append(byPool[p], i)
+	}
+	for _, p := range order {
+		idx := byPool[p]
+		ptrs := make([]*transfer.GetJob, len(idx))
+		for k, i := range idx {
+			ptrs[k] = &jobs[i]
+		}
+		for k, err := range p.Describe(ctx, ptrs) {
+			if err != nil {
+				bad[idx[k]] = err
+			}
+		}
+	}
+	return jobs, pls
+}
+
+// jobBytes sums the sizes the jobs know, or returns -1 when some are
+// unknown.
+func jobBytes(jobs []transfer.GetJob, bad []error) int64 {
 	var n int64
-	for _, it := range items {
-		l := it.listed()
+	for i, j := range jobs {
+		if bad[i] != nil {
+			continue
+		}
+		l := j.Opt.Listed
 		if l == nil || l.Size < 0 {
 			return -1
 		}

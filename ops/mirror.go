@@ -18,10 +18,9 @@ import (
 // engineFlags are the transfer engine's flags that get, put and mirror
 // share.
 type engineFlags struct {
-	Parallel   int
-	LimitRate  string
-	Verify     bool
-	NoPipeline bool
+	Parallel  int
+	LimitRate string
+	Verify    bool
 
 	limit *transfer.Limiter // parsed by check
 }
@@ -30,7 +29,6 @@ func (e *engineFlags) add(fl *pflag.FlagSet) {
 	fl.IntVarP(&e.Parallel, "parallel", "P", transfer.DefaultParallel, "transfer up to `N` files at once, over N connections (config: parallel)")
 	fl.StringVar(&e.LimitRate, "limit-rate", "", "cap the total rate of the command at `RATE` bytes/s; K, M, G suffixes are powers of 1024 (500K, 10M)")
 	fl.BoolVar(&e.Verify, "verify", false, "after each file, compare its digest with the server's (HASH, XSHA256, XMD5 or XCRC); sizes are always checked")
-	fl.BoolVar(&e.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command, for servers that cannot take EPSV and RETR/STOR at once")
 }
 
 // check validates the flags and parses the rate.
@@ -51,7 +49,7 @@ func (e *engineFlags) check() error {
 // pool returns a connection pool of size connections to site, retrying as
 // --retries says.
 func (e *engineFlags) pool(f *Env, site transfer.Site, size int) *transfer.Pool {
-	return transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: f.Opts.Retries, NoPipeline: e.NoPipeline,
+	return transfer.NewPool(site, transfer.PoolOptions{Size: size, Retries: f.Opts.Retries, NoPipeline: f.Opts.NoPipeline,
 		Notify: func(msg string) { f.Status("%s", msg) }})
 }
 

@@ -130,7 +130,7 @@ func (cp *Copier) copy(ctx context.Context, sc *client.Conn, srcPath string, dc 
 			}
 		}
 	}
-	size, mtime, err := remoteInfo(ctx, sc, srcPath, opt.Listed)
+	size, mtime, err := remoteInfo(ctx, sc, srcPath, opt.Listed, false)
 	if err != nil {
 		return res, err
 	}

@@ -182,13 +182,13 @@ func (j *copyJob) fxp(ctx context.Context, o fxpOrder, tmp string, offset int64)
 	}
 	addr, err := pasv.PassiveAddr(ctx)
 	if err != nil {
-		return refusal(pasv, err)
+		return fxpRefused(pasv, err)
 	}
 	if err := j.cp.fxpAllowed(pasv, port, addr); err != nil {
 		return &fxpRefusal{err}
 	}
 	if err := port.Port(ctx, addr); err != nil {
-		return refusal(port, err)
+		return fxpRefused(port, err)
 	}
 	verb, rest := "STOR", offset
 	if offset > 0 && !j.dc.HasFeature("REST") {
@@ -206,9 +206,9 @@ func (j *copyJob) fxp(ctx context.Context, o fxpOrder, tmp string, offset int64)
 	return j.relay(ctx, sr, dr, tmp, offset)
 }
 
-// refusal returns err, the reply to PASV or PORT, as an *fxpRefusal when
+// fxpRefused returns err, the reply to PASV or PORT, as an *fxpRefusal when
 // the server refused the command, and as it is when the connection broke.
-func refusal(c *client.Conn, err error) error {
+func fxpRefused(c *client.Conn, err error) error {
 	if c.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

@@ -57,6 +57,20 @@ type GetOptions struct {
 	// Notify is told what deserves a warning but is no failure: a
 	// download that overwrites the old file in place. Nil tells nobody.
 	Notify func(msg string)
+	// Known says that Listed holds all the server tells of the file's
+	// size and time (its listing, and the answers to SIZE and MDTM that
+	// Pool.Describe asked in a batch): nothing more is asked before RETR.
+	Known bool
+	// Next, when set, is asked once, when this download's data has all
+	// arrived, for the download that the caller starts next on the same
+	// pool (see EachAhead). When that one needs no command before its
+	// RETR, the connection sends its RETR at once, before this one's
+	// final reply (lookahead, see client.Conn.RetrNext). Not with Verify,
+	// whose digest command follows the download.
+	Next func() (GetJob, bool)
+
+	files   localFS // the local files get writes, for Next's (see quiet)
+	retried int     // retries Describe made for this file's batch
 }
 
 // Result describes a finished transfer.
@@ -124,7 +138,8 @@ func Get(ctx context.Context, c *client.Conn, remote, local string, opt GetOptio
 func get(ctx context.Context, c *client.Conn, fsys localFS, remote, local string, opt GetOptions) (Result, error) {
 	start := time.Now()
 	res := Result{Remote: remote, Local: local, Size: -1}
-	size, mtime, err := remoteInfo(ctx, c, remote, opt.Listed)
+	opt.files = fsys
+	size, mtime, err := remoteInfo(ctx, c, remote, opt.Listed, opt.Known)
 	if err != nil {
 		return res, err
 	}
@@ -181,13 +196,7 @@ func openLocal(ctx context.Context, c *client.Conn, fsys localFS, remote, local 
 	if opt.Direct {
 		return openDirect(fsys, local, opt.Resume, size)
 	}
-	src := source(c, remote, size, mtime, opt)
-	if ascii {
-		// The data is not the file's bytes (line ends change): never
-		// resume it, nor resume a binary download from it.
-		src.ModTime = time.Time{}
-	}
-	part, resumable := partPath(local, src, opt.Avoid)
+	part, resumable := tempPath(c, remote, local, size, mtime, ascii, opt)
 	taken, err := takenName(ctx, c, fsys, remote, part)
 	if err != nil {
 		return nil, err
@@ -207,6 +216,18 @@ func openLocal(ctx context.Context, c *client.Conn, fsys localFS, remote, local 
 		opt.Notify(directNote(local, part, err, tgt.exists))
 	}
 	return pf, nil
+}
+
+// tempPath returns the temporary file of a download of remote to local
+// and whether it may be resumed (see partPath).
+func tempPath(c *client.Conn, remote, local string, size int64, mtime time.Time, ascii bool, opt GetOptions) (string, bool) {
+	src := source(c, remote, size, mtime, opt)
+	if ascii {
+		// The data is not the file's bytes (line ends change): never
+		// resume it, nor resume a binary download from it.
+		src.ModTime = time.Time{}
+	}
+	return partPath(local, src, opt.Avoid)
 }
 
 // failDirect settles the local file of a direct download that failed
@@ -287,10 +308,10 @@ func failAttempt(fsys localFS, f *os.File, part string, offset int64, resumable 
 
 // remoteInfo finds the size and modification time of a remote file, from
 // its listing entry where that knows them and with SIZE and MDTM
-// otherwise. Either is left unknown (-1, zero) when the server does not
-// tell; only a broken connection is an error, since RETR decides whether
-// the file exists.
-func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *client.Entry) (int64, time.Time, error) {
+// otherwise (not when known says the entry holds all there is). Either is
+// left unknown (-1, zero) when the server does not tell; only a broken
+// connection is an error, since RETR decides whether the file exists.
+func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *client.Entry, known bool) (int64, time.Time, error) {
 	size := int64(-1)
 	var mtime time.Time
 	if listed != nil {
@@ -298,6 +319,10 @@ func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *clie
 		if listed.Precision == client.TimeExact {
 			mtime = listed.ModTime
 		}
+	}
+	if known {
+		size, mtime := knownInfo(listed)
+		return size, mtime, nil
 	}
 	if size < 0 {
 		n, err := c.Size(ctx, remote)
@@ -322,6 +347,19 @@ func remoteInfo(ctx context.Context, c *client.Conn, remote string, listed *clie
 	return size, mtime, nil
 }
 
+// knownInfo returns the size and time listed holds (either unknown, -1 or
+// zero, when it does not tell): its exact time, else the time its
+// listing tells.
+func knownInfo(listed *client.Entry) (int64, time.Time) {
+	if listed == nil {
+		return -1, time.Time{}
+	}
+	if listed.Precision > client.TimeUnknown {
+		return listed.Size, listed.ModTime
+	}
+	return listed.Size, time.Time{}
+}
+
 // download copies remote from offset into f, positioned at offset, and
 // checks the data's length against the sizes the server announced (see
 // dataBounds): it stops at the largest one allowed, and fails when the
@@ -335,7 +373,7 @@ func download(ctx context.Context, c *client.Conn, remote string, f *os.File, of
 			return 0, localErr("seek", f.Name(), err)
 		}
 	}
-	rc, err := c.Retr(ctx, remote, offset)
+	rc, err := retr(ctx, c, remote, offset, opt)
 	if err != nil {
 		return 0, err
 	}

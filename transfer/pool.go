@@ -83,6 +83,10 @@ type Pool struct {
 	done    chan struct{}
 
 	zone poolZone // the zone of the server's LIST times, learned once
+
+	// adopted holds the connections Add took, with their own setting of
+	// pipelining, which Take restores.
+	adopted map[*client.Conn]bool
 }
 
 // pooled is an idle connection.
@@ -130,7 +134,8 @@ func (p *Pool) Limit() int {
 func (p *Pool) Retries() int64 { return p.retries.Load() }
 
 // Add gives the pool a connection that is already logged in (a session's,
-// say), as an idle one.
+// say), as an idle one. It pipelines as the pool's own connections do
+// (PoolOptions.NoPipeline) until Take gives it back.
 func (p *Pool) Add(c *client.Conn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -138,6 +143,11 @@ func (p *Pool) Add(c *client.Conn) {
 		go c.Close()
 		return
 	}
+	if p.adopted == nil {
+		p.adopted = map[*client.Conn]bool{}
+	}
+	p.adopted[c] = c.Pipelining()
+	c.SetPipelining(!p.opt.NoPipeline)
 	p.live++
 	p.idle = append(p.idle, &pooled{c: c, since: time.Now()})
 	p.broadcastLocked()
@@ -158,6 +168,10 @@ func (p *Pool) Take(ctx context.Context, c *client.Conn) bool {
 	p.idle = slices.Delete(p.idle, i, i+1)
 	p.live--
 	p.broadcastLocked()
+	if on, ok := p.adopted[c]; ok {
+		c.SetPipelining(on)
+		delete(p.adopted, c)
+	}
 	p.mu.Unlock()
 	if check && c.Noop(ctx) != nil {
 		c.Close()
@@ -173,7 +187,15 @@ func (p *Pool) broadcastLocked() {
 }
 
 // Get returns a connection for the caller's exclusive use until Put.
+// It lends an idle connection that sent nothing ahead (see
+// client.Conn.RetrNext) before one that did.
 func (p *Pool) Get(ctx context.Context) (*client.Conn, error) {
+	return p.get(ctx, "")
+}
+
+// get is Get, lending the idle connection that sent the RETR of want
+// ahead first, when there is one.
+func (p *Pool) get(ctx context.Context, want string) (*client.Conn, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, &client.Error{Kind: client.KindOther, Op: "connect", Err: err}
@@ -183,9 +205,10 @@ func (p *Pool) Get(ctx context.Context) (*client.Conn, error) {
 			p.mu.Unlock()
 			return nil, errPoolClosed
 		}
-		if n := len(p.idle); n > 0 {
-			pc := p.idle[n-1]
-			p.idle = p.idle[:n-1]
+		if len(p.idle) > 0 {
+			i := p.pickLocked(want)
+			pc := p.idle[i]
+			p.idle = slices.Delete(p.idle, i, i+1)
 			p.mu.Unlock()
 			// A connection idle for a while may have been dropped by the
 			// server: Check sees a 421 or a close without a round trip.
@@ -243,6 +266,27 @@ func (p *Pool) Get(ctx context.Context) (*client.Conn, error) {
 		case <-ctx.Done():
 		}
 	}
+}
+
+// pickLocked returns the index of the idle connection to lend: the one
+// that sent the RETR of want ahead, else the most recently used one that
+// sent nothing ahead, else the most recently used one (whose transfer
+// sent ahead its next command aborts).
+func (p *Pool) pickLocked(want string) int {
+	last := len(p.idle) - 1
+	for i := last; i >= 0; i-- {
+		path, ok := p.idle[i].c.Ahead()
+		switch {
+		case ok && want != "" && path == want:
+			return i
+		case !ok && want == "":
+			return i
+		}
+	}
+	if want != "" {
+		return p.pickLocked("")
+	}
+	return last
 }
 
 // Put returns a connection that Get lent, with the error of its last
@@ -350,9 +394,15 @@ func (p *Pool) Close() error {
 // when the last broke). op gets the attempt number (0 first) and should
 // resume where the last attempt stopped. Do returns the retries it made.
 func (p *Pool) Do(ctx context.Context, name string, op func(c *client.Conn, attempt int) error) (int, error) {
+	return p.do(ctx, name, "", op)
+}
+
+// do is Do, on the connection that sent the RETR of want ahead when there
+// is one (see get).
+func (p *Pool) do(ctx context.Context, name, want string, op func(c *client.Conn, attempt int) error) (int, error) {
 	retries := 0
 	err := retry(ctx, p.opt.Retries, p.opt.Backoff, func(attempt int) error {
-		c, err := p.Get(ctx)
+		c, err := p.get(ctx, want)
 		if err != nil {
 			return err
 		}

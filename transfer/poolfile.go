@@ -20,7 +20,7 @@ func (p *Pool) GetFile(ctx context.Context, remote, local string, opt GetOptions
 func (p *Pool) getFile(ctx context.Context, fsys localFS, remote, local string, opt GetOptions) (Result, error) {
 	var res Result
 	var moved int64 // over all attempts: what this run moved
-	n, err := p.Do(ctx, remote, func(c *client.Conn, attempt int) error {
+	n, err := p.do(ctx, remote, remote, func(c *client.Conn, attempt int) error {
 		o := opt
 		o.Resume = opt.Resume || attempt > 0
 		var err error
@@ -28,7 +28,7 @@ func (p *Pool) getFile(ctx context.Context, fsys localFS, remote, local string, 
 		moved += res.Bytes
 		return err
 	})
-	res.Retries, res.Bytes = n, moved
+	res.Retries, res.Bytes = n+opt.retried, moved
 	return res, err
 }
 

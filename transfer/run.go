@@ -111,65 +111,54 @@ func (m *mirror) byLevel(ctx context.Context, actions []Action, deepFirst bool, 
 	return nil
 }
 
-// copyAll runs the copies with the pool's workers over a channel fed in
-// plan order. taken holds the remote paths an upload must not take as
-// temporary names (see takenNames).
+// copyAll runs the copies with the pool's workers, handed out in plan
+// order; a download claims the copy after it for its connection, to send
+// its RETR ahead (see EachAhead). taken holds the remote paths an upload
+// must not take as temporary names (see takenNames).
 func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]bool) error {
-	g, gctx := errgroup.WithContext(ctx)
-	work := make(chan Action)
-	g.Go(func() error {
-		defer close(work)
-		for _, a := range copies {
-			if m.stopped() {
-				return nil
-			}
-			select {
-			case work <- a:
-			case <-gctx.Done():
-				return gctx.Err()
+	return EachAhead(ctx, len(copies), m.workers(), func(gctx context.Context, i int, take func() (int, bool)) {
+		a := copies[i]
+		if m.stopped() || gctx.Err() != nil {
+			return // MaxErrors, or interrupted: taken, not started
+		}
+		var next func() (GetJob, bool)
+		if m.opt.Direction == Download && !m.opt.RemoveSource {
+			next = func() (GetJob, bool) {
+				j, ok := take()
+				if !ok || m.stopped() {
+					return GetJob{}, false
+				}
+				job, err := m.downloadJob(copies[j])
+				return job, err == nil
 			}
 		}
-		return nil
-	})
-	for range m.workers() {
-		g.Go(func() error {
-			for a := range work {
-				if m.stopped() {
-					continue // MaxErrors: taken, not started
-				}
-				res, err := m.copyFile(gctx, a, taken)
-				m.count(a, err)
-				if err == nil {
-					m.mu.Lock()
-					m.rep.Bytes += res.Bytes
-					m.mu.Unlock()
-				}
-				m.event(Event{Action: a, Result: res, Err: err})
-				if err == nil && m.opt.Perms {
-					if perr := m.copyPerms(gctx, a); perr != nil {
-						m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
-					} else if ca, ok := permsAction(a); ok {
-						m.event(Event{Action: ca})
-					}
-				}
-				if err == nil && m.opt.RemoveSource {
-					ra := removeSourceAction(a)
-					rerr := m.removeSource(gctx, a, res)
-					m.count(ra, rerr)
-					m.event(Event{Action: ra, Err: rerr})
-				}
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
+		res, err := m.copyFile(gctx, a, taken, next)
+		m.count(a, err)
+		if err == nil {
+			m.mu.Lock()
+			m.rep.Bytes += res.Bytes
+			m.mu.Unlock()
+		}
+		m.event(Event{Action: a, Result: res, Err: err})
+		if err == nil && m.opt.Perms {
+			if perr := m.copyPerms(gctx, a); perr != nil {
+				m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+			} else if ca, ok := permsAction(a); ok {
+				m.event(Event{Action: ca})
 			}
-			return nil
-		})
-	}
-	return g.Wait()
+		}
+		if err == nil && m.opt.RemoveSource {
+			ra := removeSourceAction(a)
+			rerr := m.removeSource(gctx, a, res)
+			m.count(ra, rerr)
+			m.event(Event{Action: ra, Err: rerr})
+		}
+	})
 }
 
-// copyFile copies one file, retried and resumed by the pool.
-func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) (Result, error) {
+// copyFile copies one file, retried and resumed by the pool. next, for a
+// download, names the copy its connection does next (GetOptions.Next).
+func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool, next func() (GetJob, bool)) (Result, error) {
 	rel, err := localRel(a.Path)
 	if err != nil {
 		return Result{Size: -1}, err
@@ -193,14 +182,31 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path,
 			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin, fresh: a.dst == nil, backupTo: backupTo})
 	}
+	job, err := m.downloadJob(a)
+	if err != nil {
+		return Result{Size: -1}, err
+	}
+	job.Opt.Next = next
+	return m.pool.getFile(ctx, m.files, job.Remote, job.Local, job.Opt)
+}
+
+// downloadJob returns the download of the copy a. Its listing entry, with
+// the exact time refine asked for it, holds all the server tells of the
+// file (GetOptions.Known) once it has a size and an exact time.
+func (m *mirror) downloadJob(a Action) (GetJob, error) {
+	rel, err := localRel(a.Path)
+	if err != nil {
+		return GetJob{}, err
+	}
 	var listed *client.Entry
 	if a.src != nil {
 		listed = a.src.listed
 	}
 	dir := path.Dir(a.Path)
 	avoid := func(name string) bool { return m.src[path.Join(dir, name)] != nil }
-	return m.pool.getFile(ctx, m.files, remote, rel, GetOptions{Resume: m.opt.Resume, Listed: listed, Avoid: avoid,
-		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path, Notify: m.opt.Notify})
+	known := listed != nil && listed.Size >= 0 && listed.Precision == client.TimeExact
+	return GetJob{Remote: remoteJoin(m.remoteDir, a.Path), Local: rel, Opt: GetOptions{Resume: m.opt.Resume, Listed: listed, Avoid: avoid,
+		Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path, Notify: m.opt.Notify, Known: known}}, nil
 }
 
 // makeDir creates one folder of the destination.

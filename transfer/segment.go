@@ -54,7 +54,7 @@ func (p *Pool) getSegmented(ctx context.Context, fsys localFS, remote, local str
 	var src Source
 	retries, err := p.Do(ctx, remote, func(c *client.Conn, _ int) error {
 		var err error
-		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed)
+		size, mtime, err = remoteInfo(ctx, c, remote, opt.Listed, opt.Known)
 		restart = c.HasFeature("REST") && c.CurrentType() != client.TypeASCII
 		active = c.DataMode() == client.Active
 		src = source(c, remote, -1, time.Time{}, opt) // never resumed: see above

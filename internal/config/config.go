@@ -50,6 +50,9 @@ type Defaults struct {
 	ActivePorts string `toml:"active-ports,omitempty"`
 	// NoEPSV turns EPSV off and uses PASV only (--no-epsv).
 	NoEPSV *bool `toml:"no-epsv,omitempty"`
+	// NoPipeline sends each command after the reply to the one before
+	// (--no-pipeline).
+	NoPipeline *bool `toml:"no-pipeline,omitempty"`
 	// TLS requires explicit TLS (--tls).
 	TLS *bool `toml:"tls,omitempty"`
 	// Insecure skips certificate verification (--insecure).

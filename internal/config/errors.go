@@ -114,6 +114,7 @@ var wants = map[string]string{
 	"defaults.noproxy":       `a list of hosts in quotes, such as "localhost,.corp.example"`,
 	"defaults.noop-interval": `a duration in quotes, such as "60s" ("0" sends none)`,
 	"site.proxy":             `a proxy URL without a password, in quotes, such as "http://proxy.example:3128"`,
+	"defaults.no-pipeline":   "true or false, without quotes",
 }
 
 // keysOf returns the keys a table takes ("defaults" or "site"), sorted.

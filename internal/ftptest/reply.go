@@ -47,6 +47,19 @@ type Reply struct {
 	// Transfer adjusts a transfer command handled normally (only in a reply
 	// with no Code, Raw, Endless or Stall).
 	Transfer *Transfer
+	// Wait, when set, holds the reply (after Delay) until the channel is
+	// closed or the session ends: a hook closes it when it sees the
+	// command the reply must wait for.
+	Wait <-chan struct{}
+	// AfterTransfer makes a reply that replaces the normal handling wait
+	// for the end of a transfer under way (its final reply), as the
+	// replies of a server that reads no command during a transfer come;
+	// without it, such a reply goes out at once.
+	AfterTransfer bool
+	// Sent, when set, is called once the reply was written (a reply that
+	// replaces the normal handling, or a Transfer's Mark or Final): with
+	// Wait, a test orders replies that different goroutines write.
+	Sent func()
 }
 
 // Transfer adjusts a transfer command (RETR, STOR, STOU, APPE, LIST, NLST,
@@ -138,7 +151,7 @@ func (s *session) send(ctx context.Context, r *Reply, code int, text string) act
 	if r == nil {
 		r = &Reply{}
 	}
-	if r.Delay > 0 && !sleep(ctx, r.Delay) {
+	if !r.pause(ctx) {
 		return actClose
 	}
 	switch {
@@ -152,6 +165,9 @@ func (s *session) send(ctx context.Context, r *Reply, code int, text string) act
 		s.write(formatReply(r.Code, r.Text))
 	case !r.Stall:
 		s.write(formatReply(code, text))
+	}
+	if r.Sent != nil {
+		r.Sent()
 	}
 	switch {
 	case r.Stall:
@@ -179,6 +195,7 @@ func (s *session) write(b []byte) {
 	if s.silenced {
 		return
 	}
+	s.srv.recordReplies(s.id, b)
 	_, _ = s.conn.Write(b)
 }
 
@@ -205,6 +222,22 @@ func (s *session) endless(ctx context.Context, r *Reply) {
 			return
 		}
 	}
+}
+
+// pause waits r's Delay, then for r's Wait; it reports false when ctx
+// ended first.
+func (r *Reply) pause(ctx context.Context) bool {
+	if r.Delay > 0 && !sleep(ctx, r.Delay) {
+		return false
+	}
+	if r.Wait != nil {
+		select {
+		case <-r.Wait:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
 }
 
 // sleep waits d or until ctx ends; it reports whether d passed.

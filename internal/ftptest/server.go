@@ -7,7 +7,9 @@
 // real server would; it exists for what real servers cannot do in a test:
 //
 //   - record the exact command lines a client sent (Server.Commands,
-//     Server.SessionCommands) and every data connection (Server.DataConns);
+//     Server.SessionCommands), the same interleaved with the replies in
+//     the order they passed (Server.Transcript), and every data
+//     connection (Server.DataConns);
 //   - inject faults: Config.Fault421At, DropDataAfter, PASVAddress,
 //     ActiveSourceIP, Greeting, and Config.Hook, which sees every command
 //     and may answer it with any Reply (delayed, raw bytes, endless,
@@ -170,6 +172,7 @@ type Server struct {
 	sessCmds [][]string            // index: session-1
 	queued   [][]bool              // index: session-1; see Batches
 	ended    []chan struct{}       // index: session-1; closed when the session ends
+	trans    [][]string            // index: session-1; see Transcript
 	live     map[*session]struct{} // sessions running, for DropSessions
 	nCmds    int                   // commands over the server's life (not reset)
 	data     []*DataConn
@@ -311,6 +314,7 @@ func (s *Server) ResetCommands() {
 	for i := range s.sessCmds {
 		s.sessCmds[i] = nil
 		s.queued[i] = nil
+		s.trans[i] = nil
 	}
 }
 
@@ -401,6 +405,7 @@ func (s *Server) serve() {
 		s.queued = append(s.queued, nil)
 		ended := make(chan struct{})
 		s.ended = append(s.ended, ended)
+		s.trans = append(s.trans, nil)
 		id := len(s.sessCmds)
 		s.mu.Unlock()
 		if !s.track(c) {
@@ -428,6 +433,7 @@ func (s *Server) record(session, seq int, raw string, queued bool) Command {
 	s.cmds = append(s.cmds, raw)
 	s.sessCmds[session-1] = append(s.sessCmds[session-1], raw)
 	s.queued[session-1] = append(s.queued[session-1], queued)
+	s.trans[session-1] = append(s.trans[session-1], "> "+raw)
 	s.nCmds++
 	c := Command{Session: session, Seq: seq, Global: s.nCmds, Raw: raw, Queued: queued}
 	c.Verb, c.Arg = parseCommand(raw)

@@ -185,7 +185,9 @@ func (s *session) handle(c Command) bool {
 	if cfg.Fault421At > 0 && c.Global == cfg.Fault421At {
 		// A transfer under way must not answer after it (its 426).
 		s.wmu.Lock()
-		_, _ = s.conn.Write(formatReply(421, "Service not available, closing control connection."))
+		b := formatReply(421, "Service not available, closing control connection.")
+		s.srv.recordReplies(s.id, b)
+		_, _ = s.conn.Write(b)
 		s.silenced = true
 		s.wmu.Unlock()
 		return false
@@ -195,6 +197,9 @@ func (s *session) handle(c Command) bool {
 	var adjust *Reply
 	if r := s.srv.hook(c); r != nil {
 		if r.replaces() {
+			if r.AfterTransfer && s.xfer != nil {
+				s.waitTransfer()
+			}
 			return s.after(s.send(s.ctx, r, 0, ""))
 		}
 		adjust = r
@@ -222,7 +227,7 @@ func (s *session) handle(c Command) bool {
 			return false
 		}
 	}
-	if adjust != nil && adjust.Delay > 0 && !sleep(s.ctx, adjust.Delay) {
+	if adjust != nil && !adjust.pause(s.ctx) {
 		return false
 	}
 	if adjust != nil {

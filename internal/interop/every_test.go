@@ -26,7 +26,8 @@ import (
 // of a folder, mirror down (twice: the second copies nothing), mirror -R
 // --delete of a changed copy into the first folder and into a new one, a
 // mirror of files the server did not receive over FTP (one dated in an
-// earlier year), and rm -r. Each step checks exit codes, output and the whole trees on
+// earlier year), get of many files over one connection with lookahead
+// (see lookahead), and rm -r. Each step checks exit codes, output and the whole trees on
 // both sides.
 func TestEveryServer(t *testing.T) {
 	skipShort(t)
@@ -257,6 +258,14 @@ func runEvery(t *testing.T, s *realserver.Server, mode client.DataMode) {
 			return fmt.Errorf("old.txt arrived dated %v, want 2024-03-05", fi.ModTime().UTC())
 		}
 		return nil
+	})
+	c.run("get of many files on one connection (lookahead)", func() error {
+		note, err := lookahead(c, s, mode)
+		c.out.setLookahead(note)
+		if note != "" {
+			t.Logf("%s, %s: lookahead: %s", s.Kind, mode, note)
+		}
+		return err
 	})
 	c.run("rm -r", func() error {
 		if _, _, err := c.expect(ops.ExitOK, "rm", "-r", c.url(dir)); err != nil {

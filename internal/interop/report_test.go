@@ -180,10 +180,13 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("`put -r` of a tree (names with spaces, UTF-8 and a leading dot, an empty file and folder,")
 	w("three levels) into a new remote folder, `ls`, `ls -l -a --json`, `stat` of a file and a folder,")
 	w("`mirror` down twice (the second copies nothing), `mirror -R --delete` of a changed copy and")
-	w("`mirror -R` into a new folder, `rm -r`; each step checks the exit code and the whole trees.")
+	w("`mirror -R` into a new folder, `get --parallel 1` of six files over one connection, `rm -r`;")
+	w("each step checks the exit code and the whole trees. Lookahead: in passive mode, how many of")
+	w("the five files after the first were sent ahead (EPSV and RETR before the final reply of the")
+	w("file before), or why ferry served the server without it; active mode does not look ahead.")
 	w("")
-	w("| Server | Passive | Active |")
-	w("|---|---|---|")
+	w("| Server | Passive | Active | Lookahead (passive) |")
+	w("|---|---|---|---|")
 	for _, kind := range kindsSorted() {
 		cols := make([]string, len(modes))
 		for i, mode := range modes {
@@ -192,7 +195,7 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 				cols[i] = r.every[everyKey{kind, mode}].String()
 			}
 		}
-		w("| %s | %s |", kind, strings.Join(cols, " | "))
+		w("| %s | %s | %s |", kind, strings.Join(cols, " | "), orDash(r.every[everyKey{kind, modes[0]}].lookahead()))
 	}
 	w("")
 	w("## Command line against vsftpd (IPv4)")

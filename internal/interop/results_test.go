@@ -28,6 +28,7 @@ type outcome struct {
 	state state
 	steps []string // the steps that failed, in order
 	tls   string   // what the TLS data connections did, for TLS cells
+	ahead string   // what lookahead did, for TestEveryServer's runs
 	took  time.Duration
 }
 
@@ -41,6 +42,22 @@ func (o *outcome) setTLS(note string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.tls = note
+}
+
+func (o *outcome) setLookahead(note string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ahead = note
+}
+
+// lookahead returns what setLookahead recorded.
+func (o *outcome) lookahead() string {
+	if o == nil {
+		return ""
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.ahead
 }
 
 // snapshot returns a copy without the lock.
