@@ -231,6 +231,13 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	}()
 
 	root, err := m.openLocal(localDir)
+	var notFolder error
+	if err != nil && opt.Direction == Download && isLocalFile(localDir) {
+		// A file where the download's folder would go: the remote
+		// source may be a file too (get -r of a file, run again), which
+		// its scan tells first; the local error stands otherwise.
+		notFolder, err = err, nil
+	}
 	if err != nil {
 		return rep, err
 	}
@@ -257,6 +264,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	})
 	if err := g.Wait(); err != nil {
 		return rep, err
+	}
+	if notFolder != nil {
+		return rep, notFolder
 	}
 	m.learnZone(ctx, remote, remoteDir)
 	src, dst := remote, local
@@ -348,6 +358,16 @@ func (m *mirror) openLocal(dir string) (*os.Root, error) {
 		return nil, localErr("open folder", dir, err)
 	}
 	return root, nil
+}
+
+// isLocalFile reports whether the local path p exists and is not a
+// folder (symbolic links followed).
+func isLocalFile(p string) bool {
+	if p == "" {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }
 
 // makeLocal makes a download's local folder, with its parents, and opens
