@@ -64,7 +64,7 @@ func (o *CheckOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.Engine.NoPipeline, "no-pipeline", false, "wait for each reply before sending the next command")
 	addGlobFlags(fl, &o.Tree.Exclude, &o.Tree.Include, "compare")
 	o.Tree.addCompare(fl)
-	o.Tree.addFilters(fl)
+	o.Tree.addFilters(fl, "compare")
 }
 
 // Args takes the positional arguments.
