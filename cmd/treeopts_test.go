@@ -89,3 +89,32 @@ func TestCheckTimeNotComparable(t *testing.T) {
 		})
 	}
 }
+
+// check --newer-than on a file whose day the listing gives: MDTM decides
+// it, and it differs; without MDTM it is named, exit 8 (outside probe of
+// issue 16: check --newer-than 2024-05-01T09:00Z said the folders match
+// although the file of 11:30Z that day differed).
+func TestCheckTimeLimitUndecided(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  ftptest.Config
+		code int
+		want string
+	}{
+		{"MDTM", ftptest.Config{Disable: []string{"MLSD", "MLST"}}, 1, "differs: b (size differs: 9, was 11)"},
+		{"no MDTM", ftptest.Config{Disable: []string{"MLSD", "MLST", "MDTM"}}, 8, "error: b (time known only to the day: --newer-than cannot tell)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ftptest.New(t, tc.cfg)
+			home := t.TempDir()
+			at := time.Date(2024, 5, 1, 11, 30, 0, 0, time.UTC)
+			writeAt(t, filepath.Join(srv.Root(), "site/b"), "version 1", at)
+			writeAt(t, filepath.Join(home, "dl/b"), "version two", at)
+			url := "ftp://user:pass@" + srv.Addr() + "/site"
+			code, stdout, stderr := ferryRun(t, home, "check", "--newer-than", "2024-05-01T09:00Z", url, filepath.Join(home, "dl"))
+			if code != tc.code || !strings.Contains(stdout, tc.want) {
+				t.Errorf("check: exit %d, want %d and %q\n%s%s", code, tc.code, tc.want, stdout, stderr)
+			}
+		})
+	}
+}

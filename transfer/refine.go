@@ -24,6 +24,7 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 	if m.canMDTM {
 		m.askTimes(ctx, actions, keepsTimes)
 	}
+	actions = m.settleLimits(actions)
 	m.unsureTimes(actions)
 	// Skips and keeps go last, as plan orders them.
 	last := func(k ActionKind) bool { return k == Skip || k == Keep }
@@ -46,7 +47,7 @@ func (m *mirror) askTimes(ctx context.Context, actions []Action, keepsTimes bool
 		if rn == nil || rn.prec >= client.TimeExact {
 			continue
 		}
-		if (a.byTime && a.dst != nil) || (m.opt.Direction == Download && !m.opt.DryRun) {
+		if (a.byTime && a.dst != nil) || a.undecided || (m.opt.Direction == Download && !m.opt.DryRun) {
 			need = append(need, i)
 		}
 	}
@@ -72,7 +73,9 @@ func (m *mirror) askTimes(ctx context.Context, actions []Action, keepsTimes bool
 			for j, i := range batch {
 				switch a := &actions[i]; {
 				case j < len(times) && errs[j] == nil && !times[j].IsZero():
+					undecided := a.undecided
 					m.exact(a, times[j], keepsTimes)
+					a.undecided = undecided // settled by settleLimits, on the exact time
 				case !a.byTime || a.dst == nil:
 				case err != nil:
 					a.Unsure = "MDTM: " + oneLine(err)
