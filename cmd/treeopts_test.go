@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,5 +118,50 @@ func TestCheckTimeLimitUndecided(t *testing.T) {
 				t.Errorf("check: exit %d, want %d and %q\n%s%s", code, tc.code, tc.want, stdout, stderr)
 			}
 		})
+	}
+}
+
+// A mirror that could not list some folders while other work succeeded
+// (files compared and kept) is a partial success, exit 8, whatever the
+// listing's failure; one that could read nothing keeps the failure's own
+// code (outside probe of issue 16: a subfolder vsftpd could not read was
+// exit 1, a LIST answered 450 exit 5, with the other files done).
+func TestMirrorPartialListing(t *testing.T) {
+	var fault atomic.Value // the reply to the listing of site/sub, or of site
+	fault.Store("")
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		f := fault.Load().(string)
+		if f == "" || c.Verb != "MLSD" && c.Verb != "LIST" {
+			return nil
+		}
+		dir, reply, _ := strings.Cut(f, "=")
+		if !strings.HasSuffix(c.Arg, dir) {
+			return nil
+		}
+		code, text, _ := strings.Cut(reply, " ")
+		n, _ := strconv.Atoi(code)
+		return &ftptest.Reply{Code: n, Text: text}
+	}})
+	for p, data := range map[string]string{"site/a.txt": "a", "site/sub/b.txt": "b"} {
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), p), data)
+	}
+	home := t.TempDir()
+	url, dl := "ftp://user:pass@"+srv.Addr()+"/site", filepath.Join(home, "dl")
+	if code, _, stderr := ferryRun(t, home, "mirror", url, dl); code != 0 {
+		t.Fatalf("mirror: exit %d\n%s", code, stderr)
+	}
+	for _, tc := range []struct {
+		fault string
+		code  int
+	}{
+		{"site/sub=550 Permission denied.", 8},
+		{"site/sub=450 Try again later.", 8},
+		{"site=550 Permission denied.", 5},
+	} {
+		fault.Store(tc.fault)
+		code, _, stderr := ferryRun(t, home, "mirror", url, dl)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d\n%s", tc.fault, code, tc.code, stderr)
+		}
 	}
 }

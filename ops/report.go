@@ -179,11 +179,18 @@ func (r *reporter) finish(earlier []error) error {
 			return err
 		}
 	}
+	// A tree job's work that succeeded without a transfer: files
+	// compared and kept, folders made, paths deleted, sources removed.
+	// A job that did some, and failed elsewhere (a folder it could not
+	// list), is a partial success.
+	others := r.unchanged + r.made + r.gone + r.sourcesRemoved
 	switch {
 	case failed == 0 && r.skipped == 0:
 		return nil
 	case failed == 0:
 		return &PartialError{Skipped: r.skipped, Total: total + r.skipped}
+	case others > 0 && failed == total:
+		return &PartialError{Failed: failed, Skipped: r.skipped, Total: total + others}
 	case total == 1 && len(r.errs) == 1 && r.skipped == 0:
 		return Shown{r.errs[0]}
 	case total == 1 && len(earlier) == 1 && r.skipped == 0:
