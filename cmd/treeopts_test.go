@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -163,5 +164,59 @@ func TestMirrorPartialListing(t *testing.T) {
 		if code != tc.code {
 			t.Errorf("%s: exit %d, want %d\n%s", tc.fault, code, tc.code, stderr)
 		}
+	}
+}
+
+// mirror --max-errors names each planned action it did not run, in
+// --json's skips and in --log, as --max-delete names its refusals
+// (outside probe of issue 16: only "N planned action(s) not run").
+func TestMirrorMaxErrorsListed(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "RETR" && strings.Contains(c.Arg, "bad") {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	for _, p := range []string{"bad1", "good2", "good3"} {
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "site", p), p)
+	}
+	home := t.TempDir()
+	dl, logFile := filepath.Join(home, "dl"), filepath.Join(home, "log.jsonl")
+	testsupport.WriteFile(t, filepath.Join(dl, "stale"), "not in source")
+	code, stdout, stderr := ferryRun(t, home, "--json", "mirror", "--parallel", "1", "--delete", "--max-errors", "1", "--log", logFile,
+		"ftp://user:pass@"+srv.Addr()+"/site", dl)
+	if code != 8 || !strings.Contains(stderr, "3 planned action(s) not run") {
+		t.Fatalf("mirror: exit %d\n%s", code, stderr)
+	}
+	want := map[string]string{
+		"good2": "not copied (new): --max-errors 1 reached",
+		"good3": "not copied (new): --max-errors 1 reached",
+		"stale": "not deleted (not in source): --max-errors 1 reached",
+	}
+	var out struct {
+		Skips []struct{ Action, Path, Reason string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range out.Skips {
+		got[filepath.Base(s.Path)] = s.Reason
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("--json skips %q, want %q", got, want)
+	}
+	logged := map[string]string{}
+	for line := range strings.Lines(testsupport.ReadFile(logFile)) {
+		var l struct{ Path, Reason, Result string }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Result == "skipped" {
+			logged[l.Path] = l.Reason
+		}
+	}
+	if !maps.Equal(logged, want) {
+		t.Errorf("--log skipped %q, want %q", logged, want)
 	}
 }

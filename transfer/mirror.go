@@ -180,6 +180,17 @@ type mirror struct {
 	// mu.
 	untimed      int
 	firstUntimed string
+	// ran holds the actions counted, by kind and path: what a job that
+	// MaxErrors stopped did not run is the rest of its plan (see
+	// stopErr); guarded by mu.
+	ran map[actionKey]bool
+}
+
+// actionKey identifies an action of a plan: no plan holds two of one
+// kind for one path.
+type actionKey struct {
+	kind ActionKind
+	path string
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -340,7 +351,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := m.run(ctx, actions, dst); err != nil {
 		return rep, err
 	}
-	return rep, m.stopErr(len(actions))
+	return rep, m.stopErr(actions)
 }
 
 // openLocal opens the local tree's root. For a download, a missing
@@ -436,6 +447,12 @@ func (m *mirror) event(e Event) {
 func (m *mirror) count(a Action, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.opt.MaxErrors > 0 {
+		if m.ran == nil {
+			m.ran = map[actionKey]bool{}
+		}
+		m.ran[actionKey{a.Kind, a.Path}] = true
+	}
 	switch {
 	case err != nil:
 		m.rep.Failed++
