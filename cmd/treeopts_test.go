@@ -220,3 +220,61 @@ func TestMirrorMaxErrorsListed(t *testing.T) {
 		t.Errorf("--log skipped %q, want %q", logged, want)
 	}
 }
+
+// logLines reads the --log file name: its lines by path.
+func logLines(t *testing.T, name string) map[string]struct{ Reason, Result string } {
+	t.Helper()
+	out := map[string]struct{ Reason, Result string }{}
+	for line := range strings.Lines(testsupport.ReadFile(name)) {
+		var l struct{ Path, Reason, Result string }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		out[l.Path] = struct{ Reason, Result string }{l.Reason, l.Result}
+	}
+	return out
+}
+
+// A copy that fails with --backup-dir logs what became of the old file:
+// left in place, with a copy in the backup folder for a download (the
+// copy is made before the download), not moved for an upload (outside
+// probe of issue 16: "the old copy moved to the backup folder").
+func TestMirrorBackupFailedLogged(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "RETR" || c.Verb == "STOR" {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	home := t.TempDir()
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "site/a.txt"), "new version")
+	testsupport.WriteFile(t, filepath.Join(home, "dl/a.txt"), "old")
+	testsupport.WriteFile(t, filepath.Join(home, "up/a.txt"), "new version")
+	testsupport.WriteFile(t, filepath.Join(srv.Root(), "www/a.txt"), "old")
+	url := "ftp://user:pass@" + srv.Addr()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--backup-dir", filepath.Join(home, "bak"), url + "/site", filepath.Join(home, "dl")},
+			"size differs: 11, was 3; the old file left in place, and a copy of it kept as " + filepath.Join(home, "bak", "a.txt")},
+		{[]string{"-R", "--backup-dir", "/attic", filepath.Join(home, "up"), url + "/www"},
+			"size differs: 11, was 3; the old file left in place"},
+	} {
+		logFile := filepath.Join(home, "log.jsonl")
+		os.Remove(logFile)
+		code, _, stderr := ferryRun(t, home, append([]string{"mirror", "--log", logFile}, tc.args...)...)
+		if code != 5 {
+			t.Errorf("mirror %q: exit %d, want 5\n%s", tc.args, code, stderr)
+		}
+		if got := logLines(t, logFile)["a.txt"]; got.Result != "failed" || got.Reason != tc.want {
+			t.Errorf("mirror %q: logged %+v, want %q", tc.args, got, tc.want)
+		}
+	}
+	if got := testsupport.ReadFile(filepath.Join(home, "dl/a.txt")); got != "old" {
+		t.Errorf("dl/a.txt = %q", got)
+	}
+	if got := testsupport.ReadFile(filepath.Join(srv.Root(), "www/a.txt")); got != "old" {
+		t.Errorf("www/a.txt = %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -62,8 +63,8 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 // will replace. Remotely it makes the backup's folders and returns the
 // free name the old file is to be moved to once the new one is complete
 // (see PutOptions.backupTo). Locally it keeps a copy of the old file
-// under its backup's name and returns ""; the download then replaces the
-// old file only when it is complete. Its error stops the copy.
+// under its backup's name, which it returns; the download then replaces
+// the old file only when it is complete. Its error stops the copy.
 func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) {
 	if m.opt.Direction == Upload {
 		var to string
@@ -88,7 +89,10 @@ func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) 
 	// A copy, not a hard link: a download that must write in place
 	// (--direct, or no room for a temporary name) would write through
 	// a link into the backup too.
-	return "", localErr("back up", rel, copyLocalFile(filepath.Join(m.root.Name(), lrel), to))
+	if err := copyLocalFile(filepath.Join(m.root.Name(), lrel), to); err != nil {
+		return "", localErr("back up", rel, err)
+	}
+	return to, nil
 }
 
 // localBackup returns the free local name to back up the destination's
@@ -284,7 +288,32 @@ func markBackups(actions []Action, opt *MirrorOptions) {
 		case a.Kind == Delete && !(a.Dir && !strings.HasPrefix(a.Reason, "in the way")):
 			actions[i].Reason += "; moved to " + where
 		case a.Kind == Copy && a.dst != nil:
-			actions[i].Reason += "; the old copy moved to " + where
+			actions[i].Reason += oldCopyNote(where)
 		}
 	}
+}
+
+// oldCopyNote is what markBackups adds to the reason of a copy that
+// replaces a file it backs up to where.
+func oldCopyNote(where string) string { return "; the old copy moved to " + where }
+
+// failedBackup returns the reason of a copy that failed, of a file the
+// job backs up (see markBackups): what became of the old file instead of
+// where it was to go. to is the backup readied (see prepareBackup), ""
+// when that failed.
+func failedBackup(a *Action, to string, dir Direction, err error) string {
+	reason := a.Reason
+	if i := strings.Index(reason, oldCopyNote("")); i >= 0 {
+		reason = reason[:i]
+	}
+	var pe *PlaceError
+	switch {
+	case to == "":
+		return reason + "; the old file left in place, not backed up"
+	case dir == Download:
+		return reason + "; the old file left in place, and a copy of it kept as " + client.Sanitize(to)
+	case errors.As(err, &pe) && pe.Aside != "":
+		return reason + "; the old file may be in " + client.Sanitize(pe.Aside) + " (see the error)"
+	}
+	return reason + "; the old file left in place"
 }

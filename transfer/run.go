@@ -137,7 +137,7 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 				if m.stopped() {
 					continue // MaxErrors: taken, not started
 				}
-				res, err := m.copyFile(gctx, a, taken)
+				res, err := m.copyFile(gctx, &a, taken)
 				m.count(a, err)
 				if err == nil {
 					m.mu.Lock()
@@ -168,8 +168,10 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 	return g.Wait()
 }
 
-// copyFile copies one file, retried and resumed by the pool.
-func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) (Result, error) {
+// copyFile copies one file, retried and resumed by the pool. When the
+// copy of a file it backs up fails, a's reason is made to say what
+// became of the old file (see failedBackup).
+func (m *mirror) copyFile(ctx context.Context, a *Action, taken map[string]bool) (res Result, err error) {
 	rel, err := localRel(a.Path)
 	if err != nil {
 		return Result{Size: -1}, err
@@ -179,10 +181,15 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool) 
 	// until the new one is complete: a failed copy leaves it as it was.
 	backupTo := ""
 	if m.opt.backsUp() && a.dst != nil {
-		var err error
 		if backupTo, err = m.prepareBackup(ctx, a.Path); err != nil {
+			a.Reason = failedBackup(a, "", m.opt.Direction, err)
 			return Result{Size: -1}, err
 		}
+		defer func() {
+			if err != nil {
+				a.Reason = failedBackup(a, backupTo, m.opt.Direction, err)
+			}
+		}()
 	}
 	if m.opt.Direction == Upload {
 		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
