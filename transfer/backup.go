@@ -112,10 +112,10 @@ func (m *mirror) localBackup(rel, lrel string) (string, error) {
 	}
 	names := backupNames{name: filepath.Base(to)}
 	for _, e := range entries {
-		names.see(e.Name())
+		names.see(e.Name(), e.IsDir())
 	}
 	free := names.free()
-	m.keptEarlier(rel, to, free)
+	m.keptEarlier(rel, to, &names, free)
 	return filepath.Join(dir, free), nil
 }
 
@@ -138,7 +138,7 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 	unread := 0
 	opt := client.ListOptions{Hidden: true, Unparsed: func(string) { unread++ }}
 	err := c.ReadDirFunc(ctx, strings.TrimSuffix(dir, "/"), opt, func(e client.Entry) error {
-		names.see(e.Name)
+		names.see(e.Name, e.Type == client.EntryDir)
 		return nil
 	})
 	switch {
@@ -148,30 +148,45 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 		return "", fmt.Errorf("listing the backup's folder to keep earlier backups: %d line(s) cannot be read", unread)
 	}
 	free := names.free()
-	m.keptEarlier(rel, to, free)
+	m.keptEarlier(rel, to, &names, free)
 	return dir + free, nil
 }
 
 // keptEarlier tells Notify that the backup of rel goes to the numbered
-// name free, beside the earlier backup to.
-func (m *mirror) keptEarlier(rel, to, free string) {
-	if free != filepath.Base(to) && free != path.Base(to) {
-		m.note("%s: an earlier backup is kept as %s; this one is %s", client.Sanitize(rel), client.Sanitize(to), client.Sanitize(free))
+// name free, and why: its backup's name (to) holds an earlier backup, or
+// earlier numbered backups exist; or the name is taken by a folder, or
+// (with Suffix alone, beside the files) by a file of the source, which
+// is no backup.
+func (m *mirror) keptEarlier(rel, to string, names *backupNames, free string) {
+	if free == names.name {
+		return
+	}
+	r, name, this := client.Sanitize(rel), client.Sanitize(to), client.Sanitize(free)
+	switch {
+	case names.takenDir:
+		m.note("%s: its backup's name %s is a folder; this backup is %s", r, name, this)
+	case names.taken && besideBackups(&m.opt) && m.src[rel+m.opt.Suffix] != nil:
+		m.note("%s: its backup's name %s is a file of the source, not a backup; this backup is %s", r, name, this)
+	case names.taken:
+		m.note("%s: an earlier backup is kept as %s; this one is %s", r, name, this)
+	default:
+		m.note("%s: earlier backups are kept, up to %s.~%d~; this one is %s", r, name, names.high, this)
 	}
 }
 
 // backupNames finds a free name for a backup among the names of its
 // folder, seen one at a time.
 type backupNames struct {
-	name  string // the backup's own name
-	taken bool   // the folder holds name
-	high  int    // the highest N of name.~N~ in the folder
+	name     string // the backup's own name
+	taken    bool   // the folder holds name
+	takenDir bool   // ... as a folder
+	high     int    // the highest N of name.~N~ in the folder
 }
 
-// see notes one name of the folder.
-func (b *backupNames) see(n string) {
+// see notes one name of the folder, a folder when dir is set.
+func (b *backupNames) see(n string, dir bool) {
 	if n == b.name {
-		b.taken = true
+		b.taken, b.takenDir = true, dir
 		return
 	}
 	num, ok := strings.CutPrefix(n, b.name+".~")
