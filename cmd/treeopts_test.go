@@ -278,3 +278,42 @@ func TestMirrorBackupFailedLogged(t *testing.T) {
 		t.Errorf("www/a.txt = %q", got)
 	}
 }
+
+// A source file that --remove-source-files could not remove fails its
+// file's entry in --json: two files are two entries, one failed, and the
+// exit code says partial success (outside probe of issue 16: three
+// entries, "count": 3, for two files).
+func TestMirrorRemoveSourceCount(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "DELE" && strings.HasSuffix(c.Arg, "refused.txt") {
+			return &ftptest.Reply{Code: 550, Text: "Permission denied."}
+		}
+		return nil
+	}})
+	for _, f := range []string{"refused.txt", "ok.txt"} {
+		testsupport.WriteFile(t, filepath.Join(srv.Root(), "out", f), "data")
+	}
+	home := t.TempDir()
+	code, stdout, stderr := ferryRun(t, home, "--json", "mirror", "--remove-source-files",
+		"ftp://user:pass@"+srv.Addr()+"/out", filepath.Join(home, "dl"))
+	var out struct {
+		Files []struct {
+			Remote, Error string
+			Bytes         int64
+		}
+		Count, Failed  int
+		SourcesRemoved int `json:"sources_removed"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if code != 8 || out.Count != 2 || out.Failed != 1 || len(out.Files) != 2 || out.SourcesRemoved != 1 {
+		t.Fatalf("exit %d, %+v\n%s", code, out, stderr)
+	}
+	for _, f := range out.Files {
+		refused := strings.HasSuffix(f.Remote, "refused.txt")
+		if f.Bytes != 4 || refused != strings.HasPrefix(f.Error, "source kept: ") {
+			t.Errorf("entry %+v", f)
+		}
+	}
+}

@@ -275,10 +275,12 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
+			case a.Kind == transfer.Chmod && ev.Err != nil:
+				rep.failAfter(remote, local, fmt.Errorf("%s: %w", a.Reason, ev.Err))
 			case a.Kind == transfer.RemoveSource:
 				src := map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir]
 				if ev.Err != nil {
-					rep.fail(remote, local, fmt.Errorf("source kept: %w", ev.Err))
+					rep.failAfter(remote, local, fmt.Errorf("source kept: %w", ev.Err))
 				} else {
 					f.Status("removed source %s", client.Sanitize(src))
 				}

@@ -34,7 +34,10 @@ type reporter struct {
 	// sourcesRemoved counts the source files mirror
 	// --remove-source-files deleted.
 	sourcesRemoved int
-	plan           []jsonAction
+	// copiedThenFailed counts the files copied whose follow-up failed
+	// (see failAfter).
+	copiedThenFailed int
+	plan             []jsonAction
 	// skips lists what a tree job skipped, with the reasons; deleted
 	// what it deleted.
 	skips                []jsonAction
@@ -128,6 +131,28 @@ func (r *reporter) done(remote, local string, res transfer.Result, err error) {
 	r.results = append(r.results, j)
 }
 
+// failAfter records a failure of what follows a file's copy (the removal
+// of its source, its permissions): the file's entry, recorded by done,
+// takes the error, so that the file is not counted twice.
+func (r *reporter) failAfter(remote, local string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, err)
+	r.f.warnFailed(remote, err)
+	for i := len(r.results) - 1; i >= 0; i-- {
+		if j := &r.results[i]; j.Remote == remote && j.Local == local {
+			if j.Error == "" {
+				r.copiedThenFailed++
+			} else {
+				j.Error += "; "
+			}
+			j.Error += err.Error()
+			return
+		}
+	}
+	r.results = append(r.results, jsonResult{Remote: remote, Local: local, Size: -1, Error: err.Error()})
+}
+
 // fail records a file that could not start.
 func (r *reporter) fail(remote, local string, err error) {
 	r.done(remote, local, transfer.Result{Size: -1}, err)
@@ -149,7 +174,12 @@ func (r *reporter) finish(earlier []error) error {
 		bytes += j.Bytes
 	}
 	total := len(r.results)
-	failed := len(r.errs) + len(earlier)
+	failed := 0 // files, not errors: a file's copy and its follow-up may both fail
+	for _, j := range r.results {
+		if j.Error != "" {
+			failed++
+		}
+	}
 	elapsed := time.Since(r.start)
 	if !r.quietData {
 		// Parallel transfers end in any order; the summary lists them by
@@ -183,14 +213,14 @@ func (r *reporter) finish(earlier []error) error {
 	// compared and kept, folders made, paths deleted, sources removed.
 	// A job that did some, and failed elsewhere (a folder it could not
 	// list), is a partial success.
-	others := r.unchanged + r.made + r.gone + r.sourcesRemoved
+	others := r.unchanged + r.made + r.gone + r.sourcesRemoved + r.copiedThenFailed
 	switch {
 	case failed == 0 && r.skipped == 0:
 		return nil
 	case failed == 0:
 		return &PartialError{Skipped: r.skipped, Total: total + r.skipped}
 	case others > 0 && failed == total:
-		return &PartialError{Failed: failed, Skipped: r.skipped, Total: total + others}
+		return &PartialError{Failed: failed, Skipped: r.skipped, Total: total + others - r.copiedThenFailed}
 	case total == 1 && len(r.errs) == 1 && r.skipped == 0:
 		return Shown{r.errs[0]}
 	case total == 1 && len(earlier) == 1 && r.skipped == 0:

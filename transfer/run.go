@@ -147,7 +147,7 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 				m.event(Event{Action: a, Result: res, Err: err})
 				if err == nil && m.opt.Perms {
 					if perr := m.copyPerms(gctx, a); perr != nil {
-						m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+						m.itemFailed(Action{Kind: Chmod, Path: a.Path, Reason: "permissions not copied"}, perr)
 					} else if ca, ok := permsAction(a); ok {
 						m.event(Event{Action: ca})
 					}
