@@ -317,3 +317,35 @@ func TestMirrorRemoveSourceCount(t *testing.T) {
 		}
 	}
 }
+
+// mirror --dry-run --delete of a source that holds only empty folders is
+// refused in a script as the real run is: the same message, exit 1
+// (outside probe of issue 16: the dry run listed the deletions, exit 0).
+func TestMirrorDryRunEmptySource(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{})
+	if err := os.MkdirAll(filepath.Join(srv.Root(), "site/empty/deeper"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	dl := filepath.Join(home, "dl")
+	testsupport.WriteFile(t, filepath.Join(dl, "a.txt"), "a")
+	url := "ftp://user:pass@" + srv.Addr() + "/site"
+	var msgs []string
+	for _, dry := range []bool{true, false} {
+		args := []string{"mirror", "--delete", url, dl}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		code, stdout, stderr := ferryRun(t, home, args...)
+		if code != 1 || stdout != "" {
+			t.Errorf("%q: exit %d, want 1\n%s%s", args, code, stdout, stderr)
+		}
+		msgs = append(msgs, stderr)
+	}
+	if msgs[0] != msgs[1] || !strings.Contains(msgs[0], "the source folder is empty: --delete would delete all 1 path(s) of the destination; nothing was changed") {
+		t.Errorf("dry run said %q, the real run %q", msgs[0], msgs[1])
+	}
+	if got := testsupport.ReadFile(filepath.Join(dl, "a.txt")); got != "a" {
+		t.Errorf("a.txt = %q", got)
+	}
+}

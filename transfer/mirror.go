@@ -482,8 +482,9 @@ func EmptySourceQuestion(src, dst string, n int) string {
 }
 
 // guardEmptySource stops a job that would delete everything in the
-// destination because its source is empty, unless that was confirmed.
-// A dry run only warns.
+// destination because its source is empty, unless that was confirmed. A
+// dry run stops as the real run would without a question to ask (in a
+// script), and otherwise only warns.
 func (m *mirror) guardEmptySource(src tree, actions []Action) error {
 	if !m.opt.Delete || m.opt.AllowEmptySource || len(m.unknown) > 0 {
 		return nil
@@ -504,8 +505,9 @@ func (m *mirror) guardEmptySource(src tree, actions []Action) error {
 	if n == 0 {
 		return nil
 	}
-	if m.opt.DryRun {
-		m.note("the source folder is empty: --delete would delete all %d path(s) of the destination", n)
+	if m.opt.ConfirmEmptySource != nil && m.opt.DryRun {
+		// The real run will ask; the dry run shows what a yes would do.
+		m.note("the source folder is empty: --delete would delete all %d path(s) of the destination (the real run asks first)", n)
 		return nil
 	}
 	if m.opt.ConfirmEmptySource != nil && m.opt.ConfirmEmptySource(n) {
