@@ -40,7 +40,10 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 		if err != nil {
 			return err
 		}
-		return localErr("back up", rel, os.Rename(filepath.Join(m.root.Name(), lrel), to))
+		if err := moveLocal(filepath.Join(m.root.Name(), lrel), to); err != nil {
+			return localErr("back up", rel, fmt.Errorf("to %q: %w", to, err))
+		}
+		return nil
 	}
 	from, to := remoteJoin(m.remoteDir, rel), ""
 	_, err := m.pool.Do(ctx, "back up "+rel, func(c *client.Conn, _ int) error {
