@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -29,6 +30,10 @@ type GetOptions struct {
 	Patterns  patternFlags
 	// ASCII transfers in ASCII type (-a).
 	ASCII bool
+
+	// rules are the rules the tree flags give each file (see
+	// decideFiles), set by getRun and getTreeRun.
+	rules transfer.FileRules
 }
 
 var getCommand = Command{
@@ -98,6 +103,9 @@ each file as get does without -r, into . (or PATH); --exclude and
 --include apply to the names matched too. Symbolic links are skipped and
 reported: -r follows none.
 
+` + singleHelp + ` With -r, the same rules apply to a file
+named and to the files a pattern matches. ` + singleRefused + `
+
 ` + patternHelp + `
 
 ` + treeHelp,
@@ -164,14 +172,7 @@ func (o *GetOptions) check(fl *pflag.FlagSet) error {
 	if o.ASCII && o.Segments > 1 {
 		return usageErrorf("-a cannot go with --segments: ranges are byte offsets, which ASCII mode changes")
 	}
-	if !o.Recursive {
-		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
-			if fl.Changed(name) {
-				return usageErrorf("--%s works on folders: add -r", name)
-			}
-		}
-	}
-	return nil
+	return checkSingle(fl, o.Recursive, o.Output == "-")
 }
 
 func getRun(ctx context.Context, o *GetOptions) error {
@@ -183,6 +184,9 @@ func getRun(ctx context.Context, o *GetOptions) error {
 		return err
 	}
 	f := o.F
+	if o.rules, err = o.Tree.fileRules(f, time.Now()); err != nil {
+		return err
+	}
 	ss := newSessions(f)
 	defer ss.closeAll()
 	x, err := expandAll(ctx, f, ss, o.Addresses, mode, false)
@@ -250,8 +254,43 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 		}
 		first[local] = it.path
 	}
+	// The rules (--only-missing, --size-only, the limits...) decide
+	// which files are copied, before any is.
+	rules := o.rules
+	listed := make([]*client.Entry, len(items))
+	for i, it := range items {
+		listed[i] = it.listed()
+	}
+	left := make([]bool, len(items)) // the files the rules leave alone
+	if rules.Active() {
+		var files []singleFile
+		for i, it := range items {
+			if bad[i] == nil {
+				files = append(files, singleFile{index: i, remote: it.path, local: locals[i], listed: listed[i],
+					pool: func(ctx context.Context) (*transfer.Pool, error) { return ps.get(ctx, it.remote) }})
+			}
+		}
+		ds, err := decideFiles(ctx, transfer.Download, rules, o.Engine.Parallel, files)
+		if err != nil {
+			return err
+		}
+		for j := range ds {
+			d, i := &ds[j], files[j].index
+			switch {
+			case d.err != nil:
+				bad[i] = d.err
+			case !d.report(o.F, rep, items[i].path):
+				left[i] = true
+			case d.Listed != nil:
+				listed[i] = d.Listed
+			}
+		}
+	}
 	return transfer.Each(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int) {
 		it, local := items[i], locals[i]
+		if left[i] {
+			return
+		}
 		if bad[i] != nil {
 			rep.fail(it.path, local, bad[i])
 			return
@@ -261,7 +300,7 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 			rep.fail(it.path, local, err)
 			return
 		}
-		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
+		opt := transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: listed[i],
 			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify, Direct: o.Direct, Notify: notify}
 		var res transfer.Result
 		if o.Segments > 1 {

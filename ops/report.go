@@ -40,8 +40,10 @@ type reporter struct {
 	plan             []jsonAction
 	// skips lists what a tree job skipped, with the reasons; deleted
 	// what it deleted.
-	skips                []jsonAction
-	deleted              []string
+	skips   []jsonAction
+	deleted []string
+	// kept lists the files get and put left alone by their rules.
+	kept                 []jsonAction
 	dryRun, unverifiable bool
 	// verify is set when --verify asked for digests.
 	verify bool
@@ -83,6 +85,9 @@ type jsonSummary struct {
 	Unchanged int          `json:"unchanged,omitempty"`
 	Skipped   int          `json:"skipped,omitempty"`
 	Skips     []jsonAction `json:"skips,omitempty"`
+	// Kept lists the files get and put left alone by their rules
+	// (--only-missing, --size-only, the limits...), with the reasons.
+	Kept []jsonAction `json:"kept,omitempty"`
 	// DeletedPaths lists the paths deleted (mirror --delete).
 	DeletedPaths jsonTexts `json:"deleted_paths,omitempty"`
 	Folders      int       `json:"folders,omitempty"`
@@ -187,7 +192,7 @@ func (r *reporter) finish(earlier []error) error {
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		slices.Sort(r.deleted)
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
-			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
+			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Kept: r.kept, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
 			DryRun: r.dryRun, Plan: r.plan, SourcesRemoved: r.sourcesRemoved}
 		if err := r.f.printer().summary(s, r.unverifiable); err != nil {
 			return err
@@ -209,11 +214,13 @@ func (r *reporter) finish(earlier []error) error {
 			return err
 		}
 	}
-	// A tree job's work that succeeded without a transfer: files
-	// compared and kept, folders made, paths deleted, sources removed.
-	// A job that did some, and failed elsewhere (a folder it could not
-	// list), is a partial success.
-	others := r.unchanged + r.made + r.gone + r.sourcesRemoved + r.copiedThenFailed
+	// The items that succeeded without a transfer of their own: files
+	// compared and kept, paths deleted, sources removed, copies whose
+	// follow-up failed. A job that did some, and failed elsewhere (a
+	// folder it could not list), is a partial success; folders made do
+	// not count, so that a job whose every file failed keeps the
+	// failure's own code.
+	others := r.unchanged + r.gone + r.sourcesRemoved + r.copiedThenFailed
 	switch {
 	case failed == 0 && r.skipped == 0:
 		return nil
@@ -249,6 +256,17 @@ func commonest(errs []error) error {
 		}
 	}
 	return best
+}
+
+// leave reports a file that the rules of get or put left alone (see
+// decideFiles), with the reason, as it happens: counted as unchanged,
+// and listed in --json's "kept".
+func (r *reporter) leave(p, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.unchanged++
+	r.kept = append(r.kept, jsonAction{Action: "keep", Path: p, Reason: reason})
+	r.f.Status("skipped %s: %s", client.Sanitize(p), reason)
 }
 
 // skip reports a path a tree job was asked to handle and did not, with
