@@ -183,7 +183,7 @@ type mirrorMore struct {
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
-	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R; not overlapping the destination unless a filter leaves it out); a failed move stops that replacement; an earlier backup is never replaced: the new one is NAME.~N~")
+	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R; not overlapping the destination unless a filter leaves it out); a failed move stops that replacement; on another file system, copied there and then removed; an earlier backup is never replaced: the new one is NAME.~N~")
 	fl.StringVar(&m.Suffix, "suffix", "", "add `SUFFIX` to the names of backups: in --backup-dir, or alone beside each file in the destination (as rclone's), where --delete then keeps names ending in SUFFIX")
 	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
 	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))
