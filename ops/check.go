@@ -44,9 +44,11 @@ source: a file newer on the server than its local copy then differs only
 when its size does, as mirror -R would see it.
 
 Every path that could not be compared is named: on stdout as "error: PATH
-(why)" (a folder whose listing was refused, a file whose MDTM was refused
-where the listing's time could not tell, a size or time the listing does
-not give) and in --json's "errors"; links, special files and listing lines
+(why)" (a folder whose listing was refused; a file of the same size whose
+time the listing tells only to the minute or the day, where MDTM is
+refused or not offered; a file the --newer-than, --older-than, --min-size
+or --max-size limits cannot decide on; a size or time the listing does not
+give) and in --json's "errors"; links, special files and listing lines
 that cannot be read as "not compared" on stderr and in "not_compared".
 
 Exit status: 0 when the folders match, 1 when they differ, 8 when nothing
@@ -63,7 +65,7 @@ func (o *CheckOptions) AddFlags(fl *pflag.FlagSet) {
 	fl.IntVarP(&o.Engine.Parallel, "parallel", "P", transfer.DefaultParallel, "list up to `N` folders at once, over N connections (config: parallel)")
 	addGlobFlags(fl, &o.Tree.Exclude, &o.Tree.Include, "compare")
 	o.Tree.addCompare(fl)
-	o.Tree.addFilters(fl)
+	o.Tree.addFilters(fl, "compare")
 }
 
 // Args takes the positional arguments.

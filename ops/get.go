@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -29,6 +30,10 @@ type GetOptions struct {
 	Patterns  patternFlags
 	// ASCII transfers in ASCII type (-a).
 	ASCII bool
+
+	// rules are the rules the tree flags give each file (see
+	// decideFiles), set by getRun and getTreeRun.
+	rules transfer.FileRules
 }
 
 var getCommand = Command{
@@ -104,6 +109,9 @@ each file as get does without -r, into . (or PATH); --exclude and
 --include apply to the names matched too. Symbolic links are skipped and
 reported: -r follows none.
 
+` + singleHelp + ` With -r, the same rules apply to a file
+named and to the files a pattern matches. ` + singleRefused + `
+
 ` + patternHelp + `
 
 ` + treeHelp,
@@ -170,14 +178,7 @@ func (o *GetOptions) check(fl *pflag.FlagSet) error {
 	if o.ASCII && o.Segments > 1 {
 		return usageErrorf("-a cannot go with --segments: ranges are byte offsets, which ASCII mode changes")
 	}
-	if !o.Recursive {
-		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
-			if fl.Changed(name) {
-				return usageErrorf("--%s works on folders: add -r", name)
-			}
-		}
-	}
-	return nil
+	return checkSingle(fl, o.Recursive, o.Output == "-")
 }
 
 func getRun(ctx context.Context, o *GetOptions) error {
@@ -189,6 +190,9 @@ func getRun(ctx context.Context, o *GetOptions) error {
 		return err
 	}
 	f := o.F
+	if o.rules, err = o.Tree.fileRules(f, time.Now()); err != nil {
+		return err
+	}
 	ss := newSessions(f)
 	defer ss.closeAll()
 	x, err := expandAll(ctx, f, ss, o.Addresses, mode, false)
@@ -257,15 +261,50 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 		}
 		first[local] = it.path
 	}
-	jobs, pls := describeAll(ctx, ps, items, locals, bad, func(it item) transfer.GetOptions {
-		return transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: it.listed(),
+	// The rules (--only-missing, --size-only, the limits...) decide
+	// which files are copied, before any is.
+	rules := o.rules
+	listed := make([]*client.Entry, len(items))
+	for i, it := range items {
+		listed[i] = it.listed()
+	}
+	left := make([]bool, len(items)) // the files the rules leave alone
+	if rules.Active() {
+		var files []singleFile
+		for i, it := range items {
+			if bad[i] == nil {
+				files = append(files, singleFile{index: i, remote: it.path, local: locals[i], listed: listed[i],
+					pool: func(ctx context.Context) (*transfer.Pool, error) { return ps.get(ctx, it.remote) }})
+			}
+		}
+		ds, err := decideFiles(ctx, transfer.Download, rules, o.Engine.Parallel, files)
+		if err != nil {
+			return err
+		}
+		for j := range ds {
+			d, i := &ds[j], files[j].index
+			switch {
+			case d.err != nil:
+				bad[i] = d.err
+			case !d.report(o.F, rep, items[i].path):
+				left[i] = true
+			case d.Listed != nil:
+				listed[i] = d.Listed
+			}
+		}
+	}
+	jobs, pls := describeAll(ctx, ps, items, locals, bad, left, func(i int) transfer.GetOptions {
+		return transfer.GetOptions{Resume: o.Continue, Progress: rep.progress, Listed: listed[i],
 			Avoid: avoid, Limit: o.Engine.limit, Verify: o.Engine.Verify, Direct: o.Direct, Notify: notify}
 	})
 	if rep.bars != nil {
-		rep.bars.SetTotals(len(items), jobBytes(jobs, bad))
+		rep.bars.SetTotals(len(items), jobBytes(jobs, bad, left))
 	}
 	return transfer.EachAhead(ctx, len(items), o.Engine.Parallel, func(ctx context.Context, i int, take func() (int, bool)) {
 		it, local := items[i], locals[i]
+		if left[i] {
+			return
+		}
 		if bad[i] != nil {
 			rep.fail(it.path, local, bad[i])
 			return
@@ -278,7 +317,7 @@ func downloadFiles(ctx context.Context, o *GetOptions, ss *sessions, items []ite
 		} else {
 			opt.Next = func() (transfer.GetJob, bool) {
 				j, ok := take()
-				if !ok || bad[j] != nil || pls[j] != p {
+				if !ok || bad[j] != nil || left[j] || pls[j] != p {
 					return transfer.GetJob{}, false
 				}
 				return jobs[j], true
@@ -302,17 +341,18 @@ func skipFolders(rep *reporter, folders []item, hint string) {
 }
 
 // describeAll returns each item's pool and download job (with options
-// from opts), asking each pool, in batches, for the sizes and times the
-// listing does not tell (transfer.Pool.Describe). An item whose pool
-// cannot be had, or whose batch failed, gets that error in bad, as do
-// those bad already names.
-func describeAll(ctx context.Context, ps *pools, items []item, locals []string, bad []error, opts func(item) transfer.GetOptions) ([]transfer.GetJob, []*transfer.Pool) {
+// from opts, given the item's index), asking each pool, in batches, for
+// the sizes and times the listing does not tell (transfer.Pool.Describe).
+// An item whose pool cannot be had, or whose batch failed, gets that error
+// in bad, as do those bad already names; those left names (left alone by
+// the rules) are passed over.
+func describeAll(ctx context.Context, ps *pools, items []item, locals []string, bad []error, left []bool, opts func(int) transfer.GetOptions) ([]transfer.GetJob, []*transfer.Pool) {
 	jobs := make([]transfer.GetJob, len(items))
 	pls := make([]*transfer.Pool, len(items))
 	byPool := map[*transfer.Pool][]int{} // indexes into items
 	var order []*transfer.Pool
 	for i, it := range items {
-		if bad[i] != nil {
+		if bad[i] != nil || left[i] {
 			continue
 		}
 		p, err := ps.get(ctx, it.remote)
@@ -321,7 +361,7 @@ func describeAll(ctx context.Context, ps *pools, items []item, locals []string, 
 			continue
 		}
 		pls[i] = p
-		jobs[i] = transfer.GetJob{Remote: it.path, Local: locals[i], Opt: opts(it)}
+		jobs[i] = transfer.GetJob{Remote: it.path, Local: locals[i], Opt: opts(i)}
 		if byPool[p] == nil {
 			order = append(order, p)
 		}
@@ -342,12 +382,12 @@ func describeAll(ctx context.Context, ps *pools, items []item, locals []string, 
 	return jobs, pls
 }
 
-// jobBytes sums the sizes the jobs know, or returns -1 when some are
-// unknown.
-func jobBytes(jobs []transfer.GetJob, bad []error) int64 {
+// jobBytes sums the sizes the jobs know (but those bad or left name),
+// or returns -1 when some are unknown.
+func jobBytes(jobs []transfer.GetJob, bad []error, left []bool) int64 {
 	var n int64
 	for i, j := range jobs {
-		if bad[i] != nil {
+		if bad[i] != nil || left[i] {
 			continue
 		}
 		l := j.Opt.Listed

@@ -27,6 +27,9 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 	if err != nil {
 		return err
 	}
+	// The files a pattern matches, and a file named, are downloaded as
+	// get without -r does, by the same rules.
+	o.rules = o.Tree.rulesWith(filter)
 	out := o.Output
 	into := out == "" || len(o.Addresses) > 1 || strings.HasSuffix(out, "/") ||
 		strings.HasSuffix(out, string(filepath.Separator))
@@ -67,7 +70,9 @@ func getTreeRun(ctx context.Context, o *GetOptions) error {
 					trees = append(trees, it)
 				}
 			case it.entry.Type == client.EntryFile:
-				if !it.matched || filter.KeepsFile(name, *it.entry) {
+				// The limits are the rules' (decideFiles), which say
+				// what they leave out.
+				if !it.matched || filter.KeepsName(name) {
 					files = append(files, it)
 				}
 			default:
@@ -134,10 +139,19 @@ func getMatchedFiles(ctx context.Context, o *GetOptions, ss *sessions, files, ot
 	}
 	if o.Tree.DryRun {
 		rep.dryRun = true
-		for _, it := range files {
-			a := transfer.Action{Kind: transfer.Copy, Path: it.path, Reason: "matches the pattern"}
+		ds, err := planMatchedFiles(ctx, o, ss, files, out)
+		if err != nil {
+			return err
+		}
+		for i, it := range files {
+			a := transfer.Action{Kind: ds[i].Kind, Path: it.path, Reason: ds[i].Reason}
+			if ds[i].Unsure != "" {
+				a.Reason += "; " + ds[i].Unsure
+			}
 			rep.plan = append(rep.plan, jsonAction{Action: a.Verb(transfer.Download), Path: a.Path, Reason: a.Reason})
-			o.F.printer().planStep(a.String(transfer.Download))
+			if a.Kind != transfer.Keep {
+				o.F.printer().planStep(a.String(transfer.Download))
+			}
 		}
 		return rep.finish(failed)
 	}
@@ -153,6 +167,37 @@ func getMatchedFiles(ctx context.Context, o *GetOptions, ss *sessions, files, ot
 		err = ferr
 	}
 	return err
+}
+
+// planMatchedFiles decides, for a dry run, what get -r does with the
+// files patterns matched: each is copied ("matches the pattern"), or as
+// the rules say (see decideFiles) into the folder out.
+func planMatchedFiles(ctx context.Context, o *GetOptions, ss *sessions, files []item, out string) ([]decided, error) {
+	ds := make([]decided, len(files))
+	for i := range ds {
+		ds[i].Kind, ds[i].Reason = transfer.Copy, "matches the pattern"
+	}
+	if !o.rules.Active() || len(files) == 0 {
+		return ds, nil
+	}
+	ps := newPools(o.F, &o.Engine, ss, 1)
+	defer ps.closeAll()
+	single := make([]singleFile, len(files))
+	for i, it := range files {
+		single[i] = singleFile{index: i, remote: it.path, local: filepath.Join(out, path.Base(it.path)), listed: it.listed(),
+			pool: func(ctx context.Context) (*transfer.Pool, error) { return ps.get(ctx, it.remote) }}
+	}
+	got, err := decideFiles(ctx, transfer.Download, o.rules, o.Engine.Parallel, single)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range got {
+		if d.err != nil {
+			return nil, d.err
+		}
+		ds[i] = d
+	}
+	return ds, nil
 }
 
 // combine returns the outcome of units jobs that each reported their own

@@ -92,7 +92,10 @@ const treeHelp = `Trees are compared by size and modification time. LIST times c
 and often no year: they are compared only as far as both sides know them (the
 minute or the day); MDTM, asked in batches of pipelined commands, gives the
 exact times of the files a download copies and of those whose copy would rest
-on such a time. MLSD and MDTM times are UTC. Downloaded files get the server's time, and
+on such a time. Where MDTM is not offered or refused, a file of the same size
+whose listed time matches to the minute or the day is kept with the reason
+"same size; time unknown", said once (check names each such file and exits
+8). MLSD and MDTM times are UTC. Downloaded files get the server's time, and
 uploaded ones the local time where the server offers MFMT, so that the next
 run skips them. A file whose size is not known on both sides is copied, never
 called unchanged. Symbolic links are never followed or created. Names from the
@@ -122,17 +125,23 @@ what it has (making no folder). More filters: --exclude-rx and --include-rx
 (Go regular expressions on the relative path, folders with a trailing /),
 --exclude-from and --include-from (one glob a line, # comments), ** in globs
 (any number of folders), --min-size and --max-size, --newer-than and
---older-than (a date, a date and time, or an age such as 7d; files whose
-size or time is not known are left out), --max-depth, --no-empty-dirs.
+--older-than (a date, a date and time, or an age such as 7d; a file whose
+listed time, known to the minute or the day, cannot tell is asked MDTM, and
+one still undecided, or of unknown size, is copied and named: never left out
+in silence; with --remove-source-files it is skipped instead), --max-depth,
+--no-empty-dirs. A --min-size above --max-size, or a --newer-than not
+before --older-than, is a usage error.
 --perms copies rwx bits (SITE CHMOD on upload, the listing's mode on
-download). --max-errors N starts nothing more after N failures (exit 8).
+download). --max-errors N starts nothing more after N failures (exit 8),
+and names each planned action it did not run.
 --log FILE appends one JSON line per action. With --dry-run --json the
 whole plan is printed, each action with its reason.
 
 Transient failures (a lost connection, a timeout, a 4xx reply such as 425)
 are retried with backoff and resumed, 5 times unless --retries says otherwise
 (--retries 0: never); the command goes on with the others and exits 8 when
-some failed. --verify compares digests; a mismatch is
+some failed, or when a folder could not be listed while other files were
+handled. --verify compares digests; a mismatch is
 a failure (exit 1 for a single file) and the damaged file is not renamed into
 place.`
 
@@ -273,10 +282,12 @@ func runTree(ctx context.Context, f *Env, e *engineFlags, t *treeFlags, dir tran
 			switch {
 			case a.Kind == transfer.Copy:
 				rep.done(remote, local, ev.Result, ev.Err)
+			case a.Kind == transfer.Chmod && ev.Err != nil:
+				rep.failAfter(remote, local, fmt.Errorf("%s: %w", a.Reason, ev.Err))
 			case a.Kind == transfer.RemoveSource:
 				src := map[transfer.Direction]string{transfer.Download: remote, transfer.Upload: local}[dir]
 				if ev.Err != nil {
-					rep.fail(remote, local, fmt.Errorf("source kept: %w", ev.Err))
+					rep.failAfter(remote, local, fmt.Errorf("source kept: %w", ev.Err))
 				} else {
 					f.Status("removed source %s", client.Sanitize(src))
 				}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -25,6 +26,10 @@ type PutOptions struct {
 	Tree      treeFlags
 	// ASCII transfers in ASCII type (-a).
 	ASCII bool
+
+	// rules are the rules the tree flags give each file (see
+	// decideFiles), set by putRun.
+	rules transfer.FileRules
 }
 
 var putCommand = Command{
@@ -75,6 +80,9 @@ file already has is sent as it is), and the server stores the line ends of
 its system (vsftpd only with ascii_upload_enable set: without it, it keeps
 the CRLFs). The size the server then reports is checked as far as line ends
 allow. Nothing is resumed: -a does not go with -c, -r or --verify.
+
+` + singleHelp + ` With -r, the same rules apply to a file
+named. ` + singleRefused + `
 
 ` + treeHelp,
 	Example: `  ferry put backup.tar.gz ftp://user@example.org/backups/
@@ -127,20 +135,16 @@ func (o *PutOptions) check(fl *pflag.FlagSet) error {
 	if o.Direct && o.Recursive {
 		return usageErrorf("--direct uploads single files; it cannot go with -r")
 	}
-	if !o.Recursive {
-		for _, name := range []string{"only-newer", "exclude", "include", "dry-run"} {
-			if fl.Changed(name) {
-				return usageErrorf("--%s works on folders: add -r", name)
-			}
-		}
-	}
-	return nil
+	return checkSingle(fl, o.Recursive, false)
 }
 
 func putRun(ctx context.Context, o *PutOptions) error {
 	f := o.F
 	r, err := f.Resolve(o.Address)
 	if err != nil {
+		return err
+	}
+	if o.rules, err = o.Tree.fileRules(f, time.Now()); err != nil {
 		return err
 	}
 	ss := newSessions(f)
@@ -228,11 +232,41 @@ func putFiles(ctx context.Context, o *PutOptions, ss *sessions, r Remote, locals
 		rep.bars.SetTotals(len(locals), localBytes(locals))
 	}
 	notify := transfer.NotifyOnce(func(msg string) { f.Warn("%s", msg) })
-	err := transfer.Each(ctx, len(locals), o.Engine.Parallel, func(ctx context.Context, i int) {
-		local := locals[i]
-		remote := r.Path()
+	remotes := make([]string, len(locals))
+	for i, local := range locals {
+		remotes[i] = r.Path()
 		if intoDir {
-			remote = JoinRemote(remote, filepath.Base(local))
+			remotes[i] = JoinRemote(remotes[i], filepath.Base(local))
+		}
+	}
+	// The rules (--only-missing, --size-only, the limits...) decide
+	// which files are copied, before any is.
+	left := make([]bool, len(locals))
+	failed := make([]error, len(locals))
+	if o.rules.Active() {
+		files := make([]singleFile, len(locals))
+		for i, local := range locals {
+			files[i] = singleFile{index: i, remote: remotes[i], local: local,
+				pool: func(ctx context.Context) (*transfer.Pool, error) { return ps.get(ctx, r) }}
+		}
+		ds, err := decideFiles(ctx, transfer.Upload, o.rules, o.Engine.Parallel, files)
+		if err != nil {
+			rep.finish(nil)
+			return err
+		}
+		for i := range ds {
+			failed[i] = ds[i].err
+			left[i] = !ds[i].report(f, rep, locals[i])
+		}
+	}
+	err := transfer.Each(ctx, len(locals), o.Engine.Parallel, func(ctx context.Context, i int) {
+		local, remote := locals[i], remotes[i]
+		switch {
+		case left[i]:
+			return
+		case failed[i] != nil:
+			rep.fail(remote, local, failed[i])
+			return
 		}
 		if fi, err := os.Stat(local); err != nil || fi.IsDir() {
 			if err == nil {

@@ -34,11 +34,16 @@ type reporter struct {
 	// sourcesRemoved counts the source files mirror
 	// --remove-source-files deleted.
 	sourcesRemoved int
-	plan           []jsonAction
+	// copiedThenFailed counts the files copied whose follow-up failed
+	// (see failAfter).
+	copiedThenFailed int
+	plan             []jsonAction
 	// skips lists what a tree job skipped, with the reasons; deleted
 	// what it deleted.
-	skips                []jsonAction
-	deleted              []string
+	skips   []jsonAction
+	deleted []string
+	// kept lists the files get and put left alone by their rules.
+	kept                 []jsonAction
 	dryRun, unverifiable bool
 	// verify is set when --verify asked for digests.
 	verify bool
@@ -80,6 +85,9 @@ type jsonSummary struct {
 	Unchanged int          `json:"unchanged,omitempty"`
 	Skipped   int          `json:"skipped,omitempty"`
 	Skips     []jsonAction `json:"skips,omitempty"`
+	// Kept lists the files get and put left alone by their rules
+	// (--only-missing, --size-only, the limits...), with the reasons.
+	Kept []jsonAction `json:"kept,omitempty"`
 	// DeletedPaths lists the paths deleted (mirror --delete).
 	DeletedPaths jsonTexts `json:"deleted_paths,omitempty"`
 	Folders      int       `json:"folders,omitempty"`
@@ -128,6 +136,28 @@ func (r *reporter) done(remote, local string, res transfer.Result, err error) {
 	r.results = append(r.results, j)
 }
 
+// failAfter records a failure of what follows a file's copy (the removal
+// of its source, its permissions): the file's entry, recorded by done,
+// takes the error, so that the file is not counted twice.
+func (r *reporter) failAfter(remote, local string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, err)
+	r.f.warnFailed(remote, err)
+	for i := len(r.results) - 1; i >= 0; i-- {
+		if j := &r.results[i]; j.Remote == remote && j.Local == local {
+			if j.Error == "" {
+				r.copiedThenFailed++
+			} else {
+				j.Error += "; "
+			}
+			j.Error += err.Error()
+			return
+		}
+	}
+	r.results = append(r.results, jsonResult{Remote: remote, Local: local, Size: -1, Error: err.Error()})
+}
+
 // fail records a file that could not start.
 func (r *reporter) fail(remote, local string, err error) {
 	r.done(remote, local, transfer.Result{Size: -1}, err)
@@ -149,7 +179,12 @@ func (r *reporter) finish(earlier []error) error {
 		bytes += j.Bytes
 	}
 	total := len(r.results)
-	failed := len(r.errs) + len(earlier)
+	failed := 0 // files, not errors: a file's copy and its follow-up may both fail
+	for _, j := range r.results {
+		if j.Error != "" {
+			failed++
+		}
+	}
 	elapsed := time.Since(r.start)
 	if !r.quietData {
 		// Parallel transfers end in any order; the summary lists them by
@@ -157,7 +192,7 @@ func (r *reporter) finish(earlier []error) error {
 		slices.SortStableFunc(r.results, func(a, b jsonResult) int { return strings.Compare(a.Remote, b.Remote) })
 		slices.Sort(r.deleted)
 		s := jsonSummary{Files: r.results, Count: total, Failed: failed, Bytes: bytes, Seconds: elapsed.Seconds(),
-			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
+			Retries: r.retries, Unchanged: r.unchanged, Skipped: r.skipped, Skips: r.skips, Kept: r.kept, Folders: r.made, Deleted: r.gone, DeletedPaths: r.deleted,
 			DryRun: r.dryRun, Plan: r.plan, SourcesRemoved: r.sourcesRemoved}
 		if err := r.f.printer().summary(s, r.unverifiable); err != nil {
 			return err
@@ -179,11 +214,20 @@ func (r *reporter) finish(earlier []error) error {
 			return err
 		}
 	}
+	// The items that succeeded without a transfer of their own: files
+	// compared and kept, paths deleted, sources removed, copies whose
+	// follow-up failed. A job that did some, and failed elsewhere (a
+	// folder it could not list), is a partial success; folders made do
+	// not count, so that a job whose every file failed keeps the
+	// failure's own code.
+	others := r.unchanged + r.gone + r.sourcesRemoved + r.copiedThenFailed
 	switch {
 	case failed == 0 && r.skipped == 0:
 		return nil
 	case failed == 0:
 		return &PartialError{Skipped: r.skipped, Total: total + r.skipped}
+	case others > 0 && failed == total:
+		return &PartialError{Failed: failed, Skipped: r.skipped, Total: total + others - r.copiedThenFailed}
 	case total == 1 && len(r.errs) == 1 && r.skipped == 0:
 		return Shown{r.errs[0]}
 	case total == 1 && len(earlier) == 1 && r.skipped == 0:
@@ -212,6 +256,17 @@ func commonest(errs []error) error {
 		}
 	}
 	return best
+}
+
+// leave reports a file that the rules of get or put left alone (see
+// decideFiles), with the reason, as it happens: counted as unchanged,
+// and listed in --json's "kept".
+func (r *reporter) leave(p, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.unchanged++
+	r.kept = append(r.kept, jsonAction{Action: "keep", Path: p, Reason: reason})
+	r.f.Status("skipped %s: %s", client.Sanitize(p), reason)
 }
 
 // skip reports a path a tree job was asked to handle and did not, with

@@ -39,7 +39,7 @@ func (t *treeMore) add(fl *pflag.FlagSet) {
 	t.addCompare(fl)
 	fl.BoolVar(&t.OnlyMissing, "only-missing", false, "copy only files the destination lacks; leave the ones it has as they are")
 	fl.BoolVar(&t.OnlyExisting, "only-existing", false, "update only files the destination has; copy no new file and make no folder")
-	t.addFilters(fl)
+	t.addFilters(fl, "copy")
 	fl.BoolVar(&t.Perms, "perms", false, "give copied files the source's permission bits (rwx only): SITE CHMOD on upload, the listing's mode on download (a listing without modes: a warning, and the local default)")
 	fl.BoolVar(&t.NoEmptyDirs, "no-empty-dirs", false, "make no folder that no copied file fills")
 	fl.IntVar(&t.MaxErrors, "max-errors", 0, "stop after `N` failed files (no further file starts; exit 8); 0 for no limit")
@@ -54,14 +54,15 @@ func (t *treeMore) addCompare(fl *pflag.FlagSet) {
 }
 
 // addFilters defines the filters beyond --exclude and --include, which
-// check shares.
-func (t *treeMore) addFilters(fl *pflag.FlagSet) {
+// check shares; verb says what the command does with the files it keeps
+// ("copy", "compare").
+func (t *treeMore) addFilters(fl *pflag.FlagSet, verb string) {
 	fl.StringVar(&t.NewerThan, "newer-than", "", "handle only files modified at or after `WHEN`: a date (2024-05-01), a date and time (2024-05-01T12:00 local, 2024-05-01T12:00Z or +02:00 as in RFC 3339), or an age such as 7d, 12h, 30m")
 	fl.StringVar(&t.OlderThan, "older-than", "", "handle only files modified before `WHEN` (as --newer-than)")
 	fl.StringVar(&t.MinSize, "min-size", "", "handle only files of at least `SIZE` bytes; suffixes B, K, M, G, T, P (or KiB, MiB...) are powers of 1024; 0 is no minimum")
 	fl.StringVar(&t.MaxSize, "max-size", "", "handle only files of at most `SIZE` bytes (at least 1); suffixes as --min-size")
 	fl.StringArrayVar(&t.ExcludeRx, "exclude-rx", nil, "leave out paths matching the Go regular expression `RE` (relative path, folders with a trailing /; repeatable)")
-	fl.StringArrayVar(&t.IncludeRx, "include-rx", nil, "copy only files matching the Go regular expression `RE` (relative path; repeatable)")
+	fl.StringArrayVar(&t.IncludeRx, "include-rx", nil, verb+" only files matching the Go regular expression `RE` (relative path; repeatable)")
 	fl.StringArrayVar(&t.ExcludeFrom, "exclude-from", nil, "read --exclude globs from `FILE`, one a line (# starts a comment); a FILE that cannot be read is a local file error (exit 6)")
 	fl.StringArrayVar(&t.IncludeFrom, "include-from", nil, "read --include globs from `FILE`, one a line (# starts a comment)")
 	fl.IntVar(&t.MaxDepth, "max-depth", 0, "enter at most `N` folder levels (1: the files of the folder itself); 0 for no limit")
@@ -73,7 +74,36 @@ func (t *treeFlags) filter(f *Env, now time.Time) (transfer.Filter, error) {
 	if t.MaxErrors < 0 {
 		return transfer.Filter{}, usageErrorf("--max-errors must be 0 (no limit) or more, got %d", t.MaxErrors)
 	}
-	return t.buildFilter(f.local, now)
+	flt, err := t.buildFilter(f.local, now)
+	if err == nil {
+		if msg := futureNote(flt.FilterLimits, t.NewerThan, now); msg != "" {
+			f.Warn("%s", msg)
+		}
+	}
+	return flt, err
+}
+
+// checkRanges refuses size and time limits that no file can pass: a
+// --min-size above --max-size, a --newer-than at or after --older-than.
+func checkRanges(l transfer.FilterLimits, t *treeFlags) error {
+	if l.MinSize > 0 && l.MaxSize > 0 && l.MinSize > l.MaxSize {
+		return usageErrorf("--min-size %s is more than --max-size %s: no file would be handled", t.MinSize, t.MaxSize)
+	}
+	if !l.NewerThan.IsZero() && !l.OlderThan.IsZero() && !l.NewerThan.Before(l.OlderThan) {
+		return usageErrorf("--newer-than %s is not before --older-than %s: no file would be handled", t.NewerThan, t.OlderThan)
+	}
+	return nil
+}
+
+// futureNote returns the warning for a --newer-than (given as when) that
+// lies after now, or "". rclone takes such a limit without a word; it is
+// no usage error, since files may carry times ahead of this clock (a
+// server's clock runs fast), but it leaves out every other file.
+func futureNote(l transfer.FilterLimits, when string, now time.Time) string {
+	if l.NewerThan.IsZero() || !l.NewerThan.After(now) {
+		return ""
+	}
+	return fmt.Sprintf("--newer-than %s lies in the future: only files dated after it are handled", when)
 }
 
 func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (transfer.Filter, error) {
@@ -128,6 +158,9 @@ func (t *treeFlags) buildFilter(local func(string) string, now time.Time) (trans
 	if f.OlderThan, err = parseWhen("--older-than", t.OlderThan, now); err != nil {
 		return f, err
 	}
+	if err := checkRanges(f.FilterLimits, t); err != nil {
+		return f, err
+	}
 	if t.MaxDepth < 0 {
 		return f, usageErrorf("--max-depth must be 0 (no limit) or more, got %d", t.MaxDepth)
 	}
@@ -150,7 +183,7 @@ type mirrorMore struct {
 
 func (m *mirrorMore) add(fl *pflag.FlagSet) {
 	fl.BoolVar(&m.DeleteExcluded, "delete-excluded", false, "with --delete, also delete destination paths that the filters leave out")
-	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R; not overlapping the destination unless a filter leaves it out); a failed move stops that replacement; an earlier backup is never replaced: the new one is NAME.~N~")
+	fl.StringVar(&m.BackupDir, "backup-dir", "", "move destination files that would be replaced or deleted into `DIR` first, at their relative paths (a local folder for a download, a remote one for mirror -R; not overlapping the destination unless a filter leaves it out); a failed move stops that replacement; on another file system, copied there and then removed; an earlier backup is never replaced: the new one is NAME.~N~")
 	fl.StringVar(&m.Suffix, "suffix", "", "add `SUFFIX` to the names of backups: in --backup-dir, or alone beside each file in the destination (as rclone's), where --delete then keeps names ending in SUFFIX")
 	fl.BoolVar(&m.RemoveSource, "remove-source-files", false, "move mode: delete each source file the mirror copies once its copy is shown complete (size; digest with --verify); folders and files the destination had stay")
 	fl.BoolVar(&m.Loop, "loop", false, fmt.Sprintf("run again until a pass changes nothing, at most %d passes (then exit 1)", maxLoopPasses))

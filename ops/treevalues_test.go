@@ -75,3 +75,43 @@ func TestParseWhen(t *testing.T) {
 		}
 	}
 }
+
+// Size and time ranges that no file can pass are usage errors naming
+// both flags; a --newer-than in the future is taken, with a warning
+// (outside probe of issue 16: --min-size 10 --max-size 5 copied nothing,
+// exit 0).
+func TestFilterRanges(t *testing.T) {
+	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	local := func(s string) string { return s }
+	for _, tc := range []struct {
+		flags treeFlags
+		want  string // the error's start; "" for none
+	}{
+		{treeFlags{treeMore: treeMore{MinSize: "10", MaxSize: "5"}}, "--min-size 10 is more than --max-size 5"},
+		{treeFlags{treeMore: treeMore{MinSize: "1K", MaxSize: "1000"}}, "--min-size 1K is more than --max-size 1000"},
+		{treeFlags{treeMore: treeMore{MinSize: "5", MaxSize: "5"}}, ""},
+		{treeFlags{treeMore: treeMore{NewerThan: "2024-05-01T00:00Z", OlderThan: "2024-05-01T00:00Z"}}, "--newer-than 2024-05-01T00:00Z is not before --older-than 2024-05-01T00:00Z"},
+		{treeFlags{treeMore: treeMore{NewerThan: "1d", OlderThan: "7d"}}, "--newer-than 1d is not before --older-than 7d"},
+		{treeFlags{treeMore: treeMore{NewerThan: "7d", OlderThan: "1d"}}, ""},
+	} {
+		_, err := tc.flags.buildFilter(local, now)
+		var ue *UsageError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%+v: %v", tc.flags.treeMore, err)
+		case tc.want != "" && (!errors.As(err, &ue) || !strings.HasPrefix(err.Error(), tc.want)):
+			t.Errorf("%+v: %v, want a usage error %q", tc.flags.treeMore, err, tc.want)
+		}
+	}
+	flags := treeFlags{treeMore: treeMore{NewerThan: "2024-07-01"}}
+	f, err := flags.buildFilter(local, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := futureNote(f.FilterLimits, flags.NewerThan, now); got != "--newer-than 2024-07-01 lies in the future: only files dated after it are handled" {
+		t.Errorf("future --newer-than: note %q", got)
+	}
+	if got := futureNote(f.FilterLimits, flags.NewerThan, now.AddDate(0, 2, 0)); got != "" {
+		t.Errorf("past --newer-than: note %q", got)
+	}
+}

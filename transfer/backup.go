@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,7 +40,10 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 		if err != nil {
 			return err
 		}
-		return localErr("back up", rel, os.Rename(filepath.Join(m.root.Name(), lrel), to))
+		if err := moveLocal(filepath.Join(m.root.Name(), lrel), to); err != nil {
+			return localErr("back up", rel, fmt.Errorf("to %q: %w", to, err))
+		}
+		return nil
 	}
 	from, to := remoteJoin(m.remoteDir, rel), ""
 	_, err := m.pool.Do(ctx, "back up "+rel, func(c *client.Conn, _ int) error {
@@ -62,8 +66,8 @@ func (m *mirror) backup(ctx context.Context, rel string) error {
 // will replace. Remotely it makes the backup's folders and returns the
 // free name the old file is to be moved to once the new one is complete
 // (see PutOptions.backupTo). Locally it keeps a copy of the old file
-// under its backup's name and returns ""; the download then replaces the
-// old file only when it is complete. Its error stops the copy.
+// under its backup's name, which it returns; the download then replaces
+// the old file only when it is complete. Its error stops the copy.
 func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) {
 	if m.opt.Direction == Upload {
 		var to string
@@ -88,7 +92,10 @@ func (m *mirror) prepareBackup(ctx context.Context, rel string) (string, error) 
 	// A copy, not a hard link: a download that must write in place
 	// (--direct, or no room for a temporary name) would write through
 	// a link into the backup too.
-	return "", localErr("back up", rel, copyLocalFile(filepath.Join(m.root.Name(), lrel), to))
+	if err := copyLocalFile(filepath.Join(m.root.Name(), lrel), to); err != nil {
+		return "", localErr("back up", rel, err)
+	}
+	return to, nil
 }
 
 // localBackup returns the free local name to back up the destination's
@@ -108,10 +115,10 @@ func (m *mirror) localBackup(rel, lrel string) (string, error) {
 	}
 	names := backupNames{name: filepath.Base(to)}
 	for _, e := range entries {
-		names.see(e.Name())
+		names.see(e.Name(), e.IsDir())
 	}
 	free := names.free()
-	m.keptEarlier(rel, to, free)
+	m.keptEarlier(rel, to, &names, free)
 	return filepath.Join(dir, free), nil
 }
 
@@ -134,7 +141,7 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 	unread := 0
 	opt := client.ListOptions{Hidden: true, Unparsed: func(string) { unread++ }}
 	err := c.ReadDirFunc(ctx, strings.TrimSuffix(dir, "/"), opt, func(e client.Entry) error {
-		names.see(e.Name)
+		names.see(e.Name, e.Type == client.EntryDir)
 		return nil
 	})
 	switch {
@@ -144,30 +151,45 @@ func (m *mirror) remoteBackup(ctx context.Context, c *client.Conn, rel string) (
 		return "", fmt.Errorf("listing the backup's folder to keep earlier backups: %d line(s) cannot be read", unread)
 	}
 	free := names.free()
-	m.keptEarlier(rel, to, free)
+	m.keptEarlier(rel, to, &names, free)
 	return dir + free, nil
 }
 
 // keptEarlier tells Notify that the backup of rel goes to the numbered
-// name free, beside the earlier backup to.
-func (m *mirror) keptEarlier(rel, to, free string) {
-	if free != filepath.Base(to) && free != path.Base(to) {
-		m.note("%s: an earlier backup is kept as %s; this one is %s", client.Sanitize(rel), client.Sanitize(to), client.Sanitize(free))
+// name free, and why: its backup's name (to) holds an earlier backup, or
+// earlier numbered backups exist; or the name is taken by a folder, or
+// (with Suffix alone, beside the files) by a file of the source, which
+// is no backup.
+func (m *mirror) keptEarlier(rel, to string, names *backupNames, free string) {
+	if free == names.name {
+		return
+	}
+	r, name, this := client.Sanitize(rel), client.Sanitize(to), client.Sanitize(free)
+	switch {
+	case names.takenDir:
+		m.note("%s: its backup's name %s is a folder; this backup is %s", r, name, this)
+	case names.taken && besideBackups(&m.opt) && m.src[rel+m.opt.Suffix] != nil:
+		m.note("%s: its backup's name %s is a file of the source, not a backup; this backup is %s", r, name, this)
+	case names.taken:
+		m.note("%s: an earlier backup is kept as %s; this one is %s", r, name, this)
+	default:
+		m.note("%s: earlier backups are kept, up to %s.~%d~; this one is %s", r, name, names.high, this)
 	}
 }
 
 // backupNames finds a free name for a backup among the names of its
 // folder, seen one at a time.
 type backupNames struct {
-	name  string // the backup's own name
-	taken bool   // the folder holds name
-	high  int    // the highest N of name.~N~ in the folder
+	name     string // the backup's own name
+	taken    bool   // the folder holds name
+	takenDir bool   // ... as a folder
+	high     int    // the highest N of name.~N~ in the folder
 }
 
-// see notes one name of the folder.
-func (b *backupNames) see(n string) {
+// see notes one name of the folder, a folder when dir is set.
+func (b *backupNames) see(n string, dir bool) {
 	if n == b.name {
-		b.taken = true
+		b.taken, b.takenDir = true, dir
 		return
 	}
 	num, ok := strings.CutPrefix(n, b.name+".~")
@@ -284,7 +306,32 @@ func markBackups(actions []Action, opt *MirrorOptions) {
 		case a.Kind == Delete && !(a.Dir && !strings.HasPrefix(a.Reason, "in the way")):
 			actions[i].Reason += "; moved to " + where
 		case a.Kind == Copy && a.dst != nil:
-			actions[i].Reason += "; the old copy moved to " + where
+			actions[i].Reason += oldCopyNote(where)
 		}
 	}
+}
+
+// oldCopyNote is what markBackups adds to the reason of a copy that
+// replaces a file it backs up to where.
+func oldCopyNote(where string) string { return "; the old copy moved to " + where }
+
+// failedBackup returns the reason of a copy that failed, of a file the
+// job backs up (see markBackups): what became of the old file instead of
+// where it was to go. to is the backup readied (see prepareBackup), ""
+// when that failed.
+func failedBackup(a *Action, to string, dir Direction, err error) string {
+	reason := a.Reason
+	if i := strings.Index(reason, oldCopyNote("")); i >= 0 {
+		reason = reason[:i]
+	}
+	var pe *PlaceError
+	switch {
+	case to == "":
+		return reason + "; the old file left in place, not backed up"
+	case dir == Download:
+		return reason + "; the old file left in place, and a copy of it kept as " + client.Sanitize(to)
+	case errors.As(err, &pe) && pe.Aside != "":
+		return reason + "; the old file may be in " + client.Sanitize(pe.Aside) + " (see the error)"
+	}
+	return reason + "; the old file left in place"
 }

@@ -72,6 +72,12 @@ func (m *mirror) checkBackupDir(ctx context.Context, localDir string) error {
 		if m.leftOut(rel) {
 			return nil
 		}
+		if m.filterPrunes(rel) {
+			// The filter leaves it out, and --delete-excluded would
+			// delete it from the destination.
+			return fmt.Errorf("%w: --backup-dir %s lies inside the destination %s, where --delete-excluded would delete it: choose a folder outside the destination, or leave out --delete-excluded",
+				ErrBackupInside, shown, client.Sanitize(dest))
+		}
 		return fmt.Errorf("%w: --backup-dir %s lies inside the destination %s: choose a folder outside it, or leave it out with a filter (--exclude /%s/)",
 			ErrBackupInside, shown, client.Sanitize(dest), client.Sanitize(rel))
 	}
@@ -84,6 +90,17 @@ func (m *mirror) leftOut(rel string) bool {
 	remote := m.opt.Direction == Upload
 	for d := rel; d != "." && d != "/" && d != ""; d = path.Dir(d) {
 		if m.prunes(d, remote) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterPrunes reports whether the filter leaves out the folder rel, or
+// a folder above it.
+func (m *mirror) filterPrunes(rel string) bool {
+	for d := rel; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		if m.filter.pruned(d) {
 			return true
 		}
 	}

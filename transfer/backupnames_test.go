@@ -17,7 +17,7 @@ func TestBackupNames(t *testing.T) {
 	} {
 		b := backupNames{name: "a.txt"}
 		for _, n := range tc.names {
-			b.see(n)
+			b.see(n, false)
 		}
 		if got := b.free(); got != tc.want {
 			t.Errorf("names %q: free = %q, want %q", tc.names, got, tc.want)

@@ -188,12 +188,9 @@ func (m *mirror) prunes(rel string, remote bool) bool {
 	return m.filter.pruned(rel)
 }
 
-// KeepsFile reports whether the filter keeps the listed file e as a
-// file named name at a tree's root (what a pattern matched for get -r).
-func (f Filter) KeepsFile(name string, e client.Entry) bool {
-	e.Name = name
-	return f.keepsNode(remoteNode("", &e))
-}
+// KeepsName reports whether the filter's names (globs and regular
+// expressions) keep a file named name at a tree's root.
+func (f Filter) KeepsName(name string) bool { return f.keeps(name) }
 
 // Prunes reports whether the filter leaves out the folder name at a
 // tree's root.

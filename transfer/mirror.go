@@ -180,6 +180,17 @@ type mirror struct {
 	// mu.
 	untimed      int
 	firstUntimed string
+	// ran holds the actions counted, by kind and path: what a job that
+	// MaxErrors stopped did not run is the rest of its plan (see
+	// stopErr); guarded by mu.
+	ran map[actionKey]bool
+}
+
+// actionKey identifies an action of a plan: no plan holds two of one
+// kind for one path.
+type actionKey struct {
+	kind ActionKind
+	path string
 }
 
 // Mirror copies the tree below remoteDir to the local folder localDir
@@ -231,6 +242,13 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	}()
 
 	root, err := m.openLocal(localDir)
+	var notFolder error
+	if err != nil && opt.Direction == Download && isLocalFile(localDir) {
+		// A file where the download's folder would go: the remote
+		// source may be a file too (get -r of a file, run again), which
+		// its scan tells first; the local error stands otherwise.
+		notFolder, err = err, nil
+	}
 	if err != nil {
 		return rep, err
 	}
@@ -257,6 +275,9 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	})
 	if err := g.Wait(); err != nil {
 		return rep, err
+	}
+	if notFolder != nil {
+		return rep, notFolder
 	}
 	m.learnZone(ctx, remote, remoteDir)
 	src, dst := remote, local
@@ -330,7 +351,7 @@ func (p *Pool) Mirror(ctx context.Context, remoteDir, localDir string, opt Mirro
 	if err := m.run(ctx, actions, dst); err != nil {
 		return rep, err
 	}
-	return rep, m.stopErr(len(actions))
+	return rep, m.stopErr(actions)
 }
 
 // openLocal opens the local tree's root. For a download, a missing
@@ -348,6 +369,16 @@ func (m *mirror) openLocal(dir string) (*os.Root, error) {
 		return nil, localErr("open folder", dir, err)
 	}
 	return root, nil
+}
+
+// isLocalFile reports whether the local path p exists and is not a
+// folder (symbolic links followed).
+func isLocalFile(p string) bool {
+	if p == "" {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }
 
 // makeLocal makes a download's local folder, with its parents, and opens
@@ -416,6 +447,12 @@ func (m *mirror) event(e Event) {
 func (m *mirror) count(a Action, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.opt.MaxErrors > 0 {
+		if m.ran == nil {
+			m.ran = map[actionKey]bool{}
+		}
+		m.ran[actionKey{a.Kind, a.Path}] = true
+	}
 	switch {
 	case err != nil:
 		m.rep.Failed++
@@ -432,49 +469,6 @@ func (m *mirror) count(a Action, err error) {
 	case a.Kind == RemoveSource:
 		m.rep.SourcesRemoved++
 	}
-}
-
-// ErrEmptySource reports a mirror with Delete whose source is empty while
-// the destination is not (see MirrorOptions.Delete).
-var ErrEmptySource = errors.New("the source folder is empty")
-
-// EmptySourceQuestion is what a front end asks before ConfirmEmptySource
-// lets Delete empty the destination dst of the empty source src: n paths.
-func EmptySourceQuestion(src, dst string, n int) string {
-	return fmt.Sprintf("The source folder %s is empty: delete all %d path(s) of %s? [y/N] ", client.Sanitize(src), n, client.Sanitize(dst))
-}
-
-// guardEmptySource stops a job that would delete everything in the
-// destination because its source is empty, unless that was confirmed.
-// A dry run only warns.
-func (m *mirror) guardEmptySource(src tree, actions []Action) error {
-	if !m.opt.Delete || m.opt.AllowEmptySource || len(m.unknown) > 0 {
-		return nil
-	}
-	// Folders alone do not make a source: one that holds nothing but
-	// empty folders is as empty as one that lists nothing.
-	for _, n := range src {
-		if n.typ != client.EntryDir && (!m.opt.DeleteExcluded || m.filter.keepsNode(n)) {
-			return nil
-		}
-	}
-	n := 0
-	for _, a := range actions {
-		if a.Kind == Delete {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	if m.opt.DryRun {
-		m.note("the source folder is empty: --delete would delete all %d path(s) of the destination", n)
-		return nil
-	}
-	if m.opt.ConfirmEmptySource != nil && m.opt.ConfirmEmptySource(n) {
-		return nil
-	}
-	return fmt.Errorf("%w: --delete would delete all %d path(s) of the destination; nothing was changed (a mistyped folder? --allow-empty-source says it is meant)", ErrEmptySource, n)
 }
 
 // makeRemoteRoot creates the remote root folder and its parents; errors

@@ -65,6 +65,10 @@ type Action struct {
 	src, dst *node
 	byTime   bool // see decision.byTime
 	byHash   bool // see decision.byHash
+	// undecided is set while the source file's listed size or time
+	// cannot tell whether it passes the filter's limits (see
+	// settleLimits).
+	undecided bool
 }
 
 // Verb names what the action does in a direction: "get", "put",
@@ -335,16 +339,20 @@ func plan(src, dst tree, opt *MirrorOptions, keepsTimes bool, unknown, unentered
 			}
 			continue
 		}
-		if !opt.Filter.keepsNode(s) {
+		// A file whose listed size or time cannot tell whether it
+		// passes the limits is planned as if it did, and settled by
+		// refine (see undecided.go).
+		in, known := opt.Filter.check(s)
+		if !opt.Filter.keeps(s.rel) || known && !in {
 			continue
 		}
-		a := Action{Kind: Copy, Path: p, Size: s.size, src: s, dst: d}
+		a := Action{Kind: Copy, Path: p, Size: s.size, src: s, dst: d, undecided: !known}
 		if d == nil {
 			a.Reason = "new"
 		} else if dec := compare(s, d, opt, keepsTimes); dec.copy {
 			a.Reason, a.byTime, a.Unsure = dec.reason, dec.byTime, dec.unsure
 		} else {
-			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, Unsure: dec.unsure, src: s, dst: d, byTime: dec.byTime, byHash: dec.byHash})
+			skips = append(skips, Action{Kind: Keep, Path: p, Size: s.size, Reason: dec.reason, Unsure: dec.unsure, src: s, dst: d, byTime: dec.byTime, byHash: dec.byHash, undecided: !known})
 			continue
 		}
 		copies = append(copies, a)

@@ -21,9 +21,20 @@ import (
 // round trip a batch. A path whose MDTM fails keeps its listing's time,
 // and an action that rested on that time says why in Unsure.
 func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) []Action {
-	if !m.canMDTM {
-		return actions
+	if m.canMDTM {
+		m.askTimes(ctx, actions, keepsTimes)
 	}
+	actions = m.settleLimits(actions)
+	m.unsureTimes(actions)
+	// Skips and keeps go last, as plan orders them.
+	last := func(k ActionKind) bool { return k == Skip || k == Keep }
+	sort.SliceStable(actions, func(i, j int) bool { return !last(actions[i].Kind) && last(actions[j].Kind) })
+	return actions
+}
+
+// askTimes asks MDTM for the times refine needs, in batches, and updates
+// the actions with them.
+func (m *mirror) askTimes(ctx context.Context, actions []Action, keepsTimes bool) {
 	var need []int // indexes of actions
 	for i, a := range actions {
 		if a.Kind != Copy && !(a.Kind == Keep && a.byTime) {
@@ -36,7 +47,7 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 		if rn == nil || rn.prec >= client.TimeExact {
 			continue
 		}
-		if (a.byTime && a.dst != nil) || (m.opt.Direction == Download && !m.opt.DryRun) {
+		if (a.byTime && a.dst != nil) || a.undecided || (m.opt.Direction == Download && !m.opt.DryRun) {
 			need = append(need, i)
 		}
 	}
@@ -62,7 +73,9 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 			for j, i := range batch {
 				switch a := &actions[i]; {
 				case j < len(times) && errs[j] == nil && !times[j].IsZero():
+					undecided := a.undecided
 					m.exact(a, times[j], keepsTimes)
+					a.undecided = undecided // settled by settleLimits, on the exact time
 				case !a.byTime || a.dst == nil:
 				case err != nil:
 					a.Unsure = "MDTM: " + oneLine(err)
@@ -76,10 +89,41 @@ func (m *mirror) refine(ctx context.Context, actions []Action, keepsTimes bool) 
 		})
 	}
 	g.Wait()
-	// Skips and keeps go last, as plan orders them.
-	last := func(k ActionKind) bool { return k == Skip || k == Keep }
-	sort.SliceStable(actions, func(i, j int) bool { return !last(actions[i].Kind) && last(actions[j].Kind) })
-	return actions
+}
+
+// unsureTimes marks the keeps that rest on the same minute, or the same
+// day, of a LIST time that MDTM did not make exact (the server offers no
+// MDTM, or refused it): a change of the same size within that minute or
+// day cannot be told. They stay kept, with a reason that says so and an
+// Unsure that ferry check reports, and Notify is told once, naming the
+// first.
+func (m *mirror) unsureTimes(actions []Action) {
+	n, first := 0, ""
+	for i := range actions {
+		a := &actions[i]
+		if a.Kind != Keep || !a.byTime || a.src == nil || a.dst == nil {
+			continue
+		}
+		if _, ok := cmpTimes(a.src, a.dst); !ok {
+			continue // no time at all: settleUntimed
+		}
+		unit := "minute"
+		if min(a.src.prec, a.dst.prec) == client.TimeDay {
+			unit = "day"
+		}
+		if a.Unsure == "" {
+			a.Unsure = "time known only to the " + unit + ", and the server offers no MDTM"
+		}
+		a.Reason = "same size; time unknown (the same " + unit + ")"
+		if n == 0 {
+			first = a.Path
+		}
+		n++
+	}
+	if n > 0 {
+		m.note("%d file(s) kept for their size alone: the listing tells their times only to the minute or the day, and MDTM did not tell them exactly (the first: %s); --checksum compares their contents",
+			n, client.Sanitize(first))
+	}
 }
 
 // notOffered reports the refusal of a command the server does not have

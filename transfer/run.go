@@ -132,7 +132,7 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 				return job, err == nil
 			}
 		}
-		res, err := m.copyFile(gctx, a, taken, next)
+		res, err := m.copyFile(gctx, &a, taken, next)
 		m.count(a, err)
 		if err == nil {
 			m.mu.Lock()
@@ -142,7 +142,7 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 		m.event(Event{Action: a, Result: res, Err: err})
 		if err == nil && m.opt.Perms {
 			if perr := m.copyPerms(gctx, a); perr != nil {
-				m.itemFailed(Action{Kind: Skip, Path: a.Path, Reason: "permissions not copied"}, perr)
+				m.itemFailed(Action{Kind: Chmod, Path: a.Path, Reason: "permissions not copied"}, perr)
 			} else if ca, ok := permsAction(a); ok {
 				m.event(Event{Action: ca})
 			}
@@ -158,7 +158,9 @@ func (m *mirror) copyAll(ctx context.Context, copies []Action, taken map[string]
 
 // copyFile copies one file, retried and resumed by the pool. next, for a
 // download, names the copy its connection does next (GetOptions.Next).
-func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool, next func() (GetJob, bool)) (Result, error) {
+// When the copy of a file it backs up fails, a's reason is made to say
+// what became of the old file (see failedBackup).
+func (m *mirror) copyFile(ctx context.Context, a *Action, taken map[string]bool, next func() (GetJob, bool)) (res Result, err error) {
 	rel, err := localRel(a.Path)
 	if err != nil {
 		return Result{Size: -1}, err
@@ -168,10 +170,15 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool, 
 	// until the new one is complete: a failed copy leaves it as it was.
 	backupTo := ""
 	if m.opt.backsUp() && a.dst != nil {
-		var err error
 		if backupTo, err = m.prepareBackup(ctx, a.Path); err != nil {
+			a.Reason = failedBackup(a, "", m.opt.Direction, err)
 			return Result{Size: -1}, err
 		}
+		defer func() {
+			if err != nil {
+				a.Reason = failedBackup(a, backupTo, m.opt.Direction, err)
+			}
+		}()
 	}
 	if m.opt.Direction == Upload {
 		origin, err := filepath.Abs(filepath.Join(m.root.Name(), rel))
@@ -182,7 +189,7 @@ func (m *mirror) copyFile(ctx context.Context, a Action, taken map[string]bool, 
 			Progress: m.opt.Progress, Limit: m.opt.Limit, Verify: m.opt.Verify, Name: a.Path,
 			Avoid: avoidBeside(taken, a.Path), Notify: m.opt.Notify, origin: origin, fresh: a.dst == nil, backupTo: backupTo})
 	}
-	job, err := m.downloadJob(a)
+	job, err := m.downloadJob(*a)
 	if err != nil {
 		return Result{Size: -1}, err
 	}

@@ -19,18 +19,39 @@ func (m *mirror) stopped() bool {
 	return m.rep.Failed >= m.opt.MaxErrors
 }
 
-// stopErr returns the error of a job that stopped at MaxErrors, naming
-// how many of its planned actions were not run, or nil.
-func (m *mirror) stopErr(planned int) error {
+// stopErr returns the error of a job that stopped at MaxErrors, or nil.
+// Each action of its plan that did not run is a Skip that names what it
+// would have done, told to OnEvent and counted as skipped, as MaxDelete's
+// refusals are; the error says how many.
+func (m *mirror) stopErr(plan []Action) error {
 	if !m.stopped() {
 		return nil
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	r := m.rep
-	left := planned - (r.Copied + r.Made + r.Deleted + r.Unchanged + r.Skipped + r.Failed)
+	var left []Action
+	for _, a := range plan {
+		if !m.ran[actionKey{a.Kind, a.Path}] {
+			left = append(left, a)
+		}
+	}
+	failed := m.rep.Failed
+	m.mu.Unlock()
+	for _, a := range left {
+		m.skip(notRun(a, m.opt.MaxErrors))
+	}
 	return fmt.Errorf("%w: stopped after %d failed action(s) (--max-errors %d); %d planned action(s) not run",
-		ErrMaxErrors, r.Failed, m.opt.MaxErrors, max(left, 0))
+		ErrMaxErrors, failed, m.opt.MaxErrors, len(left))
+}
+
+// notRun returns the Skip of a planned action that a job stopped by
+// MaxErrors (max) did not run.
+func notRun(a Action, max int) Action {
+	what := map[ActionKind]string{Copy: "copied", MakeDir: "made", Delete: "deleted"}[a.Kind]
+	if what == "" {
+		what = "run"
+	}
+	return Action{Kind: Skip, Path: a.Path, Dir: a.Dir, InDest: a.Kind == Delete, Size: a.Size, src: a.src, dst: a.dst,
+		Reason: fmt.Sprintf("not %s (%s): --max-errors %d reached", what, a.Reason, max)}
 }
 
 // dropEmptyDirs leaves out of a plan the folders to make that no copy
