@@ -202,13 +202,35 @@ func (j *copyJob) viaTemp(ctx context.Context) error {
 			cancel()
 			return err
 		}
-		p.settle(ctx, tmp, parked, resumable)
+		j.settle(ctx, tmp, parked, resumable)
 		return err
 	}
 	if err := p.keepMode(ctx, tmp, old); err != nil {
 		return err
 	}
 	return j.place(ctx, tmp)
+}
+
+// settle hands on the partial file tmp of a failed copy as Put does
+// (putJob.settle): parked under parked, where a later run's resume finds
+// it, when it may be resumed. When the copy's connection to the
+// destination broke (an FXP transfer whose ABOR went unanswered, an
+// interrupt), that is done on a new connection (the watcher's): else the
+// partial file would stay under this process's own name, which no later
+// run resumes.
+func (j *copyJob) settle(ctx context.Context, tmp, parked string, resumable bool) {
+	p := j.put
+	if j.dc.Err() == nil {
+		p.settle(ctx, tmp, parked, resumable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), parkTimeout)
+	defer cancel()
+	j.cp.watch.do(ctx, func(c *client.Conn) {
+		other := *p
+		other.c = c
+		other.settle(ctx, tmp, parked, resumable)
+	})
 }
 
 // send copies the source file into tmp from offset, by FXP where the

@@ -206,6 +206,21 @@ func (j *copyJob) fxp(ctx context.Context, o fxpOrder, tmp string, offset int64)
 	return j.relay(ctx, sr, dr, tmp, offset)
 }
 
+// abortBoth aborts the two transfers of an FXP copy side by side, so that
+// an interrupt waits at most one abort timeout, however long the servers
+// take to answer ABOR (servers that send to each other may never answer
+// it before the transfer ends).
+func abortBoth(sr, dr *client.Relay) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sr.Abort()
+	}()
+	dr.Abort()
+	wg.Wait()
+}
+
 // fxpRefused returns err, the reply to PASV or PORT, as an *fxpRefusal when
 // the server refused the command, and as it is when the connection broke.
 func fxpRefused(c *client.Conn, err error) error {
@@ -225,8 +240,7 @@ func fxpRefused(c *client.Conn, err error) error {
 func (j *copyJob) relay(ctx context.Context, sr, dr *client.Relay, tmp string, offset int64) error {
 	fp := progressOrDiscard(j.cp.opt.Progress).Start(j.put.display, j.size, offset)
 	fail := func(err error) error {
-		sr.Abort()
-		dr.Abort()
+		abortBoth(sr, dr)
 		err = j.refusedAt(ctx, err, tmp, offset)
 		fp.Finish(err)
 		return err
@@ -374,6 +388,19 @@ func (w *watcher) size(ctx context.Context, name string) (int64, error) {
 		return 0, err
 	}
 	return w.c.Size(ctx, name)
+}
+
+// do runs f on the watcher's connection (dialed when it has not been),
+// for the commands of a copy whose own connection to the destination
+// broke.
+func (w *watcher) do(ctx context.Context, f func(c *client.Conn)) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.readyLocked(ctx); err != nil {
+		return err
+	}
+	f(w.c)
+	return nil
 }
 
 // close ends the watcher's connection.
