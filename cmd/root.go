@@ -28,10 +28,12 @@ import (
 )
 
 // Main runs ferry with the given arguments and streams and returns the
-// process exit code. SIGINT and SIGTERM cancel the running command (exit
-// code 130); a second signal ends the process at once.
+// process exit code. SIGINT, SIGTERM and SIGHUP (a closed terminal or a
+// dropped ssh session) cancel the running command (exit code 130), so
+// that a partial transfer is left where a later -c resumes it; a second
+// signal ends the process at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-ctx.Done()
 		stop() // a second signal gets the default behaviour

@@ -147,9 +147,9 @@ func checkAborted(t *testing.T, srv *ftptest.Server, abor <-chan struct{}) {
 	}
 }
 
-var signals = []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}
+var signals = []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
 
-// TestInterruptGet sends SIGINT or SIGTERM during a download: ferry sends
+// TestInterruptGet sends SIGINT, SIGTERM or SIGHUP during a download: ferry sends
 // ABOR, exits 130, leaves the old file intact and keeps the partial data,
 // and get -c completes it byte-identically with REST.
 func TestInterruptGet(t *testing.T) {
@@ -180,7 +180,7 @@ func TestInterruptGet(t *testing.T) {
 	}
 }
 
-// TestInterruptPut sends SIGINT or SIGTERM during an upload: ferry sends
+// TestInterruptPut sends SIGINT, SIGTERM or SIGHUP during an upload: ferry sends
 // ABOR and exits 130; the old remote file is intact, the partial upload
 // is kept, parked under the source's temporary name (the upload wrote to
 // a name of its own process), and put -c completes it.
