@@ -144,6 +144,9 @@ func (fs *tlsFiles) pinsOf(v string) ([]trust.Pin, error) {
 	if p, ok := fs.pins[v]; ok {
 		return p, nil
 	}
+	if err := ops.CheckPins(v); err != nil {
+		return nil, usageErrorf("--pinnedpubkey %q: %v", v, err)
+	}
 	var pins []trust.Pin
 	if trust.IsPinList(v) {
 		var err error

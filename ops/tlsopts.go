@@ -2,6 +2,8 @@ package ops
 
 import (
 	"crypto/tls"
+	"errors"
+	"strings"
 
 	"github.com/spf13/pflag"
 )
@@ -34,7 +36,7 @@ func (o *TLSOptions) AddTLSFlags(fl *pflag.FlagSet) {
 		o.TLSMin = DefaultTLSMin
 	}
 	fl.StringVar(&o.CACert, "cacert", o.CACert, "also trust the certificate authorities in PEM `FILE` (added to the system's; config: cacert)")
-	fl.StringVar(&o.PinnedPubKey, "pinnedpubkey", o.PinnedPubKey, "accept only the server public keys `PINS`, sha256//BASE64[;sha256//...], or the one in a PEM/DER key file, as curl takes them (bookmark: pinnedpubkey)")
+	fl.Var((*pinsValue)(&o.PinnedPubKey), "pinnedpubkey", "accept only the server public keys `PINS`, sha256//BASE64[;sha256//...], or the one in a PEM/DER key file, as curl takes them (bookmark: pinnedpubkey)")
 	fl.StringVar(&o.Cert, "cert", o.Cert, "client certificate, PEM `FILE`; it may hold the key too (config: cert)")
 	fl.StringVar(&o.Key, "key", o.Key, "private key of --cert, PEM `FILE`; an encrypted one takes its passphrase from $FERRY_KEY_PASSWORD or a prompt (config: key)")
 	fl.StringVar(&o.TLSMin, "tls-min", o.TLSMin, "lowest TLS `VERSION` accepted: 1.2 or 1.3 (config: tls-min)")
@@ -56,4 +58,28 @@ func TLSVersion(v string) (uint16, error) {
 func (o *TLSOptions) CheckTLSMin() error {
 	_, err := TLSVersion(o.TLSMin)
 	return err
+}
+
+// pinsValue is --pinnedpubkey's value. An empty one is refused (exit
+// code 2): it would turn pinning off without a word, where curl fails.
+type pinsValue string
+
+func (v *pinsValue) String() string { return string(*v) }
+func (v *pinsValue) Type() string   { return "string" }
+
+func (v *pinsValue) Set(s string) error {
+	if err := CheckPins(s); err != nil {
+		return err
+	}
+	*v = pinsValue(s)
+	return nil
+}
+
+// CheckPins refuses a --pinnedpubkey value (or a bookmark's pinnedpubkey)
+// that is empty or blank: pins, or a key file, must be named.
+func CheckPins(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("empty: want sha256//BASE64[;sha256//...] or a public key file; leave the flag out to verify without pins")
+	}
+	return nil
 }

@@ -160,7 +160,11 @@ func parse(data []byte) (*Config, error) {
 		c.Sites = append(c.Sites, s)
 	}
 	sortSites(c.Sites)
-	if err := c.validate(); err != nil {
+	err := c.validate()
+	if err == nil {
+		err = checkEmptyPins(data)
+	}
+	if err != nil {
 		var ve *valueError
 		if errors.As(err, &ve) {
 			return nil, &Error{Line: ve.line(data), Msg: ve.Error()}
