@@ -198,7 +198,7 @@ func printCertificate(w io.Writer, addr string, c *x509.Certificate, verified st
 		{"Public key", trust.PinOf(c).String()},
 		{"CA-verified", verified},
 	} {
-		fmt.Fprintf(tw, "%s:\t%s\n", row[0], client.Sanitize(row[1]))
+		fmt.Fprintf(tw, "%s:\t%s\n", row[0], trust.Printable(row[1]))
 	}
 	tw.Flush()
 }
@@ -281,7 +281,7 @@ func newTrustList(f *Factory) *cobra.Command {
 				if time.Now().After(e.NotAfter) {
 					until = "expired " + e.NotAfter.Format(time.DateOnly)
 				}
-				fmt.Fprintf(tw, "%s\tSHA-256 %s\t%s\t%s\n", e.Addr, e.Fingerprint, until, client.Sanitize(e.Subject))
+				fmt.Fprintf(tw, "%s\tSHA-256 %s\t%s\t%s\n", e.Addr, e.Fingerprint, until, trust.Printable(e.Subject))
 			}
 			return tw.Flush()
 		},

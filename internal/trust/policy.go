@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ferry-ftp/ferry/client"
 )
 
 // Policy is what a server's certificate must satisfy, and what ferry shows
@@ -117,5 +119,12 @@ type ChangedError struct {
 
 func (e *ChangedError) Error() string {
 	return fmt.Sprintf("the certificate of %s is not the one trusted with 'ferry trust add': trusted SHA-256 %s; the server presents SHA-256 %s (%s)",
-		e.Addr, e.Stored, e.Got, e.Subject)
+		e.Addr, e.Stored, e.Got, Printable(e.Subject))
 }
+
+// Printable returns a field of a certificate (a subject, an issuer, a
+// name) as ferry prints it: with control characters, CR and LF among them,
+// and invalid UTF-8 escaped (client.Sanitize), since a server chooses what
+// its certificate says. Every certificate field ferry prints goes through
+// it.
+func Printable(field string) string { return client.Sanitize(field) }

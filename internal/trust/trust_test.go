@@ -324,3 +324,16 @@ func TestPolicyMinVersion(t *testing.T) {
 		t.Errorf("handshake: %v, want a protocol version error", err)
 	}
 }
+
+// A changed certificate's message shows the server's subject with its
+// control characters escaped: a CN holding CR LF cannot forge a line.
+func TestChangedErrorEscapesSubject(t *testing.T) {
+	e := &ChangedError{Addr: "h:21", Subject: "CN=evil\r\nferry: all is well\x1b[2J"}
+	msg := e.Error()
+	if strings.ContainsAny(msg, "\r\n\x1b") {
+		t.Errorf("message holds control characters: %q", msg)
+	}
+	if !strings.Contains(msg, `CN=evil\r\nferry: all is well\x1b[2J`) {
+		t.Errorf("message does not show the escaped subject: %q", msg)
+	}
+}
