@@ -64,13 +64,16 @@ func Parse(raw string) (*Proxy, error) {
 	if !strings.Contains(raw, "://") {
 		raw = HTTP + "://" + raw
 	}
+	// url.Parse ends the user and password at the first '/', '?' or '#',
+	// and its errors then quote what follows: part of the password. Such
+	// a URL is refused before it, and its errors are never shown.
+	if auth := raw[strings.Index(raw, "://")+3:]; strings.LastIndexByte(auth, '@') >= 0 &&
+		strings.ContainsAny(auth[:strings.LastIndexByte(auth, '@')], "/?#") {
+		return nil, fmt.Errorf("bad proxy URL %q: the user or password holds '/', '?' or '#', which must be percent-encoded (%%2F, %%3F, %%23)", shown)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the message without the URL, which may hold the password
-		}
-		return nil, fmt.Errorf("bad proxy URL %q: %v", shown, err)
+		return nil, fmt.Errorf("bad proxy URL %q: want SCHEME://[USER:PASSWORD@]HOST[:PORT], with '@', ':', '/', '?', '#' and '%%' in the user or password percent-encoded", shown)
 	}
 	p := &Proxy{Scheme: strings.ToLower(u.Scheme), Host: u.Hostname()}
 	switch p.Scheme {
@@ -88,7 +91,7 @@ func Parse(raw string) (*Proxy, error) {
 	if s := u.Port(); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("bad proxy URL %q: bad port %q", shown, s)
+			return nil, fmt.Errorf("bad proxy URL %q: the port must be a number from 1 to 65535", shown)
 		}
 		p.Port = n
 	}
