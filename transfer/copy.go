@@ -254,6 +254,11 @@ func (j *copyJob) send(ctx context.Context, tmp string, offset int64) error {
 	}
 	got, err := j.dc.Size(ctx, tmp)
 	switch {
+	case err == nil && got > want:
+		// The source sent more than its size said (FXP moves what the
+		// source sends): the same failure as a streamed copy's, whose
+		// data is cut at the size.
+		return fmt.Errorf("%s: the destination holds %d bytes after the copy, the source announced %d: %w", tmp, got, want, ErrTooLong)
 	case err == nil && got != want:
 		return fmt.Errorf("%s: the destination holds %d bytes after the copy, the source %d: %w", tmp, got, want, ErrIncomplete)
 	case err != nil && j.dc.Err() != nil:

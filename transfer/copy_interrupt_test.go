@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -78,5 +79,26 @@ func TestCopyFXPInterruptedResumes(t *testing.T) {
 	wantFiles(t, dst, map[string]string{"b.bin": data})
 	if res.Offset != int64(n) {
 		t.Errorf("resumed from %d, want %d", res.Offset, n)
+	}
+}
+
+// A source that sends more than its SIZE said fails an FXP copy as it
+// fails a streamed one: ErrTooLong (exit 9), the partial copy deleted and
+// the final name untouched.
+func TestCopyFXPLongerThanAnnounced(t *testing.T) {
+	data := string(randomData(50_000))
+	longer := func(c ftptest.Command) *ftptest.Reply {
+		if c.Verb == "RETR" {
+			return &ftptest.Reply{Transfer: &ftptest.Transfer{Data: []byte(data + "more")}}
+		}
+		return nil
+	}
+	for _, mode := range []FXPMode{FXPNever, FXPForce} {
+		_, dst, cp := copyServers(t, map[string]string{"a": data}, longer, nil, CopyOptions{FXP: mode})
+		_, err := cp.CopyFile(testCtx(t), "a", "a", CopyFileOptions{})
+		if !errors.Is(err, ErrTooLong) {
+			t.Errorf("mode %d: err = %v, want ErrTooLong", mode, err)
+		}
+		wantFiles(t, dst, map[string]string{})
 	}
 }
