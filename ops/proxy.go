@@ -29,7 +29,7 @@ const (
 	ProxyUsage = "connect through the proxy `URL`: socks5://[USER:PASSWORD@]HOST[:PORT] (ferry resolves the server's name), " +
 		"socks5h://... (the proxy does) or http://... (CONNECT); the port defaults to 1080. " +
 		`Without it, ftp:// and ftpes:// read $ftp_proxy, ftps:// $ftps_proxy, then $all_proxy (or their upper-case forms); "" connects directly`
-	NoProxyUsage = "reach the hosts in `LIST` directly, without a proxy: comma-separated names (a name covers its subdomains), " +
+	NoProxyUsage = "reach the hosts in `LIST` directly, without a proxy: names separated by commas or blanks (a name covers its subdomains), " +
 		`IP addresses and CIDR blocks, or * for all; replaces $NO_PROXY`
 	NoopIntervalUsage = "send NOOP on the control connection every `DURATION` during transfers, " +
 		"for a firewall or NAT that drops a control connection idle that long (0, the default, sends none)"
