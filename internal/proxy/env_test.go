@@ -36,7 +36,7 @@ func TestBypass(t *testing.T) {
 		{"10.0.0.5", "localhost 10.0.0.0/8", true},
 		{"www.example.com", " * ", false}, // only a lone * is the wildcard
 		{"www.example.com", "* example.org", false},
-		{"example.com", "example.com:21", false},            // a port never matches
+		{"example.com", "example.com:21", false}, // a port never matches
 		{"localhost", "127.0.0.1", false},
 		{"127.0.0.1", "localhost", false},
 		{"127.0.0.1", "127.0.0.1", true},
