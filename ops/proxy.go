@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,10 +43,35 @@ func (o *ProxyOptions) AddProxyFlags(fl *pflag.FlagSet) {
 	fl.Var(&setString{v: &o.NoProxy, set: &o.NoProxySet}, "noproxy", NoProxyUsage)
 }
 
-// AddNoopFlag defines --noop-interval on fl.
+// AddNoopFlag defines --noop-interval on fl: a duration of 0 or more.
 func AddNoopFlag(fl *pflag.FlagSet, d *time.Duration) {
-	fl.DurationVar(d, "noop-interval", *d, NoopIntervalUsage)
+	fl.Var(noopValue{d}, "noop-interval", NoopIntervalUsage)
 }
+
+// noopValue is --noop-interval's value: a negative duration is refused,
+// not taken for "none".
+type noopValue struct{ d *time.Duration }
+
+func (v noopValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return "0" // no "(default 0s)" in the help
+	}
+	return v.d.String()
+}
+
+func (v noopValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return errors.New("want a duration such as 30s or 1m")
+	case d < 0:
+		return errors.New("want 0 (no NOOPs) or more, such as 30s")
+	}
+	*v.d = d
+	return nil
+}
+
+func (noopValue) Type() string { return "duration" }
 
 // setString is a string flag that records that it was set, even to "".
 type setString struct {
