@@ -29,8 +29,11 @@ func (e *PermError) Error() string {
 // CheckPerms returns a *PermError when the trust store at path, or the
 // folder it is in, is writable by group or others or not owned by the
 // user. A missing file is no error (there is nothing to trust), whatever
-// its folder.
+// its folder. On systems without Unix modes (Windows) it checks nothing.
 func CheckPerms(path string) error {
+	if !checkModes {
+		return nil
+	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

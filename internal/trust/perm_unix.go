@@ -7,6 +7,9 @@ import (
 	"syscall"
 )
 
+// checkModes says that files have Unix modes and owners to check.
+const checkModes = true
+
 // ownerOf returns the user id that owns fi.
 func ownerOf(fi fs.FileInfo) (int, bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
