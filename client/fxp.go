@@ -67,6 +67,9 @@ type Relay struct {
 	upload bool
 	done   bool
 	err    error // the outcome, once done
+	// noops sorts the replies to the NOOPs KeepAlive sent from the
+	// transfer's final reply.
+	noops noopReplies
 }
 
 // StartRelay sends REST offset (when offset > 0) and then verb (RETR, STOR
@@ -100,6 +103,7 @@ func (c *Conn) StartRelay(ctx context.Context, verb, path string, offset int64) 
 		return nil, err
 	}
 	c.busy = true
+	c.keepAlive = keepAlive{}
 	return &Relay{c: c, verb: verb, shown: maskedLine(commandLine(verb, path)), upload: verb != "RETR"}, nil
 }
 
@@ -121,11 +125,33 @@ func (r *Relay) Started(ctx context.Context) error {
 	return r.final(reply)
 }
 
+// KeepAlive sends NOOP on the control connection when the interval set
+// with WithNoopInterval has passed since the last one, as a transfer of
+// this client's own does (see WithNoopInterval): the caller calls it
+// between Waits, on both relays of a transfer between two servers, whose
+// control connections are idle until it ends. Wait matches the replies.
+// It does nothing once the relay is done. It returns how long until the
+// next NOOP is due, which the caller's next Wait should not exceed, or 0
+// when none will be sent.
+func (r *Relay) KeepAlive(ctx context.Context) time.Duration {
+	c := r.c
+	if r.done || c.Err() != nil {
+		return 0
+	}
+	c.sendKeepAlive(ctx)
+	if !c.keepAliveOn() {
+		return 0
+	}
+	return max(c.opts.noopInterval-time.Since(c.keepAlive.last), time.Millisecond)
+}
+
 // Wait waits at most d (and at most the idle timeout) for the final reply
 // of the transfer. It returns false and nil when the reply has not come
 // yet, and true once it has, with the transfer's error: nil for a 2yz
 // reply, else the reply. Waiting in steps lets the caller watch the
-// transfer's progress between them, however long it runs.
+// transfer's progress between them, however long it runs. The replies to
+// NOOPs sent by KeepAlive are read as they come, and those still unread
+// once the final reply has come, within noopReplyWait.
 func (r *Relay) Wait(ctx context.Context, d time.Duration) (bool, error) {
 	if r.done {
 		return true, r.err
@@ -148,6 +174,20 @@ func (r *Relay) Wait(ctx context.Context, d time.Duration) (bool, error) {
 	reply, err := c.readFinal(ctx, r.verb)
 	if err != nil {
 		return true, r.end(err)
+	}
+	if sent := c.keepAlive.sent; sent > 0 {
+		m := &r.noops
+		m.sent = sent
+		if err := m.take(c, r.verb, reply); err != nil {
+			return true, r.end(err)
+		}
+		if m.final == nil {
+			return false, nil // a NOOP's reply
+		}
+		c.keepAlive = keepAlive{}
+		if reply, err = m.finish(ctx, c, r.verb); err != nil {
+			return true, r.end(err)
+		}
 	}
 	return true, r.final(reply)
 }
@@ -182,8 +222,12 @@ func (r *Relay) Abort() error {
 	if _, _, err := c.write(context.Background(), limit, "ABOR"); err != nil {
 		return fail(err)
 	}
+	// NOOPs sent by KeepAlive whose replies are still to come.
+	noops := max(c.takeKeepAlive()-r.noops.noops, 0)
+	resync := noops > 0
 	// The transfer's final reply (426, or 226 when it had ended), then
-	// ABOR's (226, or 225): the first 2yz ends the wait.
+	// ABOR's (226, or 225), with the NOOPs' among them: the first 2yz
+	// that is not a NOOP's ends the wait.
 	for n := 0; ; n++ {
 		reply, err := c.readLimit(context.Background(), "ABOR", limit)
 		switch {
@@ -191,21 +235,25 @@ func (r *Relay) Abort() error {
 			return err
 		case reply.Code == 421:
 			return c.Err()
-		case n >= maxAbortReplies:
+		case n >= maxAbortReplies+noops:
 			return fail(errors.New("no end to the replies after ABOR"))
+		case noops > 0 && (reply.Code == 200 || noopRefused(reply.Code)):
+			noops--
+			continue
 		}
 		if reply.Code/100 == 2 {
 			break
 		}
 	}
+	// PWD, whose 257 no NOOP's reply is, when NOOPs were sent.
 	sync, synced := "NOOP", 200
-	if c.Refused("NOOP") {
+	if c.Refused("NOOP") || resync {
 		sync, synced = "PWD", 257
 	}
 	if _, _, err := c.write(context.Background(), limit, sync); err != nil {
 		return fail(err)
 	}
-	for range maxAbortReplies {
+	for range maxAbortReplies + noops {
 		reply, err := c.readLimit(context.Background(), sync, limit)
 		switch {
 		case err != nil:

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -9,7 +10,9 @@ import (
 // connection every d while their data moves, for a server behind a
 // firewall or NAT that drops a control connection idle for longer than
 // the transfer takes (lftp's ftp:nop-interval, FluentFTP's NoopInterval).
-// Zero or a negative d, the default, sends none; TCP keep-alive probes
+// A transfer between two servers (Relay) sends them too, from KeepAlive,
+// while it waits for the final reply. Zero or a negative d, the default,
+// sends none; TCP keep-alive probes
 // (every 15 s of idleness, Go's default) go out either way.
 //
 // Servers answer such NOOPs at different times: vsftpd and proftpd after
@@ -55,12 +58,17 @@ const (
 // with WithNoopInterval has passed since the last one, or since the
 // transfer's first read or write. It is called before each read or write
 // of the data connection.
-func (t *transfer) keepAlive() {
-	c := t.c
-	ka := &c.keepAlive
-	if c.opts.noopInterval <= 0 || ka.stopped || ka.sent >= maxKeepAlive || c.Refused(noopDuringTransfer) {
+func (t *transfer) keepAlive() { t.c.sendKeepAlive(t.ctx) }
+
+// sendKeepAlive sends NOOP when the interval set with WithNoopInterval has
+// passed since the last one, or since the first call during the open
+// transfer (which sends none), for a transfer of this client's own
+// (transfer.keepAlive) or one between two servers (Relay.KeepAlive).
+func (c *Conn) sendKeepAlive(ctx context.Context) {
+	if !c.keepAliveOn() {
 		return
 	}
+	ka := &c.keepAlive
 	now := time.Now()
 	if ka.last.IsZero() {
 		ka.last = now
@@ -70,7 +78,7 @@ func (t *transfer) keepAlive() {
 		return
 	}
 	ka.last = now
-	n, cerr, err := c.write(t.ctx, now.Add(min(c.opts.idleTimeout, noopWriteWait)), "NOOP")
+	n, cerr, err := c.write(ctx, now.Add(min(c.opts.idleTimeout, noopWriteWait)), "NOOP")
 	switch {
 	case err == nil:
 		ka.sent++
@@ -88,6 +96,12 @@ func (t *transfer) keepAlive() {
 	}
 }
 
+// keepAliveOn reports whether the open transfer may send more NOOPs.
+func (c *Conn) keepAliveOn() bool {
+	ka := &c.keepAlive
+	return c.opts.noopInterval > 0 && !ka.stopped && ka.sent < maxKeepAlive && !c.Refused(noopDuringTransfer)
+}
+
 // readTransferFinal reads the final reply of the transfer, and the replies
 // to the NOOPs sent during it, which come before it, after it or both.
 // See WithNoopInterval.
@@ -100,58 +114,80 @@ func (t *transfer) readTransferFinal() (*Reply, error) {
 	}
 	// The first reply read is the command's own, through the watcher of an
 	// early upload if it has one (see finalReply); NOOPs follow it.
-	first := true
-	var final *Reply
-	noops, refusals := 0, 0
-	var limit time.Time // for the NOOP replies left once final has come
-	for final == nil || noops < n {
+	m := noopReplies{sent: n}
+	for first := true; m.final == nil; first = false {
 		var reply *Reply
 		var err error
-		switch {
-		case first:
-			first = false
+		if first {
 			reply, err = t.finalReply()
-		case final == nil:
+		} else {
 			reply, err = c.readFinal(t.ctx, t.verb)
-		default:
-			reply, err = c.readLimit(t.ctx, "NOOP", limit)
 		}
 		if err != nil {
-			if final == nil {
-				// Abort reads what is still to come.
-				c.keepAlive.sent = n - noops
-				return nil, err
-			}
-			// The transfer has its reply; the server did not answer every
-			// NOOP (pure-ftpd drops some): the replies cannot be counted
-			// any more.
-			c.fail(&Error{Kind: KindConnection, Op: "NOOP", Err: fmt.Errorf("%d of the %d NOOPs sent during the transfer had no reply: %w", n-noops, n, err)})
-			c.noNoopsDuringTransfers(err)
-			return final, nil
+			// Abort reads what is still to come.
+			c.keepAlive.sent = n - m.noops
+			return nil, err
 		}
-		switch {
-		case final == nil && noops == n:
-			final = reply
-		case reply.Code == 200 && noops < n:
-			noops++
-		case noopRefused(reply.Code) && noops < n:
-			noops++
-			refusals++
-		case final == nil && reply.Code >= 200:
-			final = reply
-		default:
-			err := fmt.Errorf("cannot tell the transfer's final reply from the replies to the %d NOOPs sent during it (%d %s)", n, reply.Code, clip(reply.Msg()))
-			c.noNoopsDuringTransfers(err)
-			return nil, c.fail(&Error{Kind: KindConnection, Op: t.verb, Err: err})
-		}
-		if final != nil && limit.IsZero() {
-			limit = time.Now().Add(min(c.opts.idleTimeout, noopReplyWait))
+		if err := m.take(c, t.verb, reply); err != nil {
+			return nil, err
 		}
 	}
-	if refusals > 0 {
-		c.noNoopsDuringTransfers(fmt.Errorf("%d of %d NOOPs sent during the transfer refused", refusals, n))
+	return m.finish(t.ctx, c, t.verb)
+}
+
+// noopReplies tells the final reply of a transfer from the replies to the
+// NOOPs sent during it, by their codes (see WithNoopInterval).
+type noopReplies struct {
+	sent     int    // NOOPs sent during the transfer
+	noops    int    // their replies read
+	refusals int    // of which refusals (500-502)
+	final    *Reply // the transfer's final reply, once read
+}
+
+// take sorts reply, read on c for the transfer command verb. A reply that
+// can be neither is an error that drops c and stops NOOPs during transfers
+// for the session.
+func (m *noopReplies) take(c *Conn, verb string, reply *Reply) error {
+	switch {
+	case m.final == nil && m.noops == m.sent:
+		m.final = reply
+	case reply.Code == 200 && m.noops < m.sent:
+		m.noops++
+	case noopRefused(reply.Code) && m.noops < m.sent:
+		m.noops++
+		m.refusals++
+	case m.final == nil && reply.Code >= 200:
+		m.final = reply
+	default:
+		err := fmt.Errorf("cannot tell the transfer's final reply from the replies to the %d NOOPs sent during it (%d %s)", m.sent, reply.Code, clip(reply.Msg()))
+		c.noNoopsDuringTransfers(err)
+		return c.fail(&Error{Kind: KindConnection, Op: verb, Err: err})
 	}
-	return final, nil
+	return nil
+}
+
+// finish reads, once the final reply has come, the replies to the NOOPs
+// still unanswered, waiting at most noopReplyWait, and returns the final
+// reply. A server that does not answer them all (pure-ftpd drops some) has
+// its connection dropped, after this transfer's result, and is sent no
+// more NOOPs during transfers.
+func (m *noopReplies) finish(ctx context.Context, c *Conn, verb string) (*Reply, error) {
+	limit := time.Now().Add(min(c.opts.idleTimeout, noopReplyWait))
+	for m.noops < m.sent {
+		reply, err := c.readLimit(ctx, "NOOP", limit)
+		if err != nil {
+			c.fail(&Error{Kind: KindConnection, Op: "NOOP", Err: fmt.Errorf("%d of the %d NOOPs sent during the transfer had no reply: %w", m.sent-m.noops, m.sent, err)})
+			c.noNoopsDuringTransfers(err)
+			return m.final, nil
+		}
+		if err := m.take(c, verb, reply); err != nil {
+			return nil, err
+		}
+	}
+	if m.refusals > 0 {
+		c.noNoopsDuringTransfers(fmt.Errorf("%d of %d NOOPs sent during the transfer refused", m.refusals, m.sent))
+	}
+	return m.final, nil
 }
 
 // noopRefused reports a reply that refuses a command as unknown or not

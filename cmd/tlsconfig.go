@@ -223,6 +223,10 @@ func (fs *tlsFiles) trustStore(f *Factory) (*trust.Store, error) {
 	}
 	s, err := trust.Load(p)
 	if err != nil {
+		var perm *trust.PermError
+		if errors.As(err, &perm) {
+			return nil, &client.Error{Kind: client.KindTLS, Op: "trust store", Err: err}
+		}
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			return nil, &transfer.LocalError{Op: "read trust store", Path: p, Err: pe.Err}

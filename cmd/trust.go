@@ -51,7 +51,7 @@ connections are checked like the control connection.`,
 }
 
 func newTrustAdd(f *Factory) *cobra.Command {
-	var yes bool
+	var yes, replace bool
 	c := &cobra.Command{
 		Use:   "add URL",
 		Short: "Show a server's certificate and trust it",
@@ -59,21 +59,28 @@ func newTrustAdd(f *Factory) *cobra.Command {
 server's certificate, and store it as trusted for that host and port once
 you answer yes on a terminal, or with --yes. Without a terminal and
 without --yes nothing is stored (exit 2); answering no stores nothing
-(exit 1). Only the host and port of URL matter: no login is made.`,
+(exit 1). Only the host and port of URL matter: no login is made.
+
+When another certificate is trusted for that host and port already, it is
+replaced only with --replace: without it, nothing is stored and the exit
+code is 7, with both fingerprints shown, so that a script that always
+gives --yes still trusts a server on first use only.`,
 		Example: `  ferry trust add ftpes://ftp.example.org
   ferry trust add --yes ftps://ftp.example.org:990
+  ferry trust add --replace ftpes://ftp.example.org
   ferry trust add work:`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return trustAdd(c.Context(), f, args[0], yes)
+			return trustAdd(c.Context(), f, args[0], yes, replace)
 		},
 	}
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "trust the certificate without asking")
+	c.Flags().BoolVar(&replace, "replace", false, "replace a different certificate trusted for the host and port (without it, that is exit 7)")
 	return c
 }
 
 // trustAdd runs `ferry trust add`.
-func trustAdd(ctx context.Context, f *Factory, addr string, yes bool) error {
+func trustAdd(ctx context.Context, f *Factory, addr string, yes, replace bool) error {
 	if !yes && !(f.IO.StdinTTY && f.IO.StderrTTY) {
 		return usageErrorf("ferry trust add asks before it trusts a certificate, and stdin is not a terminal: give --yes to trust it without asking")
 	}
@@ -107,6 +114,11 @@ func trustAdd(ctx context.Context, f *Factory, addr string, yes bool) error {
 	case old != nil && old.Fingerprint == e.Fingerprint:
 		f.Status("this certificate is trusted for %s already", key)
 		return nil
+	case old != nil && !replace:
+		return &client.Error{Kind: client.KindTLS, Op: "trust add", Err: fmt.Errorf(
+			"another certificate is trusted for %s since %s (SHA-256 %s); the server presents SHA-256 %s: nothing stored; "+
+				"if the server's certificate was replaced on purpose (check the new fingerprint with its administrator), give --replace",
+			key, old.Added.Format("2006-01-02"), old.Fingerprint, e.Fingerprint)}
 	case old != nil:
 		f.Warn("this replaces the certificate trusted for %s since %s (SHA-256 %s)", key, old.Added.Format("2006-01-02"), old.Fingerprint)
 	}

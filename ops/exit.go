@@ -163,7 +163,8 @@ var errIsFolder = errors.New("is a folder")
 // Hint returns advice on what to do about err, for the front ends to print
 // after it, or "": for now, about TLS failures (a certificate that could
 // not be verified, a pinned key or trusted certificate that does not
-// match, a client certificate the server asked for or refused).
+// match, a client certificate the server asked for or refused, no TLS
+// version in common).
 func Hint(err error) string {
 	if client.KindOf(err) != client.KindTLS {
 		return ""
@@ -180,6 +181,9 @@ func Hint(err error) string {
 			"run 'ferry trust rm %s', then 'ferry trust add URL' to trust the new one", changed.Addr)
 	case errors.As(err, &pin):
 		return "compare the server's key with the pins given: if the server's key was replaced on purpose, pin the new one"
+	case alert == "protocol version not supported" || strings.Contains(err.Error(), "unsupported protocol version"):
+		return "the server offers no TLS version ferry accepts: ferry needs TLS 1.2 or later, and 1.3 with --tls-min 1.3 " +
+			"(or [defaults] tls-min); for a server that offers only TLS 1.2, use --tls-min 1.2"
 	case alert == "certificate required":
 		return "the server demands a client certificate: give it with --cert FILE (and --key FILE when the key is in a file of its own)"
 	case strings.Contains(alert, "certificate") || alert == "unknown certificate authority":

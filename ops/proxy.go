@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,7 +30,7 @@ const (
 	ProxyUsage = "connect through the proxy `URL`: socks5://[USER:PASSWORD@]HOST[:PORT] (ferry resolves the server's name), " +
 		"socks5h://... (the proxy does) or http://... (CONNECT); the port defaults to 1080. " +
 		`Without it, ftp:// and ftpes:// read $ftp_proxy, ftps:// $ftps_proxy, then $all_proxy (or their upper-case forms); "" connects directly`
-	NoProxyUsage = "reach the hosts in `LIST` directly, without a proxy: comma-separated names (a name covers its subdomains), " +
+	NoProxyUsage = "reach the hosts in `LIST` directly, without a proxy: names separated by commas or blanks (a name covers its subdomains), " +
 		`IP addresses and CIDR blocks, or * for all; replaces $NO_PROXY`
 	NoopIntervalUsage = "send NOOP on the control connection every `DURATION` during transfers, " +
 		"for a firewall or NAT that drops a control connection idle that long (0, the default, sends none)"
@@ -42,10 +43,35 @@ func (o *ProxyOptions) AddProxyFlags(fl *pflag.FlagSet) {
 	fl.Var(&setString{v: &o.NoProxy, set: &o.NoProxySet}, "noproxy", NoProxyUsage)
 }
 
-// AddNoopFlag defines --noop-interval on fl.
+// AddNoopFlag defines --noop-interval on fl: a duration of 0 or more.
 func AddNoopFlag(fl *pflag.FlagSet, d *time.Duration) {
-	fl.DurationVar(d, "noop-interval", *d, NoopIntervalUsage)
+	fl.Var(noopValue{d}, "noop-interval", NoopIntervalUsage)
 }
+
+// noopValue is --noop-interval's value: a negative duration is refused,
+// not taken for "none".
+type noopValue struct{ d *time.Duration }
+
+func (v noopValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return "0" // no "(default 0s)" in the help
+	}
+	return v.d.String()
+}
+
+func (v noopValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return errors.New("want a duration such as 30s or 1m")
+	case d < 0:
+		return errors.New("want 0 (no NOOPs) or more, such as 30s")
+	}
+	*v.d = d
+	return nil
+}
+
+func (noopValue) Type() string { return "duration" }
 
 // setString is a string flag that records that it was set, even to "".
 type setString struct {

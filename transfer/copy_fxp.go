@@ -254,11 +254,19 @@ func (j *copyJob) relay(ctx context.Context, sr, dr *client.Relay, tmp string, o
 	last, moved := offset, time.Now()
 	stall := j.dc.IdleTimeout()
 	for !sr.Done() || !dr.Done() {
+		// --noop-interval: both control connections are idle until the
+		// transfer ends (Wait reads the NOOPs' replies).
+		step := fxpPoll
+		for _, d := range []time.Duration{sr.KeepAlive(ctx), dr.KeepAlive(ctx)} {
+			if d > 0 {
+				step = min(step, d)
+			}
+		}
 		r := sr
 		if sr.Done() {
 			r = dr
 		}
-		done, err := r.Wait(ctx, fxpPoll)
+		done, err := r.Wait(ctx, step)
 		if err != nil {
 			return fail(err)
 		}

@@ -114,7 +114,7 @@ func getenvPair(getenv func(string) string, name string) (string, string) {
 
 // Bypass reports whether host is exempt from the proxy by list, a NO_PROXY
 // value, with curl's rules: list is "*" (all hosts), or names separated by
-// commas (blanks around them are skipped). A name matches a host name
+// commas, blanks or both ("localhost vm", "a, b"). A name matches a host name
 // that is the name or ends with "." and the name (example.com matches
 // example.com and ftp.example.com, not myexample.com); a leading or
 // trailing dot is ignored on either side, and case does not matter. An IP
@@ -135,25 +135,10 @@ func Bypass(list, host string) bool {
 	if !isIP {
 		host = strings.TrimSuffix(host, ".")
 	}
-	p := list
-	for p != "" {
-		p = strings.TrimLeft(p, " \t")
-		end := strings.IndexAny(p, " \t,")
-		if end < 0 {
-			end = len(p)
+	for _, token := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if isIP && matchIP(ip, token) || !isIP && matchName(host, token) {
+			return true
 		}
-		token := p[:end]
-		p = strings.TrimLeft(p[end:], " \t")
-		if token != "" {
-			if isIP && matchIP(ip, token) || !isIP && matchName(host, token) {
-				return true
-			}
-		}
-		// curl stops at a blank that is not followed by a comma.
-		if !strings.HasPrefix(p, ",") {
-			break
-		}
-		p = strings.TrimLeft(p, ",")
 	}
 	return false
 }

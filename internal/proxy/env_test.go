@@ -26,8 +26,17 @@ func TestBypass(t *testing.T) {
 		{"example.com", "example.com.", true},
 		{"www.example.com", "other.org, example.com", true},
 		{"www.example.com", " ,, example.com ,", true},
-		{"www.example.com", "other.org example.com", false}, // a blank not followed by a comma ends the list
-		{"example.com", "example.com:21", false},            // a port never matches
+		{"www.example.com", "other.org example.com", true}, // blanks separate names, as commas do
+		{"vm", "localhost vm", true},
+		{"localhost", "localhost vm", true},
+		{"vm", "localhost\tvm", true},
+		{"b.example", "a.example  ,  b.example c.example", true},
+		{"c.example", "a.example  ,  b.example c.example", true},
+		{"d.example", "a.example  ,  b.example c.example", false},
+		{"10.0.0.5", "localhost 10.0.0.0/8", true},
+		{"www.example.com", " * ", false}, // only a lone * is the wildcard
+		{"www.example.com", "* example.org", false},
+		{"example.com", "example.com:21", false}, // a port never matches
 		{"localhost", "127.0.0.1", false},
 		{"127.0.0.1", "localhost", false},
 		{"127.0.0.1", "127.0.0.1", true},
@@ -104,6 +113,12 @@ func TestChoice(t *testing.T) {
 	check(pick(Choice{}, "ftp", "ftp.other.example"), "direct")
 	check(pick(Choice{NoProxySet: true}, "ftp", "ftp.other.example"), "http://ftplow:2 from ftp_proxy")
 	check(pick(Choice{NoProxy: "*", NoProxySet: true}, "ftp", "h"), "direct")
+	// Blanks separate names as commas do, in each source.
+	env["no_proxy"] = "localhost other.example\tvm"
+	check(pick(Choice{}, "ftp", "vm"), "direct")
+	check(pick(Choice{}, "ftp", "ftp.other.example"), "direct")
+	check(pick(Choice{NoProxy: "localhost vm", NoProxySet: true}, "ftp", "vm"), "direct")
+	check(pick(Choice{NoProxy: "localhost vm", NoProxySet: true}, "ftp", "h"), "http://ftplow:2 from ftp_proxy")
 
 	env["ftp_proxy"] = "socks4://u:SECRET@h"
 	_, source, err := Choice{Getenv: getenv}.For("ftp", "h")

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,9 +92,13 @@ const storeHeader = "# Certificates trusted with 'ferry trust add', one per host
 	"# Manage with 'ferry trust list' and 'ferry trust rm HOST[:PORT]'.\n\n"
 
 // Load reads the trust store at path; a missing file is an empty store.
-// A file that cannot be read or parsed is an error that names it.
+// A file that cannot be read or parsed is an error that names it, and a
+// file that others could have written to is a *PermError (see CheckPerms).
 func Load(path string) (*Store, error) {
 	s := &Store{path: path}
+	if err := CheckPerms(path); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -157,7 +162,8 @@ func (s *Store) sort() {
 }
 
 // Save writes the store atomically, with mode 0600 in a folder of mode
-// 0700 (made when missing).
+// 0700: made so when missing, and made so when the user owns it and it
+// was open to others (its parent is left as it is).
 func (s *Store) Save() error {
 	var buf bytes.Buffer
 	buf.WriteString(storeHeader)
@@ -165,6 +171,13 @@ func (s *Store) Save() error {
 	enc.SetIndentTables(false)
 	if err := enc.Encode(storeFile{Certs: s.Entries}); err != nil {
 		return fmt.Errorf("trust store: %w", err)
+	}
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("trust store: save %q: %w", s.path, err)
+	}
+	if err := tightenDir(dir); err != nil {
+		return fmt.Errorf("trust store: save %q: %w", s.path, err)
 	}
 	if err := config.WriteFileAtomic(s.path, buf.Bytes()); err != nil {
 		return fmt.Errorf("trust store: save %q: %w", s.path, err)
