@@ -19,22 +19,38 @@ import (
 // still sends USER: a 230 reply ends the login, and so does 503 (the
 // "already logged in" of some servers).
 func (c *Conn) Login(ctx context.Context, user, password string) error {
+	_, err := c.login(ctx, user, password, nil)
+	return err
+}
+
+// login runs the login sequence of Login. When USER's reply asks for the
+// password and pass is set, pass sends it instead of a PASS of its own
+// (see LoginSetup); done, from pass, reports a login completed, protected
+// and set up, and otherwise an account (332) is sent next.
+func (c *Conn) login(ctx context.Context, user, password string, pass func(context.Context) (done bool, err error)) (done bool, err error) {
 	code, err := c.loginStep(ctx, "USER", user)
 	if err == nil && code == 332 {
 		code, err = c.sendAccount(ctx)
 	}
-	if err == nil && code == 331 {
+	switch {
+	case err != nil || code != 331:
+	case pass != nil:
+		if done, err = pass(ctx); err != nil || done {
+			return done, err
+		}
+		code, err = c.sendAccount(ctx)
+	default:
 		if code, err = c.loginStep(ctx, "PASS", password); err == nil && code == 332 {
 			code, err = c.sendAccount(ctx)
 		}
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if code/100 != 2 {
-		return &Error{Kind: KindAuth, Op: "login", Err: fmt.Errorf("unexpected reply %d in the login sequence", code)}
+		return false, &Error{Kind: KindAuth, Op: "login", Err: fmt.Errorf("unexpected reply %d in the login sequence", code)}
 	}
-	return c.protect(ctx)
+	return false, c.protect(ctx)
 }
 
 // loginStep issues one login command and returns the reply code: 2yz,

@@ -106,32 +106,12 @@ func (c *Conn) setupDone() {
 // Login and Setup. In lockstep (WithPipelining(false)) it is Login, then
 // Setup.
 func (c *Conn) LoginSetup(ctx context.Context, user, password string, opt SetupOptions) error {
-	code, err := c.loginStep(ctx, "USER", user)
-	if err == nil && code == 332 {
-		code, err = c.sendAccount(ctx)
+	var pass func(context.Context) (bool, error)
+	if !c.lockstep() && opt.Type != "" {
+		pass = func(ctx context.Context) (bool, error) { return c.passSetup(ctx, password, opt) }
 	}
-	if err != nil {
-		return err
-	}
-	switch {
-	case code == 331 && !c.lockstep() && opt.Type != "":
-		done, err := c.passSetup(ctx, password, opt)
-		if err != nil || done {
-			return err
-		}
-		code, err = c.sendAccount(ctx)
-	case code == 331:
-		if code, err = c.loginStep(ctx, "PASS", password); err == nil && code == 332 {
-			code, err = c.sendAccount(ctx)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if code/100 != 2 {
-		return &Error{Kind: KindAuth, Op: "login", Err: fmt.Errorf("unexpected reply %d in the login sequence", code)}
-	}
-	if err := c.protect(ctx); err != nil {
+	done, err := c.login(ctx, user, password, pass)
+	if err != nil || done {
 		return err
 	}
 	return c.Setup(ctx, opt)
