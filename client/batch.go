@@ -73,42 +73,30 @@ func (c *Conn) batch(ctx context.Context, steps []step) error {
 		}
 		lines[i] = line
 	}
-	if c.lockstep() {
-		var first error
-		failed := false
-		for i, s := range steps {
+	// In lockstep each line goes after the reply to the one before, and a
+	// chained step is not sent after a failed one.
+	pipelined := !c.lockstep()
+	if pipelined {
+		if err := c.sendLines(ctx, lines); err != nil {
+			return err
+		}
+	}
+	var first error
+	failed := false
+	for i, s := range steps {
+		if !pipelined {
 			if s.chained && failed {
 				continue
 			}
 			if err := c.send(ctx, lines[i]); err != nil {
 				return err
 			}
-			var err error
-			failed, err = c.stepReply(ctx, s)
-			switch {
-			case err == nil:
-			case c.pending:
-				return err
-			case c.Err() != nil:
-				return firstErr(first, c.Err())
-			default:
-				first = firstErr(first, err)
-			}
 		}
-		if err := c.Err(); err != nil {
-			return firstErr(first, err)
-		}
-		return first
-	}
-	if err := c.sendLines(ctx, lines); err != nil {
-		return err
-	}
-	var first error
-	for i, s := range steps {
-		_, err := c.stepReply(ctx, s)
+		var err error
+		failed, err = c.stepReply(ctx, s)
 		switch {
 		case err == nil:
-		case c.pending && i < len(steps)-1:
+		case c.pending && pipelined && i < len(steps)-1:
 			// Cancelled with more than one reply to come: the pending
 			// mechanism reads only one.
 			return c.fail(&Error{Kind: KindConnection, Op: s.verb, Err: errors.New("connection dropped: a batch of commands was cancelled before its replies came")})
