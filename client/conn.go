@@ -70,10 +70,11 @@ type Conn struct {
 	// ahead is a download sent ahead, its replies due (see RetrNext).
 	ahead *ahead
 
-	mu      sync.Mutex // guards broken, data and standby: Close may run on another goroutine
-	broken  error      // set once the control connection is unusable
-	data    net.Conn   // the open transfer's data connection
-	standby *standby   // a data connection made ready ahead (see standby.go)
+	mu      sync.Mutex       // guards broken, data, standby and aheadLn: Close may run on another goroutine
+	broken  error            // set once the control connection is unusable
+	data    net.Conn         // the open transfer's data connection
+	standby *standby         // a data connection made ready ahead (see standby.go)
+	aheadLn *net.TCPListener // the listener of an active-mode transfer sent ahead
 }
 
 // Dial connects to the FTP server at addr ("host:port"), reads its
@@ -233,11 +234,14 @@ func (c *Conn) Close() error {
 	if c.broken == nil {
 		c.broken = &Error{Kind: KindConnection, Op: "control connection", Err: net.ErrClosed}
 	}
-	data, sb := c.data, c.standby
-	c.data, c.standby = nil, nil
+	data, sb, ln := c.data, c.standby, c.aheadLn
+	c.data, c.standby, c.aheadLn = nil, nil, nil
 	c.mu.Unlock()
 	if data != nil {
 		closeNow(data)
+	}
+	if ln != nil {
+		ln.Close()
 	}
 	if sb != nil {
 		sb.discard()

@@ -23,6 +23,9 @@ type pendingData struct {
 	// refusedEarly counts the connections made before the PORT reply
 	// that were closed because they could not be told apart.
 	refusedEarly int
+	// prelim is the transfer command's preliminary reply when it was
+	// read already, before the data command's (see takeAhead).
+	prelim *Reply
 }
 
 func (p *pendingData) close() {
@@ -179,12 +182,8 @@ func (c *Conn) active(ctx context.Context) (*pendingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	ip := c.local.IP
-	if c.opts.activeAddr != nil {
-		ip = c.opts.activeAddr
-	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	if err := c.announce(ctx, ip, port); err != nil {
+	if err := c.announce(ctx, c.activeIP(), port); err != nil {
 		ln.Close()
 		return nil, err
 	}
@@ -223,28 +222,47 @@ func (c *Conn) active(ctx context.Context) (*pendingData, error) {
 // closed.
 const maxKept = 4
 
-// announce sends EPRT or PORT for ip:port. IPv6 needs EPRT. IPv4 uses EPRT
-// only when the server lists it in FEAT, and PORT once EPRT was refused.
+// announce sends EPRT or PORT for ip:port (see announceLine); an EPRT
+// that the server refuses is followed by PORT, used from then on.
 func (c *Conn) announce(ctx context.Context, ip net.IP, port int) error {
-	ip4 := ip.To4()
-	if ip4 == nil {
-		if !c.opts.extended {
-			return &Error{Kind: KindOther, Op: "EPRT", Err: errors.New("active mode over IPv6 needs EPRT, which is turned off")}
-		}
-		_, err := c.exchange(ctx, 2, "EPRT", fmt.Sprintf("|2|%s|%d|", ip, port))
+	verb, arg, err := c.announceLine(ip, port)
+	if err != nil {
 		return err
 	}
-	if c.opts.extended && !c.noEPRT && c.HasFeature("EPRT") {
-		_, err := c.exchange(ctx, 2, "EPRT", fmt.Sprintf("|1|%s|%d|", ip4, port))
-		if !refused(err) {
-			return err
-		}
-		c.tracef("server refused EPRT; using PORT from now on")
-		c.noEPRT = true
+	_, err = c.exchange(ctx, 2, verb, arg)
+	if verb != "EPRT" || ip.To4() == nil || !refused(err) {
+		return err
 	}
-	arg := fmt.Sprintf("%d,%d,%d,%d,%d,%d", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff)
-	_, err := c.exchange(ctx, 2, "PORT", arg)
+	c.tracef("server refused EPRT; using PORT from now on")
+	c.noEPRT = true
+	verb, arg, _ = c.announceLine(ip, port)
+	_, err = c.exchange(ctx, 2, verb, arg)
 	return err
+}
+
+// announceLine returns the command that announces ip:port for an active
+// data connection. IPv6 needs EPRT. IPv4 uses EPRT only when the server
+// lists it in FEAT, and PORT once EPRT was refused.
+func (c *Conn) announceLine(ip net.IP, port int) (verb, arg string, err error) {
+	ip4 := ip.To4()
+	switch {
+	case ip4 == nil && !c.opts.extended:
+		return "", "", &Error{Kind: KindOther, Op: "EPRT", Err: errors.New("active mode over IPv6 needs EPRT, which is turned off")}
+	case ip4 == nil:
+		return "EPRT", fmt.Sprintf("|2|%s|%d|", ip, port), nil
+	case c.opts.extended && !c.noEPRT && c.HasFeature("EPRT"):
+		return "EPRT", fmt.Sprintf("|1|%s|%d|", ip4, port), nil
+	}
+	return "PORT", fmt.Sprintf("%d,%d,%d,%d,%d,%d", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff), nil
+}
+
+// activeIP returns the address active mode announces: the control
+// connection's local address, or the one given with WithActiveAddr.
+func (c *Conn) activeIP() net.IP {
+	if c.opts.activeAddr != nil {
+		return c.opts.activeAddr
+	}
+	return c.local.IP
 }
 
 // listenActive listens on the control connection's local IP. With

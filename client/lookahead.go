@@ -10,32 +10,47 @@ import (
 	"time"
 )
 
-// ahead is a download whose passive command and RETR went out before the
-// final reply of the download before it (see RetrNext). Its replies are
-// still to come, in order: the passive command's, then RETR's.
+// ahead is a download whose data command (EPSV or PASV; EPRT or PORT in
+// active mode) and RETR went out before the final reply of the download
+// before it (see RetrNext). Its replies are still to come, in order: the
+// data command's, then RETR's.
 type ahead struct {
-	line  string // the RETR line as it went on the wire
-	shown string // the RETR line as errors name it
-	setup string // "EPSV" or "PASV"
+	line  string           // the RETR line as it went on the wire
+	shown string           // the RETR line as errors name it
+	setup string           // "EPSV", "PASV", "EPRT" or "PORT"
+	ln    *net.TCPListener // active mode: the listener announced
 }
 
-// want returns the code of a positive reply to the passive command.
+// want returns the code of the positive reply to the data command.
 func (a *ahead) want() int {
-	if a.setup == "PASV" {
+	switch a.setup {
+	case "PASV":
 		return 227
+	case "EPRT", "PORT":
+		return 200
 	}
 	return 229
+}
+
+// ok reports whether code is a positive reply to the data command: any
+// 2yz to EPRT or PORT, as announce takes it.
+func (a *ahead) ok(code int) bool {
+	if a.ln != nil {
+		return code/100 == 2
+	}
+	return code == a.want()
 }
 
 // RetrNext is Retr for a download that others follow on the same
 // connection. When the data of path reaches its end (Read returns io.EOF),
 // next is asked for the path of the download that comes next; when it
-// names one, the connection sends that download's passive command (EPSV,
-// or PASV where EPSV is off) and RETR at once, before the final reply of
-// path: the server starts the next transfer as soon as this one ends,
-// which saves a round trip a file, more through a server that sends its
-// final reply only once the client has closed the data connection
-// (vsftpd). This is lookahead.
+// names one, the connection sends that download's data command (EPSV, or
+// PASV where EPSV is off; in active mode EPRT or PORT, for a listener
+// opened then) and RETR at once, before the final reply of path: the
+// server starts the next transfer as soon as this one ends, which saves a
+// round trip a file, more through a server that sends its final reply
+// only once the client has closed the data connection (vsftpd). This is
+// lookahead.
 //
 // The caller then calls Retr or RetrNext for that path, at offset 0, as
 // the next command of the connection: it takes up the transfer sent
@@ -44,12 +59,12 @@ func (a *ahead) want() int {
 // transfer; the next download then starts afresh, so that no failure of
 // one file touches the next. Replies are matched strictly in order.
 //
-// Lookahead is used only with WithPipelining, in passive mode: in active
-// mode each transfer needs a listener announced with PORT or EPRT, and
-// ferry reads the reply to that before it sends the transfer command, so
-// that it can tell the server's data connection from an intruder's (see
-// Retr). A server found not to take lookahead (it answers the early
-// passive command out of order or refuses it, or closes the connection) is
+// Lookahead is used only with WithPipelining. In active mode the
+// connections made to the new listener before the two commands went out
+// are closed unread, as Retr closes those made before its command, and
+// one connection from the server's address is accepted. A server found
+// not to take lookahead (it answers the early data command out of order
+// or refuses it, or closes the connection) is
 // served without it for the rest of the session, and on the connections
 // that share its Refusals (see Refusals.NoLookahead). next is not asked
 // when lookahead is off, nor after a failed read.
@@ -99,18 +114,18 @@ func (c *Conn) refuseLookahead(err error) {
 
 // canLookahead reports whether a transfer may be sent ahead now.
 func (c *Conn) canLookahead() bool {
-	return c.opts.pipeline && c.mode == Passive && c.ahead == nil && c.Err() == nil &&
-		c.Refusals().NoLookahead() == nil
+	return c.opts.pipeline && c.ahead == nil && c.Err() == nil &&
+		(c.mode == Passive || c.opts.activeRefused == nil) && c.Refusals().NoLookahead() == nil
 }
 
 // sendNext runs when the data of t, a download, has reached its end: it
-// asks t.next for the next download and sends its passive command and
-// RETR (see RetrNext).
+// asks t.next for the next download and sends its data command and RETR
+// (see RetrNext).
 func (t *transfer) sendNext() {
 	next := t.next
 	t.next = nil
 	c := t.c
-	if next == nil || t.active || t.ctx.Err() != nil || !c.canLookahead() || c.keepAlive.sent > 0 {
+	if next == nil || t.ctx.Err() != nil || !c.canLookahead() || c.keepAlive.sent > 0 {
 		// After NOOPs sent during the transfer (WithNoopInterval), their
 		// replies may come before or after its final reply, or not at all:
 		// replies to commands sent ahead could be taken for theirs.
@@ -124,23 +139,82 @@ func (t *transfer) sendNext() {
 	if err != nil {
 		return // Retr of that path says why
 	}
-	setup := "EPSV"
-	if !c.opts.extended || c.epsvOff() {
-		if c.serverIPv6() {
-			return
-		}
-		setup = "PASV"
+	a := &ahead{line: commandLine("RETR", warg), shown: maskedLine(commandLine("RETR", path))}
+	setup, ok := c.aheadSetup(t.ctx, a)
+	if !ok {
+		return
 	}
-	a := &ahead{line: commandLine("RETR", warg), shown: maskedLine(commandLine("RETR", path)), setup: setup}
 	n, cerr, err := c.write(t.ctx, time.Time{}, setup, a.line)
 	switch {
 	case err == nil:
 		c.ahead = a
+		return
 	case n == 0 && cerr != nil:
 		// Cancelled before anything went out.
 	default:
-		c.fail(&Error{Kind: KindConnection, Op: setup, Err: fmt.Errorf("sending the next download ahead: %w", err)})
+		c.fail(&Error{Kind: KindConnection, Op: a.setup, Err: fmt.Errorf("sending the next download ahead: %w", err)})
 	}
+	a.closeListener(c)
+}
+
+// aheadSetup prepares the data command of a, a download to be sent
+// ahead, and returns its line: EPSV or PASV in passive mode; in active
+// mode EPRT or PORT for a new listener, which a keeps, with the
+// connections made to it so far closed unread. ok is false when nothing
+// can be sent ahead; the download then starts afresh, which says why.
+func (c *Conn) aheadSetup(ctx context.Context, a *ahead) (line string, ok bool) {
+	if c.mode == Passive {
+		a.setup = "EPSV"
+		if !c.opts.extended || c.epsvOff() {
+			if c.serverIPv6() {
+				return "", false
+			}
+			a.setup = "PASV"
+		}
+		return a.setup, true
+	}
+	ln, err := c.listenActive(ctx)
+	if err != nil {
+		return "", false
+	}
+	verb, arg, err := c.announceLine(c.activeIP(), ln.Addr().(*net.TCPAddr).Port)
+	if err == nil {
+		err = c.dropEarly(ctx, ln, "RETR")
+	}
+	if err != nil {
+		ln.Close()
+		return "", false
+	}
+	a.setup, a.ln = verb, ln
+	c.mu.Lock()
+	c.aheadLn = ln
+	c.mu.Unlock()
+	return commandLine(verb, arg), true
+}
+
+// closeListener closes the listener of a, in active mode, when the
+// transfer sent ahead is not taken up.
+func (a *ahead) closeListener(c *Conn) {
+	if a.ln == nil {
+		return
+	}
+	c.mu.Lock()
+	if c.aheadLn == a.ln {
+		c.aheadLn = nil
+	}
+	c.mu.Unlock()
+	a.ln.Close()
+}
+
+// takeListener hands the listener of a, in active mode, to the transfer
+// that takes it up.
+func (a *ahead) takeListener(c *Conn) *net.TCPListener {
+	c.mu.Lock()
+	if c.aheadLn == a.ln {
+		c.aheadLn = nil
+	}
+	c.mu.Unlock()
+	return a.ln
 }
 
 // settleFinal decides the outcome of t's final reply (reply or err, from
@@ -206,19 +280,23 @@ func (c *Conn) abortAhead(ctx context.Context) (inOrder bool, err error) {
 	a := c.ahead
 	c.ahead = nil
 	if err := c.Err(); err != nil {
+		a.closeListener(c)
 		return false, err
 	}
 	c.tracef("aborting %s, sent ahead", a.shown)
 	limit := time.Now().Add(min(abortTimeout, c.opts.idleTimeout))
 	reply, err := c.readLimit(ctx, a.setup, limit)
+	// In active mode the server's connection, now refused, makes it
+	// answer RETR with 425 rather than wait.
+	a.closeListener(c)
 	if err != nil {
 		if c.Err() == nil {
 			c.fail(&Error{Kind: KindConnection, Op: a.setup, Err: errors.New("connection dropped: replies cut short while aborting a transfer sent ahead")})
 		}
 		return false, c.Err()
 	}
-	inOrder = reply.Code == a.want()
-	if inOrder {
+	inOrder = a.ok(reply.Code)
+	if inOrder && a.ln == nil {
 		if host, port, perr := c.passiveTarget(a.setup, reply); perr == nil {
 			dctx, cancel := context.WithDeadline(ctx, limit)
 			nc, derr := c.dialData(dctx, host, port)
@@ -227,7 +305,7 @@ func (c *Conn) abortAhead(ctx context.Context) (inOrder bool, err error) {
 				resetConn(nc)
 			}
 		}
-	} else {
+	} else if !inOrder {
 		c.refuseLookahead(fmt.Errorf("the server answered %s sent ahead with %d %s", a.setup, reply.Code, clip(reply.Msg())))
 	}
 	if _, err := c.abort(nil, false, a.shown); err != nil {
@@ -237,13 +315,14 @@ func (c *Conn) abortAhead(ctx context.Context) (inOrder bool, err error) {
 }
 
 // takeAhead takes up the transfer sent ahead for line (the RETR line as it
-// goes on the wire) at offset: it reads the passive command's reply and
-// connects to the port it names, and returns that data connection; RETR's
-// replies follow as for any transfer. It returns nil and no error when the
-// transfer must start afresh: none was sent ahead, or one for another
-// line or offset (aborted), or the server did not take it (then lookahead
-// is off for the session).
-func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (net.Conn, error) {
+// goes on the wire) at offset: it reads the data command's reply and
+// returns the data connection to come, RETR's replies following as for
+// any transfer: in passive mode connected to the port the reply names, in
+// active mode the listener the server is to connect to. It returns nil and
+// no error when the transfer must start afresh: none was sent ahead, or
+// one for another line or offset (aborted), or the server did not take it
+// (then lookahead is off for the session).
+func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (*pendingData, error) {
 	a := c.ahead
 	switch {
 	case a == nil:
@@ -253,8 +332,18 @@ func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (net.Co
 		return nil, err
 	}
 	c.ahead = nil
-	reply, err := c.readFinal(ctx, a.setup)
+	reply, err := c.read(ctx, a.setup)
+	var prelim *Reply
+	if err == nil && reply.Code < 200 {
+		// RETR's preliminary reply came before the data command's, from
+		// a server that handles commands as they come: pyftpdlib answers
+		// EPRT only once it has connected, and RETR meanwhile. The data
+		// command's reply follows; the transfer then goes on as usual.
+		prelim = reply
+		reply, err = c.readFinal(ctx, a.setup)
+	}
 	if err != nil {
+		a.closeListener(c)
 		if c.Err() == nil {
 			// Cancelled: RETR's replies would answer the next command.
 			c.fail(&Error{Kind: KindConnection, Op: a.setup, Err: errors.New("connection dropped: cancelled with a transfer sent ahead")})
@@ -263,12 +352,17 @@ func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (net.Co
 		}
 		return nil, err
 	}
-	if reply.Code != a.want() {
+	if !a.ok(reply.Code) {
+		a.closeListener(c)
 		c.refuseLookahead(fmt.Errorf("the server answered %s sent ahead with %d %s", a.setup, reply.Code, clip(reply.Msg())))
 		if _, err := c.abort(nil, false, a.shown); err != nil {
 			return nil, err
 		}
 		return nil, nil
+	}
+	if a.ln != nil {
+		c.tracef("took up %s, sent ahead", a.shown)
+		return &pendingData{ln: a.takeListener(c), prelim: prelim}, nil
 	}
 	host, port, err := c.passiveTarget(a.setup, reply)
 	if err != nil {
@@ -289,7 +383,7 @@ func (c *Conn) takeAhead(ctx context.Context, line string, offset int64) (net.Co
 		c.epsvOK = true
 	}
 	c.tracef("took up %s, sent ahead", a.shown)
-	return nc, nil
+	return &pendingData{conn: nc, prelim: prelim}, nil
 }
 
 // passiveTarget returns the host and port a passive reply (229 to EPSV,

@@ -91,10 +91,10 @@ func (c *Conn) openTransfer(ctx context.Context, verb, arg string, offset int64,
 // 425 reply in active mode.
 func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offset int64, upload bool) (t *transfer, retry bool, err error) {
 	var p *pendingData
-	if nc, err := c.takeAhead(ctx, line, offset); err != nil {
+	if taken, err := c.takeAhead(ctx, line, offset); err != nil {
 		return nil, false, err
-	} else if nc != nil {
-		p = &pendingData{conn: nc}
+	} else if taken != nil {
+		p = taken
 	} else if nc := c.takeStandby(ctx, offset); nc != nil {
 		p = &pendingData{conn: nc}
 		if err := c.send(ctx, line); err != nil {
@@ -169,7 +169,10 @@ func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offs
 		done <- result{nc: nc}
 	}()
 
-	reply, err := c.read(ctx, verb)
+	reply, err := p.prelim, error(nil)
+	if reply == nil {
+		reply, err = c.read(ctx, verb)
+	}
 	if err == nil && reply.Code >= 200 {
 		err = c.replyError(shown, reply)
 		retry = reply.Code == 425 && p.ln != nil

@@ -46,9 +46,10 @@ var getCommand = Command{
 is matched against the folder's listing (see Patterns below). Several
 files are downloaded --parallel at a time, over as many connections.
 The sizes and times the listing does not tell are asked in batches (SIZE
-and MDTM for many files in one write), and in passive mode each
-connection sends the next file's EPSV and RETR as soon as the current
-file's data has arrived, before its final reply (lookahead); a server
+and MDTM for many files in one write), and each connection sends the
+next file's data command (EPSV, or EPRT/PORT in active mode) and RETR
+as soon as the current file's data has arrived, before its final reply
+(lookahead); a server
 that cannot take that is served without it. --no-pipeline sends every
 command after the reply to the one before.
 

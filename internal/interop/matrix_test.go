@@ -105,6 +105,7 @@ func runCell(t *testing.T, s *realserver.Server, mode client.DataMode) {
 	x.run("LIST", x.list)
 	x.run("SIZE and MDTM", x.sizeAndTime)
 	x.run("get", x.get)
+	x.run("lookahead", x.lookahead)
 	x.run("resumed get", x.resumedGet)
 	x.run("resumed put", x.resumedPut)
 	x.run("pooled, pipelined", x.pooled)

@@ -181,12 +181,12 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 	w("three levels) into a new remote folder, `ls`, `ls -l -a --json`, `stat` of a file and a folder,")
 	w("`mirror` down twice (the second copies nothing), `mirror -R --delete` of a changed copy and")
 	w("`mirror -R` into a new folder, `get --parallel 1` of six files over one connection, `rm -r`;")
-	w("each step checks the exit code and the whole trees. Lookahead: in passive mode, how many of")
-	w("the five files after the first were sent ahead (EPSV and RETR before the final reply of the")
-	w("file before), or why ferry served the server without it; active mode does not look ahead.")
+	w("each step checks the exit code and the whole trees. Lookahead: in each mode, how many of the")
+	w("five files after the first were sent ahead (EPSV or EPRT, and RETR, before the final reply of")
+	w("the file before), or why ferry served the server without it.")
 	w("")
-	w("| Server | Passive | Active | Lookahead (passive) |")
-	w("|---|---|---|---|")
+	w("| Server | Passive | Active | Lookahead (passive) | Lookahead (active) |")
+	w("|---|---|---|---|---|")
 	for _, kind := range kindsSorted() {
 		cols := make([]string, len(modes))
 		for i, mode := range modes {
@@ -195,7 +195,8 @@ func (r *registry) render(now time.Time, versions map[realserver.Kind]string) st
 				cols[i] = r.every[everyKey{kind, mode}].String()
 			}
 		}
-		w("| %s | %s | %s |", kind, strings.Join(cols, " | "), orDash(r.every[everyKey{kind, modes[0]}].lookahead()))
+		w("| %s | %s | %s | %s |", kind, strings.Join(cols, " | "), orDash(r.every[everyKey{kind, modes[0]}].lookahead()),
+			orDash(r.every[everyKey{kind, modes[1]}].lookahead()))
 	}
 	w("")
 	w("## Command line against vsftpd (IPv4)")
