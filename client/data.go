@@ -26,6 +26,10 @@ type pendingData struct {
 	// prelim is the transfer command's preliminary reply when it was
 	// read already, before the data command's (see takeAhead).
 	prelim *Reply
+	// madeBefore reports a connection made before the transfer command
+	// was sent (the standby connection): data written on it at once could
+	// reach the server before the command does (see earlyData).
+	madeBefore bool
 }
 
 func (p *pendingData) close() {

@@ -38,9 +38,14 @@ type earlyReply struct {
 }
 
 // earlyData reports whether the upload verb from offset, whose data
-// connection p is, may send its data before the preliminary reply.
+// connection p is, may send its data before the preliminary reply. Only
+// on a connection dialed after the command went out, which it cannot
+// overtake: on one made before (the standby connection), data sent at
+// once can reach the server before the command, and a server that reads
+// the connection as soon as it accepts it (pyftpdlib) then drops it as
+// unwanted and waits for another that never comes.
 func (c *Conn) earlyData(verb string, offset int64, p *pendingData) bool {
-	return verb == "STOR" && offset == 0 && p.conn != nil && p.ln == nil && !c.protP && !c.lockstep()
+	return verb == "STOR" && offset == 0 && p.conn != nil && p.ln == nil && !p.madeBefore && !c.protP && !c.lockstep()
 }
 
 // startEarly returns the upload whose command was sent and whose data

@@ -154,3 +154,39 @@ func TestUploadedSizeRefused(t *testing.T) {
 	waitEnded(t, srv)
 	wantBatches(t, srv, 1, [][]string{{"USER user"}, {"PASS pass"}, {"FEAT"}, {"SIZE a", "EPSV"}, {"MLST a"}, {"MLST a"}, {"QUIT"}})
 }
+
+// On the standby connection, made before STOR went out, data sent at once
+// could reach the server before the command (pyftpdlib then drops the
+// connection and waits for another): Stor returns only after the 150
+// there, and the data arrives whole.
+func TestStorOnStandbyWaitsForMark(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: markLater(300 * time.Millisecond)})
+	var trace bytes.Buffer
+	c := dialLogin(t, srv, WithPipelining(true), WithTrace(&trace))
+	ctx := testCtx(t)
+	if _, err := c.Features(ctx); err != nil {
+		t.Fatal(err)
+	}
+	put(t, c, "a", 0, []byte("aaa"), false)
+	if n, _, err := c.UploadedSize(ctx, "a", time.Time{}); n != 3 || err != nil {
+		t.Fatalf("UploadedSize = %d, %v", n, err)
+	}
+	trace.Reset()
+	w, err := c.Stor(ctx, "b", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := trace.String()
+	if !strings.Contains(tr, "made ahead") || !strings.Contains(tr, "< 150") {
+		t.Errorf("Stor on the standby connection returned before the 150:\n%s", tr)
+	}
+	if _, err := w.Write([]byte("bbbb")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFile(t, srv, "b")); got != "bbbb" {
+		t.Errorf("stored %q", got)
+	}
+}

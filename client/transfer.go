@@ -96,7 +96,7 @@ func (c *Conn) startTransfer(ctx context.Context, verb, line, shown string, offs
 	} else if taken != nil {
 		p = taken
 	} else if nc := c.takeStandby(ctx, offset); nc != nil {
-		p = &pendingData{conn: nc}
+		p = &pendingData{conn: nc, madeBefore: true}
 		if err := c.send(ctx, line); err != nil {
 			p.close()
 			return nil, false, err
