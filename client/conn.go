@@ -89,6 +89,7 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Conn, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	lockstepAfterRefusal(&o)
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, &Error{Kind: KindOther, Op: "dial", Err: err}

@@ -24,6 +24,8 @@ type Refusals struct {
 	mu      sync.Mutex
 	refused map[string]error // verb -> the first refusal
 	noAhead error            // why lookahead is off (see NoLookahead)
+	// noPipeline is why commands go in lockstep (see NoPipelining).
+	noPipeline error
 }
 
 // NewRefusals returns an empty record, for WithRefusals.

@@ -159,6 +159,9 @@ func (c *Conn) passSetup(ctx context.Context, password string, opt SetupOptions)
 		steps = append(steps, s)
 	}
 	berr := c.batch(ctx, steps)
+	if err := c.pipelinedLoginFailed(ctx, passCode, berr); err != nil {
+		return false, err
+	}
 	switch {
 	case passCode == 0 || !passReply(passCode):
 		return false, berr // no reply to PASS, or none that can be told

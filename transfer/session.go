@@ -103,7 +103,28 @@ func (s *Session) Conn(ctx context.Context) (*client.Conn, error) {
 // the connection's type) and enters site.Dir, all in the write that sends
 // the password (see client.Conn.LoginSetup); then it selects SHA-256 for
 // HASH where the server offers it but selected another algorithm.
+//
+// A server found not to answer the commands sent with the password
+// (client.ErrPipelineRefused) is dialed once more, and that connection,
+// like every later one that shares the site's client.Refusals, sends each
+// command after the reply to the one before.
 func Connect(ctx context.Context, site Site) (*client.Conn, error) {
+	c, err := connectOnce(ctx, site)
+	if errors.Is(err, client.ErrPipelineRefused) {
+		c, err = connectOnce(ctx, withLockstep(site))
+	}
+	return c, err
+}
+
+// withLockstep returns site with pipelining off, for a site whose options
+// carry no client.Refusals to hold that.
+func withLockstep(site Site) Site {
+	site.Options = append(slices.Clip(site.Options), client.WithPipelining(false))
+	return site
+}
+
+// connectOnce is Connect without the retry.
+func connectOnce(ctx context.Context, site Site) (*client.Conn, error) {
 	c, err := client.Dial(ctx, site.Addr, site.Options...)
 	if err != nil {
 		return nil, err
