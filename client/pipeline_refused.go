@@ -51,7 +51,9 @@ func (c *Conn) pipelinedLoginFailed(ctx context.Context, passCode int, berr erro
 	if berr == nil || ctx.Err() != nil || c.Err() == nil {
 		return nil
 	}
-	if passCode != 0 && passCode != 421 && passCode/100 != 2 {
+	switch passCode {
+	case 0, 421, 230, 202: // no reply, a closing one, logged in
+	default:
 		return nil
 	}
 	err := fmt.Errorf("%w: %w", ErrPipelineRefused, berr)
