@@ -224,7 +224,7 @@ func (c *Conn) askEach(ctx context.Context, cmds []batchCmd) (replies []*Reply, 
 		lines = append(lines, commandLine(b.verb, w))
 		sent = append(sent, j)
 	}
-	if !c.opts.pipeline {
+	if c.lockstep() || len(sent) == 1 {
 		for _, j := range sent {
 			reply, err := c.exchange(ctx, cmds[j].code(), cmds[j].verb, cmds[j].arg)
 			if c.Err() != nil || ctx.Err() != nil {
@@ -237,7 +237,14 @@ func (c *Conn) askEach(ctx context.Context, cmds []batchCmd) (replies []*Reply, 
 	if len(lines) == 0 {
 		return replies, errs, nil
 	}
-	if err := c.sendLines(ctx, lines); err != nil {
+	// The batch ends with NOOP (PWD where NOOP was refused), whose reply
+	// must come last: a reply that no command asked for would otherwise
+	// shift every one after it onto the wrong path.
+	sync, synced := "NOOP", 200
+	if c.Refused("NOOP") {
+		sync, synced = "PWD", 257
+	}
+	if err := c.sendLines(ctx, append(lines, sync)); err != nil {
 		return nil, nil, err
 	}
 	for _, j := range sent {
@@ -258,6 +265,16 @@ func (c *Conn) askEach(ctx context.Context, cmds []batchCmd) (replies []*Reply, 
 		if reply.Code != cmds[j].code() {
 			errs[j] = c.replyError(commandLine(op, cmds[j].arg), reply)
 		}
+	}
+	reply, err := c.readFinal(ctx, sync)
+	switch {
+	case err != nil && c.Err() == nil:
+		c.fail(&Error{Kind: KindConnection, Op: sync, Err: errors.New("connection dropped: pipelined replies cut short")})
+		return nil, nil, err
+	case err != nil:
+		return nil, nil, err
+	case reply.Code != synced:
+		return nil, nil, c.fail(&Error{Kind: KindProtocol, Op: cmds[0].verb, Err: fmt.Errorf("connection dropped: the server sent a reply no command asked for (%d %s where %s's %d was due), so the replies of %d commands cannot be matched to them", reply.Code, clip(reply.Msg()), sync, synced, len(sent))})
 	}
 	return replies, errs, nil
 }

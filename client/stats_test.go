@@ -25,15 +25,15 @@ func TestStats(t *testing.T) {
 		want     []string // the commands sent
 	}{
 		{"pipelined", true, true, nil,
-			[]string{"SIZE a", "MDTM a", "SIZE missing", "MDTM missing", "MDTM b"}},
+			[]string{"SIZE a", "MDTM a", "SIZE missing", "MDTM missing", "MDTM b", "NOOP"}},
 		{"one at a time", false, true, nil,
 			[]string{"SIZE a", "MDTM a", "SIZE missing", "MDTM missing", "MDTM b"}},
 		{"features unknown", true, false, nil,
-			[]string{"SIZE a", "MDTM a", "SIZE missing", "MDTM missing", "MDTM b"}},
+			[]string{"SIZE a", "MDTM a", "SIZE missing", "MDTM missing", "MDTM b", "NOOP"}},
 		{"SIZE refused", true, false, []string{"SIZE"},
-			[]string{"SIZE a", "MDTM a", "MDTM missing", "MDTM b"}},
+			[]string{"SIZE a", "MDTM a", "MDTM missing", "MDTM b", "NOOP"}},
 		{"MLST for the refused", true, true, []string{"SIZE", "MDTM"},
-			[]string{"SIZE a", "MDTM a", "MLST a", "MLST missing", "MLST b"}},
+			[]string{"SIZE a", "MDTM a", "MLST a", "MLST missing", "MLST b", "NOOP"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := ftptest.New(t, ftptest.Config{Disable: tc.disable})
@@ -88,16 +88,18 @@ func TestStats(t *testing.T) {
 				}
 			}
 			got := strings.Join(order, "")
-			want := ">>>>><<<<<><"
+			// A pipelined batch ends with NOOP, whose reply shows that
+			// no reply came that no command asked for.
+			want := ">>>>>><<<<<<><"
 			switch {
 			case !tc.pipeline:
 				want = "><><><><><><"
 			case mlst:
-				want = "><><>>><<<><" // SIZE and MDTM refused alone, then MLST
+				want = "><><>>>><<<<><" // SIZE and MDTM refused alone, then MLST
 			case tc.disable != nil:
-				want = "><><>><<><"
+				want = "><><>>><<<><"
 			case !tc.features:
-				want = "><><>>><<<><" // SIZE a alone, then MDTM a alone
+				want = "><><>>>><<<<><" // SIZE a alone, then MDTM a alone
 			}
 			if got != want {
 				t.Errorf("sent (>) and received (<) in the order %s, want %s:\n%s", got, want, trace.String())
@@ -114,5 +116,33 @@ func TestStats(t *testing.T) {
 	matchCommands(t, srv.SessionCommands(1), []string{"USER user", "PASS pass", "SIZE ok"})
 	if _, err := c.Stats(testCtx(t), make([]StatQuery, MaxStats+1)); err == nil {
 		t.Error("too many paths were accepted")
+	}
+}
+
+// TestStatsStrayReply checks a server that sends one reply more than it
+// was asked for in the middle of a batch: every reply after it would be
+// taken for the next path's (a wrong time on a file that a mirror then
+// keeps as unchanged). The batch's NOOP shows it: Stats fails, nothing of
+// the batch is returned, and the connection is dropped.
+func TestStatsStrayReply(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Hook: func(c ftptest.Command) *ftptest.Reply {
+		if c.Raw == "MDTM b" {
+			return &ftptest.Reply{Raw: []byte("213 20200102030405\r\n213 20000101000000\r\n")}
+		}
+		return nil
+	}})
+	for _, name := range []string{"a", "b", "c"} {
+		writeFile(t, srv, name, []byte(name))
+	}
+	c := dialLogin(t, srv, WithPipelining(true))
+	if _, err := c.Features(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Stats(testCtx(t), []StatQuery{{"a", false, true}, {"b", false, true}, {"c", false, true}})
+	if err == nil || st != nil {
+		t.Fatalf("Stats = %+v, %v; want an error and no results", st, err)
+	}
+	if c.Err() == nil {
+		t.Error("the connection was kept after a reply no command asked for")
 	}
 }

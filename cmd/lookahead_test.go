@@ -241,6 +241,7 @@ func TestGetLookahead(t *testing.T) {
 				for _, n := range aheadNames {
 					want = append(want, "MDTM dir/"+n)
 				}
+				want = append(want, "NOOP") // ends the batch (client.Conn.Stats)
 			}
 			for _, n := range aheadNames {
 				want = append(want, "EPSV", "RETR dir/"+n)
