@@ -357,8 +357,19 @@ func TestCopyFXPSourceDies(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFiles(t, dst, map[string]string{"a": data})
-	if res.Retries != 1 || len(n.msgs) != 0 {
-		t.Errorf("retries %d, notes %q", res.Retries, n.msgs)
+	if len(n.msgs) != 0 {
+		t.Errorf("notes %q", n.msgs)
+	}
+	if res.Retries == 0 && res.Offset == 0 && countVerb(src.Commands(), "PORT") == 1 && countVerb(src.Commands(), "PASV") == 1 {
+		// The reset reached the destination before it had read a byte
+		// (the kernel drops unread data on a reset): by the rule, a
+		// refusal of that order, and the copy went by the other order
+		// from the start. Rare; the file is whole all the same.
+		t.Logf("no byte had arrived before the reset; copied by the other order: %q", src.Commands())
+		return
+	}
+	if res.Retries != 1 {
+		t.Errorf("retries %d", res.Retries)
 	}
 	if countVerb(src.Commands(), "PORT") != 2 || countVerb(afterLogin(src.Commands()), "EPSV") != 0 {
 		t.Errorf("source commands: %q", src.Commands())
