@@ -273,6 +273,11 @@ func (c *Conn) askEach(ctx context.Context, cmds []batchCmd) (replies []*Reply, 
 		return nil, nil, err
 	case err != nil:
 		return nil, nil, err
+	case sync == "NOOP" && (reply.Code == 500 || reply.Code == 502):
+		// A server without NOOP (RFC 959 requires it): no MDTM, SIZE or
+		// MLST answers 500 or 502 to a path while answering the others,
+		// so this is NOOP's refusal, in step. PWD ends the next batch.
+		c.refuse("NOOP", c.replyError("NOOP", reply))
 	case reply.Code != synced:
 		return nil, nil, c.fail(&Error{Kind: KindProtocol, Op: cmds[0].verb, Err: fmt.Errorf("connection dropped: the server sent a reply no command asked for (%d %s where %s's %d was due), so the replies of %d commands cannot be matched to them", reply.Code, clip(reply.Msg()), sync, synced, len(sent))})
 	}

@@ -146,3 +146,24 @@ func TestStatsStrayReply(t *testing.T) {
 		t.Error("the connection was kept after a reply no command asked for")
 	}
 }
+
+// TestStatsNoopRefused checks a server without NOOP: the batch's NOOP is
+// refused, the answers stand, and the next batch ends with PWD.
+func TestStatsNoopRefused(t *testing.T) {
+	srv := ftptest.New(t, ftptest.Config{Disable: []string{"NOOP"}})
+	for _, name := range []string{"a", "b"} {
+		writeFile(t, srv, name, []byte(name))
+	}
+	c := dialLogin(t, srv, WithPipelining(true))
+	if _, err := c.Features(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		st, err := c.Stats(testCtx(t), []StatQuery{{"a", true, false}, {"b", true, false}})
+		if err != nil || st[0].Size != 1 || st[1].Size != 1 {
+			t.Fatalf("Stats = %+v, %v", st, err)
+		}
+	}
+	got := srv.SessionCommands(1)
+	matchCommands(t, got[len(got)-6:], []string{"SIZE a", "SIZE b", "NOOP", "SIZE a", "SIZE b", "PWD"})
+}
