@@ -40,7 +40,11 @@ func FuzzParse(f *testing.F) {
 		if tg.Bookmark == "" && (tg.Host == "" || tg.Port < 1 || tg.Port > 65535) {
 			t.Fatalf("Parse(%q) = %#v: URL without a host or port", s, tg)
 		}
-		if tg.HasPassword && strings.Contains(tg.String(), ":"+tg.Password+"@") && tg.Password != "****" {
+		// The authority, before the path: an empty password's ":@" may
+		// well be in the path.
+		_, rest, _ := strings.Cut(tg.String(), "://")
+		authority, _, _ := strings.Cut(rest, "/")
+		if tg.HasPassword && strings.Contains(authority, ":"+tg.Password+"@") && tg.Password != "****" {
 			t.Fatalf("Parse(%q).String() = %q shows the password", s, tg.String())
 		}
 		checkRoundTrip(t, s)
