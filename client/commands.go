@@ -454,10 +454,12 @@ func (c *Conn) Noop(ctx context.Context) error {
 // for the reply: nothing in it matters once the session is over, and a
 // server that does not answer must not hold the caller. The write has a
 // short deadline (quitWait, and ctx's). The connection is closed even when
-// QUIT cannot be sent, and also during a transfer, which is then cut.
+// QUIT cannot be sent, and also during a transfer, which is then cut. With
+// a download sent ahead (see RetrNext) nothing is sent: the server would
+// start that transfer before it read QUIT.
 func (c *Conn) Quit(ctx context.Context) error {
 	defer c.Close()
-	if c.Err() != nil || c.busy || ctx.Err() != nil {
+	if c.Err() != nil || c.busy || c.ahead != nil || ctx.Err() != nil {
 		return nil
 	}
 	_, cerr, err := c.write(ctx, time.Now().Add(quitWait), "QUIT")

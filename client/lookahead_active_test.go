@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferry-ftp/ferry/internal/ftptest"
 )
@@ -172,5 +173,32 @@ func TestLookaheadActiveAborted(t *testing.T) {
 	c.mu.Unlock()
 	if left != nil {
 		t.Error("Close left the listener of a transfer sent ahead open")
+	}
+}
+
+// TestQuitWithTransferSentAhead checks that Quit sends nothing after a
+// download sent ahead (the server would start it first): the connection
+// is closed, and the server's last command is that RETR.
+func TestQuitWithTransferSentAhead(t *testing.T) {
+	srv := aheadServer(t, ftptest.Config{})
+	c := aheadConn(t, srv)
+	ctx := testCtx(t)
+	rc, err := c.RetrNext(ctx, "c.txt", 0, func() (string, bool) { return "a.bin", true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(rc)
+	if err := rc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Quit(ctx); err != nil {
+		t.Fatalf("Quit: %v", err)
+	}
+	if !srv.WaitSessions(10 * time.Second) {
+		t.Fatal("the session did not end after Quit")
+	}
+	got := srv.SessionCommands(1)
+	if got[len(got)-1] != "RETR a.bin" {
+		t.Errorf("the server's last commands: %q, want the RETR sent ahead", got[max(0, len(got)-3):])
 	}
 }
