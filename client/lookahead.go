@@ -195,19 +195,13 @@ func (c *Conn) aheadSetup(ctx context.Context, a *ahead) (line string, ok bool) 
 // closeListener closes the listener of a, in active mode, when the
 // transfer sent ahead is not taken up.
 func (a *ahead) closeListener(c *Conn) {
-	if a.ln == nil {
-		return
+	if ln := a.takeListener(c); ln != nil {
+		ln.Close()
 	}
-	c.mu.Lock()
-	if c.aheadLn == a.ln {
-		c.aheadLn = nil
-	}
-	c.mu.Unlock()
-	a.ln.Close()
 }
 
 // takeListener hands the listener of a, in active mode, to the transfer
-// that takes it up.
+// that takes it up: Close no longer closes it.
 func (a *ahead) takeListener(c *Conn) *net.TCPListener {
 	c.mu.Lock()
 	if c.aheadLn == a.ln {

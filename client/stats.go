@@ -237,13 +237,10 @@ func (c *Conn) askEach(ctx context.Context, cmds []batchCmd) (replies []*Reply, 
 	if len(lines) == 0 {
 		return replies, errs, nil
 	}
-	// The batch ends with NOOP (PWD where NOOP was refused), whose reply
-	// must come last: a reply that no command asked for would otherwise
+	// The batch ends with NOOP (PWD where NOOP was refused, see
+	// syncCommand), whose reply must come last: a reply that no command asked for would otherwise
 	// shift every one after it onto the wrong path.
-	sync, synced := "NOOP", 200
-	if c.Refused("NOOP") {
-		sync, synced = "PWD", 257
-	}
+	sync, synced := c.syncCommand(false)
 	if err := c.sendLines(ctx, append(lines, sync)); err != nil {
 		return nil, nil, err
 	}
@@ -290,4 +287,15 @@ func (b batchCmd) code() int {
 		return 213
 	}
 	return b.want
+}
+
+// syncCommand returns the command whose reply shows that the replies
+// before it were all read, and that reply's code: NOOP's 200, or PWD's
+// 257 on a server that refused NOOP (aioftp), or when other replies of
+// NOOPs may still come (notNoop).
+func (c *Conn) syncCommand(notNoop bool) (verb string, code int) {
+	if c.Refused("NOOP") || notNoop {
+		return "PWD", 257
+	}
+	return "NOOP", 200
 }

@@ -304,10 +304,7 @@ func (c *Conn) abort(data net.Conn, upload bool, cmd string) (*ReplyError, error
 	// on a server that refused NOOP (aioftp), or when NOOPs sent during
 	// the transfer have replies of their own still to come.
 	noops := c.takeKeepAlive()
-	sync, synced := "NOOP", 200
-	if c.Refused("NOOP") || noops > 0 {
-		sync, synced = "PWD", 257
-	}
+	sync, synced := c.syncCommand(noops > 0)
 	_, _, werr := c.write(context.Background(), limit, "ABOR", sync)
 	if data != nil && upload {
 		// Reset after ABOR is on its way: a server that reads ABOR
