@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -89,7 +90,26 @@ func (c *Conn) sendLines(ctx context.Context, lines []string) error {
 		c.fail(&Error{Kind: KindConnection, Op: op, Err: errors.New("connection dropped: a cancelled command was sent in part")})
 		return &Error{Kind: KindOther, Op: op, Err: cerr}
 	}
+	if alert := c.alertAfterWrite(); alert != nil {
+		return c.fail(&Error{Kind: KindTLS, Op: op, Err: alert})
+	}
 	return c.fail(&Error{Kind: KindConnection, Op: op, Err: err})
+}
+
+// alertAfterWrite returns the TLS alert the server sent before it closed
+// the connection a write just failed on, when it can still be read: under
+// TLS 1.3 a server that demands a client certificate sends "certificate
+// required" once the handshake is over and closes, and the first
+// command's write may meet the reset before a read meets the alert.
+func (c *Conn) alertAfterWrite() error {
+	if _, ok := c.conn.(*tls.Conn); !ok {
+		return nil
+	}
+	c.conn.SetReadDeadline(time.Now().Add(time.Second))
+	if _, err := c.r.Peek(1); isTLSAlert(err) {
+		return err
+	}
+	return nil
 }
 
 // read reads one reply.
